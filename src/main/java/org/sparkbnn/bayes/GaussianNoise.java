@@ -1,0 +1,43 @@
+package org.sparkbnn.bayes;
+
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Reproducible standard-normal noise addressed by a stream key (seed, step, sample, partition, ...). The noise
+ * is generated in Java rather than by the backend's RNG so that it is identical on every JVM and backend
+ * (CPU or CUDA) and in float32 and float64: a retried task, or a gradient check, sees the same draws.
+ */
+public final class GaussianNoise {
+  private GaussianNoise() {}
+
+  /** Mixes a seed and stream coordinates into one 64-bit key (splitmix64 finaliser per coordinate). */
+  public static long streamKey(long seed, long... coordinates) {
+    long h = mix(seed ^ 0x9E3779B97F4A7C15L);
+    for (long c : coordinates) h = mix(h ^ mix(c + 0x632BE59BD9B4E019L));
+    return h;
+  }
+
+  /** An array of the given shape filled with N(0, 1) draws from the stream {@code key}. */
+  public static INDArray standardNormal(long key, DataType dataType, long... shape) {
+    long n = 1;
+    for (long s : shape) n *= s;
+    SplittableRandom rng = new SplittableRandom(key);
+    if (dataType == DataType.DOUBLE) {
+      double[] values = new double[Math.toIntExact(n)];
+      for (int i = 0; i < values.length; i++) values[i] = rng.nextGaussian();
+      return Nd4j.createFromArray(values).reshape('c', shape);
+    }
+    float[] values = new float[Math.toIntExact(n)];
+    for (int i = 0; i < values.length; i++) values[i] = (float) rng.nextGaussian();
+    return Nd4j.createFromArray(values).reshape('c', shape).castTo(dataType);
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+}

@@ -1,0 +1,20 @@
+package org.sparkbnn.bayes;
+
+import java.io.Serializable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** A fully factorised prior p(w) over every weight and bias. */
+public interface Prior extends Serializable {
+
+  /** Whether {@link #closedFormKl} is available (required by the local reparameterisation trick). */
+  boolean hasClosedFormKl();
+
+  /**
+   * KL(q || p) for q = N(mu, sigma^2) summed over all weights; adds dKL/dmu and dKL/dsigma into the gradient
+   * arrays. Only for priors with {@link #hasClosedFormKl()}.
+   */
+  double closedFormKl(INDArray mu, INDArray sigma, INDArray gradMu, INDArray gradSigma);
+
+  /** log p(w) summed over all weights; writes d log p / dw element-wise into {@code gradW}. */
+  double logDensity(INDArray w, INDArray gradW);
+}

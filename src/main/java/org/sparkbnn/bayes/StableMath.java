@@ -1,0 +1,48 @@
+package org.sparkbnn.bayes;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Overflow-safe scalar and element-wise functions used by the posterior (sigma = softplus(rho)) and by the
+ * mixture prior (log-sum-exp).
+ */
+public final class StableMath {
+  private StableMath() {}
+
+  /** softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^{-|x|}): never overflows, exact for large |x|. */
+  public static double softplus(double x) {
+    return Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x)));
+  }
+
+  /** Inverse of softplus: rho such that softplus(rho) = sigma (sigma > 0). */
+  public static double inverseSoftplus(double sigma) {
+    // log(e^s - 1) = s + log(1 - e^{-s}); the second form is stable for large s.
+    return sigma > 20 ? sigma + Math.log1p(-Math.exp(-sigma)) : Math.log(Math.expm1(sigma));
+  }
+
+  /** sigmoid(x) = d softplus(x) / dx, evaluated without overflow on either side. */
+  public static double sigmoid(double x) {
+    if (x >= 0) return 1.0 / (1.0 + Math.exp(-x));
+    double e = Math.exp(x);
+    return e / (1.0 + e);
+  }
+
+  /** log(e^a + e^b) without overflow or underflow to -inf while either term is finite. */
+  public static double logSumExp(double a, double b) {
+    double m = Math.max(a, b);
+    if (m == Double.NEGATIVE_INFINITY) return m;
+    return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+  }
+
+  /** Element-wise softplus of an array (new array). */
+  public static INDArray softplus(INDArray x) {
+    INDArray negAbs = Transforms.abs(x, true).negi();
+    return Transforms.log(Transforms.exp(negAbs, false).addi(1.0), false).addi(Transforms.relu(x, true));
+  }
+
+  /** Element-wise sigmoid (new array); ND4J's sigmoid saturates rather than overflowing. */
+  public static INDArray sigmoid(INDArray x) {
+    return Transforms.sigmoid(x, true);
+  }
+}

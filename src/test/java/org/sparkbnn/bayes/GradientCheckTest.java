@@ -1,0 +1,103 @@
+package org.sparkbnn.bayes;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Analytic gradients of the whole per-step objective (data term + KL term) against central finite differences
+ * in float64, for every combination of estimator, likelihood, prior and activation. With fixed noise keys
+ * the objective is a deterministic smooth function of theta, so the check is exact up to O(h^2).
+ */
+class GradientCheckTest {
+  private static final double H = 1e-6;
+  private static final double TOLERANCE = 1e-6;
+
+  static Stream<Arguments> configurations() {
+    Stream.Builder<Arguments> b = Stream.builder();
+    for (GradientEstimator estimator : GradientEstimator.values()) {
+      for (boolean hetero : new boolean[] {false, true}) {
+        for (Activation activation : Activation.values()) {
+          b.add(Arguments.of(estimator, hetero, activation, "gaussian"));
+          if (estimator == GradientEstimator.REPARAMETERIZATION) {
+            b.add(Arguments.of(estimator, hetero, activation, "scaleMixture"));
+          }
+        }
+      }
+    }
+    return b.build();
+  }
+
+  @ParameterizedTest(name = "{0} heteroscedastic={1} {2} prior={3}")
+  @MethodSource("configurations")
+  void analyticGradientMatchesFiniteDifferences(GradientEstimator estimator, boolean hetero,
+                                                Activation activation, String priorName) {
+    Likelihood likelihood = hetero ? GaussianLikelihood.heteroscedastic() : GaussianLikelihood.homoscedastic(0.3);
+    NetworkArchitecture arch = new NetworkArchitecture(3, new int[] {5, 4}, likelihood.numOutputs(), activation);
+    BayesianMlp net = new BayesianMlp(arch, likelihood);
+    Prior prior = priorName.equals("gaussian") ? new GaussianPrior(0.8) : new ScaleMixturePrior(0.4, 1.0, 0.05);
+    ElboObjective objective = new ElboObjective(net, prior, estimator, 2, 17L);
+
+    double[] theta = objective.initialParameters(-2.0);
+    SplittableRandom rng = new SplittableRandom(5);
+    // Move rho and the noise variance away from their constant init so every derivative term is exercised.
+    for (int i = 0; i < theta.length; i++) theta[i] += 0.3 * rng.nextGaussian();
+    INDArray x = Nd4j.randn(DataType.DOUBLE, 7, 3);
+    INDArray y = Nd4j.randn(DataType.DOUBLE, 7, 1);
+    long step = 3;
+    double klWeight = 0.7;
+    long n = 50;
+
+    ToDoubleFunction<double[]> loss = t -> {
+      INDArray th = Nd4j.createFromArray(t);
+      INDArray ignored = th.ulike().assign(0.0);
+      double nll = objective.addDataGradient(th, x, y, step, 0, 7, ignored);
+      double kl = objective.addKlGradient(th, step, klWeight, n, ignored);
+      return nll / 7 + klWeight * kl / n;
+    };
+    INDArray th = Nd4j.createFromArray(theta);
+    INDArray grad = th.ulike().assign(0.0);
+    objective.addDataGradient(th, x, y, step, 0, 7, grad);
+    objective.addKlGradient(th, step, klWeight, n, grad);
+    double[] analytic = grad.toDoubleVector();
+
+    double[] numeric = new double[theta.length];
+    for (int i = 0; i < theta.length; i++) {
+      double[] plus = theta.clone();
+      double[] minus = theta.clone();
+      plus[i] += H;
+      minus[i] -= H;
+      numeric[i] = (loss.applyAsDouble(plus) - loss.applyAsDouble(minus)) / (2 * H);
+    }
+    // Relative error per parameter block: each layer's mu and rho, and the likelihood parameters.
+    for (int l = 0; l < arch.numLayers(); l++) {
+      int from = arch.weightOffset(l);
+      int to = arch.weightOffset(l + 1);
+      assertBlock("layer " + l + " mu", analytic, numeric, arch.muOffset() + from, arch.muOffset() + to);
+      assertBlock("layer " + l + " rho", analytic, numeric, arch.rhoOffset() + from, arch.rhoOffset() + to);
+    }
+    if (likelihood.numParameters() > 0) {
+      assertBlock("likelihood", analytic, numeric, arch.likelihoodOffset(), theta.length);
+    }
+  }
+
+  private static void assertBlock(String name, double[] a, double[] n, int from, int to) {
+    double diff = 0;
+    double norm = 0;
+    for (int i = from; i < to; i++) {
+      diff += (a[i] - n[i]) * (a[i] - n[i]);
+      norm += Math.max(a[i] * a[i], n[i] * n[i]);
+    }
+    double rel = Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-12);
+    assertTrue(norm > 0, name + ": gradient is identically zero");
+    assertTrue(rel < TOLERANCE, name + ": relative error " + rel);
+  }
+}
