@@ -1,0 +1,92 @@
+package org.sparkbnn.ml;
+
+import static org.sparkbnn.ml.ParamDefinitions.*;
+
+import java.io.Serializable;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+
+/** The Params of a Bayes-by-Backprop stage and their defaults, created for (and owned by) one stage. */
+public final class BayesByBackpropParamSet implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  final Param<String> varianceCol;
+  final Param<String> epistemicVarianceCol;
+  final Param<String> aleatoricVarianceCol;
+  final IntArrayParam hiddenLayers;
+  final Param<String> activation;
+  final Param<String> prior;
+  final DoubleParam priorSigma;
+  final DoubleParam priorPi;
+  final DoubleParam priorSigma1;
+  final DoubleParam priorSigma2;
+  final DoubleParam posteriorRhoInit;
+  final Param<String> estimator;
+  final Param<String> likelihood;
+  final Param<String> klWeighting;
+  final DoubleParam learningRate;
+  final IntParam batchSize;
+  final IntParam maxEpochs;
+  final IntParam trainSamples;
+  final IntParam predictSamples;
+  final LongParam seed;
+  final Param<String> handleInvalid;
+
+  BayesByBackpropParamSet(Params owner) {
+    varianceCol = column(owner, "varianceCol", "output column: predictive variance (epistemic + aleatoric)");
+    epistemicVarianceCol = column(owner, "epistemicVarianceCol",
+        "output column: epistemic part of the predictive variance (variance of the sampled means); empty = off");
+    aleatoricVarianceCol = column(owner, "aleatoricVarianceCol",
+        "output column: aleatoric part of the predictive variance (mean noise variance); empty = off");
+    hiddenLayers = layerSizes(owner, "hiddenLayers", "sizes of the hidden layers");
+    activation = choice(owner, "activation", "hidden-layer activation.", ACTIVATIONS);
+    prior = choice(owner, "prior", "prior over weights: N(0, priorSigma^2), or Blundell's scale mixture "
+        + "priorPi N(0, priorSigma1^2) + (1 - priorPi) N(0, priorSigma2^2).", PRIORS);
+    priorSigma = positive(owner, "priorSigma", "standard deviation of the Gaussian prior");
+    priorPi = openUnitInterval(owner, "priorPi", "weight of the wide component of the scale-mixture prior");
+    priorSigma1 = positive(owner, "priorSigma1", "standard deviation of the wide scale-mixture component");
+    priorSigma2 = positive(owner, "priorSigma2", "standard deviation of the narrow scale-mixture component");
+    posteriorRhoInit = finite(owner, "posteriorRhoInit",
+        "initial rho of every weight; the initial posterior standard deviation is softplus(rho)");
+    estimator = choice(owner, "estimator", "gradient estimator: one shared weight sample per step, or the local "
+        + "reparameterisation trick (needs prior=gaussian).", ESTIMATORS);
+    likelihood = choice(owner, "likelihood", "Gaussian noise model: one learned noise variance, or a per-row "
+        + "variance predicted by the network.", LIKELIHOODS);
+    klWeighting = choice(owner, "klWeighting", "how the KL term is spread over the steps of an epoch.",
+        KL_WEIGHTINGS);
+    learningRate = positive(owner, "learningRate", "Adam step size");
+    batchSize = atLeast(owner, "batchSize", "global minibatch size, split over partitions by their sizes", 1);
+    maxEpochs = atLeast(owner, "maxEpochs", "number of passes over the data (N / batchSize steps each)", 1);
+    trainSamples = atLeast(owner, "trainSamples", "Monte-Carlo weight samples per training step", 1);
+    predictSamples = atLeast(owner, "predictSamples", "Monte-Carlo weight samples used by transform", 1);
+    seed = ParamDefinitions.seed(owner);
+    handleInvalid = choice(owner, "handleInvalid", "rows with a null/NaN/infinite feature or label, or a "
+        + "features vector of the wrong size: fail with an error, or skip them.", HANDLE_INVALID);
+
+    owner.setDefault(varianceCol, "variance");
+    owner.setDefault(epistemicVarianceCol, "");
+    owner.setDefault(aleatoricVarianceCol, "");
+    owner.setDefault(hiddenLayers, new int[] {50});
+    owner.setDefault(activation, "relu");
+    owner.setDefault(prior, "gaussian");
+    owner.setDefault(priorSigma, 1.0);
+    owner.setDefault(priorPi, 0.5);
+    owner.setDefault(priorSigma1, 1.0);
+    owner.setDefault(priorSigma2, Math.exp(-6));
+    owner.setDefault(posteriorRhoInit, -5.0);
+    owner.setDefault(estimator, "reparameterization");
+    owner.setDefault(likelihood, "homoscedastic");
+    owner.setDefault(klWeighting, "uniform");
+    owner.setDefault(learningRate, 0.01);
+    owner.setDefault(batchSize, 128);
+    owner.setDefault(maxEpochs, 100);
+    owner.setDefault(trainSamples, 1);
+    owner.setDefault(predictSamples, 100);
+    owner.setDefault(seed, (long) owner.getClass().getName().hashCode());
+    owner.setDefault(handleInvalid, "error");
+  }
+}

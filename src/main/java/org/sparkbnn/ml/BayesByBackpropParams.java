@@ -1,0 +1,65 @@
+package org.sparkbnn.ml;
+
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+
+/**
+ * Params shared by {@link BayesByBackpropRegressor} and {@link BayesByBackpropRegressionModel}. The accessors
+ * are default methods, so Spark's reflective Param discovery finds them on both classes and each Param is
+ * defined once ({@link BayesByBackpropParamSet}).
+ */
+public interface BayesByBackpropParams extends Params {
+
+  /** The owning stage's Param objects. */
+  BayesByBackpropParamSet bnnParams();
+
+  default Param<String> varianceCol() { return bnnParams().varianceCol; }
+  default Param<String> epistemicVarianceCol() { return bnnParams().epistemicVarianceCol; }
+  default Param<String> aleatoricVarianceCol() { return bnnParams().aleatoricVarianceCol; }
+  default IntArrayParam hiddenLayers() { return bnnParams().hiddenLayers; }
+  default Param<String> activation() { return bnnParams().activation; }
+  default Param<String> prior() { return bnnParams().prior; }
+  default DoubleParam priorSigma() { return bnnParams().priorSigma; }
+  default DoubleParam priorPi() { return bnnParams().priorPi; }
+  default DoubleParam priorSigma1() { return bnnParams().priorSigma1; }
+  default DoubleParam priorSigma2() { return bnnParams().priorSigma2; }
+  default DoubleParam posteriorRhoInit() { return bnnParams().posteriorRhoInit; }
+  default Param<String> estimator() { return bnnParams().estimator; }
+  default Param<String> likelihood() { return bnnParams().likelihood; }
+  default Param<String> klWeighting() { return bnnParams().klWeighting; }
+  default DoubleParam learningRate() { return bnnParams().learningRate; }
+  default IntParam batchSize() { return bnnParams().batchSize; }
+  default IntParam maxEpochs() { return bnnParams().maxEpochs; }
+  default IntParam trainSamples() { return bnnParams().trainSamples; }
+  default IntParam predictSamples() { return bnnParams().predictSamples; }
+  default LongParam seed() { return bnnParams().seed; }
+  default Param<String> handleInvalid() { return bnnParams().handleInvalid; }
+
+  default String getVarianceCol() { return getOrDefault(varianceCol()); }
+  default String getEpistemicVarianceCol() { return getOrDefault(epistemicVarianceCol()); }
+  default String getAleatoricVarianceCol() { return getOrDefault(aleatoricVarianceCol()); }
+  default int[] getHiddenLayers() { return getOrDefault(hiddenLayers()); }
+  default String getActivation() { return getOrDefault(activation()); }
+  default String getPrior() { return getOrDefault(prior()); }
+  default double getPriorSigma() { return (Double) getOrDefault(priorSigma()); }
+  default double getPriorPi() { return (Double) getOrDefault(priorPi()); }
+  default double getPriorSigma1() { return (Double) getOrDefault(priorSigma1()); }
+  default double getPriorSigma2() { return (Double) getOrDefault(priorSigma2()); }
+  default double getPosteriorRhoInit() { return (Double) getOrDefault(posteriorRhoInit()); }
+  default String getEstimator() { return getOrDefault(estimator()); }
+  default String getLikelihood() { return getOrDefault(likelihood()); }
+  default String getKlWeighting() { return getOrDefault(klWeighting()); }
+  default double getLearningRate() { return (Double) getOrDefault(learningRate()); }
+  default int getBatchSize() { return (Integer) getOrDefault(batchSize()); }
+  default int getMaxEpochs() { return (Integer) getOrDefault(maxEpochs()); }
+  default int getTrainSamples() { return (Integer) getOrDefault(trainSamples()); }
+  default int getPredictSamples() { return (Integer) getOrDefault(predictSamples()); }
+  default long getSeed() { return (Long) getOrDefault(seed()); }
+  default String getHandleInvalid() { return getOrDefault(handleInvalid()); }
+
+  default boolean skipInvalid() { return "skip".equalsIgnoreCase(getHandleInvalid()); }
+}

@@ -1,0 +1,106 @@
+package org.sparkbnn.ml;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.sparkbnn.train.EpochSummary;
+import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.train.Standardization;
+
+/**
+ * The model's {@code data/}: one Parquet row with the network shape, the flat posterior parameter vector
+ * (layout: {@link org.sparkbnn.bayes.NetworkArchitecture}), the standardisation and the training history.
+ * Plain columns, no Java serialisation, so the format outlives class changes.
+ */
+final class ModelData {
+  private static final ArrayType DOUBLES = DataTypes.createArrayType(DataTypes.DoubleType, false);
+  private static final StructType SCHEMA = new StructType()
+      .add("numFeatures", DataTypes.IntegerType, false)
+      .add("hiddenLayers", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+      .add("activation", DataTypes.StringType, false)
+      .add("likelihood", DataTypes.StringType, false)
+      .add("theta", DOUBLES, false)
+      .add("featureMean", DOUBLES, false)
+      .add("featureScale", DOUBLES, false)
+      .add("labelMean", DataTypes.DoubleType, false)
+      .add("labelScale", DataTypes.DoubleType, false)
+      .add("historyNegativeElbo", DOUBLES, false)
+      .add("historyNll", DOUBLES, false)
+      .add("historyKl", DOUBLES, false)
+      .add("historyRowsPerSecond", DOUBLES, false);
+
+  private ModelData() {}
+
+  static void write(BayesByBackpropRegressionModel model, String path, SparkSession spark) {
+    ModelSpec spec = model.spec();
+    Standardization s = model.standardization();
+    List<EpochSummary> h = model.trainingHistory();
+    Row row = RowFactory.create(spec.numFeatures, boxed(spec.hiddenLayers), spec.activation, spec.likelihood,
+        boxed(model.theta()), boxed(s.featureMean()), boxed(s.featureScale()), s.labelMean(), s.labelScale(),
+        boxed(h.stream().mapToDouble(EpochSummary::negativeElbo).toArray()),
+        boxed(h.stream().mapToDouble(EpochSummary::nll).toArray()),
+        boxed(h.stream().mapToDouble(EpochSummary::kl).toArray()),
+        boxed(h.stream().mapToDouble(EpochSummary::rowsPerSecond).toArray()));
+    spark.createDataFrame(Collections.singletonList(row), SCHEMA).coalesce(1).write().parquet(path + "/data");
+  }
+
+  static final class Reader extends MLReader<BayesByBackpropRegressionModel> {
+    @Override
+    public BayesByBackpropRegressionModel load(String path) {
+      SparkSession spark = sparkSession();
+      StageMetadata metadata = StageMetadata.load(path, spark.sparkContext().hadoopConfiguration(),
+          BayesByBackpropRegressionModel.class);
+      Row r;
+      try {
+        List<Row> rows = spark.read().schema(SCHEMA).parquet(path + "/data").collectAsList();
+        if (rows.size() != 1) throw new IllegalStateException("expected 1 row, found " + rows.size());
+        r = rows.get(0);
+      } catch (RuntimeException e) {
+        throw new InvalidInputException("cannot load BayesByBackpropRegressionModel from '" + path
+            + "': model data " + path + "/data is missing or corrupt: " + e.getMessage());
+      }
+      ModelSpec spec = new ModelSpec(r.getInt(0), ints(r.getList(1)), r.getString(2), r.getString(3));
+      double[] theta = doubles(r.getList(4));
+      if (theta.length != spec.network().numParameters()) {
+        throw new InvalidInputException("cannot load model from '" + path + "': " + theta.length
+            + " parameters stored, the network shape needs " + spec.network().numParameters());
+      }
+      Standardization standardization =
+          new Standardization(doubles(r.getList(5)), doubles(r.getList(6)), r.getDouble(7), r.getDouble(8));
+      double[][] h = {doubles(r.getList(9)), doubles(r.getList(10)), doubles(r.getList(11)), doubles(r.getList(12))};
+      List<EpochSummary> history = new ArrayList<>();
+      for (int e = 0; e < h[0].length; e++) history.add(new EpochSummary(e + 1, h[0][e], h[1][e], h[2][e], h[3][e]));
+      BayesByBackpropRegressionModel model =
+          new BayesByBackpropRegressionModel(metadata.uid, spec, theta, standardization, history);
+      metadata.applyParams(model);
+      return model;
+    }
+  }
+
+  private static List<Double> boxed(double[] v) {
+    List<Double> out = new ArrayList<>(v.length);
+    for (double d : v) out.add(d);
+    return out;
+  }
+
+  private static List<Integer> boxed(int[] v) {
+    List<Integer> out = new ArrayList<>(v.length);
+    for (int i : v) out.add(i);
+    return out;
+  }
+
+  private static double[] doubles(List<Object> v) {
+    return v.stream().mapToDouble(o -> (Double) o).toArray();
+  }
+
+  private static int[] ints(List<Object> v) {
+    return v.stream().mapToInt(o -> (Integer) o).toArray();
+  }
+}

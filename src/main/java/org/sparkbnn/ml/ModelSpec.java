@@ -1,0 +1,64 @@
+package org.sparkbnn.ml;
+
+import java.io.Serializable;
+import org.sparkbnn.bayes.Activation;
+import org.sparkbnn.bayes.BayesianMlp;
+import org.sparkbnn.bayes.ElboObjective;
+import org.sparkbnn.bayes.GaussianLikelihood;
+import org.sparkbnn.bayes.GaussianPrior;
+import org.sparkbnn.bayes.GradientEstimator;
+import org.sparkbnn.bayes.KlWeighting;
+import org.sparkbnn.bayes.Likelihood;
+import org.sparkbnn.bayes.NetworkArchitecture;
+import org.sparkbnn.bayes.Prior;
+import org.sparkbnn.bayes.ScaleMixturePrior;
+import org.sparkbnn.train.TrainingConfig;
+
+/**
+ * The fixed shape of a fitted network (what the parameter vector means): stored with the model, so that
+ * changing a Param on a fitted model can never reinterpret its weights.
+ */
+final class ModelSpec implements Serializable {
+  private static final long serialVersionUID = 1L;
+  /** Initial homoscedastic noise variance in standardised label units. */
+  private static final double INITIAL_NOISE_VARIANCE = 0.1;
+
+  final int numFeatures;
+  final int[] hiddenLayers;
+  final String activation;
+  final String likelihood;
+
+  ModelSpec(int numFeatures, int[] hiddenLayers, String activation, String likelihood) {
+    this.numFeatures = numFeatures;
+    this.hiddenLayers = hiddenLayers.clone();
+    this.activation = activation;
+    this.likelihood = likelihood;
+  }
+
+  static ModelSpec fromParams(BayesByBackpropParams p, int numFeatures) {
+    return new ModelSpec(numFeatures, p.getHiddenLayers(), p.getActivation(), p.getLikelihood());
+  }
+
+  BayesianMlp network() {
+    Likelihood lik = "heteroscedastic".equalsIgnoreCase(likelihood)
+        ? GaussianLikelihood.heteroscedastic()
+        : GaussianLikelihood.homoscedastic(INITIAL_NOISE_VARIANCE);
+    return new BayesianMlp(
+        new NetworkArchitecture(numFeatures, hiddenLayers, lik.numOutputs(), Activation.parse(activation)), lik);
+  }
+
+  /** The objective and optimiser settings named by the estimator's Params. */
+  TrainingConfig trainingConfig(BayesByBackpropParams p) {
+    Prior prior = "scaleMixture".equalsIgnoreCase(p.getPrior())
+        ? new ScaleMixturePrior(p.getPriorPi(), p.getPriorSigma1(), p.getPriorSigma2())
+        : new GaussianPrior(p.getPriorSigma());
+    GradientEstimator estimator = GradientEstimator.parse(p.getEstimator());
+    if (estimator == GradientEstimator.LOCAL_REPARAMETERIZATION && !prior.hasClosedFormKl()) {
+      throw new IllegalArgumentException("Params estimator=localReparameterization and prior=scaleMixture cannot "
+          + "be combined: the local reparameterisation trick needs a closed-form KL (prior=gaussian)");
+    }
+    ElboObjective objective = new ElboObjective(network(), prior, estimator, p.getTrainSamples(), p.getSeed());
+    return new TrainingConfig(objective, p.getBatchSize(), p.getMaxEpochs(), p.getLearningRate(),
+        KlWeighting.parse(p.getKlWeighting()), p.getPosteriorRhoInit());
+  }
+}

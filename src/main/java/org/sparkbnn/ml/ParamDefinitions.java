@@ -1,0 +1,75 @@
+package org.sparkbnn.ml;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.function.Predicate;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * The definitions (name, doc, validation) of every spark-bnn Param, shared by the estimator and the model so
+ * that both declare identical Params.
+ */
+final class ParamDefinitions {
+  private ParamDefinitions() {}
+
+  static final String[] ACTIVATIONS = {"relu", "tanh"};
+  static final String[] PRIORS = {"gaussian", "scaleMixture"};
+  static final String[] ESTIMATORS = {"reparameterization", "localReparameterization"};
+  static final String[] LIKELIHOODS = {"homoscedastic", "heteroscedastic"};
+  static final String[] KL_WEIGHTINGS = {"uniform", "blundell"};
+  static final String[] HANDLE_INVALID = {"error", "skip"};
+
+  /** A serialisable Scala predicate for Param validation. */
+  static <T> AbstractFunction1<T, Object> valid(SerializablePredicate<T> p) {
+    return new Validator<>(p);
+  }
+
+  interface SerializablePredicate<T> extends Predicate<T>, Serializable {}
+
+  private static final class Validator<T> extends AbstractFunction1<T, Object> implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final SerializablePredicate<T> predicate;
+    Validator(SerializablePredicate<T> predicate) { this.predicate = predicate; }
+    @Override public Object apply(T value) { return predicate.test(value); }
+  }
+
+  static Param<String> column(Params parent, String name, String doc) {
+    return new Param<>(parent, name, doc, valid((String s) -> s != null));
+  }
+
+  static Param<String> choice(Params parent, String name, String doc, String[] allowed) {
+    return new Param<>(parent, name, doc + " Supported: " + String.join(", ", allowed) + ".",
+        valid((String s) -> s != null && Arrays.stream(allowed).anyMatch(a -> a.equalsIgnoreCase(s))));
+  }
+
+  static DoubleParam positive(Params parent, String name, String doc) {
+    return new DoubleParam(parent, name, doc + " (> 0)", valid((Object v) -> (Double) v > 0 && Double.isFinite((Double) v)));
+  }
+
+  static IntParam atLeast(Params parent, String name, String doc, int min) {
+    return new IntParam(parent, name, doc + " (>= " + min + ")", valid((Object v) -> (Integer) v >= min));
+  }
+
+  static DoubleParam finite(Params parent, String name, String doc) {
+    return new DoubleParam(parent, name, doc, valid((Object v) -> Double.isFinite((Double) v)));
+  }
+
+  static DoubleParam openUnitInterval(Params parent, String name, String doc) {
+    return new DoubleParam(parent, name, doc + " (in (0, 1))", valid((Object v) -> (Double) v > 0 && (Double) v < 1));
+  }
+
+  static IntArrayParam layerSizes(Params parent, String name, String doc) {
+    return new IntArrayParam(parent, name, doc + " (each >= 1)",
+        valid((int[] v) -> v != null && Arrays.stream(v).allMatch(n -> n >= 1)));
+  }
+
+  static LongParam seed(Params parent) {
+    return new LongParam(parent, "seed", "random seed: initialisation, minibatches and weight noise");
+  }
+}

@@ -1,0 +1,26 @@
+package org.sparkbnn.ml;
+
+/**
+ * Hands a uid to a Java stage before its superclass constructor runs. Spark's Scala param traits create their
+ * Params (which capture {@code uid()}) during the superclass constructor, before a Java subclass can assign
+ * its fields; the stage's {@code uid()} reads the pending value on that first call.
+ */
+final class PendingUid {
+  private static final ThreadLocal<String> PENDING = new ThreadLocal<>();
+
+  private PendingUid() {}
+
+  /** Marks {@code uid} as the uid of the stage being constructed on this thread. */
+  static PendingUid set(String uid) {
+    PENDING.set(uid);
+    return null;
+  }
+
+  /** The pending uid (consumed), or fails if a stage is constructed without one. */
+  static String take() {
+    String uid = PENDING.get();
+    if (uid == null) throw new IllegalStateException("stage constructed without a uid");
+    PENDING.remove();
+    return uid;
+  }
+}

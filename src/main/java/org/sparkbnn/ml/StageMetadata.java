@@ -1,0 +1,113 @@
+package org.sparkbnn.ml;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+import org.apache.spark.sql.SparkSession;
+import org.sparkbnn.train.InvalidInputException;
+
+/**
+ * A stage's {@code metadata/part-00000}: one JSON line in the layout of Spark's DefaultParamsWriter (class,
+ * timestamp, sparkVersion, uid, paramMap, defaultParamMap), so Spark's Pipeline and CrossValidator readers can
+ * dispatch to our classes, plus {@code formatVersion} for our own data layout. Written on any Hadoop file
+ * system; written last, so a directory whose save did not finish has no metadata and is refused on load.
+ */
+final class StageMetadata {
+  static final int FORMAT_VERSION = 1;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final String uid;
+  final ObjectNode json;
+
+  private StageMetadata(String uid, ObjectNode json) {
+    this.uid = uid;
+    this.json = json;
+  }
+
+  @SuppressWarnings("unchecked")
+  static void save(Params stage, String path, SparkSession spark) {
+    try {
+      ObjectNode root = JSON.createObjectNode();
+      root.put("class", stage.getClass().getName());
+      root.put("timestamp", System.currentTimeMillis());
+      root.put("sparkVersion", spark.version());
+      root.put("uid", stage.uid());
+      ObjectNode set = root.putObject("paramMap");
+      ObjectNode defaults = root.putObject("defaultParamMap");
+      for (Param<?> p : stage.params()) {
+        Param<Object> param = (Param<Object>) p;
+        if (stage.isSet(param)) set.set(param.name(), JSON.readTree(param.jsonEncode(stage.get(param).get())));
+        if (stage.hasDefault(param)) {
+          defaults.set(param.name(), JSON.readTree(param.jsonEncode(stage.getDefault(param).get())));
+        }
+      }
+      root.put("formatVersion", FORMAT_VERSION);
+      Path file = new Path(path, "metadata/part-00000");
+      FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (OutputStream out = fs.create(file, true)) {
+        out.write((JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      fs.create(new Path(path, "metadata/_SUCCESS"), true).close();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write stage metadata under " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  static StageMetadata load(String path, Configuration conf, Class<?> expected) {
+    Path file = new Path(path, "metadata/part-00000");
+    JsonNode root;
+    try {
+      FileSystem fs = file.getFileSystem(conf);
+      if (!fs.exists(file)) {
+        throw new InvalidInputException("cannot load " + expected.getSimpleName() + " from '" + path
+            + "': " + file + " does not exist (not a saved stage, or its save did not finish)");
+      }
+      try (java.io.InputStream in = fs.open(file)) {
+        root = JSON.readTree(in);
+      }
+    } catch (IOException e) {
+      throw new InvalidInputException("cannot load " + expected.getSimpleName() + " from '" + path
+          + "': unreadable metadata " + file + ": " + e.getMessage());
+    }
+    if (root == null || !root.isObject() || !root.has("class") || !root.has("uid")) {
+      throw new InvalidInputException("cannot load " + expected.getSimpleName() + " from '" + path
+          + "': metadata " + file + " is truncated or not stage metadata");
+    }
+    String cls = root.get("class").asText();
+    if (!cls.equals(expected.getName())) {
+      throw new InvalidInputException("cannot load " + expected.getSimpleName() + " from '" + path
+          + "': it holds a " + cls);
+    }
+    int version = root.path("formatVersion").asInt(-1);
+    if (version != FORMAT_VERSION) {
+      throw new InvalidInputException("cannot load " + expected.getSimpleName() + " from '" + path
+          + "': format version " + version + " is not supported (this build reads " + FORMAT_VERSION + ")");
+    }
+    return new StageMetadata(root.get("uid").asText(), (ObjectNode) root);
+  }
+
+  /** Sets every Param recorded in the metadata's paramMap on the stage. */
+  @SuppressWarnings("unchecked")
+  void applyParams(Params stage) {
+    Iterator<Map.Entry<String, JsonNode>> fields = json.path("paramMap").fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> e = fields.next();
+      if (!stage.hasParam(e.getKey())) {
+        throw new InvalidInputException("saved Param '" + e.getKey() + "' is unknown to "
+            + stage.getClass().getSimpleName());
+      }
+      Param<Object> param = (Param<Object>) stage.getParam(e.getKey());
+      stage.set(param, param.jsonDecode(e.getValue().toString()));
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package org.sparkbnn.ml;
+
+import java.util.function.BiConsumer;
+import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.SparkSession;
+
+/** Writes a stage's data (if any) and then its metadata; Spark's MLWriter handles overwrite. */
+final class StageWriter extends MLWriter {
+  private final Params stage;
+  private final BiConsumer<String, SparkSession> dataWriter;
+
+  StageWriter(Params stage, BiConsumer<String, SparkSession> dataWriter) {
+    this.stage = stage;
+    this.dataWriter = dataWriter;
+  }
+
+  @Override
+  public void saveImpl(String path) {
+    if (dataWriter != null) dataWriter.accept(path, sparkSession());
+    StageMetadata.save(stage, path, sparkSession());
+  }
+}

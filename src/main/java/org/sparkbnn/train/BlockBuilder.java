@@ -1,0 +1,68 @@
+package org.sparkbnn.train;
+
+import java.util.Arrays;
+import java.util.Iterator;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
+
+/**
+ * Packs one partition of (features, label) rows into a {@link FeatureBlock}, validating every row: a null
+ * vector, a vector of the wrong size, or a null/NaN/infinite value fails with a message naming the column,
+ * partition and row, or (skip) drops the row and counts it.
+ */
+public final class BlockBuilder implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+  private final String featuresCol;
+  private final String labelCol;
+  private final int numFeatures;
+  private final boolean skipInvalid;
+
+  public BlockBuilder(String featuresCol, String labelCol, int numFeatures, boolean skipInvalid) {
+    this.featuresCol = featuresCol;
+    this.labelCol = labelCol;
+    this.numFeatures = numFeatures;
+    this.skipInvalid = skipInvalid;
+  }
+
+  /** Rows hold the features vector at index 0 and the label (a double) at index 1. */
+  public FeatureBlock build(int partition, Iterator<Row> rows) {
+    float[] x = new float[1024 * numFeatures];
+    float[] y = new float[1024];
+    int n = 0;
+    long skipped = 0;
+    long rowIndex = -1;
+    while (rows.hasNext()) {
+      Row row = rows.next();
+      rowIndex++;
+      String problem = problem(row);
+      if (problem != null) {
+        if (skipInvalid) {
+          skipped++;
+          continue;
+        }
+        throw new InvalidInputException(problem + " (partition " + partition + ", row " + rowIndex
+            + "; set handleInvalid=skip to drop such rows)");
+      }
+      if (n == y.length) {
+        y = Arrays.copyOf(y, 2 * n);
+        x = Arrays.copyOf(x, 2 * n * numFeatures);
+      }
+      Vector v = (Vector) row.get(0);
+      for (int j = 0; j < numFeatures; j++) x[n * numFeatures + j] = (float) v.apply(j);
+      y[n] = (float) row.getDouble(1);
+      n++;
+    }
+    return new FeatureBlock(partition, n, numFeatures, Arrays.copyOf(x, n * numFeatures), Arrays.copyOf(y, n),
+        skipped);
+  }
+
+  private String problem(Row row) {
+    String featureProblem = FeatureValidation.problem(row.get(0), featuresCol, numFeatures);
+    if (featureProblem != null) return featureProblem;
+    if (row.isNullAt(1)) return "label column '" + labelCol + "' is null";
+    double label = row.getDouble(1);
+    if (!Double.isFinite(label)) return "label column '" + labelCol + "' is " + label;
+    if (Math.abs(label) > Float.MAX_VALUE) return "label column '" + labelCol + "' is out of float range: " + label;
+    return null;
+  }
+}

@@ -1,0 +1,25 @@
+package org.sparkbnn.train;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs every partition's step in the calling thread: the no-Spark baseline of the benchmark and of tests. */
+public final class LocalGradientSource implements GradientSource {
+  private final List<FeatureBlock> blocks;
+
+  public LocalGradientSource(List<FeatureBlock> blocks) {
+    this.blocks = blocks;
+  }
+
+  @Override
+  public long[] partitionRows() {
+    return blocks.stream().mapToLong(FeatureBlock::rows).toArray();
+  }
+
+  @Override
+  public List<PartitionGradient> compute(StepFunction function, float[] theta, long step, int[] shares) {
+    List<PartitionGradient> out = new ArrayList<>(blocks.size());
+    for (FeatureBlock b : blocks) out.add(function.compute(b, theta, step, shares[b.partition]));
+    return out;
+  }
+}

@@ -1,0 +1,57 @@
+package org.sparkbnn.train;
+
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparkbnn.bayes.GaussianNoise;
+
+/**
+ * Splits a global minibatch of B rows over partitions in proportion to their sizes and draws each partition's
+ * rows (uniformly, with replacement) from a stream keyed by (seed, step, partition), so that a step's sample is
+ * a pure function of its inputs: a retried task draws the same rows.
+ */
+public final class MinibatchSampler {
+  private MinibatchSampler() {}
+
+  /**
+   * Largest-remainder apportionment of {@code batchSize} rows over partitions of the given sizes; the shares sum
+   * to exactly batchSize and ties go to the lower partition index.
+   */
+  public static int[] shares(long[] partitionRows, int batchSize) {
+    long total = 0;
+    for (long n : partitionRows) total += n;
+    int[] shares = new int[partitionRows.length];
+    double[] remainders = new double[partitionRows.length];
+    int assigned = 0;
+    for (int p = 0; p < partitionRows.length; p++) {
+      double exact = (double) batchSize * partitionRows[p] / total;
+      shares[p] = (int) Math.floor(exact);
+      remainders[p] = exact - shares[p];
+      assigned += shares[p];
+    }
+    for (int left = batchSize - assigned; left > 0; left--) {
+      int best = -1;
+      for (int p = 0; p < shares.length; p++) {
+        if (partitionRows[p] > 0 && (best < 0 || remainders[p] > remainders[best])) best = p;
+      }
+      shares[best]++;
+      remainders[best] = -1;
+    }
+    return shares;
+  }
+
+  /** A standardised (x, y) minibatch of {@code share} rows drawn from one block; x is share x d, y share x 1. */
+  public static INDArray[] sample(FeatureBlock block, int share, Standardization standardization, long seed,
+                                  long step) {
+    int d = block.numFeatures;
+    float[] x = new float[share * d];
+    float[] y = new float[share];
+    SplittableRandom rng = new SplittableRandom(GaussianNoise.streamKey(seed, 3, step, block.partition));
+    for (int i = 0; i < share; i++) {
+      int r = rng.nextInt(block.rows);
+      for (int j = 0; j < d; j++) x[i * d + j] = standardization.feature(j, block.features[r * d + j]);
+      y[i] = standardization.label(block.labels[r]);
+    }
+    return new INDArray[] {Nd4j.create(x, new long[] {share, d}, 'c'), Nd4j.create(y, new long[] {share, 1}, 'c')};
+  }
+}

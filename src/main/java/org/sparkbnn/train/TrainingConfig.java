@@ -1,0 +1,29 @@
+package org.sparkbnn.train;
+
+import java.io.Serializable;
+import org.sparkbnn.bayes.ElboObjective;
+import org.sparkbnn.bayes.KlWeighting;
+
+/** Everything the training loop needs besides the data. */
+public final class TrainingConfig implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  final ElboObjective objective;
+  final int batchSize;
+  final int maxEpochs;
+  final double learningRate;
+  final KlWeighting klWeighting;
+  final double rhoInit;
+
+  public TrainingConfig(ElboObjective objective, int batchSize, int maxEpochs, double learningRate,
+                        KlWeighting klWeighting, double rhoInit) {
+    this.objective = objective;
+    this.batchSize = batchSize;
+    this.maxEpochs = maxEpochs;
+    this.learningRate = learningRate;
+    this.klWeighting = klWeighting;
+    this.rhoInit = rhoInit;
+  }
+
+  public ElboObjective objective() { return objective; }
+}

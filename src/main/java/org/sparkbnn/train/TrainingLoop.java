@@ -1,0 +1,97 @@
+package org.sparkbnn.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparkbnn.bayes.AdamOptimizer;
+
+/**
+ * The synchronous data-parallel loop: per step, the current parameters go to every partition, their data-term
+ * gradients come back and are summed in partition order, the driver adds the KL gradient once, and Adam
+ * applies one update to the float64 master parameters.
+ */
+public final class TrainingLoop {
+
+  /** The fitted parameters and the per-epoch history. */
+  public static final class Result {
+    public final double[] theta;
+    public final List<EpochSummary> history;
+    public final long numRows;
+
+    Result(double[] theta, List<EpochSummary> history, long numRows) {
+      this.theta = theta;
+      this.history = history;
+      this.numRows = numRows;
+    }
+  }
+
+  private TrainingLoop() {}
+
+  public static Result run(TrainingConfig config, Standardization standardization, GradientSource source,
+                           Consumer<EpochSummary> onEpoch) {
+    long[] partitionRows = source.partitionRows();
+    long numRows = 0;
+    for (long n : partitionRows) numRows += n;
+    if (numRows == 0) throw new IllegalArgumentException("training data set is empty (no valid rows)");
+    int batch = (int) Math.min(config.batchSize, numRows);
+    int[] shares = MinibatchSampler.shares(partitionRows, batch);
+    long stepsPerEpoch = (numRows + batch - 1) / batch;
+
+    double[] theta = config.objective.initialParameters(config.rhoInit);
+    AdamOptimizer adam = new AdamOptimizer(theta.length, config.learningRate);
+    StepFunction function = new StepFunction(config.objective, standardization, batch);
+    List<EpochSummary> history = new ArrayList<>();
+    double[] nllSum = new double[1];
+    float[] thetaFloat = new float[theta.length];
+
+    for (int epoch = 1; epoch <= config.maxEpochs; epoch++) {
+      source.startEpoch(epoch, config.maxEpochs);
+      long start = System.nanoTime();
+      double epochNll = 0;
+      double epochKl = 0;
+      double epochLoss = 0;
+      for (long s = 0; s < stepsPerEpoch; s++) {
+        long step = (epoch - 1) * stepsPerEpoch + s;
+        for (int i = 0; i < theta.length; i++) thetaFloat[i] = (float) theta[i];
+        double[] grad = GradientAggregator.sumInPartitionOrder(
+            source.compute(function, thetaFloat, step, shares), theta.length, nllSum);
+        INDArray gradArray = Nd4j.createFromArray(grad);
+        double klWeight = config.klWeighting.weight(s, stepsPerEpoch);
+        double kl = config.objective.addKlGradient(Nd4j.createFromArray(theta), step, klWeight, numRows, gradArray);
+        double nllPerRow = nllSum[0] / batch;
+        double[] fullGrad = gradArray.toDoubleVector();
+        checkFinite(epoch, s, nllPerRow, kl, fullGrad);
+        adam.step(theta, fullGrad);
+        epochNll += nllPerRow;
+        epochKl += kl;
+        epochLoss += nllPerRow + kl / numRows;
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      EpochSummary summary = new EpochSummary(epoch, epochLoss / stepsPerEpoch, epochNll / stepsPerEpoch,
+          epochKl / stepsPerEpoch, stepsPerEpoch * batch / seconds);
+      history.add(summary);
+      onEpoch.accept(summary);
+    }
+    return new Result(theta, history, numRows);
+  }
+
+  private static void checkFinite(int epoch, long step, double nll, double kl, double[] grad) {
+    String what = null;
+    if (!Double.isFinite(nll)) what = "the minibatch negative log-likelihood is " + nll;
+    else if (!Double.isFinite(kl)) what = "the KL term is " + kl;
+    else {
+      for (int i = 0; i < grad.length; i++) {
+        if (!Double.isFinite(grad[i])) {
+          what = "gradient component " + i + " is " + grad[i];
+          break;
+        }
+      }
+    }
+    if (what != null) {
+      throw new TrainingDivergedException("training diverged at epoch " + epoch + ", step " + step
+          + " of the epoch: " + what + " (try a lower learningRate or a smaller posteriorRhoInit)");
+    }
+  }
+}
