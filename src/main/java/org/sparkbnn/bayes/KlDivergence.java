@@ -1,6 +1,7 @@
 package org.sparkbnn.bayes;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -15,7 +16,7 @@ public final class KlDivergence {
   /** Closed-form KL; adds dKL/dmu and dKL/drho into the gradient arrays (all arrays of equal length). */
   public static double closedForm(Prior prior, INDArray mu, INDArray rho, INDArray gradMu, INDArray gradRho) {
     INDArray sigma = StableMath.softplus(rho);
-    INDArray gradSigma = sigma.ulike();
+    INDArray gradSigma = Nd4j.zerosLike(sigma);
     double kl = prior.closedFormKl(mu, sigma, gradMu, gradSigma);
     gradRho.addi(gradSigma.muli(StableMath.sigmoid(rho)));
     return kl;

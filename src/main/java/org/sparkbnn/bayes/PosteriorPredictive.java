@@ -36,6 +36,10 @@ public final class PosteriorPredictive {
    * mean, epistemic variance, aleatoric variance, in the standardised label space.
    */
   public INDArray predict(INDArray x) {
+    return ScratchMemory.run("bnn-predict", () -> predictInScratch(x).detach());
+  }
+
+  private INDArray predictInScratch(INDArray x) {
     int t = weightSamples.length;
     INDArray means = Nd4j.create(DataType.FLOAT, x.rows(), t);
     INDArray noise = Nd4j.zeros(DataType.FLOAT, x.rows(), 1);

@@ -12,18 +12,24 @@ import java.util.List;
 public final class GradientAggregator {
   private GradientAggregator() {}
 
-  /** Returns the summed gradient (length numParameters) and, in {@code nllOut[0]}, the summed NLL. */
-  public static double[] sumInPartitionOrder(List<PartitionGradient> parts, int numParameters, double[] nllOut) {
+  /**
+   * Returns the summed gradient (length numParameters); {@code statsOut[0]} receives the summed NLL and
+   * {@code statsOut[1]} the slowest task's compute time in nanoseconds.
+   */
+  public static double[] sumInPartitionOrder(List<PartitionGradient> parts, int numParameters, double[] statsOut) {
     PartitionGradient[] ordered = parts.toArray(new PartitionGradient[0]);
     Arrays.sort(ordered, Comparator.comparingInt(p -> p.partition));
     double[] sum = new double[numParameters];
     double nll = 0;
+    long slowest = 0;
     for (PartitionGradient p : ordered) {
+      slowest = Math.max(slowest, p.computeNanos);
       if (p.gradient == null) continue;
       for (int i = 0; i < numParameters; i++) sum[i] += p.gradient[i];
       nll += p.nll;
     }
-    nllOut[0] = nll;
+    statsOut[0] = nll;
+    statsOut[1] = slowest;
     return sum;
   }
 }

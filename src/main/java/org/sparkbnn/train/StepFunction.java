@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkbnn.bayes.ElboObjective;
+import org.sparkbnn.bayes.ScratchMemory;
 
 /**
  * What one task computes in one step: draw its share of the minibatch from its block and return the data-term
@@ -24,11 +25,15 @@ public final class StepFunction implements Serializable {
   }
 
   public PartitionGradient compute(FeatureBlock block, float[] theta, long step, int share) {
-    if (share == 0 || block.rows == 0) return new PartitionGradient(block.partition, null, 0, 0);
-    INDArray[] batch = MinibatchSampler.sample(block, share, standardization, objective.seed(), step);
-    INDArray params = Nd4j.create(theta, new long[] {theta.length}, 'c');
-    INDArray grad = Nd4j.zeros(DataType.FLOAT, theta.length);
-    double nll = objective.addDataGradient(params, batch[0], batch[1], step, block.partition, globalBatchSize, grad);
-    return new PartitionGradient(block.partition, grad.toFloatVector(), nll, share);
+    if (share == 0 || block.rows == 0) return new PartitionGradient(block.partition, null, 0, 0, 0);
+    long start = System.nanoTime();
+    return ScratchMemory.run("bnn-step", () -> {
+      INDArray[] batch = MinibatchSampler.sample(block, share, standardization, objective.seed(), step);
+      INDArray params = Nd4j.create(theta, new long[] {theta.length}, 'c');
+      INDArray grad = Nd4j.zeros(DataType.FLOAT, theta.length);
+      double nll =
+          objective.addDataGradient(params, batch[0], batch[1], step, block.partition, globalBatchSize, grad);
+      return new PartitionGradient(block.partition, grad.toFloatVector(), nll, share, System.nanoTime() - start);
+    });
   }
 }

@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkbnn.bayes.AdamOptimizer;
+import org.sparkbnn.bayes.ScratchMemory;
 
 /**
  * The synchronous data-parallel loop: per step, the current parameters go to every partition, their data-term
@@ -19,11 +20,13 @@ public final class TrainingLoop {
     public final double[] theta;
     public final List<EpochSummary> history;
     public final long numRows;
+    public final StepTimings timings;
 
-    Result(double[] theta, List<EpochSummary> history, long numRows) {
+    Result(double[] theta, List<EpochSummary> history, long numRows, StepTimings timings) {
       this.theta = theta;
       this.history = history;
       this.numRows = numRows;
+      this.timings = timings;
     }
   }
 
@@ -32,8 +35,7 @@ public final class TrainingLoop {
   public static Result run(TrainingConfig config, Standardization standardization, GradientSource source,
                            Consumer<EpochSummary> onEpoch) {
     long[] partitionRows = source.partitionRows();
-    long numRows = 0;
-    for (long n : partitionRows) numRows += n;
+    long numRows = java.util.Arrays.stream(partitionRows).sum();
     if (numRows == 0) throw new IllegalArgumentException("training data set is empty (no valid rows)");
     int batch = (int) Math.min(config.batchSize, numRows);
     int[] shares = MinibatchSampler.shares(partitionRows, batch);
@@ -43,7 +45,8 @@ public final class TrainingLoop {
     AdamOptimizer adam = new AdamOptimizer(theta.length, config.learningRate);
     StepFunction function = new StepFunction(config.objective, standardization, batch);
     List<EpochSummary> history = new ArrayList<>();
-    double[] nllSum = new double[1];
+    double[] stepStats = new double[2];
+    StepTimings timings = new StepTimings(batch);
     float[] thetaFloat = new float[theta.length];
 
     for (int epoch = 1; epoch <= config.maxEpochs; epoch++) {
@@ -54,19 +57,25 @@ public final class TrainingLoop {
       double epochLoss = 0;
       for (long s = 0; s < stepsPerEpoch; s++) {
         long step = (epoch - 1) * stepsPerEpoch + s;
+        long stepStart = System.nanoTime();
         for (int i = 0; i < theta.length; i++) thetaFloat[i] = (float) theta[i];
         double[] grad = GradientAggregator.sumInPartitionOrder(
-            source.compute(function, thetaFloat, step, shares), theta.length, nllSum);
-        INDArray gradArray = Nd4j.createFromArray(grad);
+            source.compute(function, thetaFloat, step, shares), theta.length, stepStats);
+        long gradientsDone = System.nanoTime();
         double klWeight = config.klWeighting.weight(s, stepsPerEpoch);
-        double kl = config.objective.addKlGradient(Nd4j.createFromArray(theta), step, klWeight, numRows, gradArray);
-        double nllPerRow = nllSum[0] / batch;
-        double[] fullGrad = gradArray.toDoubleVector();
-        checkFinite(epoch, s, nllPerRow, kl, fullGrad);
+        double[] kl = new double[1];
+        double[] fullGrad = ScratchMemory.run("bnn-driver", () -> {
+          INDArray gradArray = Nd4j.createFromArray(grad);
+          kl[0] = config.objective.addKlGradient(Nd4j.createFromArray(theta), step, klWeight, numRows, gradArray);
+          return gradArray.toDoubleVector();
+        });
+        double nllPerRow = stepStats[0] / batch;
+        checkFinite(epoch, s, nllPerRow, kl[0], fullGrad);
         adam.step(theta, fullGrad);
+        timings.record(gradientsDone - stepStart, (long) stepStats[1], System.nanoTime() - gradientsDone);
         epochNll += nllPerRow;
-        epochKl += kl;
-        epochLoss += nllPerRow + kl / numRows;
+        epochKl += kl[0];
+        epochLoss += nllPerRow + kl[0] / numRows;
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       EpochSummary summary = new EpochSummary(epoch, epochLoss / stepsPerEpoch, epochNll / stepsPerEpoch,
@@ -74,7 +83,7 @@ public final class TrainingLoop {
       history.add(summary);
       onEpoch.accept(summary);
     }
-    return new Result(theta, history, numRows);
+    return new Result(theta, history, numRows, timings);
   }
 
   private static void checkFinite(int epoch, long step, double nll, double kl, double[] grad) {

@@ -1,0 +1,197 @@
+package org.sparkbnn.jobs;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparkbnn.bayes.Activation;
+import org.sparkbnn.bayes.BayesianMlp;
+import org.sparkbnn.bayes.ElboObjective;
+import org.sparkbnn.bayes.GaussianLikelihood;
+import org.sparkbnn.bayes.GaussianPrior;
+import org.sparkbnn.bayes.GradientEstimator;
+import org.sparkbnn.bayes.KlWeighting;
+import org.sparkbnn.bayes.NetworkArchitecture;
+import org.sparkbnn.bayes.PosteriorPredictive;
+import org.sparkbnn.train.ColumnMoments;
+import org.sparkbnn.train.FeatureBlock;
+import org.sparkbnn.train.GradientSource;
+import org.sparkbnn.train.LocalGradientSource;
+import org.sparkbnn.train.SparkGradientSource;
+import org.sparkbnn.train.Standardization;
+import org.sparkbnn.train.StepTimings;
+import org.sparkbnn.train.TrainingConfig;
+import org.sparkbnn.train.TrainingLoop;
+
+/**
+ * Throughput benchmark (not a test): one epoch of Bayes by Backprop on a synthetic regression set (the PyTorch
+ * peer's generating function), on Spark and, as the baseline measured in the same run, the same training loop
+ * in this process without Spark; scoring throughput; and the ND4J float32 matrix-product peak next to the
+ * GFLOP/s the training step achieves.
+ */
+final class BenchmarkJob {
+  private BenchmarkJob() {}
+
+  static int run(JobArgs args) {
+    int rows = args.intValue("rows", 1_000_000);
+    int features = args.intValue("features", 20);
+    int[] hidden = args.intList("hidden", new int[] {64, 64});
+    int batch = args.intValue("batch", 1024);
+    int partitions = args.intValue("partitions", 2);
+    int steps = args.intValue("steps", 0);
+    args.finish();
+
+    System.out.printf("BENCH data: %,d x %d synthetic rows, hidden %s, batch %d, %d partitions%n", rows, features,
+        java.util.Arrays.toString(hidden), batch, partitions);
+    double peak = matmulPeakGflops();
+    System.out.printf("BENCH ND4J float32 matrix product peak (2048^3, %d threads): %.1f GFLOP/s%n",
+        Nd4j.getEnvironment().maxMasterThreads(), peak);
+
+    List<FeatureBlock> blocks = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) blocks.add(syntheticBlock(p, rows, features, partitions));
+    ColumnMoments moments = new ColumnMoments(features + 1);
+    for (FeatureBlock b : blocks) moments.merge(b.moments());
+    Standardization standardization = Standardization.fromMoments(moments, features);
+    BayesianMlp network = new BayesianMlp(
+        new NetworkArchitecture(features, hidden, 1, Activation.RELU), GaussianLikelihood.homoscedastic(0.1));
+    // Multiply-adds per row: forward 1x, backward 2x (weight gradient and input gradient).
+    double flopsPerRow = 2.0 * 3 * network.architecture().multiplyAddsPerRow();
+
+    for (GradientEstimator estimator : GradientEstimator.values()) {
+      TrainingConfig config = new TrainingConfig(new ElboObjective(network, new GaussianPrior(1.0), estimator, 1, 1L),
+          batch, 1, 1e-3, KlWeighting.UNIFORM, -5.0);
+      StepTimings local = timeEpoch(config, standardization, new LocalGradientSource(blocks), steps, rows, batch);
+      report("no Spark (baseline, this process)", estimator, local, flopsPerRow, peak);
+
+      SparkSession spark = SparkSessions.create("spark-bnn benchmark");
+      // Generate the blocks on the executors: parallelising the blocks themselves would ship them in every task.
+      List<Integer> ids = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) ids.add(p);
+      JavaRDD<FeatureBlock> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext())
+          .parallelize(ids, partitions).map(p -> syntheticBlock(p, rows, features, partitions))
+          .persist(StorageLevel.MEMORY_ONLY());
+      long[] sizes = blocks.stream().mapToLong(FeatureBlock::rows).toArray();
+      rdd.count();
+      double emptyMillis = emptyRoundTripMillis(rdd, network.numParameters());
+      System.out.printf("BENCH Spark %s round trip of an empty step (ship parameters, return a gradient-sized"
+          + " array, no math): %.2f ms%n", spark.sparkContext().master(), emptyMillis);
+      StepTimings distributed =
+          timeEpoch(config, standardization, new SparkGradientSource(rdd, sizes), steps, rows, batch);
+      report("Spark " + spark.sparkContext().master(), estimator, distributed, flopsPerRow, peak);
+      System.out.printf("BENCH %s: Spark / baseline throughput ratio %.2f%n", estimator.paramValue(),
+          distributed.rowsPerSecond() / local.rowsPerSecond());
+      rdd.unpersist(true);
+    }
+
+    double[] theta = new ElboObjective(network, new GaussianPrior(1.0), GradientEstimator.REPARAMETERIZATION, 1, 1L)
+        .initialParameters(-5.0);
+    PosteriorPredictive predictive = new PosteriorPredictive(network, theta, 32, 1L);
+    INDArray x = Nd4j.randn(DataType.FLOAT, 8192, features);
+    predictive.predict(x);
+    long start = System.nanoTime();
+    int scored = 0;
+    while (System.nanoTime() - start < 5_000_000_000L) {
+      predictive.predict(x);
+      scored += 8192;
+    }
+    System.out.printf("BENCH scoring, predictSamples=32, batches of 8192 rows (no Spark): %,.0f rows/s%n",
+        scored / ((System.nanoTime() - start) / 1e9));
+    return 0;
+  }
+
+  /** One job per "step" over the cached blocks that only moves data: the floor of Spark's per-step cost. */
+  private static double emptyRoundTripMillis(JavaRDD<FeatureBlock> rdd, int numParameters) {
+    float[] theta = new float[numParameters];
+    int reps = 50;
+    long start = 0;
+    for (int i = -5; i < reps; i++) {
+      if (i == 0) start = System.nanoTime();
+      rdd.mapPartitions(it -> {
+        float[] g = new float[theta.length];
+        g[0] = it.hasNext() ? it.next().rows() : 0;
+        return java.util.Collections.singletonList(g).iterator();
+      }).collect();
+    }
+    return (System.nanoTime() - start) / 1e6 / reps;
+  }
+
+  private static StepTimings timeEpoch(TrainingConfig config, Standardization standardization,
+                                       GradientSource source, int steps, int rows, int batch) {
+    GradientSource limited = steps > 0 ? new TruncatedEpoch(source, (long) steps * batch) : source;
+    return TrainingLoop.run(config, standardization, limited, e -> { }).timings;
+  }
+
+  private static void report(String where, GradientEstimator estimator, StepTimings t, double flopsPerRow,
+                             double peak) {
+    double gflops = t.rowsPerSecond() * flopsPerRow / 1e9;
+    System.out.printf("BENCH train %s, %s: %s; %.2f GFLOP/s = %.1f%% of peak%n", estimator.paramValue(), where, t,
+        gflops, 100 * gflops / peak);
+  }
+
+  private static double matmulPeakGflops() {
+    INDArray a = Nd4j.rand(DataType.FLOAT, 2048, 2048);
+    INDArray c = Nd4j.create(DataType.FLOAT, 2048, 2048);
+    a.mmuli(a, c);
+    long start = System.nanoTime();
+    int reps = 5;
+    for (int i = 0; i < reps; i++) a.mmuli(a, c);
+    return 2.0 * 2048 * 2048 * 2048 * reps / (System.nanoTime() - start);
+  }
+
+  /**
+   * Partition p of the synthetic set, generated from its own seed: the PyTorch peer's function
+   * sin(x.w) + 0.5 x0 x1 + 0.1 x2^2 + N(0, (0.1 + 0.2 sigmoid(x3))^2) with x ~ N(0, I).
+   */
+  static FeatureBlock syntheticBlock(int partition, int rows, int features, int partitions) {
+    SplittableRandom weights = new SplittableRandom(0);
+    double[] w = new double[features];
+    for (int j = 0; j < features; j++) w[j] = weights.nextGaussian() / Math.sqrt(features);
+    SplittableRandom rng = new SplittableRandom(1000 + partition);
+    int n = (int) ((long) rows * (partition + 1) / partitions - (long) rows * partition / partitions);
+    float[] x = new float[n * features];
+    float[] y = new float[n];
+    for (int i = 0; i < n; i++) {
+      double dot = 0;
+      for (int j = 0; j < features; j++) {
+        x[i * features + j] = (float) rng.nextGaussian();
+        dot += x[i * features + j] * w[j];
+      }
+      double x0 = x[i * features];
+      double x1 = x[i * features + 1];
+      double x2 = x[i * features + 2];
+      double noise = (0.1 + 0.2 / (1 + Math.exp(-x[i * features + 3]))) * rng.nextGaussian();
+      y[i] = (float) (Math.sin(dot) + 0.5 * x0 * x1 + 0.1 * x2 * x2 + noise);
+    }
+    return new FeatureBlock(partition, n, features, x, y, 0);
+  }
+
+  /** Presents a source as if it held only {@code rows} rows, so that one "epoch" is a fixed number of steps. */
+  private static final class TruncatedEpoch implements GradientSource {
+    private final GradientSource source;
+    private final long rows;
+
+    TruncatedEpoch(GradientSource source, long rows) {
+      this.source = source;
+      this.rows = rows;
+    }
+
+    @Override public long[] partitionRows() {
+      long[] real = source.partitionRows();
+      long total = java.util.Arrays.stream(real).sum();
+      long[] scaled = new long[real.length];
+      for (int p = 0; p < real.length; p++) scaled[p] = Math.max(1, real[p] * rows / total);
+      return scaled;
+    }
+
+    @Override public List<org.sparkbnn.train.PartitionGradient> compute(
+        org.sparkbnn.train.StepFunction f, float[] theta, long step, int[] shares) {
+      return source.compute(f, theta, step, shares);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package org.sparkbnn.jobs;
+
+import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.train.TrainingDivergedException;
+
+/**
+ * Entry point of the application jar: {@code train}, {@code predict}, {@code evaluate}, {@code demo} and
+ * {@code benchmark}. Exit codes: 0 success, 1 failure, 2 usage error, 3 invalid input (data, model or
+ * parameters), 4 training diverged.
+ */
+public final class BnnCli {
+  static final String USAGE = String.join("\n",
+      "usage: bnn <command> [options]",
+      "  train     --input PATH --label COL [--features a,b,c] --model PATH [--param key=value ...] [--overwrite]",
+      "  predict   --model PATH --input PATH --output PATH [--format parquet|csv] [--overwrite]",
+      "  evaluate  --input PATH --label COL [--features a,b,c] [--splits 20] [--param key=value ...]",
+      "  demo      train on the bundled data set and print predictions on and off the data",
+      "  benchmark [--rows 1000000] [--features 20] [--hidden 64,64] [--batch 1024] [--partitions 2] [--steps N]",
+      "Inputs: CSV with a header (*.csv) or Parquet; paths on any Hadoop file system.",
+      "Params: the stage's Param names, e.g. --param hiddenLayers=50 --param maxEpochs=200");
+
+  private BnnCli() {}
+
+  public static void main(String[] argv) {
+    System.exit(run(argv));
+  }
+
+  static int run(String[] argv) {
+    if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("help")) {
+      System.out.println(USAGE);
+      return argv.length == 0 ? 2 : 0;
+    }
+    try {
+      switch (argv[0]) {
+        case "train": return TrainJob.run(new JobArgs(argv, 1, "overwrite"));
+        case "predict": return PredictJob.run(new JobArgs(argv, 1, "overwrite"));
+        case "evaluate": return EvaluateJob.run(new JobArgs(argv, 1));
+        case "demo": return DemoJob.run(new JobArgs(argv, 1));
+        case "benchmark": return BenchmarkJob.run(new JobArgs(argv, 1));
+        default: throw new UsageException("unknown command '" + argv[0] + "'");
+      }
+    } catch (UsageException e) {
+      System.err.println("error: " + e.getMessage());
+      System.err.println(USAGE);
+      return 2;
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      return 3;
+    } catch (TrainingDivergedException e) {
+      System.err.println("error: " + e.getMessage());
+      return 4;
+    } catch (RuntimeException e) {
+      InvalidInputException cause = InvalidInputException.findIn(e);
+      if (cause != null) {
+        System.err.println("error: " + cause.getMessage());
+        return 3;
+      }
+      System.err.println("error: " + e);
+      e.printStackTrace();
+      return 1;
+    }
+  }
+}

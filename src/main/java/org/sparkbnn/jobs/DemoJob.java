@@ -1,0 +1,73 @@
+package org.sparkbnn.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.util.List;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.sparkbnn.ml.BayesByBackpropRegressionModel;
+import org.sparkbnn.ml.BayesByBackpropRegressor;
+
+/**
+ * {@code demo}: trains on the bundled diabetes data (442 patients, 10 baseline measurements, disease
+ * progression after one year), then scores a few patients from the data and the same patients with their
+ * measurements pushed far outside the training range, printing the predictive mean and variance of each: the
+ * variance is the model saying how much to trust the number.
+ */
+final class DemoJob {
+  private DemoJob() {}
+
+  static int run(JobArgs args) {
+    String input = args.value("input", System.getProperty("bnn.home", ".") + "/jobs/data/diabetes.csv");
+    String label = args.value("label", "progression");
+    BayesByBackpropRegressor regressor = new BayesByBackpropRegressor()
+        .setMaxEpochs(150).setBatchSize(64).setSeed(42)
+        .setEpistemicVarianceCol("epistemic").setAleatoricVarianceCol("aleatoric");
+    StageParams.apply(regressor, args.params());
+    args.finish();
+
+    SparkSession spark = SparkSessions.create("spark-bnn demo");
+    Dataset<Row> data = DataIO.read(spark, input).cache();
+    String[] features = DataIO.featureColumns(data, label, null);
+    regressor.setFeaturesCol(DataIO.FEATURES).setLabelCol(label);
+    long start = System.nanoTime();
+    PipelineModel model = new Pipeline()
+        .setStages(new PipelineStage[] {DataIO.assembler(features), regressor}).fit(data);
+    BayesByBackpropRegressionModel bnn = (BayesByBackpropRegressionModel) model.stages()[1];
+    System.out.printf("demo: trained on %d rows of %s in %.1f s; learned noise std %.1f (label std %.1f)%n",
+        data.count(), input, (System.nanoTime() - start) / 1e9, Math.sqrt(bnn.noiseVariance()),
+        data.agg(functions.stddev(label)).first().getDouble(0));
+
+    Dataset<Row> sample = data.limit(5).withColumn("where", lit("in the data"));
+    // The same patients with every measurement moved 4 training standard deviations above its mean.
+    Dataset<Row> far = sample.withColumn("where", lit("far outside"));
+    for (String f : features) {
+      Row stats = data.agg(functions.mean(f), functions.stddev(f)).first();
+      far = far.withColumn(f, lit(stats.getDouble(0) + 4 * stats.getDouble(1)).cast(data.schema().apply(f).dataType()));
+    }
+    Column sd = functions.sqrt(col("variance"));
+    List<Row> rows = model.transform(sample.unionByName(far))
+        .select(col("where"), col(label), col("prediction"), col("variance"), sd.as("sd"), col("epistemic"),
+            col("aleatoric"))
+        .collectAsList();
+    System.out.printf("%-12s %10s %10s %12s %8s %12s %12s%n", "row", label, "mean", "variance", "sd",
+        "epistemic", "aleatoric");
+    for (Row r : rows) {
+      System.out.printf("%-12s %10s %10.1f %12.1f %8.1f %12.1f %12.1f%n", r.getString(0), r.get(1),
+          r.getDouble(2), r.getDouble(3), r.getDouble(4), r.getDouble(5), r.getDouble(6));
+    }
+    double inside = rows.subList(0, 5).stream().mapToDouble(r -> r.getDouble(3)).average().orElse(0);
+    double outside = rows.subList(5, 10).stream().mapToDouble(r -> r.getDouble(3)).average().orElse(0);
+    System.out.printf("demo: mean predictive variance far outside the data is %.1fx that inside it%n",
+        outside / inside);
+    spark.stop();
+    return 0;
+  }
+}

@@ -1,0 +1,98 @@
+package org.sparkbnn.jobs;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.sparkbnn.ml.BayesByBackpropRegressionModel;
+import org.sparkbnn.ml.BayesByBackpropRegressor;
+
+/**
+ * {@code evaluate}: the UCI regression protocol of Hernández-Lobato and Adams (2015): k random 90/10 splits;
+ * per split, fit on 90% and report on the held-out 10% the RMSE and the average Gaussian predictive
+ * log-likelihood in original units, and the coverage of the central 90% and 95% prediction intervals; then
+ * mean ± standard error over the splits.
+ */
+final class EvaluateJob {
+  private static final double Z90 = 1.6448536269514722;
+  private static final double Z95 = 1.959963984540054;
+
+  private EvaluateJob() {}
+
+  static int run(JobArgs args) {
+    String input = args.required("input");
+    String label = args.required("label");
+    String features = args.value("features", null);
+    int splits = args.intValue("splits", 20);
+    Map<String, String> params = args.params();
+    args.finish();
+    if (splits < 1) throw new UsageException("--splits must be >= 1");
+
+    SparkSession spark = SparkSessions.create("spark-bnn evaluate");
+    Dataset<Row> raw = DataIO.read(spark, input);
+    String[] featureColumns = DataIO.featureColumns(raw, label, features);
+    // A stable row id from the input order, so split s is the same whatever the partitioning.
+    Dataset<Row> data = DataIO.assembler(featureColumns)
+        .transform(raw.withColumn("_row", functions.monotonically_increasing_id()))
+        .select(col("_row"), col(DataIO.FEATURES), col(label).cast("double").as("label"))
+        .cache();
+    long n = data.count();
+    System.out.printf("evaluate: %s, %d rows, label '%s', %d features, %d splits%n", input, n, label,
+        featureColumns.length, splits);
+
+    double[][] metrics = new double[splits][];
+    for (int s = 0; s < splits; s++) {
+      // u = a hash of (row, split) in [0, 1): rows with u < 0.1 form split s's test set.
+      Dataset<Row> tagged = data.withColumn("_u",
+          functions.pmod(functions.xxhash64(col("_row"), functions.lit(s)), functions.lit(1_000_000L))
+              .divide(1_000_000.0));
+      Dataset<Row> train = tagged.where(col("_u").geq(0.1));
+      Dataset<Row> test = tagged.where(col("_u").lt(0.1));
+      BayesByBackpropRegressor regressor = new BayesByBackpropRegressor().setSeed(s);
+      StageParams.apply(regressor, params);
+      regressor.setFeaturesCol(DataIO.FEATURES).setLabelCol("label");
+      BayesByBackpropRegressionModel model = regressor.fit(train);
+      List<Row> scored = model.transform(test).select("label", "prediction", "variance").collectAsList();
+      metrics[s] = score(scored);
+      System.out.printf("split %d: test rows %d, RMSE %.4f, LL %.4f, PICP90 %.3f, PICP95 %.3f%n", s,
+          scored.size(), metrics[s][0], metrics[s][1], metrics[s][2], metrics[s][3]);
+    }
+    String[] names = {"RMSE", "test LL", "PICP90", "PICP95"};
+    StringBuilder result = new StringBuilder("RESULT ").append(input).append(':');
+    for (int m = 0; m < names.length; m++) {
+      double mean = 0;
+      for (double[] r : metrics) mean += r[m] / splits;
+      double var = 0;
+      for (double[] r : metrics) var += (r[m] - mean) * (r[m] - mean) / Math.max(1, splits - 1);
+      result.append(String.format("  %s %.4f ± %.4f", names[m], mean, Math.sqrt(var / splits)));
+    }
+    System.out.println(result);
+    spark.stop();
+    return 0;
+  }
+
+  /** RMSE, mean log N(y; mean, variance), and the fractions of y inside the central 90% and 95% intervals. */
+  static double[] score(List<Row> rows) {
+    double se = 0;
+    double ll = 0;
+    int in90 = 0;
+    int in95 = 0;
+    for (Row r : rows) {
+      double y = r.getDouble(0);
+      double mean = r.getDouble(1);
+      double var = r.getDouble(2);
+      double d = y - mean;
+      se += d * d;
+      ll += -0.5 * Math.log(2 * Math.PI * var) - d * d / (2 * var);
+      if (Math.abs(d) <= Z90 * Math.sqrt(var)) in90++;
+      if (Math.abs(d) <= Z95 * Math.sqrt(var)) in95++;
+    }
+    int n = rows.size();
+    return new double[] {Math.sqrt(se / n), ll / n, in90 / (double) n, in95 / (double) n};
+  }
+}

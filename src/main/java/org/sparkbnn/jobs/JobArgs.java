@@ -1,0 +1,84 @@
+package org.sparkbnn.jobs;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code --name value} options, {@code --flag} switches and repeatable {@code --param key=value}; every option
+ * must be consumed by the job, so a misspelt option is a usage error rather than silently ignored.
+ */
+final class JobArgs {
+  private final Map<String, String> options = new LinkedHashMap<>();
+  private final List<String> params = new ArrayList<>();
+
+  JobArgs(String[] argv, int from, String... switches) {
+    for (int i = from; i < argv.length; i++) {
+      String a = argv[i];
+      if (!a.startsWith("--")) throw new UsageException("unexpected argument '" + a + "'");
+      String name = a.substring(2);
+      if (java.util.Arrays.asList(switches).contains(name)) {
+        options.put(name, "true");
+        continue;
+      }
+      if (i + 1 >= argv.length) throw new UsageException("option --" + name + " needs a value");
+      String value = argv[++i];
+      if (name.equals("param")) params.add(value);
+      else if (options.put(name, value) != null) throw new UsageException("option --" + name + " given twice");
+    }
+  }
+
+  String required(String name) {
+    String v = options.remove(name);
+    if (v == null) throw new UsageException("missing required option --" + name);
+    return v;
+  }
+
+  String value(String name, String fallback) {
+    String v = options.remove(name);
+    return v == null ? fallback : v;
+  }
+
+  boolean flag(String name) {
+    return options.remove(name) != null;
+  }
+
+  int intValue(String name, int fallback) {
+    String v = options.remove(name);
+    if (v == null) return fallback;
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new UsageException("option --" + name + " must be an integer, got '" + v + "'");
+    }
+  }
+
+  int[] intList(String name, int[] fallback) {
+    String v = options.remove(name);
+    if (v == null) return fallback;
+    try {
+      return java.util.Arrays.stream(v.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+    } catch (NumberFormatException e) {
+      throw new UsageException("option --" + name + " must be a comma-separated list of integers, got '" + v + "'");
+    }
+  }
+
+  /** The {@code --param key=value} pairs, in order. */
+  Map<String, String> params() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String p : params) {
+      int eq = p.indexOf('=');
+      if (eq <= 0) throw new UsageException("--param takes key=value, got '" + p + "'");
+      out.put(p.substring(0, eq).trim(), p.substring(eq + 1).trim());
+    }
+    params.clear();
+    return out;
+  }
+
+  /** Fails on any option the job did not read. */
+  void finish() {
+    if (!options.isEmpty()) throw new UsageException("unknown option(s): --" + String.join(", --", options.keySet()));
+    if (!params.isEmpty()) throw new UsageException("this command takes no --param");
+  }
+}

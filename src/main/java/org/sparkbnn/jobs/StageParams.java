@@ -1,0 +1,47 @@
+package org.sparkbnn.jobs;
+
+import java.util.Map;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+
+/** Applies {@code --param name=value} pairs to a stage, parsing each value as its Param's type. */
+final class StageParams {
+  private StageParams() {}
+
+  @SuppressWarnings("unchecked")
+  static void apply(Params stage, Map<String, String> params) {
+    for (Map.Entry<String, String> e : params.entrySet()) {
+      if (!stage.hasParam(e.getKey())) {
+        throw new UsageException("unknown --param '" + e.getKey() + "'; known: " + known(stage));
+      }
+      Param<Object> p = (Param<Object>) stage.getParam(e.getKey());
+      Object value = parse(p, e.getKey(), e.getValue());
+      if (!p.isValid(value)) {
+        throw new UsageException("invalid --param " + e.getKey() + "=" + e.getValue() + ": " + p.doc());
+      }
+      stage.set(p, value);
+    }
+  }
+
+  private static Object parse(Param<?> p, String name, String raw) {
+    try {
+      switch (p.getClass().getSimpleName()) {
+        case "IntParam": return Integer.parseInt(raw);
+        case "LongParam": return Long.parseLong(raw);
+        case "DoubleParam": return Double.parseDouble(raw);
+        case "BooleanParam": return Boolean.parseBoolean(raw);
+        case "IntArrayParam":
+          return java.util.Arrays.stream(raw.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        default: return raw;
+      }
+    } catch (NumberFormatException e) {
+      throw new UsageException("invalid --param " + name + "=" + raw + ": not a number");
+    }
+  }
+
+  private static String known(Params stage) {
+    StringBuilder sb = new StringBuilder();
+    for (Param<?> p : stage.params()) sb.append(sb.length() == 0 ? "" : ", ").append(p.name());
+    return sb.toString();
+  }
+}
