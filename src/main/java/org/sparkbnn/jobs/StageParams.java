@@ -16,10 +16,11 @@ final class StageParams {
       }
       Param<Object> p = (Param<Object>) stage.getParam(e.getKey());
       Object value = parse(p, e.getKey(), e.getValue());
-      if (!p.isValid(value)) {
+      try {
+        stage.set(p, value);
+      } catch (IllegalArgumentException invalid) {
         throw new UsageException("invalid --param " + e.getKey() + "=" + e.getValue() + ": " + p.doc());
       }
-      stage.set(p, value);
     }
   }
 
