@@ -11,13 +11,15 @@ import org.sparkbnn.train.TrainingDivergedException;
 public final class BnnCli {
   static final String USAGE = String.join("\n",
       "usage: bnn <command> [options]",
-      "  train     --input PATH --label COL [--features a,b,c] --model PATH [--param key=value ...] [--overwrite]",
-      "  predict   --model PATH --input PATH --output PATH [--format parquet|csv] [--overwrite]",
-      "  evaluate  --input PATH --label COL [--features a,b,c] [--splits 20] [--param key=value ...]",
+      "  train     --input PATH --label COL [--features a,b,c] --model PATH [PARAMS] [--overwrite]",
+      "  predict   --model PATH --input PATH --output PATH [--format parquet|csv] [PARAMS] [--overwrite]",
+      "  evaluate  --input PATH --label COL [--features a,b,c] [--splits 20] [PARAMS]",
       "  demo      train on the bundled data set and print predictions on and off the data",
       "  benchmark [--rows 1000000] [--features 20] [--hidden 64,64] [--batch 1024] [--partitions 2] [--steps N]",
       "Inputs: CSV with a header (*.csv) or Parquet; paths on any Hadoop file system.",
-      "Params: the stage's Param names, e.g. --param hiddenLayers=50 --param maxEpochs=200");
+      "PARAMS: [--params-file FILE] [--param name=value ...], the stage's Param names, e.g.",
+      "  --params-file conf/regressor.properties --param maxEpochs=200",
+      "Exit codes: 0 ok, 1 failure, 2 usage error, 3 invalid input, 4 training diverged.");
 
   private BnnCli() {}
 
@@ -49,7 +51,7 @@ public final class BnnCli {
     } catch (TrainingDivergedException e) {
       System.err.println("error: " + e.getMessage());
       return 4;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // also checked exceptions that Scala code throws undeclared
       InvalidInputException cause = InvalidInputException.findIn(e);
       if (cause != null) {
         System.err.println("error: " + cause.getMessage());

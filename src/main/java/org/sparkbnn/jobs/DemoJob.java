@@ -67,7 +67,6 @@ final class DemoJob {
     double outside = rows.subList(5, 10).stream().mapToDouble(r -> r.getDouble(3)).average().orElse(0);
     System.out.printf("demo: mean predictive variance far outside the data is %.1fx that inside it%n",
         outside / inside);
-    spark.stop();
     return 0;
   }
 }

@@ -72,7 +72,6 @@ final class EvaluateJob {
       result.append(String.format("  %s %.4f ± %.4f", names[m], mean, Math.sqrt(var / splits)));
     }
     System.out.println(result);
-    spark.stop();
     return 0;
   }
 

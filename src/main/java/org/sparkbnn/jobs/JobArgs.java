@@ -64,9 +64,22 @@ final class JobArgs {
     }
   }
 
-  /** The {@code --param key=value} pairs, in order. */
+  /**
+   * Stage Params: those of {@code --params-file FILE} (a Java properties file of Param names and values, e.g.
+   * conf/regressor.properties), then the {@code --param key=value} pairs, which override the file.
+   */
   Map<String, String> params() {
     Map<String, String> out = new LinkedHashMap<>();
+    String file = options.remove("params-file");
+    if (file != null) {
+      java.util.Properties props = new java.util.Properties();
+      try (java.io.Reader r = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(file))) {
+        props.load(r);
+      } catch (java.io.IOException e) {
+        throw new UsageException("cannot read --params-file '" + file + "': " + e.getMessage());
+      }
+      new java.util.TreeMap<>(props).forEach((k, v) -> out.put(k.toString().trim(), v.toString().trim()));
+    }
     for (String p : params) {
       int eq = p.indexOf('=');
       if (eq <= 0) throw new UsageException("--param takes key=value, got '" + p + "'");

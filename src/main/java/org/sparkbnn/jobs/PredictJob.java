@@ -29,7 +29,7 @@ final class PredictJob {
     PipelineModel model;
     try {
       model = PipelineModel.load(modelPath);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Hadoop's InvalidInputException (an IOException) escapes unchecked from Scala
       InvalidInputException cause = InvalidInputException.findIn(e);
       throw new InvalidInputException(cause != null ? cause.getMessage()
           : "cannot load model '" + modelPath + "': " + e.getMessage());
@@ -47,7 +47,6 @@ final class PredictJob {
       else scored.write().parquet(tmp);
     });
     System.out.println("predict: wrote " + output + (csv ? " (CSV)" : " (Parquet)"));
-    spark.stop();
     return 0;
   }
 }

@@ -47,7 +47,6 @@ final class TrainJob {
     BayesByBackpropRegressionModel bnn = (BayesByBackpropRegressionModel) fitted.stages()[1];
     System.out.println("train: saved model to " + model + " (" + bnn.trainingHistory().size() + " epochs, last "
         + bnn.trainingHistory().get(bnn.trainingHistory().size() - 1) + ")");
-    spark.stop();
     return 0;
   }
 }

@@ -86,7 +86,8 @@ public final class BayesByBackpropParamSet implements Serializable {
     owner.setDefault(maxEpochs, 100);
     owner.setDefault(trainSamples, 1);
     owner.setDefault(predictSamples, 100);
-    owner.setDefault(seed, (long) owner.getClass().getName().hashCode());
+    // One default for estimator and model alike, so a model's weight samples do not depend on how it was made.
+    owner.setDefault(seed, (long) "spark-bnn".hashCode());
     owner.setDefault(handleInvalid, "error");
   }
 }

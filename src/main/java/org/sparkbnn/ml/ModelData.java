@@ -62,7 +62,7 @@ final class ModelData {
         List<Row> rows = spark.read().schema(SCHEMA).parquet(path + "/data").collectAsList();
         if (rows.size() != 1) throw new IllegalStateException("expected 1 row, found " + rows.size());
         r = rows.get(0);
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // Spark rethrows Parquet's IOExceptions unchecked, wrapped in SparkException
         throw new InvalidInputException("cannot load BayesByBackpropRegressionModel from '" + path
             + "': model data " + path + "/data is missing or corrupt: " + e.getMessage());
       }

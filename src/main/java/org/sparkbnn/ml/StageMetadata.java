@@ -96,10 +96,18 @@ final class StageMetadata {
     return new StageMetadata(root.get("uid").asText(), (ObjectNode) root);
   }
 
-  /** Sets every Param recorded in the metadata's paramMap on the stage. */
-  @SuppressWarnings("unchecked")
+  /**
+   * Restores the saved defaults and then the explicitly set Params. Defaults matter too: a fitted model
+   * inherits its estimator's defaults (Params.copyValues), which may differ from the model class's own.
+   */
   void applyParams(Params stage) {
-    Iterator<Map.Entry<String, JsonNode>> fields = json.path("paramMap").fields();
+    apply(stage, "defaultParamMap", true);
+    apply(stage, "paramMap", false);
+  }
+
+  @SuppressWarnings("unchecked")
+  private void apply(Params stage, String section, boolean asDefault) {
+    Iterator<Map.Entry<String, JsonNode>> fields = json.path(section).fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> e = fields.next();
       if (!stage.hasParam(e.getKey())) {
@@ -107,7 +115,9 @@ final class StageMetadata {
             + stage.getClass().getSimpleName());
       }
       Param<Object> param = (Param<Object>) stage.getParam(e.getKey());
-      stage.set(param, param.jsonDecode(e.getValue().toString()));
+      Object value = param.jsonDecode(e.getValue().toString());
+      if (asDefault) stage.setDefault(param, value);
+      else stage.set(param, value);
     }
   }
 }

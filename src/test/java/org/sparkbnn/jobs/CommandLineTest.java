@@ -1,0 +1,89 @@
+package org.sparkbnn.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkbnn.SparkTestSession;
+
+/** The spark-submit commands, run in-process on the shared local session. */
+class CommandLineTest {
+  private static final String DIABETES = "jobs/data/diabetes.csv";
+  @TempDir Path dir;
+
+  @Test
+  void trainThenPredictKeepsInputColumnsAndAppendsPredictiveColumns() {
+    SparkTestSession.get();
+    String model = dir.resolve("model").toString();
+    String out = dir.resolve("scored.csv").toString();
+    assertEquals(0, BnnCli.run(new String[] {"train", "--input", DIABETES, "--label", "progression", "--model",
+        model, "--param", "maxEpochs=3", "--param", "hiddenLayers=8"}));
+    assertEquals(0, BnnCli.run(new String[] {"predict", "--model", model, "--input", DIABETES, "--output", out,
+        "--param", "epistemicVarianceCol=epistemic"}));
+    List<Row> rows = SparkTestSession.get().read().option("header", "true").option("inferSchema", "true").csv(out)
+        .collectAsList();
+    assertEquals(442, rows.size());
+    List<String> columns = Arrays.asList(rows.get(0).schema().fieldNames());
+    assertEquals(Arrays.asList("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6", "progression",
+        "prediction", "variance", "epistemic"), columns);
+    assertTrue(rows.get(0).getDouble(12) > 0);
+    assertFalse(Arrays.stream(new File(dir.toString()).list()).anyMatch(n -> n.contains(".tmp-")),
+        "temporary output left behind");
+    assertEquals(2, BnnCli.run(new String[] {"predict", "--model", model, "--input", DIABETES, "--output", out}),
+        "existing output without --overwrite is a usage error");
+  }
+
+  @Test
+  void usageAndInputErrorsHaveDistinctExitCodes() {
+    SparkTestSession.get();
+    assertEquals(2, BnnCli.run(new String[] {"train", "--input", DIABETES, "--model", dir.resolve("m").toString()}),
+        "missing --label");
+    assertEquals(2, BnnCli.run(new String[] {"train", "--input", DIABETES, "--label", "progression", "--model",
+        dir.resolve("m").toString(), "--param", "batchSize=0"}), "invalid param value");
+    assertEquals(2, BnnCli.run(new String[] {"frobnicate"}));
+    assertEquals(3, BnnCli.run(new String[] {"train", "--input", DIABETES, "--label", "nope", "--model",
+        dir.resolve("m").toString()}), "unknown label column");
+    assertEquals(3, BnnCli.run(new String[] {"train", "--input", dir.resolve("missing.csv").toString(), "--label",
+        "y", "--model", dir.resolve("m").toString()}), "missing input");
+    assertEquals(3, BnnCli.run(new String[] {"predict", "--model", dir.resolve("none").toString(), "--input",
+        DIABETES, "--output", dir.resolve("o").toString()}), "missing model");
+    assertFalse(new File(dir.resolve("m").toString()).exists(), "a failed train must leave no model behind");
+  }
+
+  @Test
+  void evaluateRunsTheSplitProtocol() throws Exception {
+    SparkTestSession.get();
+    Path csv = dir.resolve("small.csv");
+    StringBuilder sb = new StringBuilder("x1,x2,y\n");
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
+    for (int i = 0; i < 200; i++) {
+      double a = rng.nextDouble();
+      double b = rng.nextDouble();
+      sb.append(a).append(',').append(b).append(',').append(3 * a - b + 0.1 * rng.nextGaussian()).append('\n');
+    }
+    Files.writeString(csv, sb.toString());
+    assertEquals(0, BnnCli.run(new String[] {"evaluate", "--input", csv.toString(), "--label", "y", "--splits", "2",
+        "--param", "maxEpochs=5", "--param", "hiddenLayers=8"}));
+  }
+
+  /** RMSE, Gaussian log-likelihood and interval coverage, worked by hand. */
+  @Test
+  void protocolMetricsMatchHandComputedValues() {
+    List<Row> rows = Arrays.asList(RowFactory.create(1.0, 0.0, 1.0), RowFactory.create(-2.0, 0.0, 1.0),
+        RowFactory.create(0.5, 0.0, 4.0));
+    double[] m = EvaluateJob.score(rows);
+    double ll = (-0.5 * Math.log(2 * Math.PI) - 0.5) + (-0.5 * Math.log(2 * Math.PI) - 2.0)
+        + (-0.5 * Math.log(8 * Math.PI) - 0.25 / 8);
+    assertArrayEquals(new double[] {Math.sqrt((1 + 4 + 0.25) / 3), ll / 3, 2 / 3.0, 2 / 3.0}, m, 1e-12);
+  }
+}

@@ -1,0 +1,68 @@
+package org.sparkbnn.ml;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.spark.ml.param.ParamMap;
+import org.junit.jupiter.api.Test;
+import org.sparkbnn.SparkTestSession;
+import org.sparkbnn.SyntheticData;
+
+class RegressorParamsTest {
+
+  @Test
+  void defaultsAreDocumentedAndReadable() {
+    BayesByBackpropRegressor r = new BayesByBackpropRegressor();
+    assertArrayEquals(new int[] {50}, r.getHiddenLayers());
+    assertEquals("variance", r.getVarianceCol());
+    assertEquals("", r.getEpistemicVarianceCol());
+    assertEquals("reparameterization", r.getEstimator());
+    assertEquals("gaussian", r.getPrior());
+    assertEquals("error", r.getHandleInvalid());
+    String explained = r.explainParams();
+    for (String name : new String[] {"hiddenLayers", "activation", "prior", "priorSigma", "priorPi", "priorSigma1",
+        "priorSigma2", "posteriorRhoInit", "estimator", "likelihood", "klWeighting", "learningRate", "batchSize",
+        "maxEpochs", "trainSamples", "predictSamples", "seed", "handleInvalid", "varianceCol",
+        "epistemicVarianceCol", "aleatoricVarianceCol", "featuresCol", "labelCol", "predictionCol"}) {
+      assertTrue(explained.contains(name + ":"), "explainParams lacks " + name);
+    }
+  }
+
+  @Test
+  void invalidValuesAreRejectedNamingTheParam() {
+    BayesByBackpropRegressor r = new BayesByBackpropRegressor();
+    assertMessageNames(assertThrows(IllegalArgumentException.class, () -> r.setBatchSize(0)), "batchSize");
+    assertMessageNames(assertThrows(IllegalArgumentException.class, () -> r.setLearningRate(-1)), "learningRate");
+    assertMessageNames(assertThrows(IllegalArgumentException.class, () -> r.setActivation("sigmoid")), "activation");
+    assertMessageNames(assertThrows(IllegalArgumentException.class, () -> r.setPriorPi(1.0)), "priorPi");
+    assertMessageNames(assertThrows(IllegalArgumentException.class, () -> r.setHiddenLayers(10, 0)), "hiddenLayers");
+    assertMessageNames(assertThrows(IllegalArgumentException.class, () -> r.setHandleInvalid("keep")), "handleInvalid");
+  }
+
+  @Test
+  void localReparameterizationWithScaleMixturePriorIsRefusedAtFit() {
+    BayesByBackpropRegressor r = new BayesByBackpropRegressor()
+        .setEstimator("localReparameterization").setPrior("scaleMixture").setMaxEpochs(1);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> r.fit(SyntheticData.sine(SparkTestSession.get(), 20, 0.1, 1, 1)));
+    assertMessageNames(e, "estimator");
+    assertMessageNames(e, "prior");
+  }
+
+  @Test
+  void copyKeepsUidAndSetParamsAndAppliesExtras() {
+    BayesByBackpropRegressor r = new BayesByBackpropRegressor().setHiddenLayers(7, 3).setSeed(5);
+    BayesByBackpropRegressor c = r.copy(new ParamMap().put(r.maxEpochs().w(9)));
+    assertEquals(r.uid(), c.uid());
+    assertArrayEquals(new int[] {7, 3}, c.getHiddenLayers());
+    assertEquals(5L, c.getSeed());
+    assertEquals(9, c.getMaxEpochs());
+    assertEquals(100, r.getMaxEpochs());
+  }
+
+  private static void assertMessageNames(Exception e, String param) {
+    assertTrue(e.getMessage().contains(param), "message does not name " + param + ": " + e.getMessage());
+  }
+}
