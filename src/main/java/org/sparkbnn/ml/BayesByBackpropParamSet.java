@@ -78,7 +78,7 @@ public final class BayesByBackpropParamSet implements Serializable {
     owner.setDefault(priorSigma1, 1.0);
     owner.setDefault(priorSigma2, Math.exp(-6));
     owner.setDefault(posteriorRhoInit, -5.0);
-    owner.setDefault(estimator, "reparameterization");
+    owner.setDefault(estimator, "localReparameterization");
     owner.setDefault(likelihood, "homoscedastic");
     owner.setDefault(klWeighting, "uniform");
     owner.setDefault(learningRate, 0.01);

@@ -33,7 +33,9 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   private final double[] theta;
   private final Standardization standardization;
   private final List<EpochSummary> history;
+  /** Samples for {@link #predict(Vector)}, rebuilt if predictSamples or seed change. */
   private transient PosteriorPredictive rowPredictive;
+  private transient long rowPredictiveSeed;
 
   BayesByBackpropRegressionModel(String uid, ModelSpec spec, double[] theta, Standardization standardization,
                                  List<EpochSummary> history) {
@@ -107,8 +109,10 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   public double predict(Vector features) {
     String problem = FeatureValidation.problem(features, getFeaturesCol(), spec.numFeatures);
     if (problem != null) throw new InvalidInputException(problem);
-    if (rowPredictive == null) {
+    if (rowPredictive == null || rowPredictive.numSamples() != getPredictSamples()
+        || rowPredictiveSeed != getSeed()) {
       rowPredictive = new PosteriorPredictive(spec.network(), theta, getPredictSamples(), getSeed());
+      rowPredictiveSeed = getSeed();
     }
     float[] x = new float[spec.numFeatures];
     for (int j = 0; j < x.length; j++) x[j] = standardization.feature(j, features.apply(j));

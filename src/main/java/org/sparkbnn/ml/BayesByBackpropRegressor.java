@@ -119,6 +119,7 @@ public class BayesByBackpropRegressor
           partitionRows.length, spec.numFeatures, spec.network().numParameters());
       TrainingLoop.Result result = TrainingLoop.run(spec.trainingConfig(this), standardization,
           new SparkGradientSource(blocks, partitionRows), e -> LOG.info("Bayes by Backprop {}", e));
+      LOG.info("Bayes by Backprop: {} steps, {}", result.timings.steps(), result.timings);
       // Predictor.fit copies this stage's Params onto the model and sets its parent.
       return new BayesByBackpropRegressionModel(uid(), spec, result.theta, standardization, result.history);
     } catch (Exception e) {

@@ -13,8 +13,8 @@ public final class GradientAggregator {
   private GradientAggregator() {}
 
   /**
-   * Returns the summed gradient (length numParameters); {@code statsOut[0]} receives the summed NLL and
-   * {@code statsOut[1]} the slowest task's compute time in nanoseconds.
+   * Returns the summed gradient (length numParameters); {@code statsOut} receives the summed NLL, the slowest
+   * partition's compute time and the total compute time over partitions (nanoseconds).
    */
   public static double[] sumInPartitionOrder(List<PartitionGradient> parts, int numParameters, double[] statsOut) {
     PartitionGradient[] ordered = parts.toArray(new PartitionGradient[0]);
@@ -22,14 +22,17 @@ public final class GradientAggregator {
     double[] sum = new double[numParameters];
     double nll = 0;
     long slowest = 0;
+    long total = 0;
     for (PartitionGradient p : ordered) {
       slowest = Math.max(slowest, p.computeNanos);
+      total += p.computeNanos;
       if (p.gradient == null) continue;
       for (int i = 0; i < numParameters; i++) sum[i] += p.gradient[i];
       nll += p.nll;
     }
     statsOut[0] = nll;
     statsOut[1] = slowest;
+    statsOut[2] = total;
     return sum;
   }
 }

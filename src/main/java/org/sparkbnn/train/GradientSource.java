@@ -11,6 +11,12 @@ public interface GradientSource {
   /** Per-partition gradients of one step at parameters theta, given each partition's minibatch share. */
   List<PartitionGradient> compute(StepFunction function, float[] theta, long step, int[] shares);
 
+  /**
+   * Whether partitions compute concurrently (Spark tasks) or one after another (the in-process baseline):
+   * decides whether a step's gradient time is the slowest partition's or the sum over partitions.
+   */
+  default boolean concurrentPartitions() { return true; }
+
   /** Called at the start of each epoch (e.g. to label the Spark jobs). */
   default void startEpoch(int epoch, int maxEpochs) {}
 }

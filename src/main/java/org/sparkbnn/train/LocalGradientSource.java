@@ -17,6 +17,9 @@ public final class LocalGradientSource implements GradientSource {
   }
 
   @Override
+  public boolean concurrentPartitions() { return false; }
+
+  @Override
   public List<PartitionGradient> compute(StepFunction function, float[] theta, long step, int[] shares) {
     List<PartitionGradient> out = new ArrayList<>(blocks.size());
     for (FeatureBlock b : blocks) out.add(function.compute(b, theta, step, shares[b.partition]));

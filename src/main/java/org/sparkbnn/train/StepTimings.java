@@ -1,9 +1,9 @@
 package org.sparkbnn.train;
 
 /**
- * Where a training step's wall time goes: the slowest task's gradient computation, the rest of the distributed
- * round trip (scheduling, task (de)serialisation, result transfer, aggregation), and the driver's KL and Adam
- * update.
+ * Where a training step's wall time goes: gradient computation (the slowest task's when partitions run
+ * concurrently), the rest of the round trip (scheduling, task (de)serialisation, result transfer,
+ * aggregation), and the driver's KL and Adam update.
  */
 public final class StepTimings {
   private final int batchSize;
@@ -16,10 +16,10 @@ public final class StepTimings {
     this.batchSize = batchSize;
   }
 
-  void record(long roundTrip, long slowestTaskCompute, long driverUpdate) {
+  void record(long roundTrip, long gradientCompute, long driverUpdate) {
     steps++;
     roundTripNanos += roundTrip;
-    computeNanos += Math.min(slowestTaskCompute, roundTrip);
+    computeNanos += Math.min(gradientCompute, roundTrip);
     driverNanos += driverUpdate;
   }
 

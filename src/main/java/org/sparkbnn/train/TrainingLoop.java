@@ -45,7 +45,7 @@ public final class TrainingLoop {
     AdamOptimizer adam = new AdamOptimizer(theta.length, config.learningRate);
     StepFunction function = new StepFunction(config.objective, standardization, batch);
     List<EpochSummary> history = new ArrayList<>();
-    double[] stepStats = new double[2];
+    double[] stepStats = new double[3];
     StepTimings timings = new StepTimings(batch);
     float[] thetaFloat = new float[theta.length];
 
@@ -72,7 +72,8 @@ public final class TrainingLoop {
         double nllPerRow = stepStats[0] / batch;
         checkFinite(epoch, s, nllPerRow, kl[0], fullGrad);
         adam.step(theta, fullGrad);
-        timings.record(gradientsDone - stepStart, (long) stepStats[1], System.nanoTime() - gradientsDone);
+        long computeNanos = (long) (source.concurrentPartitions() ? stepStats[1] : stepStats[2]);
+        timings.record(gradientsDone - stepStart, computeNanos, System.nanoTime() - gradientsDone);
         epochNll += nllPerRow;
         epochKl += kl[0];
         epochLoss += nllPerRow + kl[0] / numRows;

@@ -18,7 +18,7 @@ class RegressorParamsTest {
     assertArrayEquals(new int[] {50}, r.getHiddenLayers());
     assertEquals("variance", r.getVarianceCol());
     assertEquals("", r.getEpistemicVarianceCol());
-    assertEquals("reparameterization", r.getEstimator());
+    assertEquals("localReparameterization", r.getEstimator());
     assertEquals("gaussian", r.getPrior());
     assertEquals("error", r.getHandleInvalid());
     String explained = r.explainParams();

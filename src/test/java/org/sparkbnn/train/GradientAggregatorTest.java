@@ -22,11 +22,11 @@ class GradientAggregatorTest {
       for (int i = 0; i < g.length; i++) g[i] = (float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(12) - 6));
       parts.add(new PartitionGradient(p, g, rng.nextDouble(), 10, 0));
     }
-    double[] stats = new double[2];
+    double[] stats = new double[3];
     double[] reference = GradientAggregator.sumInPartitionOrder(parts, 100, stats);
     for (int trial = 0; trial < 20; trial++) {
       Collections.shuffle(parts, rng);
-      double[] again = GradientAggregator.sumInPartitionOrder(parts, 100, new double[2]);
+      double[] again = GradientAggregator.sumInPartitionOrder(parts, 100, new double[3]);
       assertArrayEquals(reference, again, 0.0);
     }
   }
