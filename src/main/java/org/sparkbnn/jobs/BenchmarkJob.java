@@ -108,9 +108,9 @@ final class BenchmarkJob {
   /** One job per "step" over the cached blocks that only moves data: the floor of Spark's per-step cost. */
   private static double emptyRoundTripMillis(JavaRDD<FeatureBlock> rdd, int numParameters) {
     float[] theta = new float[numParameters];
-    int reps = 50;
+    int reps = 100;
     long start = 0;
-    for (int i = -5; i < reps; i++) {
+    for (int i = -20; i < reps; i++) {
       if (i == 0) start = System.nanoTime();
       rdd.mapPartitions(it -> {
         float[] g = new float[theta.length];

@@ -46,11 +46,11 @@ final class DemoJob {
         data.agg(functions.stddev(label)).first().getDouble(0));
 
     Dataset<Row> sample = data.limit(5).withColumn("where", lit("in the data"));
-    // The same patients with every measurement moved 4 training standard deviations above its mean.
+    // The same patients with every measurement moved up by 4 training standard deviations.
     Dataset<Row> far = sample.withColumn("where", lit("far outside"));
     for (String f : features) {
-      Row stats = data.agg(functions.mean(f), functions.stddev(f)).first();
-      far = far.withColumn(f, lit(stats.getDouble(0) + 4 * stats.getDouble(1)).cast(data.schema().apply(f).dataType()));
+      double sd = data.agg(functions.stddev(f)).first().getDouble(0);
+      far = far.withColumn(f, col(f).plus(4 * sd).cast(data.schema().apply(f).dataType()));
     }
     Column sd = functions.sqrt(col("variance"));
     List<Row> rows = model.transform(sample.unionByName(far))
@@ -63,10 +63,13 @@ final class DemoJob {
       System.out.printf("%-12s %10s %10.1f %12.1f %8.1f %12.1f %12.1f%n", r.getString(0), r.get(1),
           r.getDouble(2), r.getDouble(3), r.getDouble(4), r.getDouble(5), r.getDouble(6));
     }
-    double inside = rows.subList(0, 5).stream().mapToDouble(r -> r.getDouble(3)).average().orElse(0);
-    double outside = rows.subList(5, 10).stream().mapToDouble(r -> r.getDouble(3)).average().orElse(0);
-    System.out.printf("demo: mean predictive variance far outside the data is %.1fx that inside it%n",
-        outside / inside);
+    System.out.printf("demo: far outside the data, the mean predictive variance is %.1fx and its epistemic part"
+        + " %.1fx that inside it%n", meanOf(rows.subList(5, 10), 3) / meanOf(rows.subList(0, 5), 3),
+        meanOf(rows.subList(5, 10), 5) / meanOf(rows.subList(0, 5), 5));
     return 0;
+  }
+
+  private static double meanOf(List<Row> rows, int column) {
+    return rows.stream().mapToDouble(r -> r.getDouble(column)).average().orElse(Double.NaN);
   }
 }
