@@ -1,7 +1,5 @@
 package org.sparkbnn.bayes;
 
-import java.util.Arrays;
-
 /**
  * Adam (Kingma and Ba 2015, Algorithm 1) on float64 master parameters held by the driver. The state (first
  * and second moments, step count) is plain data so that it can be checkpointed.
@@ -44,6 +42,4 @@ public final class AdamOptimizer {
   }
 
   public long steps() { return steps; }
-
-  double[] firstMoment() { return Arrays.copyOf(firstMoment, firstMoment.length); }
 }

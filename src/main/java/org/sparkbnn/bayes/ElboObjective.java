@@ -1,7 +1,8 @@
 package org.sparkbnn.bayes;
 
 import java.io.Serializable;
-import org.nd4j.linalg.api.buffer.DataType;
+import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -83,7 +84,7 @@ public final class ElboObjective implements Serializable {
   public double[] initialParameters(double rhoInit) {
     NetworkArchitecture a = network.architecture();
     double[] theta = new double[network.numParameters()];
-    java.util.SplittableRandom rng = new java.util.SplittableRandom(GaussianNoise.streamKey(seed, 0));
+    SplittableRandom rng = new SplittableRandom(GaussianNoise.streamKey(seed, 0));
     for (int l = 0; l < a.numLayers(); l++) {
       int nIn = a.layerInputs(l);
       int offset = a.weightOffset(l);
@@ -91,14 +92,9 @@ public final class ElboObjective implements Serializable {
       double bound = Math.sqrt(6.0 / nIn) / 2;
       for (int i = 0; i < nIn * a.layerOutputs(l); i++) theta[offset + i] = rng.nextDouble(-bound, bound);
     }
-    java.util.Arrays.fill(theta, a.rhoOffset(), a.rhoOffset() + a.numWeights(), rhoInit);
+    Arrays.fill(theta, a.rhoOffset(), a.rhoOffset() + a.numWeights(), rhoInit);
     double[] lik = network.likelihood().initialParameters();
     System.arraycopy(lik, 0, theta, a.likelihoodOffset(), lik.length);
     return theta;
-  }
-
-  /** Data type-agnostic helper: wraps a double[] as a 1-D array of the given type. */
-  public static INDArray toArray(double[] values, DataType dataType) {
-    return org.nd4j.linalg.factory.Nd4j.createFromArray(values).castTo(dataType);
   }
 }

@@ -36,8 +36,6 @@ public final class GaussianLikelihood implements Likelihood {
     return new GaussianLikelihood(true, 0.0);
   }
 
-  public boolean isHeteroscedastic() { return heteroscedastic; }
-
   @Override public int numOutputs() { return heteroscedastic ? 2 : 1; }
   @Override public int numParameters() { return heteroscedastic ? 0 : 1; }
   @Override public double[] initialParameters() {

@@ -17,8 +17,6 @@ public final class GaussianPrior implements Prior {
     this.sigma = sigma;
   }
 
-  public double sigma() { return sigma; }
-
   @Override public boolean hasClosedFormKl() { return true; }
 
   /**

@@ -40,7 +40,6 @@ public final class NetworkArchitecture implements Serializable {
   public int layerInputs(int layer) { return sizes[layer]; }
   public int layerOutputs(int layer) { return sizes[layer + 1]; }
   public Activation activation() { return activation; }
-  public int[] hiddenLayers() { return Arrays.copyOfRange(sizes, 1, sizes.length - 1); }
 
   /** Number of weights and biases (each has one mu and one rho). */
   public int numWeights() { return numWeights; }

@@ -9,15 +9,13 @@ public final class PartitionGradient implements Serializable {
   final int partition;
   final float[] gradient;
   final double nll;
-  final int rows;
   /** Time the task spent sampling its minibatch and computing the gradient. */
   final long computeNanos;
 
-  public PartitionGradient(int partition, float[] gradient, double nll, int rows, long computeNanos) {
+  public PartitionGradient(int partition, float[] gradient, double nll, long computeNanos) {
     this.partition = partition;
     this.gradient = gradient;
     this.nll = nll;
-    this.rows = rows;
     this.computeNanos = computeNanos;
   }
 }

@@ -25,7 +25,7 @@ public final class StepFunction implements Serializable {
   }
 
   public PartitionGradient compute(FeatureBlock block, float[] theta, long step, int share) {
-    if (share == 0 || block.rows == 0) return new PartitionGradient(block.partition, null, 0, 0, 0);
+    if (share == 0 || block.rows == 0) return new PartitionGradient(block.partition, null, 0, 0);
     long start = System.nanoTime();
     return ScratchMemory.run("bnn-step", () -> {
       INDArray[] batch = MinibatchSampler.sample(block, share, standardization, objective.seed(), step);
@@ -33,7 +33,7 @@ public final class StepFunction implements Serializable {
       INDArray grad = Nd4j.zeros(DataType.FLOAT, theta.length);
       double nll =
           objective.addDataGradient(params, batch[0], batch[1], step, block.partition, globalBatchSize, grad);
-      return new PartitionGradient(block.partition, grad.toFloatVector(), nll, share, System.nanoTime() - start);
+      return new PartitionGradient(block.partition, grad.toFloatVector(), nll, System.nanoTime() - start);
     });
   }
 }

@@ -24,6 +24,4 @@ public final class TrainingConfig implements Serializable {
     this.klWeighting = klWeighting;
     this.rhoInit = rhoInit;
   }
-
-  public ElboObjective objective() { return objective; }
 }

@@ -20,7 +20,7 @@ class GradientAggregatorTest {
     for (int p = 0; p < 16; p++) {
       float[] g = new float[100];
       for (int i = 0; i < g.length; i++) g[i] = (float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(12) - 6));
-      parts.add(new PartitionGradient(p, g, rng.nextDouble(), 10, 0));
+      parts.add(new PartitionGradient(p, g, rng.nextDouble(), 0));
     }
     double[] stats = new double[3];
     double[] reference = GradientAggregator.sumInPartitionOrder(parts, 100, stats);
