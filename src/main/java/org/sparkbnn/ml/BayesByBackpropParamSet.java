@@ -17,6 +17,9 @@ public final class BayesByBackpropParamSet implements Serializable {
   final Param<String> varianceCol;
   final Param<String> epistemicVarianceCol;
   final Param<String> aleatoricVarianceCol;
+  final Param<String> lowerBoundCol;
+  final Param<String> upperBoundCol;
+  final DoubleParam intervalLevel;
   final IntArrayParam hiddenLayers;
   final Param<String> activation;
   final Param<String> prior;
@@ -42,6 +45,12 @@ public final class BayesByBackpropParamSet implements Serializable {
         "output column: epistemic part of the predictive variance (variance of the sampled means); empty = off");
     aleatoricVarianceCol = column(owner, "aleatoricVarianceCol",
         "output column: aleatoric part of the predictive variance (mean noise variance); empty = off");
+    lowerBoundCol = column(owner, "lowerBoundCol",
+        "output column: lower end of the central intervalLevel prediction interval; empty = off");
+    upperBoundCol = column(owner, "upperBoundCol",
+        "output column: upper end of the central intervalLevel prediction interval; empty = off");
+    intervalLevel = openUnitInterval(owner, "intervalLevel", "probability mass of the prediction interval, "
+        + "mean +- z sqrt(variance) with z the Gaussian quantile (a Gaussian approximation of the predictive)");
     hiddenLayers = layerSizes(owner, "hiddenLayers", "sizes of the hidden layers");
     activation = choice(owner, "activation", "hidden-layer activation.", ACTIVATIONS);
     prior = choice(owner, "prior", "prior over weights: N(0, priorSigma^2), or Blundell's scale mixture "
@@ -70,6 +79,9 @@ public final class BayesByBackpropParamSet implements Serializable {
     owner.setDefault(varianceCol, "variance");
     owner.setDefault(epistemicVarianceCol, "");
     owner.setDefault(aleatoricVarianceCol, "");
+    owner.setDefault(lowerBoundCol, "");
+    owner.setDefault(upperBoundCol, "");
+    owner.setDefault(intervalLevel, 0.9);
     owner.setDefault(hiddenLayers, new int[] {50});
     owner.setDefault(activation, "relu");
     owner.setDefault(prior, "gaussian");

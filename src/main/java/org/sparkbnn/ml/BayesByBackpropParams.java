@@ -20,6 +20,9 @@ public interface BayesByBackpropParams extends Params {
   default Param<String> varianceCol() { return bnnParams().varianceCol; }
   default Param<String> epistemicVarianceCol() { return bnnParams().epistemicVarianceCol; }
   default Param<String> aleatoricVarianceCol() { return bnnParams().aleatoricVarianceCol; }
+  default Param<String> lowerBoundCol() { return bnnParams().lowerBoundCol; }
+  default Param<String> upperBoundCol() { return bnnParams().upperBoundCol; }
+  default DoubleParam intervalLevel() { return bnnParams().intervalLevel; }
   default IntArrayParam hiddenLayers() { return bnnParams().hiddenLayers; }
   default Param<String> activation() { return bnnParams().activation; }
   default Param<String> prior() { return bnnParams().prior; }
@@ -42,6 +45,9 @@ public interface BayesByBackpropParams extends Params {
   default String getVarianceCol() { return getOrDefault(varianceCol()); }
   default String getEpistemicVarianceCol() { return getOrDefault(epistemicVarianceCol()); }
   default String getAleatoricVarianceCol() { return getOrDefault(aleatoricVarianceCol()); }
+  default String getLowerBoundCol() { return getOrDefault(lowerBoundCol()); }
+  default String getUpperBoundCol() { return getOrDefault(upperBoundCol()); }
+  default double getIntervalLevel() { return (Double) getOrDefault(intervalLevel()); }
   default int[] getHiddenLayers() { return getOrDefault(hiddenLayers()); }
   default String getActivation() { return getOrDefault(activation()); }
   default String getPrior() { return getOrDefault(prior()); }

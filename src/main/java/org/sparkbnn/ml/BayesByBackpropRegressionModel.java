@@ -69,6 +69,9 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
     set(aleatoricVarianceCol(), v);
     return this;
   }
+  public BayesByBackpropRegressionModel setLowerBoundCol(String v) { set(lowerBoundCol(), v); return this; }
+  public BayesByBackpropRegressionModel setUpperBoundCol(String v) { set(upperBoundCol(), v); return this; }
+  public BayesByBackpropRegressionModel setIntervalLevel(double v) { set(intervalLevel(), v); return this; }
   public BayesByBackpropRegressionModel setPredictSamples(int v) { set(predictSamples(), v); return this; }
   public BayesByBackpropRegressionModel setSeed(long v) { set(seed(), v); return this; }
   public BayesByBackpropRegressionModel setHandleInvalid(String v) { set(handleInvalid(), v); return this; }
@@ -97,9 +100,8 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType outputSchema = transformSchema(dataset.schema(), true);
-    RowScorer scorer = new RowScorer(spec, theta, standardization, getPredictSamples(), getSeed(),
-        dataset.schema().fieldIndex(getFeaturesCol()), getFeaturesCol(), skipInvalid(),
-        !getEpistemicVarianceCol().isEmpty(), !getAleatoricVarianceCol().isEmpty());
+    RowScorer scorer =
+        new RowScorer(spec, theta, standardization, dataset.schema().fieldIndex(getFeaturesCol()), this);
     JavaRDD<Row> scored = dataset.toDF().javaRDD().mapPartitions(scorer::score);
     return dataset.sparkSession().createDataFrame(scored, outputSchema);
   }

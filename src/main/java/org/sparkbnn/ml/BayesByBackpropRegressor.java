@@ -79,6 +79,9 @@ public class BayesByBackpropRegressor
   public BayesByBackpropRegressor setBatchSize(int v) { set(batchSize(), v); return this; }
   public BayesByBackpropRegressor setMaxEpochs(int v) { set(maxEpochs(), v); return this; }
   public BayesByBackpropRegressor setTrainSamples(int v) { set(trainSamples(), v); return this; }
+  public BayesByBackpropRegressor setLowerBoundCol(String v) { set(lowerBoundCol(), v); return this; }
+  public BayesByBackpropRegressor setUpperBoundCol(String v) { set(upperBoundCol(), v); return this; }
+  public BayesByBackpropRegressor setIntervalLevel(double v) { set(intervalLevel(), v); return this; }
   public BayesByBackpropRegressor setPredictSamples(int v) { set(predictSamples(), v); return this; }
   public BayesByBackpropRegressor setSeed(long v) { set(seed(), v); return this; }
   public BayesByBackpropRegressor setHandleInvalid(String v) { set(handleInvalid(), v); return this; }

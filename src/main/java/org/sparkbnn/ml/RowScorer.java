@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -33,19 +34,26 @@ final class RowScorer implements Serializable {
   private final boolean skipInvalid;
   private final boolean epistemic;
   private final boolean aleatoric;
+  private final boolean lower;
+  private final boolean upper;
+  /** Gaussian quantile of the interval: bounds are mean -+ z sqrt(variance). */
+  private final double z;
 
-  RowScorer(ModelSpec spec, double[] theta, Standardization standardization, int samples, long seed,
-            int featuresIndex, String featuresCol, boolean skipInvalid, boolean epistemic, boolean aleatoric) {
+  RowScorer(ModelSpec spec, double[] theta, Standardization standardization, int featuresIndex,
+            BayesByBackpropRegressionModel params) {
     this.spec = spec;
     this.theta = theta;
     this.standardization = standardization;
-    this.samples = samples;
-    this.seed = seed;
+    this.samples = params.getPredictSamples();
+    this.seed = params.getSeed();
     this.featuresIndex = featuresIndex;
-    this.featuresCol = featuresCol;
-    this.skipInvalid = skipInvalid;
-    this.epistemic = epistemic;
-    this.aleatoric = aleatoric;
+    this.featuresCol = params.getFeaturesCol();
+    this.skipInvalid = params.skipInvalid();
+    this.epistemic = !params.getEpistemicVarianceCol().isEmpty();
+    this.aleatoric = !params.getAleatoricVarianceCol().isEmpty();
+    this.lower = !params.getLowerBoundCol().isEmpty();
+    this.upper = !params.getUpperBoundCol().isEmpty();
+    this.z = new NormalDistribution().inverseCumulativeProbability(0.5 + params.getIntervalLevel() / 2);
   }
 
   Iterator<Row> score(Iterator<Row> input) {
@@ -107,15 +115,23 @@ final class RowScorer implements Serializable {
       }
       Row row = batch.get(i);
       int width = row.length();
-      Object[] values = new Object[width + 2 + (epistemic ? 1 : 0) + (aleatoric ? 1 : 0)];
+      Object[] values = new Object[width + 2 + count(epistemic, aleatoric, lower, upper)];
       for (int c = 0; c < width; c++) values[c] = row.get(c);
       int c = width;
       values[c++] = mean;
       values[c++] = epi + alea;
       if (epistemic) values[c++] = epi;
-      if (aleatoric) values[c] = alea;
+      if (aleatoric) values[c++] = alea;
+      if (lower) values[c++] = mean - z * Math.sqrt(epi + alea);
+      if (upper) values[c] = mean + z * Math.sqrt(epi + alea);
       out.add(RowFactory.create(values));
     }
     return out;
+  }
+
+  private static int count(boolean... flags) {
+    int n = 0;
+    for (boolean f : flags) n += f ? 1 : 0;
+    return n;
   }
 }

@@ -25,7 +25,7 @@ class RegressorParamsTest {
     for (String name : new String[] {"hiddenLayers", "activation", "prior", "priorSigma", "priorPi", "priorSigma1",
         "priorSigma2", "posteriorRhoInit", "estimator", "likelihood", "klWeighting", "learningRate", "batchSize",
         "maxEpochs", "trainSamples", "predictSamples", "seed", "handleInvalid", "varianceCol",
-        "epistemicVarianceCol", "aleatoricVarianceCol", "featuresCol", "labelCol", "predictionCol"}) {
+        ""epistemicVarianceCol", "aleatoricVarianceCol", "lowerBoundCol", "upperBoundCol", "intervalLevel", "featuresCol", "labelCol", "predictionCol"}) {
       assertTrue(explained.contains(name + ":"), "explainParams lacks " + name);
     }
   }
@@ -39,6 +39,7 @@ class RegressorParamsTest {
     assertMessageNames(assertThrows(IllegalArgumentException.class, () -> r.setPriorPi(1.0)), "priorPi");
     assertMessageNames(assertThrows(IllegalArgumentException.class, () -> r.setHiddenLayers(10, 0)), "hiddenLayers");
     assertMessageNames(assertThrows(IllegalArgumentException.class, () -> r.setHandleInvalid("keep")), "handleInvalid");
+    assertMessageNames(assertThrows(IllegalArgumentException.class, () -> r.setIntervalLevel(1.0)), "intervalLevel");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.sparkbnn.ml;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -29,6 +30,8 @@ class SineRegressionTest {
         .setSeed(7)
         .setEpistemicVarianceCol("epistemic")
         .setAleatoricVarianceCol("aleatoric")
+        .setLowerBoundCol("lower")
+        .setUpperBoundCol("upper")
         .fit(train);
     System.out.println("fit seconds " + (System.nanoTime() - t0) / 1e9);
     model.trainingHistory().stream().filter(e -> e.epoch() % 50 == 0).forEach(System.out::println);
@@ -50,8 +53,13 @@ class SineRegressionTest {
     List<Row> fresh = model.transform(SyntheticData.sine(spark, 2000, Math.sqrt(NOISE_VAR), 99, 2)).collectAsList();
     int inside = 0;
     for (Row r : fresh) {
+      // intervalLevel defaults to 0.9: bounds are mean -+ z_0.95 sd.
       double halfWidth = 1.6448536269514722 * Math.sqrt(r.getDouble(r.fieldIndex("variance")));
-      if (Math.abs(r.getDouble(1) - r.getDouble(r.fieldIndex("prediction"))) <= halfWidth) inside++;
+      double mean = r.getDouble(r.fieldIndex("prediction"));
+      assertEquals(mean - halfWidth, r.getDouble(r.fieldIndex("lower")), 1e-9 * (1 + Math.abs(mean)));
+      assertEquals(mean + halfWidth, r.getDouble(r.fieldIndex("upper")), 1e-9 * (1 + Math.abs(mean)));
+      double y = r.getDouble(1);
+      if (y >= r.getDouble(r.fieldIndex("lower")) && y <= r.getDouble(r.fieldIndex("upper"))) inside++;
     }
     double coverage = inside / (double) fresh.size();
     System.out.println("coverage " + coverage);
