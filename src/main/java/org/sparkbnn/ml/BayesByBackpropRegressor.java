@@ -1,7 +1,6 @@
 package org.sparkbnn.ml;
 
 import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Predictor;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.Vector;
@@ -14,17 +13,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbnn.train.BlockBuilder;
-import org.sparkbnn.train.ColumnMoments;
-import org.sparkbnn.train.FeatureBlock;
 import org.sparkbnn.train.InvalidInputException;
-import org.sparkbnn.train.SparkGradientSource;
 import org.sparkbnn.train.Standardization;
+import org.sparkbnn.train.TrainingConfig;
+import org.sparkbnn.train.TrainingData;
 import org.sparkbnn.train.TrainingLoop;
-import scala.Tuple2;
 
 /**
  * Bayes-by-Backprop regression (Blundell et al. 2015) as a Spark ML Estimator: an MLP with a mean-field
@@ -94,49 +90,31 @@ public class BayesByBackpropRegressor
   @Override
   public BayesByBackpropRegressionModel train(Dataset<?> dataset) {
     ModelSpec spec = ModelSpec.fromParams(this, numFeatures(dataset));
+    TrainingConfig config = spec.trainingConfig(this);
     Dataset<Row> rows = dataset.select(functions.col(getFeaturesCol()), functions.col(getLabelCol()));
-    BlockBuilder builder = new BlockBuilder(getFeaturesCol(), getLabelCol(), spec.numFeatures, skipInvalid());
-    JavaRDD<FeatureBlock> blocks = rows.javaRDD()
-        .mapPartitionsWithIndex((p, it) -> java.util.Collections.singletonList(builder.build(p, it)).iterator(),
-            true)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    TrainingData data = null;
     try {
-      blocks.context().setJobDescription("spark-bnn: pack and standardise training rows");
-      List<Tuple2<Integer, Object[]>> stats = blocks.map(b -> new Tuple2<Integer, Object[]>(b.partition(),
-          new Object[] {b.moments(), (long) b.rows(), b.skippedRows()})).collect();
-      long[] partitionRows = new long[blocks.getNumPartitions()];
-      ColumnMoments moments = new ColumnMoments(spec.numFeatures + 1);
-      long skipped = 0;
-      for (Tuple2<Integer, Object[]> s : sortedByPartition(stats)) {
-        moments.merge((ColumnMoments) s._2()[0]);
-        partitionRows[s._1()] = (Long) s._2()[1];
-        skipped += (Long) s._2()[2];
-      }
-      if (skipped > 0) LOG.warn("handleInvalid=skip: dropped {} invalid training rows", skipped);
-      if (moments.count() == 0) {
+      data = TrainingData.pack(rows,
+          new BlockBuilder(getFeaturesCol(), getLabelCol(), spec.numFeatures, skipInvalid()), spec.numFeatures);
+      if (data.skippedRows() > 0) LOG.warn("handleInvalid=skip: dropped {} invalid training rows", data.skippedRows());
+      if (data.numRows() == 0) {
         throw new InvalidInputException("training data set is empty"
-            + (skipped > 0 ? " after skipping " + skipped + " invalid rows" : ""));
+            + (data.skippedRows() > 0 ? " after skipping " + data.skippedRows() + " invalid rows" : ""));
       }
-      Standardization standardization = Standardization.fromMoments(moments, spec.numFeatures);
-      LOG.info("Bayes by Backprop: {} rows in {} partitions, {} features, {} parameters", moments.count(),
-          partitionRows.length, spec.numFeatures, spec.network().numParameters());
-      TrainingLoop.Result result = TrainingLoop.run(spec.trainingConfig(this), standardization,
-          new SparkGradientSource(blocks, partitionRows), e -> LOG.info("Bayes by Backprop {}", e));
+      Standardization standardization = data.standardization(spec.numFeatures);
+      LOG.info("Bayes by Backprop: {} rows in {} partitions, {} features, {} parameters", data.numRows(),
+          data.numPartitions(), spec.numFeatures, spec.network().numParameters());
+      TrainingLoop.Result result = TrainingLoop.run(config, standardization, data.gradientSource(),
+          e -> LOG.info("Bayes by Backprop {}", e));
       LOG.info("Bayes by Backprop: {} steps, {}", result.timings.steps(), result.timings);
       // Predictor.fit copies this stage's Params onto the model and sets its parent.
       return new BayesByBackpropRegressionModel(uid(), spec, result.theta, standardization, result.history);
     } catch (Exception e) {
       throw InvalidInputException.surface(e);
     } finally {
-      blocks.unpersist(false);
-      blocks.context().setJobDescription(null);
+      if (data != null) data.release();
+      dataset.sparkSession().sparkContext().setJobDescription(null);
     }
-  }
-
-  private static List<Tuple2<Integer, Object[]>> sortedByPartition(List<Tuple2<Integer, Object[]>> stats) {
-    List<Tuple2<Integer, Object[]>> sorted = new java.util.ArrayList<>(stats);
-    sorted.sort(java.util.Comparator.comparing(Tuple2::_1));
-    return sorted;
   }
 
   /** The features vector size: from the column's ML attributes if present, else from the first non-null row. */
