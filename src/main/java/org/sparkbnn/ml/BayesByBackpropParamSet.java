@@ -34,6 +34,7 @@ public final class BayesByBackpropParamSet implements Serializable {
   final DoubleParam learningRate;
   final IntParam batchSize;
   final IntParam maxEpochs;
+  final IntParam maxSteps;
   final IntParam trainSamples;
   final IntParam predictSamples;
   final LongParam seed;
@@ -70,6 +71,8 @@ public final class BayesByBackpropParamSet implements Serializable {
     learningRate = positive(owner, "learningRate", "Adam step size");
     batchSize = atLeast(owner, "batchSize", "global minibatch size, split over partitions by their sizes", 1);
     maxEpochs = atLeast(owner, "maxEpochs", "number of passes over the data (N / batchSize steps each)", 1);
+    maxSteps = atLeast(owner, "maxSteps", "cap on the number of training steps whichever maxEpochs asks for, so"
+        + " that large data sets train in bounded time; 0 = no cap", 0);
     trainSamples = atLeast(owner, "trainSamples", "Monte-Carlo weight samples per training step", 1);
     predictSamples = atLeast(owner, "predictSamples", "Monte-Carlo weight samples used by transform", 1);
     seed = ParamDefinitions.seed(owner);
@@ -96,6 +99,7 @@ public final class BayesByBackpropParamSet implements Serializable {
     owner.setDefault(learningRate, 0.01);
     owner.setDefault(batchSize, 128);
     owner.setDefault(maxEpochs, 100);
+    owner.setDefault(maxSteps, 5000);
     owner.setDefault(trainSamples, 1);
     owner.setDefault(predictSamples, 100);
     // One default for estimator and model alike, so a model's weight samples do not depend on how it was made.

@@ -37,6 +37,7 @@ public interface BayesByBackpropParams extends Params {
   default DoubleParam learningRate() { return bnnParams().learningRate; }
   default IntParam batchSize() { return bnnParams().batchSize; }
   default IntParam maxEpochs() { return bnnParams().maxEpochs; }
+  default IntParam maxSteps() { return bnnParams().maxSteps; }
   default IntParam trainSamples() { return bnnParams().trainSamples; }
   default IntParam predictSamples() { return bnnParams().predictSamples; }
   default LongParam seed() { return bnnParams().seed; }
@@ -62,6 +63,7 @@ public interface BayesByBackpropParams extends Params {
   default double getLearningRate() { return (Double) getOrDefault(learningRate()); }
   default int getBatchSize() { return (Integer) getOrDefault(batchSize()); }
   default int getMaxEpochs() { return (Integer) getOrDefault(maxEpochs()); }
+  default int getMaxSteps() { return (Integer) getOrDefault(maxSteps()); }
   default int getTrainSamples() { return (Integer) getOrDefault(trainSamples()); }
   default int getPredictSamples() { return (Integer) getOrDefault(predictSamples()); }
   default long getSeed() { return (Long) getOrDefault(seed()); }

@@ -74,6 +74,7 @@ public class BayesByBackpropRegressor
   public BayesByBackpropRegressor setLearningRate(double v) { set(learningRate(), v); return this; }
   public BayesByBackpropRegressor setBatchSize(int v) { set(batchSize(), v); return this; }
   public BayesByBackpropRegressor setMaxEpochs(int v) { set(maxEpochs(), v); return this; }
+  public BayesByBackpropRegressor setMaxSteps(int v) { set(maxSteps(), v); return this; }
   public BayesByBackpropRegressor setTrainSamples(int v) { set(trainSamples(), v); return this; }
   public BayesByBackpropRegressor setLowerBoundCol(String v) { set(lowerBoundCol(), v); return this; }
   public BayesByBackpropRegressor setUpperBoundCol(String v) { set(upperBoundCol(), v); return this; }
@@ -107,6 +108,10 @@ public class BayesByBackpropRegressor
       TrainingLoop.Result result = TrainingLoop.run(config, standardization, data.gradientSource(),
           e -> LOG.info("Bayes by Backprop {}", e));
       LOG.info("Bayes by Backprop: {} steps, {}", result.timings.steps(), result.timings);
+      if (result.history.size() < getMaxEpochs()) {
+        LOG.info("Bayes by Backprop: stopped at maxSteps={} after {} of maxEpochs={} epochs", getMaxSteps(),
+            result.history.size(), getMaxEpochs());
+      }
       // Predictor.fit copies this stage's Params onto the model and sets its parent.
       return new BayesByBackpropRegressionModel(uid(), spec, result.theta, standardization, result.history);
     } catch (Exception e) {

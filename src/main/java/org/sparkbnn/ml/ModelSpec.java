@@ -58,7 +58,7 @@ final class ModelSpec implements Serializable {
           + "be combined: the local reparameterisation trick needs a closed-form KL (prior=gaussian)");
     }
     ElboObjective objective = new ElboObjective(network(), prior, estimator, p.getTrainSamples(), p.getSeed());
-    return new TrainingConfig(objective, p.getBatchSize(), p.getMaxEpochs(), p.getLearningRate(),
+    return new TrainingConfig(objective, p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(), p.getLearningRate(),
         KlWeighting.parse(p.getKlWeighting()), p.getPosteriorRhoInit());
   }
 }

@@ -11,15 +11,18 @@ public final class TrainingConfig implements Serializable {
   final ElboObjective objective;
   final int batchSize;
   final int maxEpochs;
+  final long maxSteps;
   final double learningRate;
   final KlWeighting klWeighting;
   final double rhoInit;
 
-  public TrainingConfig(ElboObjective objective, int batchSize, int maxEpochs, double learningRate,
+  /** {@code maxSteps <= 0} means no cap: train for maxEpochs. */
+  public TrainingConfig(ElboObjective objective, int batchSize, int maxEpochs, long maxSteps, double learningRate,
                         KlWeighting klWeighting, double rhoInit) {
     this.objective = objective;
     this.batchSize = batchSize;
     this.maxEpochs = maxEpochs;
+    this.maxSteps = maxSteps;
     this.learningRate = learningRate;
     this.klWeighting = klWeighting;
     this.rhoInit = rhoInit;

@@ -40,6 +40,9 @@ public final class TrainingLoop {
     int batch = (int) Math.min(config.batchSize, numRows);
     int[] shares = MinibatchSampler.shares(partitionRows, batch);
     long stepsPerEpoch = (numRows + batch - 1) / batch;
+    long totalSteps = config.maxEpochs * stepsPerEpoch;
+    if (config.maxSteps > 0) totalSteps = Math.min(totalSteps, config.maxSteps);
+    int epochs = (int) ((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
 
     double[] theta = config.objective.initialParameters(config.rhoInit);
     AdamOptimizer adam = new AdamOptimizer(theta.length, config.learningRate);
@@ -49,13 +52,15 @@ public final class TrainingLoop {
     StepTimings timings = new StepTimings(batch);
     float[] thetaFloat = new float[theta.length];
 
-    for (int epoch = 1; epoch <= config.maxEpochs; epoch++) {
-      source.startEpoch(epoch, config.maxEpochs);
+    for (int epoch = 1; epoch <= epochs; epoch++) {
+      source.startEpoch(epoch, epochs);
+      // The last epoch is partial when maxSteps stops training early.
+      long steps = Math.min(stepsPerEpoch, totalSteps - (epoch - 1) * stepsPerEpoch);
       long start = System.nanoTime();
       double epochNll = 0;
       double epochKl = 0;
       double epochLoss = 0;
-      for (long s = 0; s < stepsPerEpoch; s++) {
+      for (long s = 0; s < steps; s++) {
         long step = (epoch - 1) * stepsPerEpoch + s;
         long stepStart = System.nanoTime();
         for (int i = 0; i < theta.length; i++) thetaFloat[i] = (float) theta[i];
@@ -79,8 +84,8 @@ public final class TrainingLoop {
         epochLoss += nllPerRow + kl[0] / numRows;
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      EpochSummary summary = new EpochSummary(epoch, epochLoss / stepsPerEpoch, epochNll / stepsPerEpoch,
-          epochKl / stepsPerEpoch, stepsPerEpoch * batch / seconds);
+      EpochSummary summary = new EpochSummary(epoch, epochLoss / steps, epochNll / steps, epochKl / steps,
+          steps * batch / seconds);
       history.add(summary);
       onEpoch.accept(summary);
     }

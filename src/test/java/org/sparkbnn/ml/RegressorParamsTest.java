@@ -24,7 +24,7 @@ class RegressorParamsTest {
     String explained = r.explainParams();
     for (String name : new String[] {"hiddenLayers", "activation", "prior", "priorSigma", "priorPi", "priorSigma1",
         "priorSigma2", "posteriorRhoInit", "estimator", "likelihood", "klWeighting", "learningRate", "batchSize",
-        "maxEpochs", "trainSamples", "predictSamples", "seed", "handleInvalid", "varianceCol",
+        "maxEpochs", "maxSteps", "trainSamples", "predictSamples", "seed", "handleInvalid", "varianceCol",
         "epistemicVarianceCol", "aleatoricVarianceCol", "lowerBoundCol", "upperBoundCol", "intervalLevel",
         "featuresCol", "labelCol", "predictionCol"}) {
       assertTrue(explained.contains(name + ":"), "explainParams lacks " + name);
