@@ -11,6 +11,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.sparkbnn.ml.BayesByBackpropRegressionModel;
 import org.sparkbnn.ml.BayesByBackpropRegressor;
+import org.sparkbnn.ml.evaluation.GaussianPredictiveMetrics;
 
 /**
  * {@code evaluate}: the UCI regression protocol of Hernández-Lobato and Adams (2015): k random 90/10 splits;
@@ -19,9 +20,6 @@ import org.sparkbnn.ml.BayesByBackpropRegressor;
  * mean ± standard error over the splits.
  */
 final class EvaluateJob {
-  private static final double Z90 = 1.6448536269514722;
-  private static final double Z95 = 1.959963984540054;
-
   private EvaluateJob() {}
 
   static int run(JobArgs args) {
@@ -77,21 +75,13 @@ final class EvaluateJob {
 
   /** RMSE, mean log N(y; mean, variance), and the fractions of y inside the central 90% and 95% intervals. */
   static double[] score(List<Row> rows) {
-    double se = 0;
-    double ll = 0;
-    int in90 = 0;
-    int in95 = 0;
+    double[] levels = GaussianPredictiveMetrics.evenLevels(9);
+    GaussianPredictiveMetrics at90 = new GaussianPredictiveMetrics(0.9, levels);
+    GaussianPredictiveMetrics at95 = new GaussianPredictiveMetrics(0.95, levels);
     for (Row r : rows) {
-      double y = r.getDouble(0);
-      double mean = r.getDouble(1);
-      double var = r.getDouble(2);
-      double d = y - mean;
-      se += d * d;
-      ll += -0.5 * Math.log(2 * Math.PI * var) - d * d / (2 * var);
-      if (Math.abs(d) <= Z90 * Math.sqrt(var)) in90++;
-      if (Math.abs(d) <= Z95 * Math.sqrt(var)) in95++;
+      at90.add(r.getDouble(0), r.getDouble(1), r.getDouble(2));
+      at95.add(r.getDouble(0), r.getDouble(1), r.getDouble(2));
     }
-    int n = rows.size();
-    return new double[] {Math.sqrt(se / n), ll / n, in90 / (double) n, in95 / (double) n};
+    return new double[] {at90.rmse(), -at90.nll(), at90.coverage(), at95.coverage()};
   }
 }

@@ -12,10 +12,10 @@ import org.apache.spark.ml.param.Params;
 import scala.runtime.AbstractFunction1;
 
 /**
- * The definitions (name, doc, validation) of every spark-bnn Param, shared by the estimator and the model so
- * that both declare identical Params.
+ * The definitions (name, doc, validation) of spark-bnn Params, shared by the estimator and the model so that
+ * both declare identical Params, and by the evaluators.
  */
-final class ParamDefinitions {
+public final class ParamDefinitions {
   private ParamDefinitions() {}
 
   static final String[] ACTIVATIONS = {"relu", "tanh"};
@@ -43,7 +43,7 @@ final class ParamDefinitions {
     return new Param<>(parent, name, doc, valid((String s) -> s != null));
   }
 
-  static Param<String> choice(Params parent, String name, String doc, String[] allowed) {
+  public static Param<String> choice(Params parent, String name, String doc, String[] allowed) {
     return new Param<>(parent, name, doc + " Supported: " + String.join(", ", allowed) + ".",
         valid((String s) -> s != null && Arrays.stream(allowed).anyMatch(a -> a.equalsIgnoreCase(s))));
   }
@@ -52,7 +52,7 @@ final class ParamDefinitions {
     return new DoubleParam(parent, name, doc + " (> 0)", valid((Object v) -> (Double) v > 0 && Double.isFinite((Double) v)));
   }
 
-  static IntParam atLeast(Params parent, String name, String doc, int min) {
+  public static IntParam atLeast(Params parent, String name, String doc, int min) {
     return new IntParam(parent, name, doc + " (>= " + min + ")", valid((Object v) -> (Integer) v >= min));
   }
 
@@ -60,7 +60,7 @@ final class ParamDefinitions {
     return new DoubleParam(parent, name, doc, valid((Object v) -> Double.isFinite((Double) v)));
   }
 
-  static DoubleParam openUnitInterval(Params parent, String name, String doc) {
+  public static DoubleParam openUnitInterval(Params parent, String name, String doc) {
     return new DoubleParam(parent, name, doc + " (in (0, 1))", valid((Object v) -> (Double) v > 0 && (Double) v < 1));
   }
 

@@ -1,0 +1,155 @@
+package org.sparkbnn.ml.evaluation;
+
+import java.util.Arrays;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.evaluation.Evaluator;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.MLReader;
+import org.sparkbnn.ml.ParamDefinitions;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructType;
+import org.sparkbnn.train.InvalidInputException;
+
+/**
+ * A Spark ML Evaluator for regression with a Gaussian predictive per row (our predictionCol and varianceCol):
+ * RMSE, negative log-likelihood, CRPS, central-interval coverage and mean width, and the quantile calibration
+ * error of Kuleshov et al. (2018). Spark's RegressionEvaluator ignores the variance; this one scores it, so
+ * CrossValidator can select for calibrated uncertainty.
+ */
+public class GaussianRegressionEvaluator extends Evaluator implements DefaultParamsWritable {
+  private static final long serialVersionUID = 1L;
+  static final String[] METRICS = {"rmse", "nll", "crps", "coverage", "intervalWidth", "calibrationError"};
+
+  private final String uid;
+  private final Param<String> labelCol;
+  private final Param<String> predictionCol;
+  private final Param<String> varianceCol;
+  private final Param<String> metricName;
+  private final DoubleParam intervalLevel;
+  private final IntParam numQuantileLevels;
+
+  public GaussianRegressionEvaluator() {
+    this(Identifiable.randomUID("gaussianRegressionEval"));
+  }
+
+  public GaussianRegressionEvaluator(String uid) {
+    this.uid = uid;
+    labelCol = new Param<>(this, "labelCol", "label column name");
+    predictionCol = new Param<>(this, "predictionCol", "predictive mean column name");
+    varianceCol = new Param<>(this, "varianceCol", "predictive variance column name");
+    metricName = ParamDefinitions.choice(this, "metricName", "metric: rmse, nll, crps, intervalWidth and "
+        + "calibrationError are smaller-is-better; coverage (of the central intervalLevel interval) is for "
+        + "reporting.", METRICS);
+    intervalLevel = ParamDefinitions.openUnitInterval(this, "intervalLevel", "mass of the central interval");
+    numQuantileLevels = ParamDefinitions.atLeast(this, "numQuantileLevels",
+        "calibrationError: number of evenly spaced quantile levels", 1);
+    setDefault(labelCol, "label");
+    setDefault(predictionCol, "prediction");
+    setDefault(varianceCol, "variance");
+    setDefault(metricName, "nll");
+    setDefault(intervalLevel, 0.9);
+    setDefault(numQuantileLevels, 9);
+  }
+
+  @Override public String uid() { return uid; }
+
+  public Param<String> labelCol() { return labelCol; }
+  public Param<String> predictionCol() { return predictionCol; }
+  public Param<String> varianceCol() { return varianceCol; }
+  public Param<String> metricName() { return metricName; }
+  public DoubleParam intervalLevel() { return intervalLevel; }
+  public IntParam numQuantileLevels() { return numQuantileLevels; }
+
+  public GaussianRegressionEvaluator setLabelCol(String v) { set(labelCol, v); return this; }
+  public GaussianRegressionEvaluator setPredictionCol(String v) { set(predictionCol, v); return this; }
+  public GaussianRegressionEvaluator setVarianceCol(String v) { set(varianceCol, v); return this; }
+  public GaussianRegressionEvaluator setMetricName(String v) { set(metricName, v); return this; }
+  public GaussianRegressionEvaluator setIntervalLevel(double v) { set(intervalLevel, v); return this; }
+  public GaussianRegressionEvaluator setNumQuantileLevels(int v) { set(numQuantileLevels, v); return this; }
+
+  public String getMetricName() { return getOrDefault(metricName); }
+
+  @Override
+  public boolean isLargerBetter() {
+    return "coverage".equals(getMetricName());
+  }
+
+  /** All metrics at once (one pass over the data). */
+  public GaussianPredictiveMetrics metrics(Dataset<?> dataset) {
+    String[] cols = {getOrDefault(labelCol), getOrDefault(predictionCol), getOrDefault(varianceCol)};
+    StructType schema = dataset.schema();
+    for (String c : cols) {
+      if (!Arrays.asList(schema.fieldNames()).contains(c)) {
+        throw new InvalidInputException("column '" + c + "' does not exist; columns are "
+            + Arrays.toString(schema.fieldNames()));
+      }
+      if (!(schema.apply(c).dataType() instanceof NumericType)) {
+        throw new InvalidInputException("column '" + c + "' must be numeric but is "
+            + schema.apply(c).dataType().simpleString());
+      }
+    }
+    double level = (Double) getOrDefault(intervalLevel);
+    double[] levels = GaussianPredictiveMetrics.evenLevels((Integer) getOrDefault(numQuantileLevels));
+    JavaRDD<Row> rows = dataset.select(functions.col(cols[0]).cast("double"), functions.col(cols[1]).cast("double"),
+        functions.col(cols[2]).cast("double")).javaRDD();
+    GaussianPredictiveMetrics total = rows.mapPartitions(it -> {
+      GaussianPredictiveMetrics m = new GaussianPredictiveMetrics(level, levels);
+      while (it.hasNext()) {
+        Row r = it.next();
+        for (int i = 0; i < 3; i++) {
+          if (r.isNullAt(i) || !Double.isFinite(r.getDouble(i))) {
+            throw new InvalidInputException("column '" + cols[i] + "' is " + (r.isNullAt(i) ? "null" : r.get(i))
+                + " in a row with " + r);
+          }
+        }
+        if (!(r.getDouble(2) > 0)) {
+          throw new InvalidInputException("column '" + cols[2] + "' must be > 0, got " + r.getDouble(2));
+        }
+        m.add(r.getDouble(0), r.getDouble(1), r.getDouble(2));
+      }
+      return java.util.Collections.singletonList(m).iterator();
+    }).reduce(GaussianPredictiveMetrics::merge);
+    if (total.count() == 0) throw new InvalidInputException("cannot evaluate an empty data set");
+    return total;
+  }
+
+  @Override
+  public double evaluate(Dataset<?> dataset) {
+    GaussianPredictiveMetrics m;
+    try {
+      m = metrics(dataset);
+    } catch (Exception e) {
+      throw InvalidInputException.surface(e);
+    }
+    switch (getMetricName()) {
+      case "rmse": return m.rmse();
+      case "crps": return m.crps();
+      case "coverage": return m.coverage();
+      case "intervalWidth": return m.meanIntervalWidth();
+      case "calibrationError": return m.calibrationError();
+      default: return m.nll();
+    }
+  }
+
+  @Override
+  public GaussianRegressionEvaluator copy(ParamMap extra) {
+    return (GaussianRegressionEvaluator) defaultCopy(extra);
+  }
+
+  public static MLReader<GaussianRegressionEvaluator> read() {
+    return new DefaultParamsReader<>();
+  }
+
+  public static GaussianRegressionEvaluator load(String path) {
+    return read().load(path);
+  }
+}

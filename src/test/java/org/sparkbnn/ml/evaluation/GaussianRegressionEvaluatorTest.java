@@ -1,0 +1,76 @@
+package org.sparkbnn.ml.evaluation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.tuning.CrossValidator;
+import org.apache.spark.ml.tuning.CrossValidatorModel;
+import org.apache.spark.ml.tuning.ParamGridBuilder;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkbnn.SparkTestSession;
+import org.sparkbnn.SyntheticData;
+import org.sparkbnn.ml.BayesByBackpropRegressor;
+import org.sparkbnn.train.InvalidInputException;
+
+class GaussianRegressionEvaluatorTest {
+  @TempDir Path dir;
+
+  private static Dataset<Row> rows(SparkSession spark, double[][] values) {
+    StructType schema = new StructType().add("label", DataTypes.DoubleType).add("prediction", DataTypes.DoubleType)
+        .add("variance", DataTypes.DoubleType);
+    return spark.createDataFrame(Arrays.stream(values).map(v -> RowFactory.create(v[0], v[1], v[2]))
+        .collect(java.util.stream.Collectors.toList()), schema).repartition(2);
+  }
+
+  @Test
+  void metricsOverSparkMatchTheHandWorkedCase() {
+    Dataset<Row> data = rows(SparkTestSession.get(), new double[][] {{1, 0, 1}, {-2, 0, 1}, {0.5, 0, 4}});
+    GaussianRegressionEvaluator e = new GaussianRegressionEvaluator();
+    assertEquals(Math.sqrt(5.25 / 3), e.setMetricName("rmse").evaluate(data), 1e-12);
+    assertEquals(2 / 3.0, e.setMetricName("coverage").evaluate(data), 1e-12);
+    assertTrue(e.setMetricName("coverage").isLargerBetter());
+    for (String m : new String[] {"rmse", "nll", "crps", "intervalWidth", "calibrationError"}) {
+      assertFalse(e.setMetricName(m).isLargerBetter(), m);
+    }
+  }
+
+  @Test
+  void badColumnsAndValuesAreNamed() {
+    SparkSession spark = SparkTestSession.get();
+    GaussianRegressionEvaluator e = new GaussianRegressionEvaluator().setVarianceCol("var");
+    String missing = assertThrows(InvalidInputException.class,
+        () -> e.evaluate(rows(spark, new double[][] {{1, 0, 1}}))).getMessage();
+    assertTrue(missing.contains("'var'"), missing);
+    String negative = assertThrows(InvalidInputException.class,
+        () -> new GaussianRegressionEvaluator().evaluate(rows(spark, new double[][] {{1, 0, -1}}))).getMessage();
+    assertTrue(negative.contains("'variance'") && negative.contains("> 0"), negative);
+    assertThrows(IllegalArgumentException.class, () -> e.setMetricName("r2"));
+  }
+
+  /** CrossValidator selects by predictive NLL and the fitted CrossValidatorModel saves and loads. */
+  @Test
+  void drivesCrossValidatorOnNll() throws Exception {
+    Dataset<Row> data = SyntheticData.sine(SparkTestSession.get(), 300, 0.1, 12, 2).cache();
+    BayesByBackpropRegressor regressor = new BayesByBackpropRegressor().setHiddenLayers(16).setBatchSize(50);
+    ParamMap[] grid = new ParamGridBuilder().addGrid(regressor.maxEpochs(), new int[] {1, 30}).build();
+    CrossValidatorModel cv = new CrossValidator().setEstimator(regressor).setEstimatorParamMaps(grid)
+        .setEvaluator(new GaussianRegressionEvaluator().setMetricName("nll")).setNumFolds(2).setSeed(2).fit(data);
+    assertTrue(cv.avgMetrics()[1] < cv.avgMetrics()[0], Arrays.toString(cv.avgMetrics()));
+    String path = dir.resolve("cv").toString();
+    cv.write().save(path);
+    CrossValidatorModel loaded = CrossValidatorModel.load(path);
+    assertEquals("nll", ((GaussianRegressionEvaluator) loaded.getEvaluator()).getMetricName());
+  }
+}
