@@ -53,10 +53,7 @@ final class ModelSpec implements Serializable {
         ? new ScaleMixturePrior(p.getPriorPi(), p.getPriorSigma1(), p.getPriorSigma2())
         : new GaussianPrior(p.getPriorSigma());
     GradientEstimator estimator = GradientEstimator.parse(p.getEstimator());
-    if (estimator == GradientEstimator.LOCAL_REPARAMETERIZATION && !prior.hasClosedFormKl()) {
-      throw new IllegalArgumentException("Params estimator=localReparameterization and prior=scaleMixture cannot "
-          + "be combined: the local reparameterisation trick needs a closed-form KL (prior=gaussian)");
-    }
+    // ElboObjective refuses estimator=localReparameterization with a prior that has no closed-form KL.
     ElboObjective objective = new ElboObjective(network(), prior, estimator, p.getTrainSamples(), p.getSeed());
     return new TrainingConfig(objective, p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(), p.getLearningRate(),
         KlWeighting.parse(p.getKlWeighting()), p.getPosteriorRhoInit());
