@@ -71,12 +71,12 @@ public final class GaussianLikelihood implements Likelihood {
     return 0.5 * (rows * (LOG_2PI + logVar) + sumR2 * precision);
   }
 
-  @Override
+  /** Predictive mean per row (rows x 1) for one weight sample. */
   public INDArray mean(INDArray out) {
     return out.getColumn(0, true);
   }
 
-  @Override
+  /** Noise (aleatoric) variance per row (rows x 1) for one weight sample. */
   public INDArray noiseVariance(INDArray out, INDArray params) {
     if (heteroscedastic) return Transforms.exp(clip(out.getColumn(1, true)), false);
     double logVar = Math.max(-LOG_VAR_LIMIT, Math.min(LOG_VAR_LIMIT, params.getDouble(0)));

@@ -3,7 +3,11 @@ package org.sparkbnn.bayes;
 import java.io.Serializable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Observation model p(y | network output); outputs are in the standardised label space. */
+/**
+ * Observation model p(y | network output) as the trainer sees it: outputs per row, point-estimated parameters,
+ * and the summed negative log-likelihood with its gradients. What a prediction means (a Gaussian's moments,
+ * class probabilities) belongs to the predictives, {@link GaussianPredictive} and {@link CategoricalPredictive}.
+ */
 public interface Likelihood extends Serializable {
 
   /** Network outputs per row that this likelihood reads. */
@@ -20,10 +24,4 @@ public interface Likelihood extends Serializable {
    * dNLL/dparams into {@code gradParams}.
    */
   double negLogLikelihood(INDArray out, INDArray y, INDArray params, INDArray gradOut, INDArray gradParams);
-
-  /** Predictive mean per row (rows x 1) for one weight sample. */
-  INDArray mean(INDArray out);
-
-  /** Noise (aleatoric) variance per row (rows x 1) for one weight sample. */
-  INDArray noiseVariance(INDArray out, INDArray params);
 }

@@ -18,7 +18,7 @@ import org.sparkbnn.bayes.GaussianPrior;
 import org.sparkbnn.bayes.GradientEstimator;
 import org.sparkbnn.bayes.KlWeighting;
 import org.sparkbnn.bayes.NetworkArchitecture;
-import org.sparkbnn.bayes.PosteriorPredictive;
+import org.sparkbnn.bayes.GaussianPredictive;
 import org.sparkbnn.train.ColumnMoments;
 import org.sparkbnn.train.FeatureBlock;
 import org.sparkbnn.train.GradientSource;
@@ -91,7 +91,7 @@ final class BenchmarkJob {
 
     double[] theta = new ElboObjective(network, new GaussianPrior(1.0), GradientEstimator.REPARAMETERIZATION, 1, 1L)
         .initialParameters(-5.0);
-    PosteriorPredictive predictive = new PosteriorPredictive(network, theta, 32, 1L);
+    GaussianPredictive predictive = new GaussianPredictive(network, theta, 32, 1L);
     INDArray x = Nd4j.randn(DataType.FLOAT, 8192, features);
     predictive.predict(x);
     long start = System.nanoTime();

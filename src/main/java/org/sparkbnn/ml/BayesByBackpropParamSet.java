@@ -10,16 +10,13 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 
-/** The Params of a Bayes-by-Backprop stage and their defaults, created for (and owned by) one stage. */
+/**
+ * The shared Params of a Bayes-by-Backprop stage (network, prior, posterior, trainer, scoring) and their
+ * defaults, created for (and owned by) one stage.
+ */
 public final class BayesByBackpropParamSet implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  final Param<String> varianceCol;
-  final Param<String> epistemicVarianceCol;
-  final Param<String> aleatoricVarianceCol;
-  final Param<String> lowerBoundCol;
-  final Param<String> upperBoundCol;
-  final DoubleParam intervalLevel;
   final IntArrayParam hiddenLayers;
   final Param<String> activation;
   final Param<String> prior;
@@ -29,7 +26,6 @@ public final class BayesByBackpropParamSet implements Serializable {
   final DoubleParam priorSigma2;
   final DoubleParam posteriorRhoInit;
   final Param<String> estimator;
-  final Param<String> likelihood;
   final Param<String> klWeighting;
   final DoubleParam learningRate;
   final IntParam batchSize;
@@ -41,17 +37,6 @@ public final class BayesByBackpropParamSet implements Serializable {
   final Param<String> handleInvalid;
 
   BayesByBackpropParamSet(Params owner) {
-    varianceCol = column(owner, "varianceCol", "output column: predictive variance (epistemic + aleatoric)");
-    epistemicVarianceCol = column(owner, "epistemicVarianceCol",
-        "output column: epistemic part of the predictive variance (variance of the sampled means); empty = off");
-    aleatoricVarianceCol = column(owner, "aleatoricVarianceCol",
-        "output column: aleatoric part of the predictive variance (mean noise variance); empty = off");
-    lowerBoundCol = column(owner, "lowerBoundCol",
-        "output column: lower end of the central intervalLevel prediction interval; empty = off");
-    upperBoundCol = column(owner, "upperBoundCol",
-        "output column: upper end of the central intervalLevel prediction interval; empty = off");
-    intervalLevel = openUnitInterval(owner, "intervalLevel", "probability mass of the prediction interval, "
-        + "mean +- z sqrt(variance) with z the Gaussian quantile (a Gaussian approximation of the predictive)");
     hiddenLayers = layerSizes(owner, "hiddenLayers", "sizes of the hidden layers");
     activation = choice(owner, "activation", "hidden-layer activation.", ACTIVATIONS);
     prior = choice(owner, "prior", "prior over weights: N(0, priorSigma^2), or Blundell's scale mixture "
@@ -64,8 +49,6 @@ public final class BayesByBackpropParamSet implements Serializable {
         "initial rho of every weight; the initial posterior standard deviation is softplus(rho)");
     estimator = choice(owner, "estimator", "gradient estimator: one shared weight sample per step, or the local "
         + "reparameterisation trick (needs prior=gaussian).", ESTIMATORS);
-    likelihood = choice(owner, "likelihood", "Gaussian noise model: one learned noise variance, or a per-row "
-        + "variance predicted by the network.", LIKELIHOODS);
     klWeighting = choice(owner, "klWeighting", "how the KL term is spread over the steps of an epoch.",
         KL_WEIGHTINGS);
     learningRate = positive(owner, "learningRate", "Adam step size");
@@ -79,12 +62,6 @@ public final class BayesByBackpropParamSet implements Serializable {
     handleInvalid = choice(owner, "handleInvalid", "rows with a null/NaN/infinite feature or label, or a "
         + "features vector of the wrong size: fail with an error, or skip them.", HANDLE_INVALID);
 
-    owner.setDefault(varianceCol, "variance");
-    owner.setDefault(epistemicVarianceCol, "");
-    owner.setDefault(aleatoricVarianceCol, "");
-    owner.setDefault(lowerBoundCol, "");
-    owner.setDefault(upperBoundCol, "");
-    owner.setDefault(intervalLevel, 0.9);
     owner.setDefault(hiddenLayers, new int[] {50});
     owner.setDefault(activation, "relu");
     owner.setDefault(prior, "gaussian");
@@ -94,7 +71,6 @@ public final class BayesByBackpropParamSet implements Serializable {
     owner.setDefault(priorSigma2, Math.exp(-6));
     owner.setDefault(posteriorRhoInit, -5.0);
     owner.setDefault(estimator, "localReparameterization");
-    owner.setDefault(likelihood, "homoscedastic");
     owner.setDefault(klWeighting, "uniform");
     owner.setDefault(learningRate, 0.01);
     owner.setDefault(batchSize, 128);

@@ -8,21 +8,15 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 
 /**
- * Params shared by {@link BayesByBackpropRegressor} and {@link BayesByBackpropRegressionModel}. The accessors
- * are default methods, so Spark's reflective Param discovery finds them on both classes and each Param is
- * defined once ({@link BayesByBackpropParamSet}).
+ * Params of the network, prior, posterior and trainer, shared by the regressor, the classifier and their models.
+ * The accessors are default methods, so Spark's reflective Param discovery finds them on every stage class and
+ * each Param is defined once ({@link BayesByBackpropParamSet}).
  */
 public interface BayesByBackpropParams extends Params {
 
   /** The owning stage's Param objects. */
   BayesByBackpropParamSet bnnParams();
 
-  default Param<String> varianceCol() { return bnnParams().varianceCol; }
-  default Param<String> epistemicVarianceCol() { return bnnParams().epistemicVarianceCol; }
-  default Param<String> aleatoricVarianceCol() { return bnnParams().aleatoricVarianceCol; }
-  default Param<String> lowerBoundCol() { return bnnParams().lowerBoundCol; }
-  default Param<String> upperBoundCol() { return bnnParams().upperBoundCol; }
-  default DoubleParam intervalLevel() { return bnnParams().intervalLevel; }
   default IntArrayParam hiddenLayers() { return bnnParams().hiddenLayers; }
   default Param<String> activation() { return bnnParams().activation; }
   default Param<String> prior() { return bnnParams().prior; }
@@ -32,7 +26,6 @@ public interface BayesByBackpropParams extends Params {
   default DoubleParam priorSigma2() { return bnnParams().priorSigma2; }
   default DoubleParam posteriorRhoInit() { return bnnParams().posteriorRhoInit; }
   default Param<String> estimator() { return bnnParams().estimator; }
-  default Param<String> likelihood() { return bnnParams().likelihood; }
   default Param<String> klWeighting() { return bnnParams().klWeighting; }
   default DoubleParam learningRate() { return bnnParams().learningRate; }
   default IntParam batchSize() { return bnnParams().batchSize; }
@@ -43,12 +36,6 @@ public interface BayesByBackpropParams extends Params {
   default LongParam seed() { return bnnParams().seed; }
   default Param<String> handleInvalid() { return bnnParams().handleInvalid; }
 
-  default String getVarianceCol() { return getOrDefault(varianceCol()); }
-  default String getEpistemicVarianceCol() { return getOrDefault(epistemicVarianceCol()); }
-  default String getAleatoricVarianceCol() { return getOrDefault(aleatoricVarianceCol()); }
-  default String getLowerBoundCol() { return getOrDefault(lowerBoundCol()); }
-  default String getUpperBoundCol() { return getOrDefault(upperBoundCol()); }
-  default double getIntervalLevel() { return (Double) getOrDefault(intervalLevel()); }
   default int[] getHiddenLayers() { return getOrDefault(hiddenLayers()); }
   default String getActivation() { return getOrDefault(activation()); }
   default String getPrior() { return getOrDefault(prior()); }
@@ -58,7 +45,6 @@ public interface BayesByBackpropParams extends Params {
   default double getPriorSigma2() { return (Double) getOrDefault(priorSigma2()); }
   default double getPosteriorRhoInit() { return (Double) getOrDefault(posteriorRhoInit()); }
   default String getEstimator() { return getOrDefault(estimator()); }
-  default String getLikelihood() { return getOrDefault(likelihood()); }
   default String getKlWeighting() { return getOrDefault(klWeighting()); }
   default double getLearningRate() { return (Double) getOrDefault(learningRate()); }
   default int getBatchSize() { return (Integer) getOrDefault(batchSize()); }

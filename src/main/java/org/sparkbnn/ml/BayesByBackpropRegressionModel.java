@@ -12,7 +12,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.nd4j.linalg.factory.Nd4j;
-import org.sparkbnn.bayes.PosteriorPredictive;
+import org.sparkbnn.bayes.GaussianPredictive;
 import org.sparkbnn.train.EpochSummary;
 import org.sparkbnn.train.FeatureValidation;
 import org.sparkbnn.train.InvalidInputException;
@@ -24,17 +24,18 @@ import org.sparkbnn.train.Standardization;
  * mean and variance (and optionally its epistemic and aleatoric parts) in the label's original units.
  */
 public class BayesByBackpropRegressionModel extends PredictionModel<Vector, BayesByBackpropRegressionModel>
-    implements BayesByBackpropParams, MLWritable {
+    implements BayesByBackpropRegressorParams, ModelData.Fitted, MLWritable {
   private static final long serialVersionUID = 1L;
 
   private String uid;
   private final BayesByBackpropParamSet bnnParams;
+  private final RegressorParamSet regressorParams;
   private final ModelSpec spec;
   private final double[] theta;
   private final Standardization standardization;
   private final List<EpochSummary> history;
   /** Samples for {@link #predict(Vector)}, rebuilt if predictSamples or seed change. */
-  private transient PosteriorPredictive rowPredictive;
+  private transient GaussianPredictive rowPredictive;
   private transient long rowPredictiveSeed;
 
   BayesByBackpropRegressionModel(String uid, ModelSpec spec, double[] theta, Standardization standardization,
@@ -47,6 +48,7 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
     super();
     if (this.uid == null) this.uid = PendingUid.take();
     this.bnnParams = new BayesByBackpropParamSet(this);
+    this.regressorParams = new RegressorParamSet(this);
     this.spec = spec;
     this.theta = theta;
     this.standardization = standardization;
@@ -59,6 +61,7 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   }
 
   @Override public BayesByBackpropParamSet bnnParams() { return bnnParams; }
+  @Override public RegressorParamSet regressorParams() { return regressorParams; }
 
   public BayesByBackpropRegressionModel setVarianceCol(String v) { set(varianceCol(), v); return this; }
   public BayesByBackpropRegressionModel setEpistemicVarianceCol(String v) {
@@ -79,7 +82,7 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   @Override public int numFeatures() { return spec.numFeatures; }
 
   /** Per-epoch training history (-ELBO, NLL, KL per row and throughput). */
-  public List<EpochSummary> trainingHistory() { return history; }
+  @Override public List<EpochSummary> trainingHistory() { return history; }
 
   /** The learned noise variance in original label units (homoscedastic likelihood only). */
   public double noiseVariance() {
@@ -100,8 +103,8 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType outputSchema = transformSchema(dataset.schema(), true);
-    RowScorer scorer =
-        new RowScorer(spec, theta, standardization, dataset.schema().fieldIndex(getFeaturesCol()), this);
+    RegressionScorer scorer =
+        new RegressionScorer(spec, theta, standardization, dataset.schema().fieldIndex(getFeaturesCol()), this);
     JavaRDD<Row> scored = dataset.toDF().javaRDD().mapPartitions(scorer::score);
     return dataset.sparkSession().createDataFrame(scored, outputSchema);
   }
@@ -113,7 +116,7 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
     if (problem != null) throw new InvalidInputException(problem);
     if (rowPredictive == null || rowPredictive.numSamples() != getPredictSamples()
         || rowPredictiveSeed != getSeed()) {
-      rowPredictive = new PosteriorPredictive(spec.network(), theta, getPredictSamples(), getSeed());
+      rowPredictive = new GaussianPredictive(spec.network(), theta, getPredictSamples(), getSeed());
       rowPredictiveSeed = getSeed();
     }
     float[] x = new float[spec.numFeatures];
@@ -129,9 +132,9 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
     return copyValues(copy, extra).setParent(parent());
   }
 
-  ModelSpec spec() { return spec; }
-  double[] theta() { return theta.clone(); }
-  Standardization standardization() { return standardization; }
+  @Override public ModelSpec spec() { return spec; }
+  @Override public double[] theta() { return theta.clone(); }
+  @Override public Standardization standardization() { return standardization; }
 
   @Override
   public MLWriter write() {
@@ -139,7 +142,7 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   }
 
   public static MLReader<BayesByBackpropRegressionModel> read() {
-    return new ModelData.Reader();
+    return new ModelData.Reader<>(BayesByBackpropRegressionModel.class, BayesByBackpropRegressionModel::new);
   }
 
   public static BayesByBackpropRegressionModel load(String path) {

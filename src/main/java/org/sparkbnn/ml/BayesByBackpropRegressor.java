@@ -1,8 +1,6 @@
 package org.sparkbnn.ml;
 
-import java.util.List;
 import org.apache.spark.ml.Predictor;
-import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable;
@@ -10,17 +8,8 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.sparkbnn.train.BlockBuilder;
-import org.sparkbnn.train.InvalidInputException;
-import org.sparkbnn.train.Standardization;
-import org.sparkbnn.train.TrainingConfig;
-import org.sparkbnn.train.TrainingData;
-import org.sparkbnn.train.TrainingLoop;
+import org.sparkbnn.train.LabelDomain;
 
 /**
  * Bayes-by-Backprop regression (Blundell et al. 2015) as a Spark ML Estimator: an MLP with a mean-field
@@ -29,12 +18,12 @@ import org.sparkbnn.train.TrainingLoop;
  */
 public class BayesByBackpropRegressor
     extends Predictor<Vector, BayesByBackpropRegressor, BayesByBackpropRegressionModel>
-    implements BayesByBackpropParams, MLWritable {
+    implements BayesByBackpropRegressorParams, MLWritable {
   private static final long serialVersionUID = 1L;
-  private static final Logger LOG = LoggerFactory.getLogger(BayesByBackpropRegressor.class);
 
   private String uid;
   private final BayesByBackpropParamSet bnnParams;
+  private final RegressorParamSet regressorParams;
 
   public BayesByBackpropRegressor() {
     this(Identifiable.randomUID("bbbRegressor"));
@@ -48,6 +37,7 @@ public class BayesByBackpropRegressor
     super();
     if (this.uid == null) this.uid = PendingUid.take();
     this.bnnParams = new BayesByBackpropParamSet(this);
+    this.regressorParams = new RegressorParamSet(this);
   }
 
   @Override public String uid() {
@@ -56,6 +46,7 @@ public class BayesByBackpropRegressor
   }
 
   @Override public BayesByBackpropParamSet bnnParams() { return bnnParams; }
+  @Override public RegressorParamSet regressorParams() { return regressorParams; }
 
   public BayesByBackpropRegressor setVarianceCol(String v) { set(varianceCol(), v); return this; }
   public BayesByBackpropRegressor setEpistemicVarianceCol(String v) { set(epistemicVarianceCol(), v); return this; }
@@ -90,47 +81,10 @@ public class BayesByBackpropRegressor
 
   @Override
   public BayesByBackpropRegressionModel train(Dataset<?> dataset) {
-    ModelSpec spec = ModelSpec.fromParams(this, numFeatures(dataset));
-    TrainingConfig config = spec.trainingConfig(this);
-    Dataset<Row> rows = dataset.select(functions.col(getFeaturesCol()), functions.col(getLabelCol()));
-    TrainingData data = null;
-    try {
-      data = TrainingData.pack(rows,
-          new BlockBuilder(getFeaturesCol(), getLabelCol(), spec.numFeatures, skipInvalid()), spec.numFeatures);
-      if (data.skippedRows() > 0) LOG.warn("handleInvalid=skip: dropped {} invalid training rows", data.skippedRows());
-      if (data.numRows() == 0) {
-        throw new InvalidInputException("training data set is empty"
-            + (data.skippedRows() > 0 ? " after skipping " + data.skippedRows() + " invalid rows" : ""));
-      }
-      Standardization standardization = data.standardization(spec.numFeatures);
-      LOG.info("Bayes by Backprop: {} rows in {} partitions, {} features, {} parameters", data.numRows(),
-          data.numPartitions(), spec.numFeatures, spec.network().numParameters());
-      TrainingLoop.Result result = TrainingLoop.run(config, standardization, data.gradientSource(),
-          e -> LOG.info("Bayes by Backprop {}", e));
-      LOG.info("Bayes by Backprop: {} steps, {}", result.timings.steps(), result.timings);
-      if (result.history.size() < getMaxEpochs()) {
-        LOG.info("Bayes by Backprop: stopped at maxSteps={} after {} of maxEpochs={} epochs", getMaxSteps(),
-            result.history.size(), getMaxEpochs());
-      }
-      // Predictor.fit copies this stage's Params onto the model and sets its parent.
-      return new BayesByBackpropRegressionModel(uid(), spec, result.theta, standardization, result.history);
-    } catch (Exception e) {
-      throw InvalidInputException.surface(e);
-    } finally {
-      if (data != null) data.release();
-      dataset.sparkSession().sparkContext().setJobDescription(null);
-    }
-  }
-
-  /** The features vector size: from the column's ML attributes if present, else from the first non-null row. */
-  private int numFeatures(Dataset<?> dataset) {
-    int size = AttributeGroup.fromStructField(dataset.schema().apply(getFeaturesCol())).size();
-    if (size >= 0) return size;
-    List<Row> first = dataset.select(getFeaturesCol()).where(functions.col(getFeaturesCol()).isNotNull())
-        .limit(1).collectAsList();
-    if (first.isEmpty()) throw new InvalidInputException("training data set is empty (no non-null '"
-        + getFeaturesCol() + "' value)");
-    return ((Vector) first.get(0).get(0)).size();
+    NetworkTrainer.Fitted fit = NetworkTrainer.fit(this, dataset, getFeaturesCol(), getLabelCol(),
+        LabelDomain.continuous(), (numFeatures, data) -> ModelSpec.regression(this, numFeatures));
+    // Predictor.fit copies this stage's Params onto the model and sets its parent.
+    return new BayesByBackpropRegressionModel(uid(), fit.spec, fit.theta, fit.standardization, fit.history);
   }
 
   @Override

@@ -3,6 +3,7 @@ package org.sparkbnn.ml;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -34,11 +35,26 @@ final class ModelData {
       .add("historyNegativeElbo", DOUBLES, false)
       .add("historyNll", DOUBLES, false)
       .add("historyKl", DOUBLES, false)
-      .add("historyRowsPerSecond", DOUBLES, false);
+      .add("historyRowsPerSecond", DOUBLES, false)
+      // Added with the classifier; absent (null) in regression models saved before it.
+      .add("numClasses", DataTypes.IntegerType, true);
 
   private ModelData() {}
 
-  static void write(BayesByBackpropRegressionModel model, String path, SparkSession spark) {
+  /** What a fitted regression or classification model stores. */
+  interface Fitted {
+    ModelSpec spec();
+    double[] theta();
+    Standardization standardization();
+    List<EpochSummary> trainingHistory();
+  }
+
+  /** Builds a model of the stored kind from its stored parts. */
+  interface Factory<M> {
+    M create(String uid, ModelSpec spec, double[] theta, Standardization standardization, List<EpochSummary> history);
+  }
+
+  static void write(Fitted model, String path, SparkSession spark) {
     ModelSpec spec = model.spec();
     Standardization s = model.standardization();
     List<EpochSummary> h = model.trainingHistory();
@@ -47,26 +63,34 @@ final class ModelData {
         boxed(h.stream().mapToDouble(EpochSummary::negativeElbo).toArray()),
         boxed(h.stream().mapToDouble(EpochSummary::nll).toArray()),
         boxed(h.stream().mapToDouble(EpochSummary::kl).toArray()),
-        boxed(h.stream().mapToDouble(EpochSummary::rowsPerSecond).toArray()));
+        boxed(h.stream().mapToDouble(EpochSummary::rowsPerSecond).toArray()), spec.numClasses);
     spark.createDataFrame(Collections.singletonList(row), SCHEMA).coalesce(1).write().parquet(path + "/data");
   }
 
-  static final class Reader extends MLReader<BayesByBackpropRegressionModel> {
+  static final class Reader<M extends Params> extends MLReader<M> {
+    private final Class<M> type;
+    private final Factory<M> factory;
+
+    Reader(Class<M> type, Factory<M> factory) {
+      this.type = type;
+      this.factory = factory;
+    }
+
     @Override
-    public BayesByBackpropRegressionModel load(String path) {
+    public M load(String path) {
       SparkSession spark = sparkSession();
-      StageMetadata metadata = StageMetadata.load(path, spark.sparkContext().hadoopConfiguration(),
-          BayesByBackpropRegressionModel.class);
+      StageMetadata metadata = StageMetadata.load(path, spark.sparkContext().hadoopConfiguration(), type);
       Row r;
       try {
         List<Row> rows = spark.read().schema(SCHEMA).parquet(path + "/data").collectAsList();
         if (rows.size() != 1) throw new IllegalStateException("expected 1 row, found " + rows.size());
         r = rows.get(0);
       } catch (Exception e) { // Spark rethrows Parquet's IOExceptions unchecked, wrapped in SparkException
-        throw new InvalidInputException("cannot load BayesByBackpropRegressionModel from '" + path
+        throw new InvalidInputException("cannot load " + type.getSimpleName() + " from '" + path
             + "': model data " + path + "/data is missing or corrupt: " + e.getMessage());
       }
-      ModelSpec spec = new ModelSpec(r.getInt(0), ints(r.getList(1)), r.getString(2), r.getString(3));
+      ModelSpec spec = new ModelSpec(r.getInt(0), ints(r.getList(1)), r.getString(2), r.getString(3),
+          r.isNullAt(13) ? 0 : r.getInt(13));
       double[] theta = doubles(r.getList(4));
       if (theta.length != spec.network().numParameters()) {
         throw new InvalidInputException("cannot load model from '" + path + "': " + theta.length
@@ -77,8 +101,7 @@ final class ModelData {
       double[][] h = {doubles(r.getList(9)), doubles(r.getList(10)), doubles(r.getList(11)), doubles(r.getList(12))};
       List<EpochSummary> history = new ArrayList<>();
       for (int e = 0; e < h[0].length; e++) history.add(new EpochSummary(e + 1, h[0][e], h[1][e], h[2][e], h[3][e]));
-      BayesByBackpropRegressionModel model =
-          new BayesByBackpropRegressionModel(metadata.uid, spec, theta, standardization, history);
+      M model = factory.create(metadata.uid, spec, theta, standardization, history);
       metadata.applyParams(model);
       return model;
     }

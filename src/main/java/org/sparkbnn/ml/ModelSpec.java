@@ -3,6 +3,7 @@ package org.sparkbnn.ml;
 import java.io.Serializable;
 import org.sparkbnn.bayes.Activation;
 import org.sparkbnn.bayes.BayesianMlp;
+import org.sparkbnn.bayes.CategoricalLikelihood;
 import org.sparkbnn.bayes.ElboObjective;
 import org.sparkbnn.bayes.GaussianLikelihood;
 import org.sparkbnn.bayes.GaussianPrior;
@@ -23,26 +24,47 @@ final class ModelSpec implements Serializable {
   /** Initial homoscedastic noise variance in standardised label units. */
   private static final double INITIAL_NOISE_VARIANCE = 0.1;
 
+  static final String CATEGORICAL = "categorical";
+
   final int numFeatures;
   final int[] hiddenLayers;
   final String activation;
+  /** homoscedastic or heteroscedastic (Gaussian), or categorical. */
   final String likelihood;
+  /** Number of classes of a categorical likelihood; 0 for regression. */
+  final int numClasses;
 
-  ModelSpec(int numFeatures, int[] hiddenLayers, String activation, String likelihood) {
+  ModelSpec(int numFeatures, int[] hiddenLayers, String activation, String likelihood, int numClasses) {
     this.numFeatures = numFeatures;
     this.hiddenLayers = hiddenLayers.clone();
     this.activation = activation;
     this.likelihood = likelihood;
+    this.numClasses = numClasses;
   }
 
-  static ModelSpec fromParams(BayesByBackpropParams p, int numFeatures) {
-    return new ModelSpec(numFeatures, p.getHiddenLayers(), p.getActivation(), p.getLikelihood());
+  static ModelSpec regression(BayesByBackpropRegressorParams p, int numFeatures) {
+    return new ModelSpec(numFeatures, p.getHiddenLayers(), p.getActivation(), p.getLikelihood(), 0);
   }
+
+  static ModelSpec classification(BayesByBackpropParams p, int numFeatures, int numClasses) {
+    return new ModelSpec(numFeatures, p.getHiddenLayers(), p.getActivation(), CATEGORICAL, numClasses);
+  }
+
+  /**
+   * Fails on an invalid combination of training Params (e.g. the local reparameterisation trick with the
+   * scale-mixture prior) before any data is read, by building the objective for a one-input network.
+   */
+  static void checkTrainingParams(BayesByBackpropParams p) {
+    new ModelSpec(1, p.getHiddenLayers(), p.getActivation(), "homoscedastic", 0).trainingConfig(p);
+  }
+
+  boolean isClassification() { return CATEGORICAL.equals(likelihood); }
 
   BayesianMlp network() {
-    Likelihood lik = "heteroscedastic".equalsIgnoreCase(likelihood)
-        ? GaussianLikelihood.heteroscedastic()
-        : GaussianLikelihood.homoscedastic(INITIAL_NOISE_VARIANCE);
+    Likelihood lik;
+    if (isClassification()) lik = new CategoricalLikelihood(numClasses);
+    else if ("heteroscedastic".equalsIgnoreCase(likelihood)) lik = GaussianLikelihood.heteroscedastic();
+    else lik = GaussianLikelihood.homoscedastic(INITIAL_NOISE_VARIANCE);
     return new BayesianMlp(
         new NetworkArchitecture(numFeatures, hiddenLayers, lik.numOutputs(), Activation.parse(activation)), lik);
   }

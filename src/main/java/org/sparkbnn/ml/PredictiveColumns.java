@@ -10,7 +10,7 @@ import org.apache.spark.sql.types.StructType;
 final class PredictiveColumns {
   private PredictiveColumns() {}
 
-  static StructType append(StructType schema, BayesByBackpropParams params) {
+  static StructType append(StructType schema, BayesByBackpropRegressorParams params) {
     StructType out = schema;
     for (String name : new String[] {params.getVarianceCol(), params.getEpistemicVarianceCol(),
         params.getAleatoricVarianceCol(), params.getLowerBoundCol(), params.getUpperBoundCol()}) {

@@ -7,7 +7,7 @@ import org.apache.spark.sql.Row;
 
 /**
  * Packs one partition of (features, label) rows into a {@link FeatureBlock}, validating every row: a null
- * vector, a vector of the wrong size, or a null/NaN/infinite value fails with a message naming the column,
+ * vector, a vector of the wrong size, a null/NaN/infinite value or a label outside its {@link LabelDomain} fails with a message naming the column,
  * partition and row, or (skip) drops the row and counts it.
  */
 public final class BlockBuilder implements java.io.Serializable {
@@ -15,14 +15,19 @@ public final class BlockBuilder implements java.io.Serializable {
   private final String featuresCol;
   private final String labelCol;
   private final int numFeatures;
+  private final LabelDomain labels;
   private final boolean skipInvalid;
 
-  public BlockBuilder(String featuresCol, String labelCol, int numFeatures, boolean skipInvalid) {
+  public BlockBuilder(String featuresCol, String labelCol, int numFeatures, LabelDomain labels,
+                      boolean skipInvalid) {
     this.featuresCol = featuresCol;
     this.labelCol = labelCol;
     this.numFeatures = numFeatures;
+    this.labels = labels;
     this.skipInvalid = skipInvalid;
   }
+
+  LabelDomain labelDomain() { return labels; }
 
   /** Rows hold the features vector at index 0 and the label (a double) at index 1. */
   public FeatureBlock build(int partition, Iterator<Row> rows) {
@@ -60,9 +65,6 @@ public final class BlockBuilder implements java.io.Serializable {
     String featureProblem = FeatureValidation.problem(row.get(0), featuresCol, numFeatures);
     if (featureProblem != null) return featureProblem;
     if (row.isNullAt(1)) return "label column '" + labelCol + "' is null";
-    double label = row.getDouble(1);
-    if (!Double.isFinite(label)) return "label column '" + labelCol + "' is " + label;
-    if (Math.abs(label) > Float.MAX_VALUE) return "label column '" + labelCol + "' is out of float range: " + label;
-    return null;
+    return labels.problem(row.getDouble(1), labelCol);
   }
 }

@@ -2,6 +2,7 @@ package org.sparkbnn.train;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -12,20 +13,23 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * The training rows packed once into one cached {@link FeatureBlock} per partition, with what the trainer needs
- * to know about them: rows per partition, column moments (merged in partition order, so they do not depend on
- * task timing) and how many invalid rows were skipped.
+ * to know about them: rows per partition, column moments and class counts (merged in partition order, so they do
+ * not depend on task timing) and how many invalid rows were skipped.
  */
 public final class TrainingData {
   private final JavaRDD<FeatureBlock> blocks;
   private final long[] partitionRows;
   private final ColumnMoments moments;
   private final long skippedRows;
+  private final long[] classCounts;
 
-  private TrainingData(JavaRDD<FeatureBlock> blocks, long[] partitionRows, ColumnMoments moments, long skipped) {
+  private TrainingData(JavaRDD<FeatureBlock> blocks, long[] partitionRows, ColumnMoments moments, long skipped,
+                       long[] classCounts) {
     this.blocks = blocks;
     this.partitionRows = partitionRows;
     this.moments = moments;
     this.skippedRows = skipped;
+    this.classCounts = classCounts;
   }
 
   /** Packs (features vector, label double) rows; runs one Spark job, which also validates every row. */
@@ -35,17 +39,21 @@ public final class TrainingData {
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       blocks.context().setJobDescription("spark-bnn: pack and validate training rows");
-      List<BlockSummary> summaries = new ArrayList<>(blocks.map(BlockSummary::new).collect());
+      boolean countClasses = builder.labelDomain().isCategorical();
+      List<BlockSummary> summaries = new ArrayList<>(blocks.map(b -> new BlockSummary(b, countClasses)).collect());
       summaries.sort(Comparator.comparingInt(s -> s.partition));
       long[] rows = new long[blocks.getNumPartitions()];
       ColumnMoments moments = new ColumnMoments(numFeatures + 1);
       long skipped = 0;
+      long[] classCounts = new long[0];
       for (BlockSummary s : summaries) {
         rows[s.partition] = s.rows;
         moments.merge(s.moments);
         skipped += s.skipped;
+        if (s.classCounts.length > classCounts.length) classCounts = Arrays.copyOf(classCounts, s.classCounts.length);
+        for (int c = 0; c < s.classCounts.length; c++) classCounts[c] += s.classCounts[c];
       }
-      return new TrainingData(blocks, rows, moments, skipped);
+      return new TrainingData(blocks, rows, moments, skipped, classCounts);
     } catch (RuntimeException e) {
       blocks.unpersist(false);
       throw e;
@@ -57,8 +65,16 @@ public final class TrainingData {
   public int numPartitions() { return partitionRows.length; }
   public long skippedRows() { return skippedRows; }
 
-  public Standardization standardization(int numFeatures) {
-    return Standardization.fromMoments(moments, numFeatures);
+  /**
+   * Rows per class index (classification only; empty for a continuous label). Its length is the largest class
+   * index seen plus one.
+   */
+  public long[] classCounts() { return classCounts.clone(); }
+
+  /** Standardises the features, and the label too unless it holds class indices. */
+  public Standardization standardization(int numFeatures, boolean standardizeLabel) {
+    Standardization s = Standardization.fromMoments(moments, numFeatures);
+    return standardizeLabel ? s : new Standardization(s.featureMean(), s.featureScale(), 0.0, 1.0);
   }
 
   public void release() {
@@ -71,12 +87,20 @@ public final class TrainingData {
     final long rows;
     final long skipped;
     final ColumnMoments moments;
+    final long[] classCounts;
 
-    BlockSummary(FeatureBlock b) {
+    BlockSummary(FeatureBlock b, boolean countClasses) {
       this.partition = b.partition;
       this.rows = b.rows;
       this.skipped = b.skippedRows;
       this.moments = b.moments();
+      long[] counts = new long[0];
+      for (int r = 0; countClasses && r < b.rows; r++) {
+        int c = (int) b.labels[r];
+        if (c >= counts.length) counts = Arrays.copyOf(counts, c + 1);
+        counts[c]++;
+      }
+      this.classCounts = counts;
     }
   }
 }

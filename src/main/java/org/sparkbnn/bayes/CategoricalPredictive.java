@@ -1,0 +1,114 @@
+package org.sparkbnn.bayes;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Monte-Carlo posterior predictive of the classification network. With p_t = softmax(l_t) for the T weight
+ * samples (Gal 2016, ch. 3.3; Houlsby et al. 2011 for BALD):
+ * <pre>
+ *   p-bar            = (1/T) sum_t p_t                      (the predictive distribution)
+ *   Var_t[p_k]       = (1/T) sum_t p_{t,k}^2 - p-bar_k^2     (per-class spread of the sampled probabilities)
+ *   total            = H[p-bar]                              (predictive entropy)
+ *   aleatoric        = (1/T) sum_t H[p_t]                    (expected entropy)
+ *   epistemic (BALD) = H[p-bar] - (1/T) sum_t H[p_t]         (mutual information between y and w)
+ * </pre>
+ * Entropies are in nats. log p-bar is accumulated as a running log-sum-exp of log p_t, so it stays finite
+ * even where p-bar underflows (inputs far from the data make logits large).
+ */
+public final class CategoricalPredictive {
+  private final PosteriorSamples samples;
+  private final int numClasses;
+
+  public CategoricalPredictive(BayesianMlp network, double[] theta, int samples, long seed) {
+    if (!(network.likelihood() instanceof CategoricalLikelihood)) {
+      throw new IllegalArgumentException("a categorical predictive needs a categorical likelihood, the network has "
+          + network.likelihood().getClass().getSimpleName());
+    }
+    this.samples = new PosteriorSamples(network, theta, samples, seed);
+    this.numClasses = ((CategoricalLikelihood) network.likelihood()).numClasses();
+  }
+
+  public int numSamples() { return samples.size(); }
+
+  /** Predictive summaries of a batch of standardised rows x (rows x numInputs). */
+  public ClassPredictions predict(INDArray x) {
+    int rows = (int) x.rows();
+    int k = numClasses;
+    double[] runMax = new double[rows * k];
+    double[] runSum = new double[rows * k];
+    double[] sumP = new double[rows * k];
+    double[] sumP2 = new double[rows * k];
+    double[] sumEntropy = new double[rows];
+    java.util.Arrays.fill(runMax, Double.NEGATIVE_INFINITY);
+    double[] logp = new double[k];
+    for (int t = 0; t < samples.size(); t++) {
+      int sample = t;
+      double[][] logits = ScratchMemory.run("bnn-predict", () -> samples.output(sample, x).toDoubleMatrix());
+      for (int r = 0; r < rows; r++) {
+        double lse = CategoricalLikelihood.logSumExp(logits[r]);
+        double entropy = 0;
+        for (int c = 0; c < k; c++) {
+          logp[c] = logits[r][c] - lse;
+          double p = Math.exp(logp[c]);
+          entropy -= p * logp[c];
+          int i = r * k + c;
+          sumP[i] += p;
+          sumP2[i] += p * p;
+          // Running log-sum-exp of log p_t: (runMax, runSum) represent runMax + log(runSum).
+          if (logp[c] > runMax[i]) {
+            runSum[i] = runSum[i] * Math.exp(runMax[i] - logp[c]) + 1.0;
+            runMax[i] = logp[c];
+          } else {
+            runSum[i] += Math.exp(logp[c] - runMax[i]);
+          }
+        }
+        sumEntropy[r] += entropy;
+      }
+    }
+    double logT = Math.log(samples.size());
+    double invT = 1.0 / samples.size();
+    ClassPredictions out = new ClassPredictions(rows, k);
+    for (int r = 0; r < rows; r++) {
+      double entropyOfMean = 0;
+      for (int c = 0; c < k; c++) {
+        int i = r * k + c;
+        double logMean = runMax[i] + Math.log(runSum[i]) - logT;
+        double mean = Math.exp(logMean);
+        out.logProbability[i] = logMean;
+        out.probability[i] = mean;
+        double m = sumP[i] * invT;
+        out.probabilityVariance[i] = Math.max(0.0, sumP2[i] * invT - m * m);
+        if (mean > 0) entropyOfMean -= mean * logMean;
+      }
+      out.predictiveEntropy[r] = entropyOfMean;
+      out.expectedEntropy[r] = sumEntropy[r] * invT;
+      // Non-negative by concavity of H; rounding can leave a tiny negative difference.
+      out.mutualInformation[r] = Math.max(0.0, entropyOfMean - out.expectedEntropy[r]);
+    }
+    return out;
+  }
+
+  /** Row-major (rows x K) and per-row arrays of one scored batch. */
+  public static final class ClassPredictions {
+    public final int rows;
+    public final int numClasses;
+    /** log p-bar per row and class; finite whenever the logits are. */
+    public final double[] logProbability;
+    public final double[] probability;
+    public final double[] probabilityVariance;
+    public final double[] predictiveEntropy;
+    public final double[] expectedEntropy;
+    public final double[] mutualInformation;
+
+    ClassPredictions(int rows, int numClasses) {
+      this.rows = rows;
+      this.numClasses = numClasses;
+      logProbability = new double[rows * numClasses];
+      probability = new double[rows * numClasses];
+      probabilityVariance = new double[rows * numClasses];
+      predictiveEntropy = new double[rows];
+      expectedEntropy = new double[rows];
+      mutualInformation = new double[rows];
+    }
+  }
+}

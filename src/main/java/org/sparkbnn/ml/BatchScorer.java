@@ -1,0 +1,108 @@
+package org.sparkbnn.ml;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparkbnn.train.FeatureValidation;
+import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.train.Standardization;
+
+/**
+ * Scores one partition in batches of {@value #BATCH_ROWS} rows, so that each batch is one standardised matrix
+ * through the T sampled networks, and validates every row's features on the way (error naming the row, or
+ * skip). Subclasses turn a batch's predictive into output rows.
+ *
+ * @param <P> the per-partition predictive (weight samples are drawn once per partition, from the model seed)
+ */
+abstract class BatchScorer<P> implements Serializable {
+  private static final long serialVersionUID = 1L;
+  static final int BATCH_ROWS = 1024;
+
+  final ModelSpec spec;
+  final double[] theta;
+  final Standardization standardization;
+  final int samples;
+  final long seed;
+  final int featuresIndex;
+  private final String featuresCol;
+  private final boolean skipInvalid;
+
+  BatchScorer(ModelSpec spec, double[] theta, Standardization standardization, int featuresIndex,
+              BayesByBackpropParams params, String featuresCol) {
+    this.spec = spec;
+    this.theta = theta;
+    this.standardization = standardization;
+    this.samples = params.getPredictSamples();
+    this.seed = params.getSeed();
+    this.featuresIndex = featuresIndex;
+    this.featuresCol = featuresCol;
+    this.skipInvalid = params.skipInvalid();
+  }
+
+  /** The predictive for one partition. */
+  abstract P predictive();
+
+  /** Output rows (input columns followed by the appended ones) for a batch and its standardised features. */
+  abstract List<Row> scoreBatch(List<Row> batch, INDArray x, P predictive);
+
+  Iterator<Row> score(Iterator<Row> input) {
+    P predictive = predictive();
+    return new Iterator<Row>() {
+      private final List<Row> pending = new ArrayList<>();
+      private int next;
+      private long rowIndex = -1;
+
+      @Override public boolean hasNext() {
+        if (next < pending.size()) return true;
+        pending.clear();
+        next = 0;
+        fill();
+        return !pending.isEmpty();
+      }
+
+      @Override public Row next() {
+        if (!hasNext()) throw new NoSuchElementException();
+        return pending.get(next++);
+      }
+
+      private void fill() {
+        List<Row> batch = new ArrayList<>(BATCH_ROWS);
+        while (batch.size() < BATCH_ROWS && input.hasNext()) {
+          Row row = input.next();
+          rowIndex++;
+          String problem = FeatureValidation.problem(row.get(featuresIndex), featuresCol, spec.numFeatures);
+          if (problem != null) {
+            if (skipInvalid) continue;
+            throw new InvalidInputException(problem + " (row " + rowIndex + " of the partition being scored;"
+                + " set handleInvalid=skip to drop such rows)");
+          }
+          batch.add(row);
+        }
+        if (!batch.isEmpty()) pending.addAll(scoreBatch(batch, standardized(batch), predictive));
+      }
+    };
+  }
+
+  private INDArray standardized(List<Row> batch) {
+    int d = spec.numFeatures;
+    float[] x = new float[batch.size() * d];
+    for (int i = 0; i < batch.size(); i++) {
+      Vector v = (Vector) batch.get(i).get(featuresIndex);
+      for (int j = 0; j < d; j++) x[i * d + j] = standardization.feature(j, v.apply(j));
+    }
+    return Nd4j.create(x, new long[] {batch.size(), d}, 'c');
+  }
+
+  /** The input row's values followed by {@code extra} empty slots for the appended columns. */
+  static Object[] widen(Row row, int extra) {
+    Object[] values = new Object[row.length() + extra];
+    for (int c = 0; c < row.length(); c++) values[c] = row.get(c);
+    return values;
+  }
+}

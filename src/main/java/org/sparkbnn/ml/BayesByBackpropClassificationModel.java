@@ -1,0 +1,201 @@
+package org.sparkbnn.ml;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparkbnn.bayes.CategoricalPredictive;
+import org.sparkbnn.bayes.CategoricalPredictive.ClassPredictions;
+import org.sparkbnn.ml.ClassificationScorer.Output;
+import org.sparkbnn.train.EpochSummary;
+import org.sparkbnn.train.FeatureValidation;
+import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.train.Standardization;
+
+/**
+ * A fitted Bayes-by-Backprop classifier: the variational posterior over the network's weights plus the feature
+ * standardisation. {@code probability} is the Monte-Carlo predictive p-bar = (1/T) sum_t softmax(l_t) and
+ * {@code rawPrediction} its logarithm, so Spark's evaluators, thresholds and {@code raw2probability} all agree
+ * with it. {@code transform} scores rows in batches (not through Spark's per-row UDFs) and can add the per-class
+ * probability variance, the predictive and expected entropies and the mutual information.
+ */
+public class BayesByBackpropClassificationModel
+    extends ProbabilisticClassificationModel<Vector, BayesByBackpropClassificationModel>
+    implements BayesByBackpropClassifierParams, ModelData.Fitted, MLWritable {
+  private static final long serialVersionUID = 1L;
+
+  private String uid;
+  private final BayesByBackpropParamSet bnnParams;
+  private final ClassifierParamSet classifierParams;
+  private final ModelSpec spec;
+  private final double[] theta;
+  private final Standardization standardization;
+  private final List<EpochSummary> history;
+  /** Samples for {@link #predictRaw(Vector)}, rebuilt if predictSamples or seed change. */
+  private transient CategoricalPredictive rowPredictive;
+  private transient long rowPredictiveSeed;
+
+  BayesByBackpropClassificationModel(String uid, ModelSpec spec, double[] theta, Standardization standardization,
+                                     List<EpochSummary> history) {
+    this(PendingUid.set(uid), spec, theta, standardization, history);
+  }
+
+  private BayesByBackpropClassificationModel(PendingUid pending, ModelSpec spec, double[] theta,
+                                             Standardization standardization, List<EpochSummary> history) {
+    super();
+    if (this.uid == null) this.uid = PendingUid.take();
+    this.bnnParams = new BayesByBackpropParamSet(this);
+    this.classifierParams = new ClassifierParamSet(this);
+    if (!spec.isClassification()) throw new IllegalArgumentException("not a classification network: " + spec.likelihood);
+    this.spec = spec;
+    this.theta = theta;
+    this.standardization = standardization;
+    this.history = List.copyOf(history);
+  }
+
+  @Override public String uid() {
+    if (uid == null) uid = PendingUid.take();
+    return uid;
+  }
+
+  @Override public BayesByBackpropParamSet bnnParams() { return bnnParams; }
+  @Override public ClassifierParamSet classifierParams() { return classifierParams; }
+
+  public BayesByBackpropClassificationModel setProbabilityVarianceCol(String v) {
+    set(probabilityVarianceCol(), v);
+    return this;
+  }
+  public BayesByBackpropClassificationModel setPredictiveEntropyCol(String v) {
+    set(predictiveEntropyCol(), v);
+    return this;
+  }
+  public BayesByBackpropClassificationModel setExpectedEntropyCol(String v) {
+    set(expectedEntropyCol(), v);
+    return this;
+  }
+  public BayesByBackpropClassificationModel setMutualInformationCol(String v) {
+    set(mutualInformationCol(), v);
+    return this;
+  }
+  public BayesByBackpropClassificationModel setPredictSamples(int v) { set(predictSamples(), v); return this; }
+  public BayesByBackpropClassificationModel setSeed(long v) { set(seed(), v); return this; }
+  public BayesByBackpropClassificationModel setHandleInvalid(String v) { set(handleInvalid(), v); return this; }
+
+  @Override public int numClasses() { return spec.numClasses; }
+  @Override public int numFeatures() { return spec.numFeatures; }
+
+  /** Per-epoch training history (-ELBO, NLL, KL per row and throughput). */
+  @Override public List<EpochSummary> trainingHistory() { return history; }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    return UncertaintyColumns.append(super.transformSchema(schema), this);
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    if (isDefined(thresholds()) && getThresholds().length != numClasses()) {
+      throw new IllegalArgumentException("thresholds has " + getThresholds().length + " values but the model has "
+          + numClasses() + " classes");
+    }
+    StructType outputSchema = transformSchema(dataset.schema(), true);
+    ClassificationScorer scorer = new ClassificationScorer(spec, theta, standardization,
+        dataset.schema().fieldIndex(getFeaturesCol()), this, outputs(dataset.schema(), outputSchema),
+        isDefined(thresholds()) ? getThresholds() : null);
+    JavaRDD<Row> scored = dataset.toDF().javaRDD().mapPartitions(scorer::score);
+    return dataset.sparkSession().createDataFrame(scored, outputSchema);
+  }
+
+  /** What each appended column of the output schema holds, in schema order. */
+  private Output[] outputs(StructType input, StructType output) {
+    List<Output> outputs = new ArrayList<>();
+    for (int c = input.size(); c < output.size(); c++) {
+      String name = output.fields()[c].name();
+      if (name.equals(getPredictionCol())) outputs.add(Output.PREDICTION);
+      else if (name.equals(getRawPredictionCol())) outputs.add(Output.RAW_PREDICTION);
+      else if (name.equals(getProbabilityCol())) outputs.add(Output.PROBABILITY);
+      else if (name.equals(getProbabilityVarianceCol())) outputs.add(Output.PROBABILITY_VARIANCE);
+      else if (name.equals(getPredictiveEntropyCol())) outputs.add(Output.PREDICTIVE_ENTROPY);
+      else if (name.equals(getExpectedEntropyCol())) outputs.add(Output.EXPECTED_ENTROPY);
+      else if (name.equals(getMutualInformationCol())) outputs.add(Output.MUTUAL_INFORMATION);
+      else throw new IllegalStateException("unexpected output column '" + name + "'");
+    }
+    return outputs.toArray(new Output[0]);
+  }
+
+  /** log p-bar of one row (scores a batch of one; use transform for data sets). */
+  @Override
+  public Vector predictRaw(Vector features) {
+    String problem = FeatureValidation.problem(features, getFeaturesCol(), spec.numFeatures);
+    if (problem != null) throw new InvalidInputException(problem);
+    if (rowPredictive == null || rowPredictive.numSamples() != getPredictSamples()
+        || rowPredictiveSeed != getSeed()) {
+      rowPredictive = new CategoricalPredictive(spec.network(), theta, getPredictSamples(), getSeed());
+      rowPredictiveSeed = getSeed();
+    }
+    float[] x = new float[spec.numFeatures];
+    for (int j = 0; j < x.length; j++) x[j] = standardization.feature(j, features.apply(j));
+    ClassPredictions p = rowPredictive.predict(Nd4j.create(x, new long[] {1, x.length}, 'c'));
+    return Vectors.dense(p.logProbability);
+  }
+
+  /** softmax, shifted by the maximum; exact inverse of rawPrediction = log p-bar. */
+  @Override
+  public Vector raw2probabilityInPlace(Vector rawPrediction) {
+    double[] v = ((DenseVector) rawPrediction).values();
+    double max = Double.NEGATIVE_INFINITY;
+    for (double x : v) max = Math.max(max, x);
+    double sum = 0;
+    for (int k = 0; k < v.length; k++) {
+      v[k] = Math.exp(v[k] - max);
+      sum += v[k];
+    }
+    for (int k = 0; k < v.length; k++) v[k] /= sum;
+    return rawPrediction;
+  }
+
+  @Override
+  public BayesByBackpropClassificationModel copy(ParamMap extra) {
+    BayesByBackpropClassificationModel copy =
+        new BayesByBackpropClassificationModel(uid(), spec, theta, standardization, history);
+    return copyValues(copy, extra).setParent(parent());
+  }
+
+  /**
+   * Scala declares this with covariant return types in two superclasses, which Java sees as a clash; the
+   * erased override just keeps Spark's implementation (used by training summaries, which this model has none of).
+   */
+  @Override
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  public scala.Tuple3 findSummaryModel() {
+    return super.findSummaryModel();
+  }
+
+  @Override public ModelSpec spec() { return spec; }
+  @Override public double[] theta() { return theta.clone(); }
+  @Override public Standardization standardization() { return standardization; }
+
+  @Override
+  public MLWriter write() {
+    return new StageWriter(this, (path, spark) -> ModelData.write(this, path, spark));
+  }
+
+  public static MLReader<BayesByBackpropClassificationModel> read() {
+    return new ModelData.Reader<>(BayesByBackpropClassificationModel.class, BayesByBackpropClassificationModel::new);
+  }
+
+  public static BayesByBackpropClassificationModel load(String path) {
+    return read().load(path);
+  }
+}

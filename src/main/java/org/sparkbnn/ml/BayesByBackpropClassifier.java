@@ -1,0 +1,139 @@
+package org.sparkbnn.ml;
+
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.BinaryAttribute;
+import org.apache.spark.ml.attribute.NominalAttribute;
+import org.apache.spark.ml.classification.ProbabilisticClassifier;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructType;
+import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.train.LabelDomain;
+
+/**
+ * Bayes-by-Backprop classification: the regressor's Bayesian MLP, priors, estimators and data-parallel trainer
+ * with a softmax (categorical) likelihood over labels 0..K-1. The fitted model follows Spark's probabilistic
+ * classifier conventions (rawPrediction, probability, prediction, thresholds) with probability the Monte-Carlo
+ * mean over weight samples, and adds per-row uncertainty columns.
+ *
+ * <p>K is read from the label column's nominal metadata (as set by StringIndexer) when present, otherwise it is
+ * the largest label + 1.
+ */
+public class BayesByBackpropClassifier
+    extends ProbabilisticClassifier<Vector, BayesByBackpropClassifier, BayesByBackpropClassificationModel>
+    implements BayesByBackpropClassifierParams, MLWritable {
+  private static final long serialVersionUID = 1L;
+
+  private String uid;
+  private final BayesByBackpropParamSet bnnParams;
+  private final ClassifierParamSet classifierParams;
+
+  public BayesByBackpropClassifier() {
+    this(Identifiable.randomUID("bbbClassifier"));
+  }
+
+  public BayesByBackpropClassifier(String uid) {
+    this(PendingUid.set(uid));
+  }
+
+  private BayesByBackpropClassifier(PendingUid pending) {
+    super();
+    if (this.uid == null) this.uid = PendingUid.take();
+    this.bnnParams = new BayesByBackpropParamSet(this);
+    this.classifierParams = new ClassifierParamSet(this);
+  }
+
+  @Override public String uid() {
+    if (uid == null) uid = PendingUid.take();
+    return uid;
+  }
+
+  @Override public BayesByBackpropParamSet bnnParams() { return bnnParams; }
+  @Override public ClassifierParamSet classifierParams() { return classifierParams; }
+
+  public BayesByBackpropClassifier setProbabilityVarianceCol(String v) { set(probabilityVarianceCol(), v); return this; }
+  public BayesByBackpropClassifier setPredictiveEntropyCol(String v) { set(predictiveEntropyCol(), v); return this; }
+  public BayesByBackpropClassifier setExpectedEntropyCol(String v) { set(expectedEntropyCol(), v); return this; }
+  public BayesByBackpropClassifier setMutualInformationCol(String v) { set(mutualInformationCol(), v); return this; }
+  public BayesByBackpropClassifier setHiddenLayers(int... v) { set(hiddenLayers(), v); return this; }
+  public BayesByBackpropClassifier setActivation(String v) { set(activation(), v); return this; }
+  public BayesByBackpropClassifier setPrior(String v) { set(prior(), v); return this; }
+  public BayesByBackpropClassifier setPriorSigma(double v) { set(priorSigma(), v); return this; }
+  public BayesByBackpropClassifier setPriorPi(double v) { set(priorPi(), v); return this; }
+  public BayesByBackpropClassifier setPriorSigma1(double v) { set(priorSigma1(), v); return this; }
+  public BayesByBackpropClassifier setPriorSigma2(double v) { set(priorSigma2(), v); return this; }
+  public BayesByBackpropClassifier setPosteriorRhoInit(double v) { set(posteriorRhoInit(), v); return this; }
+  public BayesByBackpropClassifier setEstimator(String v) { set(estimator(), v); return this; }
+  public BayesByBackpropClassifier setKlWeighting(String v) { set(klWeighting(), v); return this; }
+  public BayesByBackpropClassifier setLearningRate(double v) { set(learningRate(), v); return this; }
+  public BayesByBackpropClassifier setBatchSize(int v) { set(batchSize(), v); return this; }
+  public BayesByBackpropClassifier setMaxEpochs(int v) { set(maxEpochs(), v); return this; }
+  public BayesByBackpropClassifier setMaxSteps(int v) { set(maxSteps(), v); return this; }
+  public BayesByBackpropClassifier setTrainSamples(int v) { set(trainSamples(), v); return this; }
+  public BayesByBackpropClassifier setPredictSamples(int v) { set(predictSamples(), v); return this; }
+  public BayesByBackpropClassifier setSeed(long v) { set(seed(), v); return this; }
+  public BayesByBackpropClassifier setHandleInvalid(String v) { set(handleInvalid(), v); return this; }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    return UncertaintyColumns.append(super.transformSchema(schema), this);
+  }
+
+  @Override
+  public BayesByBackpropClassificationModel train(Dataset<?> dataset) {
+    int declared = declaredNumClasses(dataset.schema().apply(getLabelCol()));
+    NetworkTrainer.Fitted fit = NetworkTrainer.fit(this, dataset, getFeaturesCol(), getLabelCol(),
+        LabelDomain.classes(declared),
+        (numFeatures, data) -> ModelSpec.classification(this, numFeatures, numClasses(declared, data.classCounts())));
+    return new BayesByBackpropClassificationModel(uid(), fit.spec, fit.theta, fit.standardization, fit.history);
+  }
+
+  /** K from nominal or binary label metadata, or -1 when the column has none. */
+  private static int declaredNumClasses(org.apache.spark.sql.types.StructField labelField) {
+    Attribute attribute = Attribute.fromStructField(labelField);
+    if (attribute instanceof BinaryAttribute) return 2;
+    if (attribute instanceof NominalAttribute && ((NominalAttribute) attribute).getNumValues().isDefined()) {
+      return (Integer) ((NominalAttribute) attribute).getNumValues().get();
+    }
+    return -1;
+  }
+
+  private int numClasses(int declared, long[] classCounts) {
+    int present = 0;
+    int only = -1;
+    for (int c = 0; c < classCounts.length; c++) {
+      if (classCounts[c] > 0) {
+        present++;
+        only = c;
+      }
+    }
+    if (present < 2) {
+      throw new InvalidInputException("label column '" + getLabelCol() + "' holds a single class (" + only
+          + ".0) in all training rows: a classifier needs rows of at least two classes");
+    }
+    return declared > 0 ? declared : classCounts.length;
+  }
+
+  @Override
+  public BayesByBackpropClassifier copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
+  @Override
+  public MLWriter write() {
+    return new StageWriter(this, null);
+  }
+
+  public static MLReader<BayesByBackpropClassifier> read() {
+    return new StageReader<>(BayesByBackpropClassifier.class);
+  }
+
+  public static BayesByBackpropClassifier load(String path) {
+    return read().load(path);
+  }
+}

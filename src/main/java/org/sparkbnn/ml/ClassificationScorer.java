@@ -1,0 +1,92 @@
+package org.sparkbnn.ml;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkbnn.bayes.CategoricalPredictive;
+import org.sparkbnn.bayes.CategoricalPredictive.ClassPredictions;
+import org.sparkbnn.train.Standardization;
+
+/**
+ * Appends the classifier's columns, in the order of the output schema: Spark's prediction, rawPrediction
+ * (log p-bar, so that softmax(rawPrediction) = probability exactly) and probability (p-bar), then the
+ * optional per-class variance and entropy columns.
+ */
+final class ClassificationScorer extends BatchScorer<CategoricalPredictive> {
+  private static final long serialVersionUID = 1L;
+
+  enum Output { PREDICTION, RAW_PREDICTION, PROBABILITY, PROBABILITY_VARIANCE, PREDICTIVE_ENTROPY,
+    EXPECTED_ENTROPY, MUTUAL_INFORMATION }
+
+  private final Output[] outputs;
+  /** Spark's thresholds (null if unset): predict argmax_k p_k / t_k. */
+  private final double[] thresholds;
+
+  ClassificationScorer(ModelSpec spec, double[] theta, Standardization standardization, int featuresIndex,
+                       BayesByBackpropClassificationModel params, Output[] outputs, double[] thresholds) {
+    super(spec, theta, standardization, featuresIndex, params, params.getFeaturesCol());
+    this.outputs = outputs.clone();
+    this.thresholds = thresholds == null ? null : thresholds.clone();
+  }
+
+  @Override
+  CategoricalPredictive predictive() {
+    return new CategoricalPredictive(spec.network(), theta, samples, seed);
+  }
+
+  @Override
+  List<Row> scoreBatch(List<Row> batch, INDArray x, CategoricalPredictive predictive) {
+    ClassPredictions p = predictive.predict(x);
+    int k = p.numClasses;
+    List<Row> out = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      int from = i * k;
+      double[] probability = Arrays.copyOfRange(p.probability, from, from + k);
+      for (int c = 0; c < k; c++) {
+        if (!Double.isFinite(p.logProbability[from + c])) {
+          throw new IllegalStateException("class probabilities are not finite (log p-bar " + Arrays.toString(
+              Arrays.copyOfRange(p.logProbability, from, from + k)) + ") for features "
+              + batch.get(i).get(featuresIndex));
+        }
+      }
+      Row row = batch.get(i);
+      Object[] values = widen(row, outputs.length);
+      int c = row.length();
+      for (Output o : outputs) {
+        switch (o) {
+          case PREDICTION: values[c++] = predict(probability, thresholds); break;
+          case RAW_PREDICTION: values[c++] = Vectors.dense(Arrays.copyOfRange(p.logProbability, from, from + k)); break;
+          case PROBABILITY: values[c++] = Vectors.dense(probability); break;
+          case PROBABILITY_VARIANCE:
+            values[c++] = Vectors.dense(Arrays.copyOfRange(p.probabilityVariance, from, from + k));
+            break;
+          case PREDICTIVE_ENTROPY: values[c++] = p.predictiveEntropy[i]; break;
+          case EXPECTED_ENTROPY: values[c++] = p.expectedEntropy[i]; break;
+          case MUTUAL_INFORMATION: values[c++] = p.mutualInformation[i]; break;
+          default: throw new IllegalStateException(o.name());
+        }
+      }
+      out.add(RowFactory.create(values));
+    }
+    return out;
+  }
+
+  /** Spark's rule: argmax p_k, or argmax p_k / t_k with thresholds (t_k = 0 wins outright); ties to the lowest k. */
+  static double predict(double[] probability, double[] thresholds) {
+    int best = 0;
+    double bestScore = Double.NEGATIVE_INFINITY;
+    for (int c = 0; c < probability.length; c++) {
+      double score = thresholds == null ? probability[c]
+          : thresholds[c] == 0 ? Double.POSITIVE_INFINITY : probability[c] / thresholds[c];
+      if (score > bestScore) {
+        best = c;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+}

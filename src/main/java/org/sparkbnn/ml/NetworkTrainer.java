@@ -1,0 +1,93 @@
+package org.sparkbnn.ml;
+
+import java.util.List;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkbnn.train.BlockBuilder;
+import org.sparkbnn.train.EpochSummary;
+import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.train.LabelDomain;
+import org.sparkbnn.train.Standardization;
+import org.sparkbnn.train.TrainingData;
+import org.sparkbnn.train.TrainingLoop;
+
+/**
+ * The fit shared by the regressor and the classifier: validate Params, pack and validate the rows once, choose
+ * the network shape from what the data holds, standardise, and run the data-parallel Bayes-by-Backprop loop.
+ * The cached blocks are released whatever happens, and no model is returned unless training finished.
+ */
+final class NetworkTrainer {
+  private static final Logger LOG = LoggerFactory.getLogger(NetworkTrainer.class);
+
+  /** Chooses the network shape once the rows are packed (the classifier reads its classes from them). */
+  interface SpecFactory {
+    ModelSpec create(int numFeatures, TrainingData data);
+  }
+
+  /** A finished fit. */
+  static final class Fitted {
+    final ModelSpec spec;
+    final double[] theta;
+    final Standardization standardization;
+    final List<EpochSummary> history;
+
+    Fitted(ModelSpec spec, double[] theta, Standardization standardization, List<EpochSummary> history) {
+      this.spec = spec;
+      this.theta = theta;
+      this.standardization = standardization;
+      this.history = history;
+    }
+  }
+
+  private NetworkTrainer() {}
+
+  static Fitted fit(BayesByBackpropParams stage, Dataset<?> dataset, String featuresCol, String labelCol,
+                    LabelDomain labels, SpecFactory specs) {
+    ModelSpec.checkTrainingParams(stage);
+    int numFeatures = numFeatures(dataset, featuresCol);
+    Dataset<Row> rows = dataset.select(functions.col(featuresCol), functions.col(labelCol));
+    TrainingData data = null;
+    try {
+      data = TrainingData.pack(rows, new BlockBuilder(featuresCol, labelCol, numFeatures, labels,
+          stage.skipInvalid()), numFeatures);
+      if (data.skippedRows() > 0) LOG.warn("handleInvalid=skip: dropped {} invalid training rows", data.skippedRows());
+      if (data.numRows() == 0) {
+        throw new InvalidInputException("training data set is empty"
+            + (data.skippedRows() > 0 ? " after skipping " + data.skippedRows() + " invalid rows" : ""));
+      }
+      ModelSpec spec = specs.create(numFeatures, data);
+      Standardization standardization = data.standardization(numFeatures, !spec.isClassification());
+      LOG.info("Bayes by Backprop: {} rows in {} partitions, {} features, {} parameters", data.numRows(),
+          data.numPartitions(), numFeatures, spec.network().numParameters());
+      TrainingLoop.Result result = TrainingLoop.run(spec.trainingConfig(stage), standardization,
+          data.gradientSource(), e -> LOG.info("Bayes by Backprop {}", e));
+      LOG.info("Bayes by Backprop: {} steps, {}", result.timings.steps(), result.timings);
+      if (result.history.size() < stage.getMaxEpochs()) {
+        LOG.info("Bayes by Backprop: stopped at maxSteps={} after {} of maxEpochs={} epochs", stage.getMaxSteps(),
+            result.history.size(), stage.getMaxEpochs());
+      }
+      return new Fitted(spec, result.theta, standardization, result.history);
+    } catch (Exception e) {
+      throw InvalidInputException.surface(e);
+    } finally {
+      if (data != null) data.release();
+      dataset.sparkSession().sparkContext().setJobDescription(null);
+    }
+  }
+
+  /** The features vector size: from the column's ML attributes if present, else from the first non-null row. */
+  private static int numFeatures(Dataset<?> dataset, String featuresCol) {
+    int size = AttributeGroup.fromStructField(dataset.schema().apply(featuresCol)).size();
+    if (size >= 0) return size;
+    List<Row> first = dataset.select(featuresCol).where(functions.col(featuresCol).isNotNull())
+        .limit(1).collectAsList();
+    if (first.isEmpty()) throw new InvalidInputException("training data set is empty (no non-null '"
+        + featuresCol + "' value)");
+    return ((Vector) first.get(0).get(0)).size();
+  }
+}
