@@ -12,7 +12,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** Seeded synthetic regression sets used across the tests. */
+/** Seeded synthetic regression and classification sets used across the tests. */
 public final class SyntheticData {
   public static final StructType SCHEMA = new StructType()
       .add("features", new VectorUDT(), true)
@@ -50,6 +50,65 @@ public final class SyntheticData {
   public static Dataset<Row> grid(SparkSession spark, double[] xs) {
     List<Row> rows = new ArrayList<>(xs.length);
     for (double x : xs) rows.add(RowFactory.create(Vectors.dense(x), Math.sin(3 * x)));
+    return spark.createDataFrame(rows, SCHEMA);
+  }
+
+  /**
+   * Three overlapping Gaussian classes in the plane: class c is centred at radius 2, angle 2 pi c / 3, with unit
+   * standard deviation per coordinate: they overlap (Bayes-optimal accuracy about 0.92), so probabilities matter.
+   */
+  public static Dataset<Row> blobs(SparkSession spark, int n, long seed, int partitions) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    List<Row> rows = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int c = rng.nextInt(3);
+      double angle = 2 * Math.PI * c / 3;
+      rows.add(RowFactory.create(Vectors.dense(2 * Math.cos(angle) + rng.nextGaussian(),
+          2 * Math.sin(angle) + rng.nextGaussian()), (double) c));
+    }
+    return spark.createDataFrame(rows, SCHEMA).repartition(partitions);
+  }
+
+  /** Bayes-optimal class probabilities of {@link #blobs} at (x0, x1): equal priors, isotropic unit Gaussians. */
+  public static double[] blobProbabilities(double x0, double x1) {
+    double[] p = new double[3];
+    double z = 0;
+    for (int c = 0; c < 3; c++) {
+      double angle = 2 * Math.PI * c / 3;
+      double d0 = x0 - 2 * Math.cos(angle);
+      double d1 = x1 - 2 * Math.sin(angle);
+      p[c] = Math.exp(-0.5 * (d0 * d0 + d1 * d1));
+      z += p[c];
+    }
+    for (int c = 0; c < 3; c++) p[c] /= z;
+    return p;
+  }
+
+  /**
+   * The {@link #blobs} classes embedded in {@code dim} dimensions: x = A z + N(0, 0.1^2) per coordinate with a
+   * fixed random dim x 2 matrix A, so the inputs lie near a plane. With {@code offManifold} the features are
+   * replaced by N(0, 3^2) draws in all dimensions: inputs of a similar norm, far off that plane.
+   */
+  public static Dataset<Row> embeddedBlobs(SparkSession spark, int n, long seed, int dim, boolean offManifold) {
+    SplittableRandom basis = new SplittableRandom(99);
+    double[][] a = new double[dim][2];
+    for (int j = 0; j < dim; j++) {
+      a[j][0] = basis.nextGaussian();
+      a[j][1] = basis.nextGaussian();
+    }
+    SplittableRandom rng = new SplittableRandom(seed);
+    List<Row> rows = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int c = rng.nextInt(3);
+      double angle = 2 * Math.PI * c / 3;
+      double z0 = 2 * Math.cos(angle) + rng.nextGaussian();
+      double z1 = 2 * Math.sin(angle) + rng.nextGaussian();
+      double[] x = new double[dim];
+      for (int j = 0; j < dim; j++) {
+        x[j] = offManifold ? 3 * rng.nextGaussian() : a[j][0] * z0 + a[j][1] * z1 + 0.1 * rng.nextGaussian();
+      }
+      rows.add(RowFactory.create(Vectors.dense(x), (double) c));
+    }
     return spark.createDataFrame(rows, SCHEMA);
   }
 }

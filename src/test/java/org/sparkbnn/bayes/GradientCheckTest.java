@@ -24,11 +24,11 @@ class GradientCheckTest {
   static Stream<Arguments> configurations() {
     Stream.Builder<Arguments> b = Stream.builder();
     for (GradientEstimator estimator : GradientEstimator.values()) {
-      for (boolean hetero : new boolean[] {false, true}) {
+      for (String likelihood : new String[] {"homoscedastic", "heteroscedastic", "categorical"}) {
         for (Activation activation : Activation.values()) {
-          b.add(Arguments.of(estimator, hetero, activation, "gaussian"));
+          b.add(Arguments.of(estimator, likelihood, activation, "gaussian"));
           if (estimator == GradientEstimator.REPARAMETERIZATION) {
-            b.add(Arguments.of(estimator, hetero, activation, "scaleMixture"));
+            b.add(Arguments.of(estimator, likelihood, activation, "scaleMixture"));
           }
         }
       }
@@ -36,11 +36,13 @@ class GradientCheckTest {
     return b.build();
   }
 
-  @ParameterizedTest(name = "{0} heteroscedastic={1} {2} prior={3}")
+  @ParameterizedTest(name = "{0} {1} {2} prior={3}")
   @MethodSource("configurations")
-  void analyticGradientMatchesFiniteDifferences(GradientEstimator estimator, boolean hetero,
+  void analyticGradientMatchesFiniteDifferences(GradientEstimator estimator, String likelihoodName,
                                                 Activation activation, String priorName) {
-    Likelihood likelihood = hetero ? GaussianLikelihood.heteroscedastic() : GaussianLikelihood.homoscedastic(0.3);
+    Likelihood likelihood = likelihoodName.equals("categorical") ? new CategoricalLikelihood(3)
+        : likelihoodName.equals("heteroscedastic") ? GaussianLikelihood.heteroscedastic()
+        : GaussianLikelihood.homoscedastic(0.3);
     NetworkArchitecture arch = new NetworkArchitecture(3, new int[] {5, 4}, likelihood.numOutputs(), activation);
     BayesianMlp net = new BayesianMlp(arch, likelihood);
     Prior prior = priorName.equals("gaussian") ? new GaussianPrior(0.8) : new ScaleMixturePrior(0.4, 1.0, 0.05);
@@ -51,7 +53,9 @@ class GradientCheckTest {
     // Move rho and the noise variance away from their constant init so every derivative term is exercised.
     for (int i = 0; i < theta.length; i++) theta[i] += 0.3 * rng.nextGaussian();
     INDArray x = Nd4j.randn(DataType.DOUBLE, 7, 3);
-    INDArray y = Nd4j.randn(DataType.DOUBLE, 7, 1);
+    INDArray y = likelihood instanceof CategoricalLikelihood
+        ? Nd4j.createFromArray(new double[] {0, 1, 2, 2, 1, 0, 1}).reshape(7, 1)
+        : Nd4j.randn(DataType.DOUBLE, 7, 1);
     long step = 3;
     double klWeight = 0.7;
     long n = 50;

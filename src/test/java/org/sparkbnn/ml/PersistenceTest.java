@@ -118,10 +118,12 @@ class PersistenceTest {
     assertTrue(wrongClass.getMessage().contains("BayesByBackpropRegressor"), wrongClass.getMessage());
   }
 
-  /** Every Param, set or default, has the same value (arrays compared by content). */
+  /** Every Param, set or default, has the same value (arrays compared by content), and the same ones are unset. */
   static void assertSameParams(Params a, Params b) {
     for (Param<?> p : a.params()) {
       assertTrue(b.hasParam(p.name()), p.name());
+      assertEquals(a.isDefined(p), b.isDefined(b.getParam(p.name())), p.name() + " defined");
+      if (!a.isDefined(p)) continue;
       Object x = a.getOrDefault(p);
       Object y = b.getOrDefault(b.getParam(p.name()));
       assertTrue(java.util.Objects.deepEquals(x, y), p.name() + ": " + x + " vs " + y);

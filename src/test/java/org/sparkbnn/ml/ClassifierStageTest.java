@@ -1,0 +1,174 @@
+package org.sparkbnn.ml;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.attribute.NominalAttribute;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.feature.StringIndexer;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkbnn.SparkTestSession;
+import org.sparkbnn.SyntheticData;
+
+/**
+ * The classifier as a Spark ML stage: pipelines with StringIndexer and VectorAssembler, Spark's evaluators,
+ * thresholds, persistence, determinism and the errors for labels a classifier cannot use.
+ */
+class ClassifierStageTest {
+  @TempDir Path dir;
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void session() {
+    spark = SparkTestSession.get();
+  }
+
+  private static BayesByBackpropClassifier quick() {
+    return new BayesByBackpropClassifier().setHiddenLayers(8).setMaxEpochs(20).setBatchSize(64);
+  }
+
+  @Test
+  void stringLabelsThroughAPipelineSavedAndLoaded() throws Exception {
+    String[] names = {"north", "south-west", "south-east"};
+    Dataset<Row> raw = SyntheticData.blobs(spark, 900, 4, 2)
+        .withColumn("x0", functions.udf((Vector v) -> v.apply(0), org.apache.spark.sql.types.DataTypes.DoubleType)
+            .apply(functions.col("features")))
+        .withColumn("x1", functions.udf((Vector v) -> v.apply(1), org.apache.spark.sql.types.DataTypes.DoubleType)
+            .apply(functions.col("features")))
+        .withColumn("kind", functions.element_at(functions.array(functions.lit(names[0]), functions.lit(names[1]),
+            functions.lit(names[2])), functions.col("label").cast("int").plus(1)))
+        .select("x0", "x1", "kind");
+    Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
+        new StringIndexer().setInputCol("kind").setOutputCol("kindIndex"),
+        new VectorAssembler().setInputCols(new String[] {"x0", "x1"}).setOutputCol("xy"),
+        quick().setFeaturesCol("xy").setLabelCol("kindIndex")});
+    PipelineModel fitted = pipeline.fit(raw);
+    Dataset<Row> scored = fitted.transform(raw);
+    double f1 = new MulticlassClassificationEvaluator().setLabelCol("kindIndex").evaluate(scored);
+    assertTrue(f1 > 0.85, "weighted F1 " + f1);
+
+    String path = dir.resolve("pipeline").toString();
+    fitted.write().overwrite().save(path);
+    PipelineModel loaded = PipelineModel.load(path);
+    BayesByBackpropClassificationModel a = (BayesByBackpropClassificationModel) fitted.stages()[2];
+    BayesByBackpropClassificationModel b = (BayesByBackpropClassificationModel) loaded.stages()[2];
+    PersistenceTest.assertSameParams(a, b);
+    assertEquals(3, b.numClasses());
+    assertArrayEquals(a.theta(), b.theta());
+    PersistenceTest.assertOutputsEqual(scored, loaded.transform(raw));
+  }
+
+  @Test
+  void binaryCaseWorksWithBinaryClassificationEvaluator() {
+    Dataset<Row> twoClasses = SyntheticData.blobs(spark, 1200, 5, 2).where("label < 2");
+    Dataset<Row> scored = quick().fit(twoClasses).transform(twoClasses);
+    double auc = new BinaryClassificationEvaluator().evaluate(scored);
+    // Two unit Gaussians 2 sqrt(3) apart: the Bayes AUROC is Phi(sqrt(3) * 2 / sqrt(2)) = 0.993.
+    assertTrue(auc > 0.97, "AUROC " + auc);
+  }
+
+  @Test
+  void thresholdsFollowSparkAndAreChecked() {
+    Dataset<Row> data = SyntheticData.blobs(spark, 600, 6, 2);
+    BayesByBackpropClassificationModel model = quick().fit(data);
+    // Scaling class 2's threshold down makes it win unless another class is 100x more probable.
+    Dataset<Row> scored = model.copy(new org.apache.spark.ml.param.ParamMap())
+        .setThresholds(new double[] {1, 1, 0.01}).transform(data);
+    for (Row r : scored.select("probability", "prediction").collectAsList()) {
+      double[] p = ((Vector) r.get(0)).toArray();
+      double expected = p[2] / 0.01 >= Math.max(p[0], p[1]) ? 2 : p[0] >= p[1] ? 0 : 1;
+      assertEquals(expected, r.getDouble(1), 0.0);
+    }
+    // Spark's setter checks the length on a model; thresholds set on the estimator are checked at transform.
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> quick().setMaxEpochs(1).setThresholds(new double[] {0.5, 0.5}).fit(data).transform(data));
+    assertTrue(e.getMessage().contains("thresholds") && e.getMessage().contains("3 classes"), e.getMessage());
+  }
+
+  @Test
+  void sameSeedGivesTheSameModelAndRowsScoreAlikeInAnyPartitioning() {
+    Dataset<Row> data = SyntheticData.blobs(spark, 500, 7, 2);
+    BayesByBackpropClassificationModel a = quick().setMaxEpochs(3).fit(data);
+    BayesByBackpropClassificationModel b = quick().setMaxEpochs(3).fit(data);
+    assertArrayEquals(a.theta(), b.theta());
+    Dataset<Row> withId = data.withColumn("id", functions.monotonically_increasing_id()).cache();
+    List<Row> one = a.transform(withId.coalesce(1)).orderBy("id").select("probability", "mutualInformation")
+        .collectAsList();
+    List<Row> many = a.transform(withId.repartition(5)).orderBy("id").select("probability", "mutualInformation")
+        .collectAsList();
+    assertEquals(one, many);
+  }
+
+  /** 30 rows of two classes with the given label at row 11 (one partition, so the row index is known). */
+  private static Dataset<Row> withLabel(Double label) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      rows.add(RowFactory.create(Vectors.dense(i / 30.0), i == 11 ? label : (double) (i % 2)));
+    }
+    return spark.createDataFrame(rows, SyntheticData.SCHEMA).coalesce(1);
+  }
+
+  private static String fitError(Dataset<Row> data) {
+    return assertThrows(IllegalArgumentException.class, () -> quick().setMaxEpochs(1).fit(data)).getMessage();
+  }
+
+  @Test
+  void labelsAClassifierCannotUseAreNamed() {
+    String fraction = fitError(withLabel(1.5));
+    assertTrue(fraction.contains("'label'") && fraction.contains("1.5") && fraction.contains("row 11")
+        && fraction.contains("class index"), fraction);
+    String negative = fitError(withLabel(-1.0));
+    assertTrue(negative.contains("-1.0") && negative.contains("row 11"), negative);
+    String nan = fitError(withLabel(Double.NaN));
+    assertTrue(nan.contains("'label'") && nan.contains("NaN"), nan);
+
+    Dataset<Row> declaredTwo = withLabel(2.0).withColumn("label", functions.col("label"),
+        NominalAttribute.defaultAttr().withNumValues(2).toMetadata());
+    String beyond = fitError(declaredTwo);
+    assertTrue(beyond.contains("2.0") && beyond.contains("declares 2 classes"), beyond);
+
+    List<Row> single = new ArrayList<>();
+    for (int i = 0; i < 20; i++) single.add(RowFactory.create(Vectors.dense(i), 1.0));
+    String one = fitError(spark.createDataFrame(single, SyntheticData.SCHEMA));
+    assertTrue(one.contains("single class (1.0)") && one.contains("at least two"), one);
+
+    // handleInvalid=skip drops the bad row instead; a gap in the class indices is allowed (K = max + 1).
+    BayesByBackpropClassificationModel skipped = quick().setMaxEpochs(1).setHandleInvalid("skip").fit(withLabel(0.5));
+    assertEquals(2, skipped.numClasses());
+    assertEquals(4, quick().setMaxEpochs(1).fit(withLabel(3.0)).numClasses());
+  }
+
+  @Test
+  void paramsHaveDefaultsAndInvalidCombinationsFailBeforeReadingData() {
+    BayesByBackpropClassifier c = new BayesByBackpropClassifier();
+    assertEquals("predictiveEntropy", c.getPredictiveEntropyCol());
+    assertEquals("mutualInformation", c.getMutualInformationCol());
+    assertEquals("", c.getProbabilityVarianceCol());
+    assertEquals("probability", c.getProbabilityCol());
+    assertEquals("rawPrediction", c.getRawPredictionCol());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> c.setPrior("scaleMixture").fit(withLabel(1.0)));
+    assertTrue(e.getMessage().contains("estimator=reparameterization"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> c.setMutualInformationCol("features")
+        .transformSchema(SyntheticData.SCHEMA));
+  }
+}
