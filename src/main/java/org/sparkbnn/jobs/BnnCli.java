@@ -4,16 +4,19 @@ import org.sparkbnn.train.InvalidInputException;
 import org.sparkbnn.train.TrainingDivergedException;
 
 /**
- * Entry point of the application jar: {@code train}, {@code predict}, {@code evaluate}, {@code demo} and
- * {@code benchmark}. Exit codes: 0 success, 1 failure, 2 usage error, 3 invalid input (data, model or
- * parameters), 4 training diverged.
+ * Entry point of the application jar: {@code train}, {@code predict}, {@code evaluate},
+ * {@code compare-classifiers}, {@code demo} and {@code benchmark}. Exit codes: 0 success, 1 failure, 2 usage
+ * error, 3 invalid input (data, model or parameters), 4 training diverged.
  */
 public final class BnnCli {
   static final String USAGE = String.join("\n",
       "usage: bnn <command> [options]",
-      "  train     --input PATH --label COL [--features a,b,c] --model PATH [PARAMS] [--overwrite]",
+      "  train     --input PATH --label COL [--features a,b,c] [--task regression|classification] --model PATH",
+      "            [PARAMS] [--overwrite]",
       "  predict   --model PATH --input PATH --output PATH [--format parquet|csv] [PARAMS] [--overwrite]",
       "  evaluate  --input PATH --label COL [--features a,b,c] [--splits 20] [PARAMS]",
+      "  compare-classifiers --input PATH --label COL [--features a,b,c] [--splits 5] [--test-fraction 0.2]",
+      "            [--mlp-max-iter 100] [PARAMS]   Bayesian classifier vs MultilayerPerceptronClassifier",
       "  demo      train on the bundled data set and print predictions on and off the data",
       "  benchmark [--rows 1000000] [--features 20] [--hidden 64,64] [--batch 1024] [--partitions 2] [--steps N]",
       "Inputs: CSV with a header (*.csv) or Parquet; paths on any Hadoop file system.",
@@ -37,6 +40,7 @@ public final class BnnCli {
         case "train": return TrainJob.run(new JobArgs(argv, 1, "overwrite"));
         case "predict": return PredictJob.run(new JobArgs(argv, 1, "overwrite"));
         case "evaluate": return EvaluateJob.run(new JobArgs(argv, 1));
+        case "compare-classifiers": return CompareClassifiersJob.run(new JobArgs(argv, 1));
         case "demo": return DemoJob.run(new JobArgs(argv, 1));
         case "benchmark": return BenchmarkJob.run(new JobArgs(argv, 1));
         default: throw new UsageException("unknown command '" + argv[0] + "'");

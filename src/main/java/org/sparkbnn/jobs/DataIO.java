@@ -38,10 +38,21 @@ final class DataIO {
     }
   }
 
-  /** The given feature columns, or every numeric column but the label; each must exist and be numeric. */
+  /**
+   * The given feature columns, or every numeric column but the label; each must exist and be numeric, and so must
+   * the label (regression).
+   */
   static String[] featureColumns(Dataset<Row> data, String label, String featuresOption) {
-    List<String> names = Arrays.asList(data.columns());
     requireNumeric(data, label, "label");
+    return featureColumnsBeside(data, label, featuresOption);
+  }
+
+  /** As {@link #featureColumns}, with a label column of any type (classification: indexed by the job). */
+  static String[] featureColumnsBeside(Dataset<Row> data, String label, String featuresOption) {
+    List<String> names = Arrays.asList(data.columns());
+    if (!names.contains(label)) {
+      throw new InvalidInputException("label column '" + label + "' does not exist; columns are " + names);
+    }
     if (featuresOption != null) {
       String[] requested = Arrays.stream(featuresOption.split(",")).map(String::trim).toArray(String[]::new);
       for (String f : requested) requireNumeric(data, f, "feature");

@@ -2,15 +2,22 @@ package org.sparkbnn.jobs;
 
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.feature.IndexToString;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
+import org.sparkbnn.ml.BayesByBackpropClassificationModel;
 import org.sparkbnn.ml.BayesByBackpropRegressionModel;
 import org.sparkbnn.train.InvalidInputException;
 
 /**
  * {@code predict}: scores an input with a model saved by {@code train}; the output keeps every input column and
- * appends the predictive columns. {@code --param} sets model Params such as predictSamples or
+ * appends the predictive columns (for a classifier: prediction, predictedLabel, per-class probabilities and the
+ * uncertainty columns). {@code --param} sets model Params such as predictSamples or
  * epistemicVarianceCol.
  */
 final class PredictJob {
@@ -34,19 +41,44 @@ final class PredictJob {
       throw new InvalidInputException(cause != null ? cause.getMessage()
           : "cannot load model '" + modelPath + "': " + e.getMessage());
     }
-    Transformer last = model.stages()[model.stages().length - 1];
-    if (!(last instanceof BayesByBackpropRegressionModel)) {
-      throw new InvalidInputException("'" + modelPath + "' is not a model saved by 'bnn train'");
+    Transformer bnn = null;
+    String[] classLabels = null;
+    for (Transformer stage : model.stages()) {
+      if (stage instanceof BayesByBackpropRegressionModel || stage instanceof BayesByBackpropClassificationModel) {
+        bnn = stage;
+      }
+      if (stage instanceof IndexToString) classLabels = ((IndexToString) stage).getLabels();
     }
-    StageParams.apply(last, params);
+    if (bnn == null) throw new InvalidInputException("'" + modelPath + "' is not a model saved by 'bnn train'");
+    StageParams.apply(bnn, params);
     Dataset<Row> data = DataIO.read(spark, input);
-    Dataset<Row> scored = model.transform(data).drop(DataIO.FEATURES);
     boolean csv = DataIO.isCsv(output, format);
+    Dataset<Row> transformed = model.transform(data).drop(DataIO.FEATURES);
+    Dataset<Row> scored = csv ? perClassColumns(transformed, classLabels) : transformed;
     DataIO.writeAtomically(spark, output, overwrite, tmp -> {
       if (csv) scored.write().option("header", "true").csv(tmp);
       else scored.write().parquet(tmp);
     });
     System.out.println("predict: wrote " + output + (csv ? " (CSV)" : " (Parquet)"));
     return 0;
+  }
+
+  /**
+   * CSV has no vector type: each per-class vector column (probability, probabilityVariance) becomes one column per
+   * class, named after the class label, e.g. {@code probability_setosa}; rawPrediction (log probability) is dropped.
+   */
+  private static Dataset<Row> perClassColumns(Dataset<Row> scored, String[] classLabels) {
+    Dataset<Row> out = scored;
+    for (StructField f : scored.schema().fields()) {
+      if (!f.dataType().equals(SQLDataTypes.VectorType())) continue;
+      if (!f.name().equals("rawPrediction") && classLabels != null) {
+        Column values = org.apache.spark.ml.functions.vector_to_array(functions.col(f.name()), "float64");
+        for (int k = 0; k < classLabels.length; k++) {
+          out = out.withColumn(f.name() + "_" + classLabels[k], values.getItem(k));
+        }
+      }
+      out = out.drop(f.name());
+    }
+    return out;
   }
 }

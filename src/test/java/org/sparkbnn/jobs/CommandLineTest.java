@@ -76,6 +76,43 @@ class CommandLineTest {
         "--param", "maxEpochs=5", "--param", "hiddenLayers=8"}));
   }
 
+  @Test
+  void classificationTrainPredictAndComparison() {
+    SparkTestSession.get();
+    Path csv = dir.resolve("classes.csv");
+    StringBuilder sb = new StringBuilder("x1,x2,kind\n");
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(2);
+    String[] kinds = {"ash", "birch", "cedar"};
+    for (int i = 0; i < 300; i++) {
+      int c = rng.nextInt(3);
+      sb.append(c + 0.3 * rng.nextGaussian()).append(',').append(-c + 0.3 * rng.nextGaussian()).append(',')
+          .append(kinds[c]).append('\n');
+    }
+    try {
+      Files.writeString(csv, sb.toString());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+    String model = dir.resolve("classifier").toString();
+    String out = dir.resolve("classes-scored.csv").toString();
+    assertEquals(0, BnnCli.run(new String[] {"train", "--task", "classification", "--input", csv.toString(),
+        "--label", "kind", "--model", model, "--param", "maxEpochs=20", "--param", "hiddenLayers=8"}));
+    assertEquals(0, BnnCli.run(new String[] {"predict", "--model", model, "--input", csv.toString(), "--output",
+        out}));
+    List<Row> rows = SparkTestSession.get().read().option("header", "true").option("inferSchema", "true").csv(out)
+        .collectAsList();
+    assertEquals(300, rows.size());
+    assertEquals(Arrays.asList("x1", "x2", "kind", "labelIndex", "prediction", "predictiveEntropy",
+        "mutualInformation", "predictedLabel", "probability_ash", "probability_birch", "probability_cedar"),
+        Arrays.asList(rows.get(0).schema().fieldNames()));
+    long correct = rows.stream().filter(r -> r.getString(2).equals(r.getString(7))).count();
+    assertTrue(correct > 270, "training accuracy " + correct + "/300 on well-separated classes");
+    assertEquals(2, BnnCli.run(new String[] {"train", "--task", "clustering", "--input", csv.toString(), "--label",
+        "kind", "--model", model}), "unknown task");
+    assertEquals(0, BnnCli.run(new String[] {"compare-classifiers", "--input", csv.toString(), "--label", "kind",
+        "--splits", "1", "--param", "maxEpochs=5", "--param", "hiddenLayers=8"}));
+  }
+
   /** RMSE, Gaussian log-likelihood and interval coverage, worked by hand. */
   @Test
   void protocolMetricsMatchHandComputedValues() {
