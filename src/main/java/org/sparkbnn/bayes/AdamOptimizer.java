@@ -42,4 +42,17 @@ public final class AdamOptimizer {
   }
 
   public long steps() { return steps; }
+  public double[] firstMoment() { return firstMoment.clone(); }
+  public double[] secondMoment() { return secondMoment.clone(); }
+
+  /** Continues from a checkpointed state (moments and step count of an optimiser of the same size). */
+  public void restore(double[] first, double[] second, long stepCount) {
+    if (first.length != firstMoment.length || second.length != secondMoment.length) {
+      throw new IllegalArgumentException("optimiser state has " + first.length + " parameters, expected "
+          + firstMoment.length);
+    }
+    System.arraycopy(first, 0, firstMoment, 0, first.length);
+    System.arraycopy(second, 0, secondMoment, 0, second.length);
+    this.steps = stepCount;
+  }
 }

@@ -25,7 +25,7 @@ import org.sparkbnn.ml.evaluation.ClassificationCalibrationEvaluator;
  * The MLP gets standardised features (the Bayesian stage standardises internally).
  */
 final class CompareClassifiersJob {
-  private static final String[] METRICS = {"accuracy", "nll", "brier", "ece"};
+  private static final String[] METRICS = {"accuracy", "nll", "brier", "ece", "fitSeconds"};
 
   private CompareClassifiersJob() {}
 
@@ -91,16 +91,7 @@ final class CompareClassifiersJob {
     }
     String[] names = {"BayesByBackpropClassifier", "MultilayerPerceptronClassifier"};
     for (int m = 0; m < 2; m++) {
-      StringBuilder line = new StringBuilder("RESULT ").append(names[m]).append(':');
-      for (int k = 0; k <= METRICS.length; k++) {
-        double mean = 0;
-        for (double[] r : results[m]) mean += r[k] / splits;
-        double var = 0;
-        for (double[] r : results[m]) var += (r[k] - mean) * (r[k] - mean) / Math.max(1, splits - 1);
-        line.append(String.format("  %s %.4f ± %.4f", k < METRICS.length ? METRICS[k] : "fitSeconds", mean,
-            Math.sqrt(var / splits)));
-      }
-      System.out.println(line);
+      System.out.println("RESULT " + names[m] + ":" + SplitSummary.format(METRICS, results[m]));
     }
     return 0;
   }

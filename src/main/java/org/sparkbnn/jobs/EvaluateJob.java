@@ -61,15 +61,7 @@ final class EvaluateJob {
           scored.size(), metrics[s][0], metrics[s][1], metrics[s][2], metrics[s][3]);
     }
     String[] names = {"RMSE", "test LL", "PICP90", "PICP95"};
-    StringBuilder result = new StringBuilder("RESULT ").append(input).append(':');
-    for (int m = 0; m < names.length; m++) {
-      double mean = 0;
-      for (double[] r : metrics) mean += r[m] / splits;
-      double var = 0;
-      for (double[] r : metrics) var += (r[m] - mean) * (r[m] - mean) / Math.max(1, splits - 1);
-      result.append(String.format("  %s %.4f ± %.4f", names[m], mean, Math.sqrt(var / splits)));
-    }
-    System.out.println(result);
+    System.out.println("RESULT " + input + ":" + SplitSummary.format(names, metrics));
     return 0;
   }
 

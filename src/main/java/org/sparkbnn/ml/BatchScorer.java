@@ -92,10 +92,7 @@ abstract class BatchScorer<P> implements Serializable {
   private INDArray standardized(List<Row> batch) {
     int d = spec.numFeatures;
     float[] x = new float[batch.size() * d];
-    for (int i = 0; i < batch.size(); i++) {
-      Vector v = (Vector) batch.get(i).get(featuresIndex);
-      for (int j = 0; j < d; j++) x[i * d + j] = standardization.feature(j, v.apply(j));
-    }
+    for (int i = 0; i < batch.size(); i++) standardization.features((Vector) batch.get(i).get(featuresIndex), x, i * d);
     return Nd4j.create(x, new long[] {batch.size(), d}, 'c');
   }
 

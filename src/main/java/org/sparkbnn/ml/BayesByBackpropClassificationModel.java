@@ -145,7 +145,7 @@ public class BayesByBackpropClassificationModel
       rowPredictiveSeed = getSeed();
     }
     float[] x = new float[spec.numFeatures];
-    for (int j = 0; j < x.length; j++) x[j] = standardization.feature(j, features.apply(j));
+    standardization.features(features, x, 0);
     ClassPredictions p = rowPredictive.predict(Nd4j.create(x, new long[] {1, x.length}, 'c'));
     return Vectors.dense(p.logProbability);
   }

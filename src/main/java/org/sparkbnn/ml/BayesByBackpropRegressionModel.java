@@ -120,7 +120,7 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
       rowPredictiveSeed = getSeed();
     }
     float[] x = new float[spec.numFeatures];
-    for (int j = 0; j < x.length; j++) x[j] = standardization.feature(j, features.apply(j));
+    standardization.features(features, x, 0);
     double mean = rowPredictive.predict(Nd4j.create(x, new long[] {1, x.length}, 'c')).getDouble(0, 0);
     return mean * standardization.labelScale() + standardization.labelMean();
   }

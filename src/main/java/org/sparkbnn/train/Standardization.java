@@ -46,6 +46,11 @@ public final class Standardization implements Serializable {
     return (float) ((value - featureMean[column]) / featureScale[column]);
   }
 
+  /** Standardises a features vector into {@code out[offset .. offset + numFeatures)}. */
+  public void features(org.apache.spark.ml.linalg.Vector v, float[] out, int offset) {
+    for (int j = 0; j < featureMean.length; j++) out[offset + j] = feature(j, v.apply(j));
+  }
+
   public float label(double value) {
     return (float) ((value - labelMean) / labelScale);
   }

@@ -34,6 +34,16 @@ public final class TrainingLoop {
 
   public static Result run(TrainingConfig config, Standardization standardization, GradientSource source,
                            Consumer<EpochSummary> onEpoch) {
+    return run(config, standardization, source, onEpoch, Checkpointer.NONE);
+  }
+
+  /**
+   * As above, resuming from the checkpointer's state if it has one and saving the state after every
+   * {@code checkpointer.interval()} completed epochs. A resumed run computes exactly the steps an uninterrupted
+   * one would have computed after that epoch, so it ends with the same parameters.
+   */
+  public static Result run(TrainingConfig config, Standardization standardization, GradientSource source,
+                           Consumer<EpochSummary> onEpoch, Checkpointer checkpointer) {
     long[] partitionRows = source.partitionRows();
     long numRows = java.util.Arrays.stream(partitionRows).sum();
     if (numRows == 0) throw new IllegalArgumentException("training data set is empty (no valid rows)");
@@ -44,15 +54,22 @@ public final class TrainingLoop {
     if (config.maxSteps > 0) totalSteps = Math.min(totalSteps, config.maxSteps);
     int epochs = (int) ((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
 
-    double[] theta = config.objective.initialParameters(config.rhoInit);
+    TrainingState resumed = checkpointer.load();
+    double[] theta = resumed != null ? resumed.theta : config.objective.initialParameters(config.rhoInit);
     AdamOptimizer adam = new AdamOptimizer(theta.length, config.learningRate);
-    StepFunction function = new StepFunction(config.objective, standardization, batch);
     List<EpochSummary> history = new ArrayList<>();
+    int firstEpoch = 1;
+    if (resumed != null) {
+      adam.restore(resumed.adamFirstMoment, resumed.adamSecondMoment, resumed.adamSteps);
+      history.addAll(resumed.history);
+      firstEpoch = resumed.epochsDone + 1;
+    }
+    StepFunction function = new StepFunction(config.objective, standardization, batch);
     double[] stepStats = new double[3];
     StepTimings timings = new StepTimings(batch);
     float[] thetaFloat = new float[theta.length];
 
-    for (int epoch = 1; epoch <= epochs; epoch++) {
+    for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
       source.startEpoch(epoch, epochs);
       // The last epoch is partial when maxSteps stops training early.
       long steps = Math.min(stepsPerEpoch, totalSteps - (epoch - 1) * stepsPerEpoch);
@@ -88,6 +105,10 @@ public final class TrainingLoop {
           steps * batch / seconds);
       history.add(summary);
       onEpoch.accept(summary);
+      if (steps == stepsPerEpoch && epoch % checkpointer.interval() == 0) {
+        checkpointer.save(new TrainingState(epoch, theta.clone(), adam.firstMoment(), adam.secondMoment(),
+            adam.steps(), history));
+      }
     }
     return new Result(theta, history, numRows, timings);
   }

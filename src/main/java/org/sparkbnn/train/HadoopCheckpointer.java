@@ -1,0 +1,141 @@
+package org.sparkbnn.train;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Checkpoints in one file, {@code <dir>/bnn-checkpoint}, on any Hadoop file system. Each save writes a
+ * temporary file and renames it into place (the previous checkpoint is moved aside first and deleted after),
+ * so a crash mid-write leaves the last complete checkpoint. The file carries a fingerprint of the
+ * configuration and the data (name -> value); a checkpoint whose fingerprint differs is refused, naming what
+ * differs, rather than silently continuing someone else's training.
+ */
+public final class HadoopCheckpointer implements Checkpointer {
+  static final String FILE = "bnn-checkpoint";
+  private static final String MAGIC = "spark-bnn checkpoint";
+  private static final int FORMAT_VERSION = 1;
+
+  private final Path file;
+  private final Path previous;
+  private final Map<String, String> fingerprint;
+  private final Configuration hadoopConf;
+  private final int interval;
+
+  public HadoopCheckpointer(String dir, int interval, Map<String, String> fingerprint, Configuration hadoopConf) {
+    if (interval < 1) throw new IllegalArgumentException("checkpointInterval must be >= 1, got " + interval);
+    this.file = new Path(dir, FILE);
+    this.previous = new Path(dir, "." + FILE + ".previous");
+    this.fingerprint = new LinkedHashMap<>(fingerprint);
+    this.hadoopConf = hadoopConf;
+    this.interval = interval;
+  }
+
+  @Override public int interval() { return interval; }
+
+  @Override
+  public TrainingState load() {
+    try {
+      FileSystem fs = file.getFileSystem(hadoopConf);
+      // A crash between the two renames of save() leaves only the previous checkpoint.
+      Path source = fs.exists(file) ? file : fs.exists(previous) ? previous : null;
+      if (source == null) return null;
+      try (DataInputStream in = fs.open(source)) {
+        return read(in, source);
+      }
+    } catch (IOException e) {
+      throw new InvalidInputException("cannot read checkpoint " + file + ": " + e.getMessage());
+    }
+  }
+
+  private TrainingState read(DataInputStream in, Path source) throws IOException {
+    if (!MAGIC.equals(in.readUTF()) || in.readInt() != FORMAT_VERSION) {
+      throw new InvalidInputException(source + " is not a spark-bnn checkpoint of format " + FORMAT_VERSION);
+    }
+    Map<String, String> saved = new LinkedHashMap<>();
+    int entries = in.readInt();
+    for (int i = 0; i < entries; i++) saved.put(in.readUTF(), in.readUTF());
+    List<String> differences = new ArrayList<>();
+    for (String key : fingerprint.keySet()) {
+      if (!fingerprint.get(key).equals(saved.get(key))) {
+        differences.add(key + " was " + saved.get(key) + ", now " + fingerprint.get(key));
+      }
+    }
+    if (!differences.isEmpty()) {
+      throw new InvalidInputException("checkpoint " + source + " was written for a different configuration or data ("
+          + String.join("; ", differences) + "); use another checkpointDir, or delete it to start afresh");
+    }
+    int epochsDone = in.readInt();
+    long adamSteps = in.readLong();
+    double[] theta = readDoubles(in);
+    double[] first = readDoubles(in);
+    double[] second = readDoubles(in);
+    int epochs = in.readInt();
+    List<EpochSummary> history = new ArrayList<>();
+    for (int e = 0; e < epochs; e++) {
+      history.add(new EpochSummary(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble()));
+    }
+    return new TrainingState(epochsDone, theta, first, second, adamSteps, history);
+  }
+
+  @Override
+  public void save(TrainingState state) {
+    try {
+      FileSystem fs = file.getFileSystem(hadoopConf);
+      Path tmp = new Path(file.getParent(), "." + FILE + ".tmp-" + UUID.randomUUID());
+      try (DataOutputStream out = fs.create(tmp, false)) {
+        write(out, state);
+      }
+      if (fs.exists(file)) {
+        if (fs.exists(previous)) fs.delete(previous, false);
+        if (!fs.rename(file, previous)) throw new IOException("cannot move " + file + " aside");
+      }
+      if (!fs.rename(tmp, file)) throw new IOException("cannot rename " + tmp + " to " + file);
+      if (fs.exists(previous)) fs.delete(previous, false);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void write(DataOutputStream out, TrainingState state) throws IOException {
+    out.writeUTF(MAGIC);
+    out.writeInt(FORMAT_VERSION);
+    out.writeInt(fingerprint.size());
+    for (Map.Entry<String, String> e : fingerprint.entrySet()) {
+      out.writeUTF(e.getKey());
+      out.writeUTF(e.getValue());
+    }
+    out.writeInt(state.epochsDone);
+    out.writeLong(state.adamSteps);
+    writeDoubles(out, state.theta);
+    writeDoubles(out, state.adamFirstMoment);
+    writeDoubles(out, state.adamSecondMoment);
+    out.writeInt(state.history.size());
+    for (EpochSummary e : state.history) {
+      out.writeInt(e.epoch());
+      out.writeDouble(e.negativeElbo());
+      out.writeDouble(e.nll());
+      out.writeDouble(e.kl());
+      out.writeDouble(e.rowsPerSecond());
+    }
+  }
+
+  private static void writeDoubles(DataOutputStream out, double[] v) throws IOException {
+    out.writeInt(v.length);
+    for (double d : v) out.writeDouble(d);
+  }
+
+  private static double[] readDoubles(DataInputStream in) throws IOException {
+    double[] v = new double[in.readInt()];
+    for (int i = 0; i < v.length; i++) v[i] = in.readDouble();
+    return v;
+  }
+}
