@@ -78,6 +78,8 @@ public class BayesByBackpropClassifier
   public BayesByBackpropClassifier setPredictSamples(int v) { set(predictSamples(), v); return this; }
   public BayesByBackpropClassifier setSeed(long v) { set(seed(), v); return this; }
   public BayesByBackpropClassifier setHandleInvalid(String v) { set(handleInvalid(), v); return this; }
+  public BayesByBackpropClassifier setCheckpointDir(String v) { set(checkpointDir(), v); return this; }
+  public BayesByBackpropClassifier setCheckpointInterval(int v) { set(checkpointInterval(), v); return this; }
 
   @Override
   public StructType transformSchema(StructType schema) {

@@ -35,6 +35,8 @@ public final class BayesByBackpropParamSet implements Serializable {
   final IntParam predictSamples;
   final LongParam seed;
   final Param<String> handleInvalid;
+  final Param<String> checkpointDir;
+  final IntParam checkpointInterval;
 
   BayesByBackpropParamSet(Params owner) {
     hiddenLayers = layerSizes(owner, "hiddenLayers", "sizes of the hidden layers");
@@ -62,6 +64,10 @@ public final class BayesByBackpropParamSet implements Serializable {
     handleInvalid = choice(owner, "handleInvalid", "rows with a null/NaN/infinite feature or label, or a "
         + "features vector of the wrong size: fail with an error, or skip them.", HANDLE_INVALID);
 
+    checkpointDir = new Param<>(owner, "checkpointDir", "directory (any Hadoop file system) where training saves"
+        + " its state every checkpointInterval epochs, and from which a repeated fit of the same configuration"
+        + " and data resumes; empty = no checkpoints", valid((String v) -> v != null));
+    checkpointInterval = atLeast(owner, "checkpointInterval", "epochs between checkpoints", 1);
     owner.setDefault(hiddenLayers, new int[] {50});
     owner.setDefault(activation, "relu");
     owner.setDefault(prior, "gaussian");
@@ -81,5 +87,7 @@ public final class BayesByBackpropParamSet implements Serializable {
     // One default for estimator and model alike, so a model's weight samples do not depend on how it was made.
     owner.setDefault(seed, (long) "spark-bnn".hashCode());
     owner.setDefault(handleInvalid, "error");
+    owner.setDefault(checkpointDir, "");
+    owner.setDefault(checkpointInterval, 10);
   }
 }

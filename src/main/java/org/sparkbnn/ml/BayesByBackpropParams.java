@@ -35,6 +35,8 @@ public interface BayesByBackpropParams extends Params {
   default IntParam predictSamples() { return bnnParams().predictSamples; }
   default LongParam seed() { return bnnParams().seed; }
   default Param<String> handleInvalid() { return bnnParams().handleInvalid; }
+  default Param<String> checkpointDir() { return bnnParams().checkpointDir; }
+  default IntParam checkpointInterval() { return bnnParams().checkpointInterval; }
 
   default int[] getHiddenLayers() { return getOrDefault(hiddenLayers()); }
   default String getActivation() { return getOrDefault(activation()); }
@@ -54,6 +56,8 @@ public interface BayesByBackpropParams extends Params {
   default int getPredictSamples() { return (Integer) getOrDefault(predictSamples()); }
   default long getSeed() { return (Long) getOrDefault(seed()); }
   default String getHandleInvalid() { return getOrDefault(handleInvalid()); }
+  default String getCheckpointDir() { return getOrDefault(checkpointDir()); }
+  default int getCheckpointInterval() { return (Integer) getOrDefault(checkpointInterval()); }
 
   default boolean skipInvalid() { return "skip".equalsIgnoreCase(getHandleInvalid()); }
 }

@@ -73,6 +73,8 @@ public class BayesByBackpropRegressor
   public BayesByBackpropRegressor setPredictSamples(int v) { set(predictSamples(), v); return this; }
   public BayesByBackpropRegressor setSeed(long v) { set(seed(), v); return this; }
   public BayesByBackpropRegressor setHandleInvalid(String v) { set(handleInvalid(), v); return this; }
+  public BayesByBackpropRegressor setCheckpointDir(String v) { set(checkpointDir(), v); return this; }
+  public BayesByBackpropRegressor setCheckpointInterval(int v) { set(checkpointInterval(), v); return this; }
 
   @Override
   public StructType transformSchema(StructType schema) {

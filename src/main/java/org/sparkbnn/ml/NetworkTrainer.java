@@ -1,15 +1,24 @@
 package org.sparkbnn.ml;
 
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbnn.train.BlockBuilder;
+import org.sparkbnn.train.Checkpointer;
 import org.sparkbnn.train.EpochSummary;
+import org.sparkbnn.train.HadoopCheckpointer;
 import org.sparkbnn.train.InvalidInputException;
 import org.sparkbnn.train.LabelDomain;
 import org.sparkbnn.train.Standardization;
@@ -65,7 +74,9 @@ final class NetworkTrainer {
       LOG.info("Bayes by Backprop: {} rows in {} partitions, {} features, {} parameters", data.numRows(),
           data.numPartitions(), numFeatures, spec.network().numParameters());
       TrainingLoop.Result result = TrainingLoop.run(spec.trainingConfig(stage), standardization,
-          data.gradientSource(), e -> LOG.info("Bayes by Backprop {}", e));
+          data.gradientSource(), e -> LOG.info("Bayes by Backprop {}", e),
+          checkpointer(stage, spec, data, standardization,
+              dataset.sparkSession().sparkContext().hadoopConfiguration()));
       LOG.info("Bayes by Backprop: {} steps, {}", result.timings.steps(), result.timings);
       if (result.history.size() < stage.getMaxEpochs()) {
         LOG.info("Bayes by Backprop: stopped at maxSteps={} after {} of maxEpochs={} epochs", stage.getMaxSteps(),
@@ -77,6 +88,55 @@ final class NetworkTrainer {
     } finally {
       if (data != null) data.release();
       dataset.sparkSession().sparkContext().setJobDescription(null);
+    }
+  }
+
+  private static Checkpointer checkpointer(BayesByBackpropParams stage, ModelSpec spec, TrainingData data,
+                                          Standardization standardization, Configuration hadoopConf) {
+    if (stage.getCheckpointDir().isEmpty()) return Checkpointer.NONE;
+    Checkpointer checkpointer = new HadoopCheckpointer(stage.getCheckpointDir(), stage.getCheckpointInterval(),
+        fingerprint(stage, spec, data, standardization), hadoopConf);
+    LOG.info("Bayes by Backprop: checkpoints every {} epochs in {}", stage.getCheckpointInterval(),
+        stage.getCheckpointDir());
+    return checkpointer;
+  }
+
+  /**
+   * What a checkpoint must match to be resumed: the network shape, every Param that changes the optimisation
+   * path, and the data as partitioned (rows per partition and the standardisation moments). maxEpochs and
+   * maxSteps are left out, so a fit with more epochs continues a finished shorter one.
+   */
+  static Map<String, String> fingerprint(BayesByBackpropParams stage, ModelSpec spec, TrainingData data,
+                                         Standardization standardization) {
+    Map<String, String> f = new LinkedHashMap<>();
+    f.put("numFeatures", String.valueOf(spec.numFeatures));
+    f.put("hiddenLayers", Arrays.toString(spec.hiddenLayers));
+    f.put("activation", spec.activation);
+    f.put("likelihood", spec.likelihood);
+    f.put("numClasses", String.valueOf(spec.numClasses));
+    for (Param<?> p : new Param<?>[] {stage.prior(), stage.priorSigma(), stage.priorPi(), stage.priorSigma1(),
+        stage.priorSigma2(), stage.posteriorRhoInit(), stage.estimator(), stage.klWeighting(), stage.learningRate(),
+        stage.batchSize(), stage.trainSamples(), stage.seed()}) {
+      f.put(p.name(), String.valueOf(stage.getOrDefault(p)));
+    }
+    f.put("rowsPerPartition", Arrays.toString(data.partitionRows()));
+    f.put("dataMoments", digest(standardization));
+    return f;
+  }
+
+  private static String digest(Standardization s) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      ByteBuffer buffer = ByteBuffer.allocate(8 * (2 * s.numFeatures() + 2));
+      for (double v : s.featureMean()) buffer.putDouble(v);
+      for (double v : s.featureScale()) buffer.putDouble(v);
+      buffer.putDouble(s.labelMean()).putDouble(s.labelScale());
+      byte[] hash = sha.digest(buffer.array());
+      StringBuilder hex = new StringBuilder();
+      for (int i = 0; i < 8; i++) hex.append(String.format("%02x", hash[i]));
+      return hex.toString();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -57,7 +57,13 @@ public final class HadoopCheckpointer implements Checkpointer {
   }
 
   private TrainingState read(DataInputStream in, Path source) throws IOException {
-    if (!MAGIC.equals(in.readUTF()) || in.readInt() != FORMAT_VERSION) {
+    boolean recognised;
+    try {
+      recognised = MAGIC.equals(in.readUTF()) && in.readInt() == FORMAT_VERSION;
+    } catch (IOException e) { // too short, or not modified UTF-8
+      recognised = false;
+    }
+    if (!recognised) {
       throw new InvalidInputException(source + " is not a spark-bnn checkpoint of format " + FORMAT_VERSION);
     }
     Map<String, String> saved = new LinkedHashMap<>();

@@ -62,6 +62,7 @@ public final class TrainingData {
 
   public GradientSource gradientSource() { return new SparkGradientSource(blocks, partitionRows); }
   public long numRows() { return moments.count(); }
+  public long[] partitionRows() { return partitionRows.clone(); }
   public int numPartitions() { return partitionRows.length; }
   public long skippedRows() { return skippedRows; }
 

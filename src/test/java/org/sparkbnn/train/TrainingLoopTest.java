@@ -35,7 +35,12 @@ class TrainingLoopTest {
     return List.of(new FeatureBlock(0, 30, 1, x[0], y[0], 0), new FeatureBlock(1, 10, 1, x[1], y[1], 0));
   }
 
-  private static TrainingLoop.Result train(int maxEpochs, long maxSteps) {
+  static TrainingLoop.Result train(int maxEpochs, long maxSteps) {
+    return train(maxEpochs, maxSteps, e -> { }, Checkpointer.NONE);
+  }
+
+  static TrainingLoop.Result train(int maxEpochs, long maxSteps, java.util.function.Consumer<EpochSummary> onEpoch,
+                                   Checkpointer checkpointer) {
     BayesianMlp net = new BayesianMlp(new NetworkArchitecture(1, new int[] {8}, 1, Activation.TANH),
         GaussianLikelihood.homoscedastic(0.1));
     TrainingConfig config = new TrainingConfig(
@@ -43,7 +48,8 @@ class TrainingLoopTest {
         10, maxEpochs, maxSteps, 0.02, KlWeighting.UNIFORM, -5.0);
     ColumnMoments m = new ColumnMoments(2);
     for (FeatureBlock b : blocks()) m.merge(b.moments());
-    return TrainingLoop.run(config, Standardization.fromMoments(m, 1), new LocalGradientSource(blocks()), e -> { });
+    return TrainingLoop.run(config, Standardization.fromMoments(m, 1), new LocalGradientSource(blocks()), onEpoch,
+        checkpointer);
   }
 
   @Test
