@@ -12,6 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sparkbnn.train.FeatureValidation;
 import org.sparkbnn.train.InvalidInputException;
 import org.sparkbnn.train.Standardization;
+import org.sparkbnn.train.TaskCompute;
 
 /**
  * Scores one partition in batches of {@value #BATCH_ROWS} rows, so that each batch is one standardised matrix
@@ -52,6 +53,7 @@ abstract class BatchScorer<P> implements Serializable {
   abstract List<Row> scoreBatch(List<Row> batch, INDArray x, P predictive);
 
   Iterator<Row> score(Iterator<Row> input) {
+    TaskCompute.prepare();
     P predictive = predictive();
     return new Iterator<Row>() {
       private final List<Row> pending = new ArrayList<>();

@@ -57,7 +57,9 @@ public class BayesByBackpropClassificationModel
     if (this.uid == null) this.uid = PendingUid.take();
     this.bnnParams = new BayesByBackpropParamSet(this);
     this.classifierParams = new ClassifierParamSet(this);
-    if (!spec.isClassification()) throw new IllegalArgumentException("not a classification network: " + spec.likelihood);
+    if (!spec.isClassification()) {
+      throw new IllegalArgumentException("not a classification network: " + spec.likelihood);
+    }
     this.spec = spec;
     this.theta = theta;
     this.standardization = standardization;
@@ -183,6 +185,7 @@ public class BayesByBackpropClassificationModel
   }
 
   @Override public ModelSpec spec() { return spec; }
+  /** A copy of the flat posterior parameters [mu | rho | likelihood] (layout: NetworkArchitecture). */
   @Override public double[] theta() { return theta.clone(); }
   @Override public Standardization standardization() { return standardization; }
 

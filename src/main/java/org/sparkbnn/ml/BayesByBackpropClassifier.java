@@ -56,7 +56,10 @@ public class BayesByBackpropClassifier
   @Override public BayesByBackpropParamSet bnnParams() { return bnnParams; }
   @Override public ClassifierParamSet classifierParams() { return classifierParams; }
 
-  public BayesByBackpropClassifier setProbabilityVarianceCol(String v) { set(probabilityVarianceCol(), v); return this; }
+  public BayesByBackpropClassifier setProbabilityVarianceCol(String v) {
+    set(probabilityVarianceCol(), v);
+    return this;
+  }
   public BayesByBackpropClassifier setPredictiveEntropyCol(String v) { set(predictiveEntropyCol(), v); return this; }
   public BayesByBackpropClassifier setExpectedEntropyCol(String v) { set(expectedEntropyCol(), v); return this; }
   public BayesByBackpropClassifier setMutualInformationCol(String v) { set(mutualInformationCol(), v); return this; }

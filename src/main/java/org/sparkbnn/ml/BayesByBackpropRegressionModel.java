@@ -133,6 +133,7 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   }
 
   @Override public ModelSpec spec() { return spec; }
+  /** A copy of the flat posterior parameters [mu | rho | likelihood] (layout: NetworkArchitecture). */
   @Override public double[] theta() { return theta.clone(); }
   @Override public Standardization standardization() { return standardization; }
 

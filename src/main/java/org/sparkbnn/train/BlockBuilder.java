@@ -7,8 +7,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * Packs one partition of (features, label) rows into a {@link FeatureBlock}, validating every row: a null
- * vector, a vector of the wrong size, a null/NaN/infinite value or a label outside its {@link LabelDomain} fails with a message naming the column,
- * partition and row, or (skip) drops the row and counts it.
+ * vector, a vector of the wrong size, a null/NaN/infinite value or a label outside its {@link LabelDomain} fails
+ * with a message naming the column, partition and row, or (skip) drops the row and counts it.
  */
 public final class BlockBuilder implements java.io.Serializable {
   private static final long serialVersionUID = 1L;

@@ -25,6 +25,7 @@ public final class SparkGradientSource implements GradientSource {
     return blocks.mapPartitions(it -> {
       if (!it.hasNext()) return Collections.<PartitionGradient>emptyIterator();
       FeatureBlock block = it.next();
+      TaskCompute.prepare();
       return Collections.singletonList(function.compute(block, theta, step, shares[block.partition])).iterator();
     }).collect();
   }

@@ -94,7 +94,8 @@ class CategoricalPredictiveTest {
     INDArray x = Nd4j.randn(DataType.FLOAT, 6, 3).muli(1e4f); // logit gaps far beyond exp's range
     ClassPredictions p = new CategoricalPredictive(net, theta, 10, 1).predict(x);
     for (int i = 0; i < p.logProbability.length; i++) {
-      assertTrue(Double.isFinite(p.logProbability[i]) && p.logProbability[i] <= 1e-12, "log p-bar " + p.logProbability[i]);
+      assertTrue(Double.isFinite(p.logProbability[i]) && p.logProbability[i] <= 1e-12,
+          "log p-bar " + p.logProbability[i]);
     }
     for (int r = 0; r < 6; r++) {
       assertTrue(Double.isFinite(p.mutualInformation[r]) && p.mutualInformation[r] >= 0);

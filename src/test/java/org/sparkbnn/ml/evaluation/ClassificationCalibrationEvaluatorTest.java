@@ -50,7 +50,8 @@ class ClassificationCalibrationEvaluatorTest {
     assertTrue(e.isLargerBetter());
 
     e.write().overwrite().save(dir.resolve("evaluator").toString());
-    ClassificationCalibrationEvaluator loaded = ClassificationCalibrationEvaluator.load(dir.resolve("evaluator").toString());
+    ClassificationCalibrationEvaluator loaded =
+        ClassificationCalibrationEvaluator.load(dir.resolve("evaluator").toString());
     assertEquals("accuracy", loaded.getMetricName());
     assertEquals(7, (int) loaded.getOrDefault(loaded.numBins()));
   }

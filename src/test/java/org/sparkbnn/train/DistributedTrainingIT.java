@@ -1,0 +1,121 @@
+package org.sparkbnn.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.sparkbnn.LocalCluster;
+import org.sparkbnn.SyntheticData;
+import org.sparkbnn.ml.BayesByBackpropRegressionModel;
+import org.sparkbnn.ml.BayesByBackpropRegressor;
+
+/**
+ * The data-parallel trainer on real executor JVMs (local-cluster: 2 workers with one core each). A step's
+ * gradient is a pure function of the parameters, the cached blocks and the step's seed, so the cluster must
+ * reproduce local mode bit for bit, and a task retried after its executor was killed must reproduce its
+ * result: the model is the same as an undisturbed run's.
+ */
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class DistributedTrainingIT {
+  private static double[] localTheta;
+  private static List<Row> localScores;
+  private static SparkSession cluster;
+
+  /** 600 rows of y = sin(3x) + noise in exactly two partitions, split the same way on any master. */
+  private static Dataset<Row> data(SparkSession spark) {
+    SplittableRandom rng = new SplittableRandom(21);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      double x = rng.nextDouble(-1, 1);
+      rows.add(RowFactory.create(Vectors.dense(x), Math.sin(3 * x) + 0.1 * rng.nextGaussian()));
+    }
+    return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, 2),
+        SyntheticData.SCHEMA);
+  }
+
+  private static BayesByBackpropRegressor regressor(int epochs) {
+    return new BayesByBackpropRegressor().setHiddenLayers(16).setBatchSize(30).setMaxEpochs(epochs)
+        .setPredictSamples(20).setEpistemicVarianceCol("epistemic");
+  }
+
+  private static List<Row> scores(BayesByBackpropRegressionModel model, Dataset<Row> data) {
+    return model.transform(data.withColumn("id", functions.monotonically_increasing_id())).orderBy("id")
+        .select("prediction", "variance", "epistemic").collectAsList();
+  }
+
+  @BeforeAll
+  static void localReferenceThenCluster() {
+    SparkSession local = LocalCluster.startLocal();
+    try {
+      BayesByBackpropRegressionModel model = regressor(3).fit(data(local));
+      localTheta = modelTheta(model);
+      localScores = scores(model, data(local));
+    } finally {
+      LocalCluster.stop(local);
+    }
+    cluster = LocalCluster.start("local-cluster[2,1,1536]", Map.of());
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    LocalCluster.stop(cluster);
+  }
+
+  @Test
+  void twoExecutorsTrainTheSameModelAsLocalMode() {
+    assertEquals(2, LocalCluster.executorProcesses(cluster).size(), "two executor JVMs");
+    BayesByBackpropRegressionModel model = regressor(3).fit(data(cluster));
+    assertArrayEquals(localTheta, modelTheta(model), 0.0);
+    assertEquals(localScores, scores(model, data(cluster)), "transform gives identical outputs");
+  }
+
+  @Test
+  void killingAnExecutorMidTrainingLeavesTheModelUnchanged() throws Exception {
+    double[] undisturbed = modelTheta(regressor(8).fit(data(cluster)));
+
+    AtomicInteger jobs = new AtomicInteger();
+    AtomicInteger removed = new AtomicInteger();
+    cluster.sparkContext().addSparkListener(new SparkListener() {
+      @Override public void onJobEnd(SparkListenerJobEnd jobEnd) { jobs.incrementAndGet(); }
+      @Override public void onExecutorRemoved(SparkListenerExecutorRemoved e) { removed.incrementAndGet(); }
+    });
+    CompletableFuture<double[]> disturbed =
+        CompletableFuture.supplyAsync(() -> modelTheta(regressor(8).fit(data(cluster))));
+    // 20 steps per epoch: kill after about two epochs, while the cached blocks are in use.
+    while (jobs.get() < 45 && !disturbed.isDone()) Thread.sleep(20);
+    assertFalse(disturbed.isDone(), "training finished before the executor could be killed");
+    List<ProcessHandle> executors = LocalCluster.executorProcesses(cluster);
+    assertEquals(2, executors.size());
+    ProcessHandle victim = executors.get(0);
+    assertTrue(victim.destroyForcibly(), "kill executor pid " + victim.pid());
+    double[] theta = disturbed.get(10, TimeUnit.MINUTES);
+    assertTrue(removed.get() >= 1, "Spark saw the executor go (and with it a cached training block)");
+    assertArrayEquals(undisturbed, theta, 0.0);
+  }
+
+  private static double[] modelTheta(BayesByBackpropRegressionModel model) {
+    return model.theta();
+  }
+}
