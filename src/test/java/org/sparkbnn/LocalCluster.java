@@ -15,6 +15,7 @@ import org.apache.spark.sql.SparkSession;
 public final class LocalCluster {
   private LocalCluster() {}
 
+  /** Starts the cluster and waits until all its executors have registered (they start asynchronously). */
   public static SparkSession start(String master, Map<String, String> conf) {
     String appJar = requiredFile("bnn.appJar");
     String testJar = requiredFile("bnn.testJar");
@@ -32,7 +33,27 @@ public final class LocalCluster {
     conf.forEach(builder::config);
     SparkSession spark = builder.getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
+    awaitExecutors(spark, Integer.parseInt(master.replaceAll(".*\\[(\\d+),.*", "$1")));
     return spark;
+  }
+
+  /** Waits until this many executors are registered (after a start, or after one was killed and replaced). */
+  public static void awaitExecutors(SparkSession spark, int executors) {
+    long deadline = System.nanoTime() + 180_000_000_000L;
+    // The status tracker lists the driver too.
+    while (spark.sparkContext().statusTracker().getExecutorInfos().length < executors + 1) {
+      if (System.nanoTime() > deadline) {
+        stop(spark);
+        throw new IllegalStateException("the local cluster's " + executors + " executors did not register within"
+            + " 3 minutes (see the executor logs under $SPARK_HOME/work)");
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   /** Local mode in the same JVM, for results to compare the cluster's against. */

@@ -85,6 +85,7 @@ class DistributedTrainingIT {
 
   @Test
   void twoExecutorsTrainTheSameModelAsLocalMode() {
+    LocalCluster.awaitExecutors(cluster, 2);
     assertEquals(2, LocalCluster.executorProcesses(cluster).size(), "two executor JVMs");
     BayesByBackpropRegressionModel model = regressor(3).fit(data(cluster));
     assertArrayEquals(localTheta, modelTheta(model), 0.0);
@@ -93,6 +94,7 @@ class DistributedTrainingIT {
 
   @Test
   void killingAnExecutorMidTrainingLeavesTheModelUnchanged() throws Exception {
+    LocalCluster.awaitExecutors(cluster, 2);
     double[] undisturbed = modelTheta(regressor(8).fit(data(cluster)));
 
     AtomicInteger jobs = new AtomicInteger();
