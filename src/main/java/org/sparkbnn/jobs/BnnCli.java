@@ -27,7 +27,11 @@ public final class BnnCli {
   private BnnCli() {}
 
   public static void main(String[] argv) {
-    System.exit(run(argv));
+    int code = run(argv);
+    // Stop Spark before exiting, so that a local cluster's executors and workers shut down in order.
+    scala.Option<org.apache.spark.sql.SparkSession> spark = org.apache.spark.sql.SparkSession.getDefaultSession();
+    if (spark.isDefined()) spark.get().stop();
+    System.exit(code);
   }
 
   static int run(String[] argv) {
