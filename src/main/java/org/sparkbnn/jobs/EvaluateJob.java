@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;

@@ -34,11 +34,10 @@ abstract class BatchScorer<P> implements Serializable {
   private final String featuresCol;
   private final boolean skipInvalid;
 
-  BatchScorer(ModelSpec spec, double[] theta, Standardization standardization, int featuresIndex,
-              BayesByBackpropParams params, String featuresCol) {
-    this.spec = spec;
-    this.theta = theta;
-    this.standardization = standardization;
+  BatchScorer(FittedNetwork fitted, int featuresIndex, BayesByBackpropParams params, String featuresCol) {
+    this.spec = fitted.spec;
+    this.theta = fitted.theta;
+    this.standardization = fitted.standardization;
     this.samples = params.getPredictSamples();
     this.seed = params.getSeed();
     this.featuresIndex = featuresIndex;

@@ -14,14 +14,9 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
-import org.nd4j.linalg.factory.Nd4j;
 import org.sparkbnn.bayes.CategoricalPredictive;
-import org.sparkbnn.bayes.CategoricalPredictive.ClassPredictions;
 import org.sparkbnn.ml.ClassificationScorer.Output;
 import org.sparkbnn.train.EpochSummary;
-import org.sparkbnn.train.FeatureValidation;
-import org.sparkbnn.train.InvalidInputException;
-import org.sparkbnn.train.Standardization;
 
 /**
  * A fitted Bayes-by-Backprop classifier: the variational posterior over the network's weights plus the feature
@@ -32,38 +27,30 @@ import org.sparkbnn.train.Standardization;
  */
 public class BayesByBackpropClassificationModel
     extends ProbabilisticClassificationModel<Vector, BayesByBackpropClassificationModel>
-    implements BayesByBackpropClassifierParams, ModelData.Fitted, MLWritable {
+    implements BayesByBackpropClassifierParams, MLWritable {
   private static final long serialVersionUID = 1L;
 
   private String uid;
   private final BayesByBackpropParamSet bnnParams;
   private final ClassifierParamSet classifierParams;
-  private final ModelSpec spec;
-  private final double[] theta;
-  private final Standardization standardization;
-  private final List<EpochSummary> history;
+  private final FittedNetwork fitted;
   /** Samples for {@link #predictRaw(Vector)}, rebuilt if predictSamples or seed change. */
   private transient CategoricalPredictive rowPredictive;
   private transient long rowPredictiveSeed;
 
-  BayesByBackpropClassificationModel(String uid, ModelSpec spec, double[] theta, Standardization standardization,
-                                     List<EpochSummary> history) {
-    this(PendingUid.set(uid), spec, theta, standardization, history);
+  BayesByBackpropClassificationModel(String uid, FittedNetwork fitted) {
+    this(PendingUid.set(uid), fitted);
   }
 
-  private BayesByBackpropClassificationModel(PendingUid pending, ModelSpec spec, double[] theta,
-                                             Standardization standardization, List<EpochSummary> history) {
+  private BayesByBackpropClassificationModel(PendingUid pending, FittedNetwork fitted) {
     super();
     if (this.uid == null) this.uid = PendingUid.take();
     this.bnnParams = new BayesByBackpropParamSet(this);
     this.classifierParams = new ClassifierParamSet(this);
-    if (!spec.isClassification()) {
-      throw new IllegalArgumentException("not a classification network: " + spec.likelihood);
+    if (!fitted.spec.isClassification()) {
+      throw new IllegalArgumentException("not a classification network: " + fitted.spec.likelihood);
     }
-    this.spec = spec;
-    this.theta = theta;
-    this.standardization = standardization;
-    this.history = List.copyOf(history);
+    this.fitted = fitted;
   }
 
   @Override public String uid() {
@@ -94,11 +81,11 @@ public class BayesByBackpropClassificationModel
   public BayesByBackpropClassificationModel setSeed(long v) { set(seed(), v); return this; }
   public BayesByBackpropClassificationModel setHandleInvalid(String v) { set(handleInvalid(), v); return this; }
 
-  @Override public int numClasses() { return spec.numClasses; }
-  @Override public int numFeatures() { return spec.numFeatures; }
+  @Override public int numClasses() { return fitted.spec.numClasses; }
+  @Override public int numFeatures() { return fitted.spec.numFeatures; }
 
   /** Per-epoch training history (-ELBO, NLL, KL per row and throughput). */
-  @Override public List<EpochSummary> trainingHistory() { return history; }
+  public List<EpochSummary> trainingHistory() { return fitted.history; }
 
   @Override
   public StructType transformSchema(StructType schema) {
@@ -112,9 +99,8 @@ public class BayesByBackpropClassificationModel
           + numClasses() + " classes");
     }
     StructType outputSchema = transformSchema(dataset.schema(), true);
-    ClassificationScorer scorer = new ClassificationScorer(spec, theta, standardization,
-        dataset.schema().fieldIndex(getFeaturesCol()), this, outputs(dataset.schema(), outputSchema),
-        isDefined(thresholds()) ? getThresholds() : null);
+    ClassificationScorer scorer = new ClassificationScorer(fitted, dataset.schema().fieldIndex(getFeaturesCol()),
+        this, outputs(dataset.schema(), outputSchema), isDefined(thresholds()) ? getThresholds() : null);
     JavaRDD<Row> scored = dataset.toDF().javaRDD().mapPartitions(scorer::score);
     return dataset.sparkSession().createDataFrame(scored, outputSchema);
   }
@@ -139,18 +125,14 @@ public class BayesByBackpropClassificationModel
   /** log p-bar of one row (scores a batch of one; use transform for data sets). */
   @Override
   public Vector predictRaw(Vector features) {
-    String problem = FeatureValidation.problem(features, getFeaturesCol(), spec.numFeatures);
-    if (problem != null) throw new InvalidInputException(problem);
     if (rowPredictive == null || rowPredictive.numSamples() != getPredictSamples()
         || rowPredictiveSeed != getSeed()) {
-      rowPredictive = new CategoricalPredictive(spec.network(), theta, getPredictSamples(), getSeed());
+      rowPredictive = new CategoricalPredictive(fitted.spec.network(), fitted.theta, getPredictSamples(), getSeed());
       rowPredictiveSeed = getSeed();
     }
-    float[] x = new float[spec.numFeatures];
-    standardization.features(features, x, 0);
-    ClassPredictions p = rowPredictive.predict(Nd4j.create(x, new long[] {1, x.length}, 'c'));
-    return Vectors.dense(p.logProbability);
+    return Vectors.dense(rowPredictive.predict(fitted.standardizedRow(features, getFeaturesCol())).logProbability);
   }
+
 
   /** softmax, shifted by the maximum; exact inverse of rawPrediction = log p-bar. */
   @Override
@@ -169,8 +151,7 @@ public class BayesByBackpropClassificationModel
 
   @Override
   public BayesByBackpropClassificationModel copy(ParamMap extra) {
-    BayesByBackpropClassificationModel copy =
-        new BayesByBackpropClassificationModel(uid(), spec, theta, standardization, history);
+    BayesByBackpropClassificationModel copy = new BayesByBackpropClassificationModel(uid(), fitted);
     return copyValues(copy, extra).setParent(parent());
   }
 
@@ -184,14 +165,12 @@ public class BayesByBackpropClassificationModel
     return super.findSummaryModel();
   }
 
-  @Override public ModelSpec spec() { return spec; }
   /** A copy of the flat posterior parameters [mu | rho | likelihood] (layout: NetworkArchitecture). */
-  @Override public double[] theta() { return theta.clone(); }
-  @Override public Standardization standardization() { return standardization; }
+  public double[] theta() { return fitted.theta.clone(); }
 
   @Override
   public MLWriter write() {
-    return new StageWriter(this, (path, spark) -> ModelData.write(this, path, spark));
+    return new StageWriter(this, (path, spark) -> ModelData.write(fitted, path, spark));
   }
 
   public static MLReader<BayesByBackpropClassificationModel> read() {

@@ -92,10 +92,10 @@ public class BayesByBackpropClassifier
   @Override
   public BayesByBackpropClassificationModel train(Dataset<?> dataset) {
     int declared = declaredNumClasses(dataset.schema().apply(getLabelCol()));
-    NetworkTrainer.Fitted fit = NetworkTrainer.fit(this, dataset, getFeaturesCol(), getLabelCol(),
+    FittedNetwork fitted = NetworkTrainer.fit(this, dataset, getFeaturesCol(), getLabelCol(),
         LabelDomain.classes(declared),
         (numFeatures, data) -> ModelSpec.classification(this, numFeatures, numClasses(declared, data.classCounts())));
-    return new BayesByBackpropClassificationModel(uid(), fit.spec, fit.theta, fit.standardization, fit.history);
+    return new BayesByBackpropClassificationModel(uid(), fitted);
   }
 
   /** K from nominal or binary label metadata, or -1 when the column has none. */

@@ -11,12 +11,8 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
-import org.nd4j.linalg.factory.Nd4j;
 import org.sparkbnn.bayes.GaussianPredictive;
 import org.sparkbnn.train.EpochSummary;
-import org.sparkbnn.train.FeatureValidation;
-import org.sparkbnn.train.InvalidInputException;
-import org.sparkbnn.train.Standardization;
 
 /**
  * A fitted Bayes-by-Backprop regressor: the variational posterior q(w) = N(mu, softplus(rho)^2) over the
@@ -24,35 +20,27 @@ import org.sparkbnn.train.Standardization;
  * mean and variance (and optionally its epistemic and aleatoric parts) in the label's original units.
  */
 public class BayesByBackpropRegressionModel extends PredictionModel<Vector, BayesByBackpropRegressionModel>
-    implements BayesByBackpropRegressorParams, ModelData.Fitted, MLWritable {
+    implements BayesByBackpropRegressorParams, MLWritable {
   private static final long serialVersionUID = 1L;
 
   private String uid;
   private final BayesByBackpropParamSet bnnParams;
   private final RegressorParamSet regressorParams;
-  private final ModelSpec spec;
-  private final double[] theta;
-  private final Standardization standardization;
-  private final List<EpochSummary> history;
+  private final FittedNetwork fitted;
   /** Samples for {@link #predict(Vector)}, rebuilt if predictSamples or seed change. */
   private transient GaussianPredictive rowPredictive;
   private transient long rowPredictiveSeed;
 
-  BayesByBackpropRegressionModel(String uid, ModelSpec spec, double[] theta, Standardization standardization,
-                                 List<EpochSummary> history) {
-    this(PendingUid.set(uid), spec, theta, standardization, history);
+  BayesByBackpropRegressionModel(String uid, FittedNetwork fitted) {
+    this(PendingUid.set(uid), fitted);
   }
 
-  private BayesByBackpropRegressionModel(PendingUid pending, ModelSpec spec, double[] theta,
-                                         Standardization standardization, List<EpochSummary> history) {
+  private BayesByBackpropRegressionModel(PendingUid pending, FittedNetwork fitted) {
     super();
     if (this.uid == null) this.uid = PendingUid.take();
     this.bnnParams = new BayesByBackpropParamSet(this);
     this.regressorParams = new RegressorParamSet(this);
-    this.spec = spec;
-    this.theta = theta;
-    this.standardization = standardization;
-    this.history = List.copyOf(history);
+    this.fitted = fitted;
   }
 
   @Override public String uid() {
@@ -79,19 +67,20 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   public BayesByBackpropRegressionModel setSeed(long v) { set(seed(), v); return this; }
   public BayesByBackpropRegressionModel setHandleInvalid(String v) { set(handleInvalid(), v); return this; }
 
-  @Override public int numFeatures() { return spec.numFeatures; }
+  @Override public int numFeatures() { return fitted.spec.numFeatures; }
 
   /** Per-epoch training history (-ELBO, NLL, KL per row and throughput). */
-  @Override public List<EpochSummary> trainingHistory() { return history; }
+  public List<EpochSummary> trainingHistory() { return fitted.history; }
 
   /** The learned noise variance in original label units (homoscedastic likelihood only). */
   public double noiseVariance() {
-    if (!"homoscedastic".equalsIgnoreCase(spec.likelihood)) {
-      throw new IllegalStateException("noiseVariance is per row for likelihood=" + spec.likelihood
+    if (!"homoscedastic".equalsIgnoreCase(fitted.spec.likelihood)) {
+      throw new IllegalStateException("noiseVariance is per row for likelihood=" + fitted.spec.likelihood
           + "; use aleatoricVarianceCol");
     }
-    double logVar = theta[spec.network().architecture().likelihoodOffset()];
-    return Math.exp(logVar) * standardization.labelScale() * standardization.labelScale();
+    double logVar = fitted.theta[fitted.spec.network().architecture().likelihoodOffset()];
+    double labelScale = fitted.standardization.labelScale();
+    return Math.exp(logVar) * labelScale * labelScale;
   }
 
   @Override
@@ -104,7 +93,7 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType outputSchema = transformSchema(dataset.schema(), true);
     RegressionScorer scorer =
-        new RegressionScorer(spec, theta, standardization, dataset.schema().fieldIndex(getFeaturesCol()), this);
+        new RegressionScorer(fitted, dataset.schema().fieldIndex(getFeaturesCol()), this);
     JavaRDD<Row> scored = dataset.toDF().javaRDD().mapPartitions(scorer::score);
     return dataset.sparkSession().createDataFrame(scored, outputSchema);
   }
@@ -112,34 +101,30 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   /** Predictive mean of one row (scores a batch of one; use transform for data sets). */
   @Override
   public double predict(Vector features) {
-    String problem = FeatureValidation.problem(features, getFeaturesCol(), spec.numFeatures);
-    if (problem != null) throw new InvalidInputException(problem);
     if (rowPredictive == null || rowPredictive.numSamples() != getPredictSamples()
         || rowPredictiveSeed != getSeed()) {
-      rowPredictive = new GaussianPredictive(spec.network(), theta, getPredictSamples(), getSeed());
+      rowPredictive = new GaussianPredictive(fitted.spec.network(), fitted.theta, getPredictSamples(), getSeed());
       rowPredictiveSeed = getSeed();
     }
-    float[] x = new float[spec.numFeatures];
-    standardization.features(features, x, 0);
-    double mean = rowPredictive.predict(Nd4j.create(x, new long[] {1, x.length}, 'c')).getDouble(0, 0);
-    return mean * standardization.labelScale() + standardization.labelMean();
+    double mean = rowPredictive.predict(fitted.standardizedRow(features, getFeaturesCol())).getDouble(0, 0);
+    return mean * fitted.standardization.labelScale() + fitted.standardization.labelMean();
   }
+
 
   @Override
   public BayesByBackpropRegressionModel copy(ParamMap extra) {
-    BayesByBackpropRegressionModel copy =
-        new BayesByBackpropRegressionModel(uid(), spec, theta, standardization, history);
+    BayesByBackpropRegressionModel copy = new BayesByBackpropRegressionModel(uid(), fitted);
     return copyValues(copy, extra).setParent(parent());
   }
 
-  @Override public ModelSpec spec() { return spec; }
+  FittedNetwork fitted() { return fitted; }
+
   /** A copy of the flat posterior parameters [mu | rho | likelihood] (layout: NetworkArchitecture). */
-  @Override public double[] theta() { return theta.clone(); }
-  @Override public Standardization standardization() { return standardization; }
+  public double[] theta() { return fitted.theta.clone(); }
 
   @Override
   public MLWriter write() {
-    return new StageWriter(this, (path, spark) -> ModelData.write(this, path, spark));
+    return new StageWriter(this, (path, spark) -> ModelData.write(fitted, path, spark));
   }
 
   public static MLReader<BayesByBackpropRegressionModel> read() {

@@ -83,10 +83,10 @@ public class BayesByBackpropRegressor
 
   @Override
   public BayesByBackpropRegressionModel train(Dataset<?> dataset) {
-    NetworkTrainer.Fitted fit = NetworkTrainer.fit(this, dataset, getFeaturesCol(), getLabelCol(),
+    FittedNetwork fitted = NetworkTrainer.fit(this, dataset, getFeaturesCol(), getLabelCol(),
         LabelDomain.continuous(), (numFeatures, data) -> ModelSpec.regression(this, numFeatures));
     // Predictor.fit copies this stage's Params onto the model and sets its parent.
-    return new BayesByBackpropRegressionModel(uid(), fit.spec, fit.theta, fit.standardization, fit.history);
+    return new BayesByBackpropRegressionModel(uid(), fitted);
   }
 
   @Override

@@ -9,7 +9,6 @@ import org.apache.spark.sql.RowFactory;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkbnn.bayes.CategoricalPredictive;
 import org.sparkbnn.bayes.CategoricalPredictive.ClassPredictions;
-import org.sparkbnn.train.Standardization;
 
 /**
  * Appends the classifier's columns, in the order of the output schema: Spark's prediction, rawPrediction
@@ -26,9 +25,9 @@ final class ClassificationScorer extends BatchScorer<CategoricalPredictive> {
   /** Spark's thresholds (null if unset): predict argmax_k p_k / t_k. */
   private final double[] thresholds;
 
-  ClassificationScorer(ModelSpec spec, double[] theta, Standardization standardization, int featuresIndex,
-                       BayesByBackpropClassificationModel params, Output[] outputs, double[] thresholds) {
-    super(spec, theta, standardization, featuresIndex, params, params.getFeaturesCol());
+  ClassificationScorer(FittedNetwork fitted, int featuresIndex, BayesByBackpropClassificationModel params,
+                       Output[] outputs, double[] thresholds) {
+    super(fitted, featuresIndex, params, params.getFeaturesCol());
     this.outputs = outputs.clone();
     this.thresholds = thresholds == null ? null : thresholds.clone();
   }

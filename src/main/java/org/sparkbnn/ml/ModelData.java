@@ -41,25 +41,17 @@ final class ModelData {
 
   private ModelData() {}
 
-  /** What a fitted regression or classification model stores. */
-  interface Fitted {
-    ModelSpec spec();
-    double[] theta();
-    Standardization standardization();
-    List<EpochSummary> trainingHistory();
-  }
-
-  /** Builds a model of the stored kind from its stored parts. */
+  /** Builds a model of the stored kind around its stored network. */
   interface Factory<M> {
-    M create(String uid, ModelSpec spec, double[] theta, Standardization standardization, List<EpochSummary> history);
+    M create(String uid, FittedNetwork fitted);
   }
 
-  static void write(Fitted model, String path, SparkSession spark) {
-    ModelSpec spec = model.spec();
-    Standardization s = model.standardization();
-    List<EpochSummary> h = model.trainingHistory();
+  static void write(FittedNetwork fitted, String path, SparkSession spark) {
+    ModelSpec spec = fitted.spec;
+    Standardization s = fitted.standardization;
+    List<EpochSummary> h = fitted.history;
     Row row = RowFactory.create(spec.numFeatures, boxed(spec.hiddenLayers), spec.activation, spec.likelihood,
-        boxed(model.theta()), boxed(s.featureMean()), boxed(s.featureScale()), s.labelMean(), s.labelScale(),
+        boxed(fitted.theta), boxed(s.featureMean()), boxed(s.featureScale()), s.labelMean(), s.labelScale(),
         boxed(h.stream().mapToDouble(EpochSummary::negativeElbo).toArray()),
         boxed(h.stream().mapToDouble(EpochSummary::nll).toArray()),
         boxed(h.stream().mapToDouble(EpochSummary::kl).toArray()),
@@ -101,7 +93,7 @@ final class ModelData {
       double[][] h = {doubles(r.getList(9)), doubles(r.getList(10)), doubles(r.getList(11)), doubles(r.getList(12))};
       List<EpochSummary> history = new ArrayList<>();
       for (int e = 0; e < h[0].length; e++) history.add(new EpochSummary(e + 1, h[0][e], h[1][e], h[2][e], h[3][e]));
-      M model = factory.create(metadata.uid, spec, theta, standardization, history);
+      M model = factory.create(metadata.uid, new FittedNetwork(spec, theta, standardization, history));
       metadata.applyParams(model);
       return model;
     }

@@ -17,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbnn.train.BlockBuilder;
 import org.sparkbnn.train.Checkpointer;
-import org.sparkbnn.train.EpochSummary;
 import org.sparkbnn.train.HadoopCheckpointer;
 import org.sparkbnn.train.InvalidInputException;
 import org.sparkbnn.train.LabelDomain;
@@ -38,24 +37,9 @@ final class NetworkTrainer {
     ModelSpec create(int numFeatures, TrainingData data);
   }
 
-  /** A finished fit. */
-  static final class Fitted {
-    final ModelSpec spec;
-    final double[] theta;
-    final Standardization standardization;
-    final List<EpochSummary> history;
-
-    Fitted(ModelSpec spec, double[] theta, Standardization standardization, List<EpochSummary> history) {
-      this.spec = spec;
-      this.theta = theta;
-      this.standardization = standardization;
-      this.history = history;
-    }
-  }
-
   private NetworkTrainer() {}
 
-  static Fitted fit(BayesByBackpropParams stage, Dataset<?> dataset, String featuresCol, String labelCol,
+  static FittedNetwork fit(BayesByBackpropParams stage, Dataset<?> dataset, String featuresCol, String labelCol,
                     LabelDomain labels, SpecFactory specs) {
     ModelSpec.checkTrainingParams(stage);
     int numFeatures = numFeatures(dataset, featuresCol);
@@ -82,7 +66,7 @@ final class NetworkTrainer {
         LOG.info("Bayes by Backprop: stopped at maxSteps={} after {} of maxEpochs={} epochs", stage.getMaxSteps(),
             result.history.size(), stage.getMaxEpochs());
       }
-      return new Fitted(spec, result.theta, standardization, result.history);
+      return new FittedNetwork(spec, result.theta, standardization, result.history);
     } catch (Exception e) {
       throw InvalidInputException.surface(e);
     } finally {

@@ -7,7 +7,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkbnn.bayes.GaussianPredictive;
-import org.sparkbnn.train.Standardization;
 
 /**
  * Appends the regression columns: mean, variance and (if configured) the epistemic and aleatoric parts and the
@@ -23,9 +22,8 @@ final class RegressionScorer extends BatchScorer<GaussianPredictive> {
   /** Gaussian quantile of the interval: bounds are mean -+ z sqrt(variance). */
   private final double z;
 
-  RegressionScorer(ModelSpec spec, double[] theta, Standardization standardization, int featuresIndex,
-                   BayesByBackpropRegressionModel params) {
-    super(spec, theta, standardization, featuresIndex, params, params.getFeaturesCol());
+  RegressionScorer(FittedNetwork fitted, int featuresIndex, BayesByBackpropRegressionModel params) {
+    super(fitted, featuresIndex, params, params.getFeaturesCol());
     this.epistemic = !params.getEpistemicVarianceCol().isEmpty();
     this.aleatoric = !params.getAleatoricVarianceCol().isEmpty();
     this.lower = !params.getLowerBoundCol().isEmpty();
