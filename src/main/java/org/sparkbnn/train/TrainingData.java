@@ -17,6 +17,8 @@ import org.apache.spark.storage.StorageLevel;
  * not depend on task timing) and how many invalid rows were skipped.
  */
 public final class TrainingData {
+  /** The cached blocks' name in Spark's UI and storage listings. */
+  public static final String BLOCKS_RDD_NAME = "spark-bnn training blocks";
   private final JavaRDD<FeatureBlock> blocks;
   private final long[] partitionRows;
   private final ColumnMoments moments;
@@ -36,6 +38,7 @@ public final class TrainingData {
   public static TrainingData pack(Dataset<Row> featuresAndLabel, BlockBuilder builder, int numFeatures) {
     JavaRDD<FeatureBlock> blocks = featuresAndLabel.javaRDD()
         .mapPartitionsWithIndex((p, it) -> Collections.singletonList(builder.build(p, it)).iterator(), true)
+        .setName(BLOCKS_RDD_NAME)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       blocks.context().setJobDescription("spark-bnn: pack and validate training rows");
