@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkbnn.SparkTestSession;
 import org.sparkbnn.SyntheticData;
+import org.sparkbnn.ml.evaluation.ClassificationCalibrationEvaluator;
 
 class CrossValidationTest {
   @TempDir Path dir;
@@ -38,5 +39,24 @@ class CrossValidationTest {
     fitted.write().save(path);
     CrossValidatorModel loaded = CrossValidatorModel.load(path);
     PersistenceTest.assertOutputsEqual(fitted.transform(data), loaded.transform(data));
+  }
+
+  /** The classifier under CrossValidator with the calibration evaluator (NLL): 1 epoch loses to 20. */
+  @Test
+  void classifierSelectedByCalibrationEvaluatorAndPersisted() throws Exception {
+    Dataset<Row> data = SyntheticData.blobs(SparkTestSession.get(), 400, 9, 2).cache();
+    BayesByBackpropClassifier classifier = new BayesByBackpropClassifier().setHiddenLayers(8).setBatchSize(50);
+    ParamMap[] grid = new ParamGridBuilder().addGrid(classifier.maxEpochs(), new int[] {1, 20}).build();
+    CrossValidator cv = new CrossValidator().setEstimator(classifier).setEstimatorParamMaps(grid)
+        .setEvaluator(new ClassificationCalibrationEvaluator().setMetricName("nll")).setNumFolds(2).setSeed(1);
+    CrossValidatorModel fitted = cv.fit(data);
+    double[] nll = fitted.avgMetrics();
+    assertTrue(nll[1] < nll[0], "20 epochs should beat 1 on held-out NLL: " + nll[0] + " vs " + nll[1]);
+    BayesByBackpropClassificationModel best =
+        assertInstanceOf(BayesByBackpropClassificationModel.class, fitted.bestModel());
+    assertEquals(20, best.getMaxEpochs());
+    String path = dir.resolve("cv-classifier").toString();
+    fitted.write().save(path);
+    PersistenceTest.assertOutputsEqual(fitted.transform(data), CrossValidatorModel.load(path).transform(data));
   }
 }
