@@ -46,6 +46,11 @@ final class BenchmarkJob {
     int partitions = args.intValue("partitions", 2);
     int steps = args.intValue("steps", 0);
     args.finish();
+    if (rows < 1 || features < 1 || batch < 1 || partitions < 1 || steps < 0
+        || java.util.Arrays.stream(hidden).anyMatch(h -> h < 1)) {
+      throw new UsageException("--rows, --features, --hidden, --batch and --partitions must be >= 1 and --steps >= 0");
+    }
+    if (rows < partitions) throw new UsageException("--rows (" + rows + ") must be at least --partitions");
 
     System.out.printf("BENCH data: %,d x %d synthetic rows, hidden %s, batch %d, %d partitions%n", rows, features,
         java.util.Arrays.toString(hidden), batch, partitions);

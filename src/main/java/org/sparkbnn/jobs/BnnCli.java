@@ -51,23 +51,33 @@ public final class BnnCli {
       }
     } catch (UsageException e) {
       System.err.println("error: " + e.getMessage());
-      System.err.println(USAGE);
+      System.err.println("(run 'bnn help' for usage)");
       return 2;
-    } catch (IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage());
-      return 3;
-    } catch (TrainingDivergedException e) {
-      System.err.println("error: " + e.getMessage());
-      return 4;
     } catch (Exception e) { // also checked exceptions that Scala code throws undeclared
-      InvalidInputException cause = InvalidInputException.findIn(e);
-      if (cause != null) {
-        System.err.println("error: " + cause.getMessage());
+      // Expected failures (bad data, Params, paths; divergence) are one line; Spark's wrapping is dropped.
+      TrainingDivergedException diverged = divergedIn(e);
+      if (diverged != null) {
+        System.err.println("error: " + diverged.getMessage());
+        return 4;
+      }
+      // Ours anywhere in the chain (Spark wraps a task's failure); Spark's own Param and schema checks on top.
+      InvalidInputException invalid = InvalidInputException.findIn(e);
+      if (invalid != null || e instanceof IllegalArgumentException) {
+        System.err.println("error: " + (invalid != null ? invalid : e).getMessage());
         return 3;
       }
       System.err.println("error: " + e);
       e.printStackTrace();
+      String log = System.getProperty("bnn.log.file");
+      if (log != null) System.err.println("(the full log is in " + log + ")");
       return 1;
     }
+  }
+
+  private static TrainingDivergedException divergedIn(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof TrainingDivergedException) return (TrainingDivergedException) c;
+    }
+    return null;
   }
 }

@@ -1,14 +1,17 @@
 package org.sparkbnn.jobs;
 
+import static org.apache.spark.sql.functions.col;
+
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
-import java.util.function.Consumer;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -16,25 +19,61 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.sparkbnn.train.InvalidInputException;
 
-/** Reading inputs, choosing feature columns, and writing outputs atomically on any Hadoop file system. */
+/** Reading inputs and choosing feature columns, with errors that name the path, column and row. */
 final class DataIO {
   static final String FEATURES = "features";
+  private static final byte[] PARQUET_MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
 
   private DataIO() {}
 
+  /** {@code --format} if given (csv or parquet), else CSV for a path ending in .csv and Parquet otherwise. */
   static boolean isCsv(String path, String format) {
-    return format != null ? format.equalsIgnoreCase("csv") : path.toLowerCase().endsWith(".csv");
+    if (format == null) return path.toLowerCase().endsWith(".csv");
+    if (!format.equalsIgnoreCase("csv") && !format.equalsIgnoreCase("parquet")) {
+      throw new UsageException("--format must be csv or parquet, got '" + format + "'");
+    }
+    return format.equalsIgnoreCase("csv");
   }
 
-  /** CSV with a header (types inferred) when the path ends in .csv, Parquet otherwise. */
+  /**
+   * CSV with a header (types inferred) when the path ends in .csv, Parquet otherwise. An input without rows, or
+   * a file that is not what its name says, fails naming the path.
+   */
   static Dataset<Row> read(SparkSession spark, String path) {
-    if (!exists(spark, path)) throw new InvalidInputException("input '" + path + "' does not exist");
+    boolean csv = isCsv(path, null);
+    Dataset<Row> data;
     try {
-      return isCsv(path, null)
-          ? spark.read().option("header", "true").option("inferSchema", "true").csv(path)
+      if (!exists(spark, path)) throw new InvalidInputException("input '" + path + "' does not exist");
+      if (!csv) requireParquet(spark, path);
+      data = csv ? spark.read().option("header", "true").option("inferSchema", "true").csv(path)
           : spark.read().parquet(path);
-    } catch (RuntimeException e) {
-      throw new InvalidInputException("cannot read input '" + path + "': " + e.getMessage());
+      if (data.isEmpty()) {
+        throw new InvalidInputException("input '" + path + "' has no rows"
+            + (csv && data.columns().length > 0 ? " (only a header)" : ""));
+      }
+    } catch (InvalidInputException e) {
+      throw e;
+    } catch (Exception e) { // Spark's AnalysisException is checked, thrown undeclared from Scala
+      String message = e.getMessage() == null ? e.toString() : e.getMessage().split("\n")[0];
+      if (message.contains("Unable to infer schema")) message = "no data files in it";
+      throw new InvalidInputException("cannot read input '" + path + "': " + message);
+    }
+    return data;
+  }
+
+  /** A Parquet file starts with PAR1; a directory is left to Spark (it names its bad files itself). */
+  private static void requireParquet(SparkSession spark, String path) throws IOException {
+    Path p = new Path(path);
+    FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    if (!fs.getFileStatus(p).isFile()) return;
+    byte[] head = new byte[PARQUET_MAGIC.length];
+    int read;
+    try (InputStream in = fs.open(p)) {
+      read = in.readNBytes(head, 0, head.length);
+    }
+    if (read < head.length || !Arrays.equals(head, PARQUET_MAGIC)) {
+      throw new InvalidInputException("input '" + path + "' is not a Parquet file (inputs not named *.csv are read"
+          + " as Parquet; name a CSV file *.csv)");
     }
   }
 
@@ -47,7 +86,10 @@ final class DataIO {
     return featureColumnsBeside(data, label, featuresOption);
   }
 
-  /** As {@link #featureColumns}, with a label column of any type (classification: indexed by the job). */
+  /**
+   * As {@link #featureColumns}, with a label column of any type (classification: indexed by the job). A label
+   * among the requested features is refused; columns left out of the automatic list are named, with why.
+   */
   static String[] featureColumnsBeside(Dataset<Row> data, String label, String featuresOption) {
     List<String> names = Arrays.asList(data.columns());
     if (!names.contains(label)) {
@@ -55,12 +97,21 @@ final class DataIO {
     }
     if (featuresOption != null) {
       String[] requested = Arrays.stream(featuresOption.split(",")).map(String::trim).toArray(String[]::new);
-      for (String f : requested) requireNumeric(data, f, "feature");
+      for (String f : requested) {
+        if (f.equals(label)) {
+          throw new InvalidInputException("--features includes the label column '" + label + "': a model cannot"
+              + " be given its own label as an input");
+        }
+        requireNumeric(data, f, "feature");
+      }
       return requested;
     }
     List<String> out = new ArrayList<>();
     for (StructField f : data.schema().fields()) {
-      if (!f.name().equals(label) && f.dataType() instanceof NumericType) out.add(f.name());
+      if (f.name().equals(label)) continue;
+      if (f.dataType() instanceof NumericType) out.add(f.name());
+      else System.err.println("warning: column '" + f.name() + "' is left out of the features: " + whyNotNumeric(data, f)
+          + " (pass --features to choose the columns)");
     }
     if (out.isEmpty()) {
       throw new InvalidInputException("no numeric feature columns besides label '" + label + "' in " + names);
@@ -68,20 +119,43 @@ final class DataIO {
     return out.toArray(new String[0]);
   }
 
+  /** Why a column is not numeric: its type, and the first cell that is not a number, if any. */
+  private static String whyNotNumeric(Dataset<Row> data, StructField f) {
+    Column c = col(f.name());
+    Cell bad = firstCellWhere(data, f.name(), c.isNotNull().and(c.cast("double").isNull()));
+    if (bad != null) {
+      return "it is " + f.dataType().simpleString() + ": row " + bad.row + " (1-based, header not counted) holds '"
+          + bad.value + "'";
+    }
+    return data.where(c.isNotNull()).isEmpty() ? "it is empty in every row"
+        : "it is " + f.dataType().simpleString();
+  }
+
+  /** A cell of the input: its 1-based row number in input order and its value. */
+  record Cell(long row, Object value) implements java.io.Serializable {}
+
+  /** The first cell of {@code column}, in input order, in a row where {@code condition} holds; null if none. */
+  static Cell firstCellWhere(Dataset<Row> data, String column, Column condition) {
+    List<Cell> hits = data.select(condition.as("_hit"), col(column)).javaRDD().zipWithIndex()
+        .filter(t -> !t._1().isNullAt(0) && t._1().getBoolean(0))
+        .map(t -> new Cell(t._2() + 1, t._1().get(1))).take(1);
+    return hits.isEmpty() ? null : hits.get(0);
+  }
+
   private static void requireNumeric(Dataset<Row> data, String column, String role) {
     if (!Arrays.asList(data.columns()).contains(column)) {
       throw new InvalidInputException(role + " column '" + column + "' does not exist; columns are "
           + Arrays.toString(data.columns()));
     }
-    if (!(data.schema().apply(column).dataType() instanceof NumericType)) {
-      throw new InvalidInputException(role + " column '" + column + "' must be numeric but is "
-          + data.schema().apply(column).dataType().simpleString());
+    StructField f = data.schema().apply(column);
+    if (!(f.dataType() instanceof NumericType)) {
+      throw new InvalidInputException(role + " column '" + column + "' must be numeric, but " + whyNotNumeric(data, f));
     }
   }
 
   /**
    * Assembles the feature columns into one vector; "keep" passes null/NaN through as NaN so that the stage's
-   * own handleInvalid decides (and names the row).
+   * own handleInvalid decides (and names the row and column).
    */
   static VectorAssembler assembler(String[] featureColumns) {
     return new VectorAssembler().setInputCols(featureColumns).setOutputCol(FEATURES).setHandleInvalid("keep");
@@ -91,32 +165,8 @@ final class DataIO {
     try {
       Path p = new Path(path);
       return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
-    } catch (IOException e) {
+    } catch (IOException | IllegalArgumentException e) {
       throw new InvalidInputException("cannot access '" + path + "': " + e.getMessage());
-    }
-  }
-
-  /**
-   * Runs {@code writer} against a temporary sibling of {@code target} and renames it into place only when it
-   * succeeded, so a failed job never leaves a partial output that looks complete.
-   */
-  static void writeAtomically(SparkSession spark, String target, boolean overwrite, Consumer<String> writer) {
-    Path dest = new Path(target);
-    try {
-      FileSystem fs = dest.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (fs.exists(dest) && !overwrite) {
-        throw new UsageException("output '" + target + "' already exists (pass --overwrite to replace it)");
-      }
-      Path tmp = new Path(dest.getParent(), "." + dest.getName() + ".tmp-" + UUID.randomUUID());
-      try {
-        writer.accept(tmp.toString());
-        if (fs.exists(dest)) fs.delete(dest, true);
-        if (!fs.rename(tmp, dest)) throw new IOException("rename " + tmp + " -> " + dest + " failed");
-      } finally {
-        if (fs.exists(tmp)) fs.delete(tmp, true);
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot write '" + target + "': " + e.getMessage(), e);
     }
   }
 }

@@ -11,6 +11,7 @@ import org.apache.spark.sql.functions;
 import org.sparkbnn.ml.BayesByBackpropRegressionModel;
 import org.sparkbnn.ml.BayesByBackpropRegressor;
 import org.sparkbnn.ml.evaluation.GaussianPredictiveMetrics;
+import org.sparkbnn.train.InvalidInputException;
 
 /**
  * {@code evaluate}: the UCI regression protocol of Hernández-Lobato and Adams (2015): k random 90/10 splits;
@@ -19,6 +20,8 @@ import org.sparkbnn.ml.evaluation.GaussianPredictiveMetrics;
  * mean ± standard error over the splits.
  */
 final class EvaluateJob {
+  /** With 10% held out, 20 rows give an expected 2 test rows per split. */
+  static final int MIN_ROWS = 20;
   private EvaluateJob() {}
 
   static int run(JobArgs args) {
@@ -39,6 +42,11 @@ final class EvaluateJob {
         .select(col("_row"), col(DataIO.FEATURES), col(label).cast("double").as("label"))
         .cache();
     long n = data.count();
+    if (n < MIN_ROWS) {
+      data.unpersist();
+      throw new InvalidInputException("evaluate needs at least " + MIN_ROWS + " rows for its 90/10 splits (so that"
+          + " every test split holds rows), but '" + input + "' has " + n);
+    }
     System.out.printf("evaluate: %s, %d rows, label '%s', %d features, %d splits%n", input, n, label,
         featureColumns.length, splits);
 
@@ -55,6 +63,10 @@ final class EvaluateJob {
       regressor.setFeaturesCol(DataIO.FEATURES).setLabelCol("label");
       BayesByBackpropRegressionModel model = regressor.fit(train);
       List<Row> scored = model.transform(test).select("label", "prediction", "variance").collectAsList();
+      if (scored.isEmpty()) {
+        throw new InvalidInputException("split " + s + " of '" + input + "' has no test rows (" + n + " rows);"
+            + " evaluate needs more rows");
+      }
       metrics[s] = score(scored);
       System.out.printf("split %d: test rows %d, RMSE %.4f, LL %.4f, PICP90 %.3f, PICP95 %.3f%n", s,
           scored.size(), metrics[s][0], metrics[s][1], metrics[s][2], metrics[s][3]);

@@ -3,6 +3,7 @@ package org.sparkbnn.jobs;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.feature.IndexToString;
+import org.apache.spark.ml.feature.StringIndexerModel;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -13,6 +14,7 @@ import org.apache.spark.sql.types.StructField;
 import org.sparkbnn.ml.BayesByBackpropClassificationModel;
 import org.sparkbnn.ml.BayesByBackpropRegressionModel;
 import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.train.InvalidRowException;
 
 /**
  * {@code predict}: scores an input with a model saved by {@code train}; the output keeps every input column and
@@ -32,35 +34,56 @@ final class PredictJob {
     java.util.Map<String, String> params = args.params();
     args.finish();
 
+    boolean csv = DataIO.isCsv(output, format);
     SparkSession spark = SparkSessions.create("spark-bnn predict");
-    PipelineModel model;
+    try (ClaimedOutput claimed = ClaimedOutput.claim(spark, output, overwrite)) {
+      PipelineModel model = load(modelPath);
+      Transformer bnn = null;
+      String[] classLabels = null;
+      for (Transformer stage : model.stages()) {
+        if (stage instanceof BayesByBackpropRegressionModel || stage instanceof BayesByBackpropClassificationModel) {
+          bnn = stage;
+        }
+        if (stage instanceof IndexToString) classLabels = ((IndexToString) stage).getLabels();
+      }
+      if (bnn == null) throw new InvalidInputException("'" + modelPath + "' is not a model saved by 'bnn train'");
+      StageParams.apply(bnn, params);
+      Dataset<Row> data = DataIO.read(spark, input);
+      Dataset<Row> transformed = scoreWithoutLabel(model, data).drop(DataIO.FEATURES);
+      Dataset<Row> scored = csv ? perClassColumns(transformed, classLabels) : transformed;
+      try {
+        claimed.write(tmp -> {
+          if (csv) scored.write().option("header", "true").csv(tmp);
+          else scored.write().parquet(tmp);
+        });
+      } catch (InvalidRowException e) { // scoring is row-wise: the input's partitions are the scorer's
+        throw e.inInputOrder(data);
+      }
+    }
+    System.out.println("predict: wrote " + output + (csv ? " (CSV)" : " (Parquet)"));
+    return 0;
+  }
+
+  private static PipelineModel load(String modelPath) {
     try {
-      model = PipelineModel.load(modelPath);
+      return PipelineModel.load(modelPath);
     } catch (Exception e) { // Hadoop's InvalidInputException (an IOException) escapes unchecked from Scala
       InvalidInputException cause = InvalidInputException.findIn(e);
       throw new InvalidInputException(cause != null ? cause.getMessage()
           : "cannot load model '" + modelPath + "': " + e.getMessage());
     }
-    Transformer bnn = null;
-    String[] classLabels = null;
+  }
+
+  /**
+   * Every stage but the classifier's label indexer: scoring never needs the label, so a label column that is
+   * absent, empty or holds a value unseen in training must not matter.
+   */
+  private static Dataset<Row> scoreWithoutLabel(PipelineModel model, Dataset<Row> data) {
+    Dataset<Row> out = data;
     for (Transformer stage : model.stages()) {
-      if (stage instanceof BayesByBackpropRegressionModel || stage instanceof BayesByBackpropClassificationModel) {
-        bnn = stage;
-      }
-      if (stage instanceof IndexToString) classLabels = ((IndexToString) stage).getLabels();
+      if (!(stage instanceof StringIndexerModel)) out = stage.transform(out);
     }
-    if (bnn == null) throw new InvalidInputException("'" + modelPath + "' is not a model saved by 'bnn train'");
-    StageParams.apply(bnn, params);
-    Dataset<Row> data = DataIO.read(spark, input);
-    boolean csv = DataIO.isCsv(output, format);
-    Dataset<Row> transformed = model.transform(data).drop(DataIO.FEATURES);
-    Dataset<Row> scored = csv ? perClassColumns(transformed, classLabels) : transformed;
-    DataIO.writeAtomically(spark, output, overwrite, tmp -> {
-      if (csv) scored.write().option("header", "true").csv(tmp);
-      else scored.write().parquet(tmp);
-    });
-    System.out.println("predict: wrote " + output + (csv ? " (CSV)" : " (Parquet)"));
-    return 0;
+    return out;
   }
 
   /**

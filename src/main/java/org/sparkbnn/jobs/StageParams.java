@@ -3,8 +3,12 @@ package org.sparkbnn.jobs;
 import java.util.Map;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
+import org.sparkbnn.train.InvalidInputException;
 
-/** Applies {@code --param name=value} pairs to a stage, parsing each value as its Param's type. */
+/**
+ * Applies {@code --param name=value} pairs to a stage, parsing each value as its Param's type. An unknown name is
+ * a usage error (exit 2); a value the Param refuses is invalid input (exit 3), as in a params file.
+ */
 final class StageParams {
   private StageParams() {}
 
@@ -19,7 +23,7 @@ final class StageParams {
       try {
         stage.set(p, value);
       } catch (IllegalArgumentException invalid) {
-        throw new UsageException("invalid --param " + e.getKey() + "=" + e.getValue() + ": " + p.doc());
+        throw new InvalidInputException("invalid --param " + e.getKey() + "=" + e.getValue() + ": " + p.doc());
       }
     }
   }
@@ -30,13 +34,15 @@ final class StageParams {
         case "IntParam": return Integer.parseInt(raw);
         case "LongParam": return Long.parseLong(raw);
         case "DoubleParam": return Double.parseDouble(raw);
-        case "BooleanParam": return Boolean.parseBoolean(raw);
+        case "BooleanParam":
+          if (!raw.equalsIgnoreCase("true") && !raw.equalsIgnoreCase("false")) throw new NumberFormatException(raw);
+          return Boolean.parseBoolean(raw);
         case "IntArrayParam":
           return java.util.Arrays.stream(raw.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
         default: return raw;
       }
     } catch (NumberFormatException e) {
-      throw new UsageException("invalid --param " + name + "=" + raw + ": not a number");
+      throw new InvalidInputException("invalid --param " + name + "=" + raw + ": not a " + (p instanceof org.apache.spark.ml.param.BooleanParam ? "boolean" : "number"));
     }
   }
 

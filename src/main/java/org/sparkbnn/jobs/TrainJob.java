@@ -8,14 +8,17 @@ import org.apache.spark.ml.feature.IndexToString;
 import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.StringIndexerModel;
 import org.apache.spark.ml.param.Params;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.sparkbnn.ml.BayesByBackpropClassificationModel;
 import org.sparkbnn.ml.BayesByBackpropClassifier;
 import org.sparkbnn.ml.BayesByBackpropRegressionModel;
 import org.sparkbnn.ml.BayesByBackpropRegressor;
 import org.sparkbnn.train.EpochSummary;
+import org.sparkbnn.train.InvalidInputException;
 
 /**
  * {@code train}: fits a PipelineModel and saves it, so that {@code predict} rebuilds the same features from the
@@ -45,31 +48,56 @@ final class TrainJob {
     args.finish();
 
     SparkSession spark = SparkSessions.create("spark-bnn train");
-    if (DataIO.exists(spark, model) && !overwrite) {
-      throw new UsageException("model '" + model + "' already exists (pass --overwrite to replace it)");
-    }
-    Dataset<Row> data = DataIO.read(spark, input);
-    String[] featureColumns = classification ? DataIO.featureColumnsBeside(data, label, features)
-        : DataIO.featureColumns(data, label, features);
-    System.out.println("train: " + task + ", label '" + label + "', features " + String.join(",", featureColumns));
-    PipelineModel fitted = new Pipeline()
-        .setStages(classification ? classificationStages(data, label, featureColumns, (BayesByBackpropClassifier) bnn)
-            : new PipelineStage[] {DataIO.assembler(featureColumns),
-                ((BayesByBackpropRegressor) bnn).setFeaturesCol(DataIO.FEATURES).setLabelCol(label)})
-        .fit(data);
-    DataIO.writeAtomically(spark, model, overwrite, tmp -> {
-      try {
-        fitted.write().save(tmp);
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException(e);
+    try (ClaimedOutput output = ClaimedOutput.claim(spark, model, overwrite)) {
+      Dataset<Row> data = DataIO.read(spark, input);
+      String[] featureColumns = classification ? DataIO.featureColumnsBeside(data, label, features)
+          : DataIO.featureColumns(data, label, features);
+      System.out.println("train: " + task + ", label '" + label + "', features " + String.join(",", featureColumns));
+      PipelineStage[] stages;
+      if (classification) {
+        data = withLabels(data, label, (BayesByBackpropClassifier) bnn);
+        stages = classificationStages(data, label, featureColumns, (BayesByBackpropClassifier) bnn);
+      } else {
+        stages = new PipelineStage[] {DataIO.assembler(featureColumns),
+            ((BayesByBackpropRegressor) bnn).setFeaturesCol(DataIO.FEATURES).setLabelCol(label)};
       }
-    });
+      PipelineModel fitted = new Pipeline().setStages(stages).fit(data);
+      output.write(tmp -> {
+        try {
+          fitted.write().save(tmp);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      report(model, fitted, classification);
+    }
+    return 0;
+  }
+
+  private static void report(String model, PipelineModel fitted, boolean classification) {
     List<EpochSummary> history = classification
         ? ((BayesByBackpropClassificationModel) fitted.stages()[2]).trainingHistory()
         : ((BayesByBackpropRegressionModel) fitted.stages()[1]).trainingHistory();
     System.out.println("train: saved model to " + model + " (" + history.size() + " epochs, last "
         + history.get(history.size() - 1) + ")");
-    return 0;
+  }
+
+  /**
+   * Rows whose label is missing: with handleInvalid=error a failure naming the first such row, with skip they
+   * are dropped and counted. (StringIndexer would otherwise fail on the first null with a trace of its own.)
+   */
+  private static Dataset<Row> withLabels(Dataset<Row> data, String label, BayesByBackpropClassifier classifier) {
+    Column missing = functions.col(label).isNull();
+    if (!classifier.skipInvalid()) {
+      DataIO.Cell first = DataIO.firstCellWhere(data, label, missing);
+      if (first == null) return data;
+      throw new InvalidInputException("label column '" + label + "' is empty in row " + first.row()
+          + " (1-based, header not counted); set --param handleInvalid=skip to drop such rows");
+    }
+    Dataset<Row> labelled = data.where(functions.not(missing));
+    long skipped = data.count() - labelled.count();
+    if (skipped > 0) System.err.println("train: handleInvalid=skip: dropped " + skipped + " rows without a label");
+    return labelled;
   }
 
   /**

@@ -5,12 +5,14 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkbnn.train.FeatureValidation;
-import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.train.InvalidRowException;
 import org.sparkbnn.train.Standardization;
 import org.sparkbnn.train.TaskCompute;
 
@@ -32,24 +34,38 @@ abstract class BatchScorer<P> implements Serializable {
   final long seed;
   final int featuresIndex;
   private final String featuresCol;
+  private final String[] sourceColumns;
   private final boolean skipInvalid;
 
-  BatchScorer(FittedNetwork fitted, int featuresIndex, BayesByBackpropParams params, String featuresCol) {
+  BatchScorer(FittedNetwork fitted, StructType inputSchema, BayesByBackpropParams params, String featuresCol) {
     this.spec = fitted.spec;
     this.theta = fitted.theta;
     this.standardization = fitted.standardization;
     this.samples = params.getPredictSamples();
     this.seed = params.getSeed();
-    this.featuresIndex = featuresIndex;
+    this.featuresIndex = inputSchema.fieldIndex(featuresCol);
     this.featuresCol = featuresCol;
+    this.sourceColumns = FeatureValidation.sourceColumns(inputSchema.apply(featuresCol));
     this.skipInvalid = params.skipInvalid();
   }
 
   /** The predictive for one partition. */
   abstract P predictive();
 
-  /** Output rows (input columns followed by the appended ones) for a batch and its standardised features. */
-  abstract List<Row> scoreBatch(List<Row> batch, INDArray x, P predictive);
+  /**
+   * Output rows (input columns followed by the appended ones) for a batch and its standardised features; a
+   * prediction that is not finite fails through {@link #notFinite}, naming the batch row.
+   */
+  abstract List<Row> scoreBatch(List<Row> batch, long[] rowIndices, INDArray x, P predictive);
+
+  /**
+   * A prediction that overflowed: the features are so far from the training data that the network's output is
+   * not a number. Never written; the row is named so that its features can be checked.
+   */
+  InvalidRowException notFinite(String what, Row row, long rowIndex) {
+    return new InvalidRowException("the prediction for features " + row.get(featuresIndex) + " is not finite (" + what
+        + "): the features are too far outside the training data", TaskContext.getPartitionId(), rowIndex, "");
+  }
 
   Iterator<Row> score(Iterator<Row> input) {
     TaskCompute.prepare();
@@ -74,18 +90,21 @@ abstract class BatchScorer<P> implements Serializable {
 
       private void fill() {
         List<Row> batch = new ArrayList<>(BATCH_ROWS);
+        long[] rowIndices = new long[BATCH_ROWS];
         while (batch.size() < BATCH_ROWS && input.hasNext()) {
           Row row = input.next();
           rowIndex++;
-          String problem = FeatureValidation.problem(row.get(featuresIndex), featuresCol, spec.numFeatures);
+          String problem = FeatureValidation.problem(row.get(featuresIndex), featuresCol, spec.numFeatures,
+              sourceColumns);
           if (problem != null) {
             if (skipInvalid) continue;
-            throw new InvalidInputException(problem + " (row " + rowIndex + " of the partition being scored;"
-                + " set handleInvalid=skip to drop such rows)");
+            throw new InvalidRowException(problem, TaskContext.getPartitionId(), rowIndex,
+                "set handleInvalid=skip to drop such rows");
           }
+          rowIndices[batch.size()] = rowIndex;
           batch.add(row);
         }
-        if (!batch.isEmpty()) pending.addAll(scoreBatch(batch, standardized(batch), predictive));
+        if (!batch.isEmpty()) pending.addAll(scoreBatch(batch, rowIndices, standardized(batch), predictive));
       }
     };
   }

@@ -99,7 +99,7 @@ public class BayesByBackpropClassificationModel
           + numClasses() + " classes");
     }
     StructType outputSchema = transformSchema(dataset.schema(), true);
-    ClassificationScorer scorer = new ClassificationScorer(fitted, dataset.schema().fieldIndex(getFeaturesCol()),
+    ClassificationScorer scorer = new ClassificationScorer(fitted, dataset.schema(),
         this, outputs(dataset.schema(), outputSchema), isDefined(thresholds()) ? getThresholds() : null);
     JavaRDD<Row> scored = dataset.toDF().javaRDD().mapPartitions(scorer::score);
     return dataset.sparkSession().createDataFrame(scored, outputSchema);

@@ -86,14 +86,14 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   @Override
   public StructType transformSchema(StructType schema) {
     if (getPredictionCol().isEmpty()) throw new IllegalArgumentException("predictionCol must not be empty");
-    return PredictiveColumns.append(super.transformSchema(schema), this);
+    return RegressionOutput.append(super.transformSchema(schema), this);
   }
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType outputSchema = transformSchema(dataset.schema(), true);
     RegressionScorer scorer =
-        new RegressionScorer(fitted, dataset.schema().fieldIndex(getFeaturesCol()), this);
+        new RegressionScorer(fitted, dataset.schema(), this);
     JavaRDD<Row> scored = dataset.toDF().javaRDD().mapPartitions(scorer::score);
     return dataset.sparkSession().createDataFrame(scored, outputSchema);
   }

@@ -78,7 +78,7 @@ public class BayesByBackpropRegressor
 
   @Override
   public StructType transformSchema(StructType schema) {
-    return PredictiveColumns.append(super.transformSchema(schema), this);
+    return RegressionOutput.append(super.transformSchema(schema), this);
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.util.List;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkbnn.bayes.CategoricalPredictive;
 import org.sparkbnn.bayes.CategoricalPredictive.ClassPredictions;
@@ -25,9 +26,9 @@ final class ClassificationScorer extends BatchScorer<CategoricalPredictive> {
   /** Spark's thresholds (null if unset): predict argmax_k p_k / t_k. */
   private final double[] thresholds;
 
-  ClassificationScorer(FittedNetwork fitted, int featuresIndex, BayesByBackpropClassificationModel params,
+  ClassificationScorer(FittedNetwork fitted, StructType inputSchema, BayesByBackpropClassificationModel params,
                        Output[] outputs, double[] thresholds) {
-    super(fitted, featuresIndex, params, params.getFeaturesCol());
+    super(fitted, inputSchema, params, params.getFeaturesCol());
     this.outputs = outputs.clone();
     this.thresholds = thresholds == null ? null : thresholds.clone();
   }
@@ -38,7 +39,7 @@ final class ClassificationScorer extends BatchScorer<CategoricalPredictive> {
   }
 
   @Override
-  List<Row> scoreBatch(List<Row> batch, INDArray x, CategoricalPredictive predictive) {
+  List<Row> scoreBatch(List<Row> batch, long[] rowIndices, INDArray x, CategoricalPredictive predictive) {
     ClassPredictions p = predictive.predict(x);
     int k = p.numClasses;
     List<Row> out = new ArrayList<>(batch.size());
@@ -47,9 +48,8 @@ final class ClassificationScorer extends BatchScorer<CategoricalPredictive> {
       double[] probability = Arrays.copyOfRange(p.probability, from, from + k);
       for (int c = 0; c < k; c++) {
         if (!Double.isFinite(p.logProbability[from + c])) {
-          throw new IllegalStateException("class probabilities are not finite (log p-bar " + Arrays.toString(
-              Arrays.copyOfRange(p.logProbability, from, from + k)) + ") for features "
-              + batch.get(i).get(featuresIndex));
+          throw notFinite("log p-bar " + Arrays.toString(Arrays.copyOfRange(p.logProbability, from, from + k)),
+              batch.get(i), rowIndices[i]);
         }
       }
       Row row = batch.get(i);

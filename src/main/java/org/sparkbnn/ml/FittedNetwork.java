@@ -32,7 +32,7 @@ final class FittedNetwork implements Serializable {
 
   /** One row's standardised features as a 1 x numFeatures matrix, or an error naming the column. */
   INDArray standardizedRow(Vector features, String featuresCol) {
-    String problem = FeatureValidation.problem(features, featuresCol, spec.numFeatures);
+    String problem = FeatureValidation.problem(features, featuresCol, spec.numFeatures, null);
     if (problem != null) throw new InvalidInputException(problem);
     float[] x = new float[spec.numFeatures];
     standardization.features(features, x, 0);

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 import org.sparkbnn.train.BlockBuilder;
 import org.sparkbnn.train.Checkpointer;
 import org.sparkbnn.train.HadoopCheckpointer;
+import org.sparkbnn.train.FeatureValidation;
 import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.train.InvalidRowException;
 import org.sparkbnn.train.LabelDomain;
 import org.sparkbnn.train.Standardization;
 import org.sparkbnn.train.TrainingData;
@@ -47,13 +49,14 @@ final class NetworkTrainer {
     TrainingData data = null;
     try {
       data = TrainingData.pack(rows, new BlockBuilder(featuresCol, labelCol, numFeatures, labels,
-          stage.skipInvalid()), numFeatures);
+          stage.skipInvalid(), FeatureValidation.sourceColumns(dataset.schema().apply(featuresCol))), numFeatures);
       if (data.skippedRows() > 0) LOG.warn("handleInvalid=skip: dropped {} invalid training rows", data.skippedRows());
       if (data.numRows() == 0) {
         throw new InvalidInputException("training data set is empty"
             + (data.skippedRows() > 0 ? " after skipping " + data.skippedRows() + " invalid rows" : ""));
       }
       ModelSpec spec = specs.create(numFeatures, data);
+      warnIfThin(data, numFeatures, labelCol, spec.isClassification());
       Standardization standardization = data.standardization(numFeatures, !spec.isClassification());
       LOG.info("Bayes by Backprop: {} rows in {} partitions, {} features, {} parameters", data.numRows(),
           data.numPartitions(), numFeatures, spec.network().numParameters());
@@ -68,10 +71,28 @@ final class NetworkTrainer {
       }
       return new FittedNetwork(spec, result.theta, standardization, result.history);
     } catch (Exception e) {
+      InvalidRowException badRow = InvalidRowException.findRowIn(e);
+      if (badRow != null) throw badRow.inInputOrder(rows);
       throw InvalidInputException.surface(e);
     } finally {
       if (data != null) data.release();
       dataset.sparkSession().sparkContext().setJobDescription(null);
+    }
+  }
+
+  /**
+   * Data that trains without error but cannot say much: the predictive variance then reflects mostly the prior,
+   * which the user should know before trusting a narrow interval.
+   */
+  private static void warnIfThin(TrainingData data, int numFeatures, String labelCol, boolean classification) {
+    if (data.numRows() < numFeatures) {
+      LOG.warn("only {} training rows for {} features: the fit is determined mostly by the prior", data.numRows(),
+          numFeatures);
+    }
+    double[] label = data.labelMoments();
+    if (!classification && label[1] <= 1e-12 * Math.max(1, Math.abs(label[0]))) {
+      LOG.warn("label column '{}' is constant ({}) in all {} training rows: there is nothing to learn from it, and"
+          + " the label is scaled by its magnitude", labelCol, label[0], data.numRows());
     }
   }
 

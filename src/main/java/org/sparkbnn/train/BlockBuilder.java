@@ -17,9 +17,12 @@ public final class BlockBuilder implements java.io.Serializable {
   private final int numFeatures;
   private final LabelDomain labels;
   private final boolean skipInvalid;
+  private final String[] sourceColumns;
 
+  /** {@code sourceColumns}: the input column of each feature index, or null (see FeatureValidation). */
   public BlockBuilder(String featuresCol, String labelCol, int numFeatures, LabelDomain labels,
-                      boolean skipInvalid) {
+                      boolean skipInvalid, String[] sourceColumns) {
+    this.sourceColumns = sourceColumns == null ? null : sourceColumns.clone();
     this.featuresCol = featuresCol;
     this.labelCol = labelCol;
     this.numFeatures = numFeatures;
@@ -45,8 +48,7 @@ public final class BlockBuilder implements java.io.Serializable {
           skipped++;
           continue;
         }
-        throw new InvalidInputException(problem + " (partition " + partition + ", row " + rowIndex
-            + "; set handleInvalid=skip to drop such rows)");
+        throw new InvalidRowException(problem, partition, rowIndex, "set handleInvalid=skip to drop such rows");
       }
       if (n == y.length) {
         y = Arrays.copyOf(y, 2 * n);
@@ -62,7 +64,7 @@ public final class BlockBuilder implements java.io.Serializable {
   }
 
   private String problem(Row row) {
-    String featureProblem = FeatureValidation.problem(row.get(0), featuresCol, numFeatures);
+    String featureProblem = FeatureValidation.problem(row.get(0), featuresCol, numFeatures, sourceColumns);
     if (featureProblem != null) return featureProblem;
     if (row.isNullAt(1)) return "label column '" + labelCol + "' is null";
     return labels.problem(row.getDouble(1), labelCol);

@@ -40,6 +40,7 @@ public final class ColumnMoments implements Serializable {
   }
 
   public long count() { return count; }
+  public int columns() { return mean.length; }
   public double mean(int column) { return mean[column]; }
 
   /** Population standard deviation of a column. */

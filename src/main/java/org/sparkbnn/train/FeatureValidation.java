@@ -1,13 +1,32 @@
 package org.sparkbnn.train;
 
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.types.StructField;
 
 /** The checks a features value must pass, for training and for scoring alike. */
 public final class FeatureValidation {
   private FeatureValidation() {}
 
-  /** A description of what is wrong with a features cell, or null if it is usable. */
-  public static String problem(Object value, String featuresCol, int numFeatures) {
+  /**
+   * The input column behind each index of a features vector, from its ML attributes (VectorAssembler writes
+   * them), or null where they are not known.
+   */
+  public static String[] sourceColumns(StructField featuresField) {
+    scala.Option<Attribute[]> attributes = AttributeGroup.fromStructField(featuresField).attributes();
+    if (attributes.isEmpty()) return null;
+    Attribute[] a = attributes.get();
+    String[] names = new String[a.length];
+    for (int j = 0; j < a.length; j++) names[j] = a[j] == null || a[j].name().isEmpty() ? null : a[j].name().get();
+    return names;
+  }
+
+  /**
+   * A description of what is wrong with a features cell, or null if it is usable. {@code sourceColumns} (may be
+   * null) names the input column of each index, so that the user reads 'bmi' rather than an index.
+   */
+  public static String problem(Object value, String featuresCol, int numFeatures, String[] sourceColumns) {
     if (value == null) return "features column '" + featuresCol + "' is null";
     Vector v = (Vector) value;
     if (v.size() != numFeatures) {
@@ -16,7 +35,9 @@ public final class FeatureValidation {
     for (int j = 0; j < numFeatures; j++) {
       double d = v.apply(j);
       if (!Double.isFinite(d) || Math.abs(d) > Float.MAX_VALUE) {
-        return "features column '" + featuresCol + "' has " + d + " at index " + j;
+        boolean named = sourceColumns != null && j < sourceColumns.length && sourceColumns[j] != null;
+        return (named ? "column '" + sourceColumns[j] + "' (index " + j + " of features column '" + featuresCol + "')"
+            : "features column '" + featuresCol + "' at index " + j) + " is " + d;
       }
     }
     return null;

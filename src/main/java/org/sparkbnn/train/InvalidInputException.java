@@ -1,7 +1,7 @@
 package org.sparkbnn.train;
 
 /** A row, column or path that the stage cannot use; the message names it. */
-public final class InvalidInputException extends IllegalArgumentException {
+public class InvalidInputException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
   public InvalidInputException(String message) {
@@ -22,7 +22,7 @@ public final class InvalidInputException extends IllegalArgumentException {
   /** The InvalidInputException inside a Spark job failure if there is one, else the failure itself. */
   public static RuntimeException surface(Exception e) {
     InvalidInputException cause = findIn(e);
-    if (cause != null) return cause == e ? cause : new InvalidInputException(cause.getMessage());
+    if (cause != null) return cause;
     return e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e.getMessage(), e);
   }
 }

@@ -4,7 +4,8 @@ import java.io.Serializable;
 
 /**
  * Affine maps to and from the standardised space the network is trained in: features and label each to zero
- * mean and unit variance. Constant columns keep scale 1 so that they map to 0 rather than to NaN.
+ * mean and unit variance. Constant feature columns keep scale 1 so that they map to 0 rather than to NaN; a
+ * constant label is scaled by its magnitude.
  */
 public final class Standardization implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -29,7 +30,13 @@ public final class Standardization implements Serializable {
       mean[j] = m.mean(j);
       scale[j] = safeScale(m.std(j));
     }
-    return new Standardization(mean, scale, m.mean(numFeatures), safeScale(m.std(numFeatures)));
+    double labelMean = m.mean(numFeatures);
+    double labelStd = m.std(numFeatures);
+    // A label with no spread (one row, or a constant) shows no scale but its magnitude. Scale 1 in original units
+    // would make every predictive variance O(1) whatever the units, i.e. over-confident for labels in the
+    // hundreds; |mean| keeps the predictive as wide, relative to the label, as the prior allows.
+    double labelScale = labelStd > 1e-12 && Double.isFinite(labelStd) ? labelStd : Math.max(Math.abs(labelMean), 1.0);
+    return new Standardization(mean, scale, labelMean, labelScale);
   }
 
   private static double safeScale(double std) {

@@ -69,6 +69,12 @@ public final class TrainingData {
   public int numPartitions() { return partitionRows.length; }
   public long skippedRows() { return skippedRows; }
 
+  /** The label's mean and population standard deviation over the valid rows. */
+  public double[] labelMoments() {
+    int label = moments.columns() - 1;
+    return new double[] {moments.mean(label), moments.std(label)};
+  }
+
   /**
    * Rows per class index (classification only; empty for a continuous label). Its length is the largest class
    * index seen plus one.

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkbnn.bayes.AdamOptimizer;
 import org.sparkbnn.bayes.ScratchMemory;
@@ -14,6 +16,7 @@ import org.sparkbnn.bayes.ScratchMemory;
  * applies one update to the float64 master parameters.
  */
 public final class TrainingLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
 
   /** The fitted parameters and the per-epoch history. */
   public static final class Result {
@@ -55,6 +58,14 @@ public final class TrainingLoop {
     int epochs = (int) ((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
 
     TrainingState resumed = checkpointer.load();
+    if (resumed != null && resumed.epochsDone > epochs) {
+      // Returning the longer training would silently ignore what this fit asked for.
+      throw new InvalidInputException("the checkpoint holds " + resumed.epochsDone + " completed epochs, more than"
+          + " the " + epochs + " this fit runs (maxEpochs=" + config.maxEpochs + ", maxSteps=" + config.maxSteps
+          + "); raise maxEpochs to at least " + resumed.epochsDone + ", or use another checkpointDir");
+    }
+    if (resumed != null) LOG.info("Bayes by Backprop: resumed from epoch {} of {} (checkpoint)", resumed.epochsDone,
+        epochs);
     double[] theta = resumed != null ? resumed.theta : config.objective.initialParameters(config.rhoInit);
     AdamOptimizer adam = new AdamOptimizer(theta.length, config.learningRate);
     List<EpochSummary> history = new ArrayList<>();

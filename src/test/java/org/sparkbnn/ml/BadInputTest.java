@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.sparkbnn.SparkTestSession;
 import org.sparkbnn.SyntheticData;
 import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.train.InvalidRowException;
 import org.sparkbnn.train.TrainingDivergedException;
 
 /** Every kind of bad input gets an error that names what is wrong, or (skip) is dropped. */
@@ -49,17 +50,77 @@ class BadInputTest {
   @Test
   void invalidFeatureOrLabelValuesNameColumnAndRow() {
     String nan = fitError(withBadRow(Vectors.dense(Double.NaN), 1.0));
-    assertTrue(nan.contains("'features'") && nan.contains("NaN") && nan.contains("row 17"), nan);
+    // Row 17 counted from 0 is the 18th row a person reads.
+    assertTrue(nan.contains("'features'") && nan.contains("NaN") && nan.contains("in row 18 (1-based"), nan);
     String inf = fitError(withBadRow(Vectors.dense(Double.POSITIVE_INFINITY), 1.0));
     assertTrue(inf.contains("'features'") && inf.contains("Infinity"), inf);
     String nullLabel = fitError(withBadRow(Vectors.dense(0.5), null));
-    assertTrue(nullLabel.contains("'label'") && nullLabel.contains("null") && nullLabel.contains("row 17"), nullLabel);
+    assertTrue(nullLabel.contains("'label'") && nullLabel.contains("null") && nullLabel.contains("row 18"), nullLabel);
     String infLabel = fitError(withBadRow(Vectors.dense(0.5), Double.NEGATIVE_INFINITY));
     assertTrue(infLabel.contains("'label'") && infLabel.contains("Infinity"), infLabel);
     String size = fitError(withBadRow(Vectors.dense(0.5, 0.5), 1.0));
     assertTrue(size.contains("size 2") && size.contains("expected 1"), size);
     String nullVector = fitError(withBadRow(null, 1.0));
     assertTrue(nullVector.contains("'features'") && nullVector.contains("null"), nullVector);
+  }
+
+  /**
+   * The user's column, not the assembled vector's index, and the row counted across partitions in input order:
+   * the bad value sits in partition 1 at its row 2, after partition 0's 25 rows, so it is row 28.
+   */
+  @Test
+  void aBadValueNamesTheAssemblersInputColumnAndTheRowInInputOrder() {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      rows.add(RowFactory.create(i / 50.0, i == 27 ? Double.NaN : 1.0 - i / 50.0, 2.0 * i / 50.0));
+    }
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("age", "double").add("bmi", "double").add("label", "double");
+    Dataset<Row> raw = spark.createDataFrame(rows, schema).coalesce(1);
+    // Two partitions in input order: rows 0-24 and 25-49.
+    Dataset<Row> twoParts = spark.createDataFrame(raw.javaRDD().zipWithIndex()
+        .mapToPair(t -> new scala.Tuple2<>(t._2() < 25 ? 0 : 1, t._1()))
+        .partitionBy(new org.apache.spark.HashPartitioner(2)).values(), schema);
+    Dataset<Row> assembled = new org.apache.spark.ml.feature.VectorAssembler().setInputCols(new String[] {"age", "bmi"})
+        .setOutputCol("features").setHandleInvalid("keep").transform(twoParts);
+    String e = fitError(assembled);
+    assertTrue(e.contains("column 'bmi'") && e.contains("NaN") && e.contains("in row 28 (1-based"), e);
+    // Scoring names the same column and row.
+    BayesByBackpropRegressionModel model = quick().fit(assembled.where("not isnan(bmi)"));
+    Exception scoring = assertThrows(Exception.class, () -> model.transform(assembled).collectAsList());
+    InvalidRowException bad = InvalidRowException.findRowIn(scoring);
+    assertTrue(bad != null, "scoring error carries its row: " + scoring);
+    String located = bad.inInputOrder(assembled).getMessage();
+    assertTrue(located.contains("column 'bmi'") && located.contains("in row 28 (1-based"), located);
+  }
+
+  /** A feature far beyond the training range overflows the network: an error naming the row, never a NaN. */
+  @Test
+  void aNonFinitePredictionIsAnErrorNamingTheRow() {
+    BayesByBackpropRegressionModel model = quick().fit(SyntheticData.sine(spark, 40, 0.1, 1, 1));
+    Dataset<Row> far = spark.createDataFrame(List.of(RowFactory.create(Vectors.dense(0.5), 0.0),
+        RowFactory.create(Vectors.dense(3e38), 0.0)), SyntheticData.SCHEMA).coalesce(1);
+    Exception e = assertThrows(Exception.class, () -> model.transform(far).collectAsList());
+    InvalidRowException bad = InvalidRowException.findRowIn(e);
+    assertTrue(bad != null && bad.getMessage().contains("not finite") && bad.getMessage().contains("row 1"),
+        String.valueOf(e));
+  }
+
+  /**
+   * One training row: the label has no spread, so it is scaled by its magnitude |y| = 150. The noise variance
+   * starts at 0.1 (standardised) and Adam moves its logarithm by at most about 3.2 lr per step (the bound
+   * lr (1 - beta1) / sqrt(1 - beta2) for beta1 = 0.9, beta2 = 0.999), so after 100 steps at lr = 0.01 the aleatoric
+   * variance is at least 0.1 e^-3.2 |y|^2 = 0.0041 |y|^2, an sd of at least 0.064 |y| = 9.6. A label scale of 1
+   * (what a constant label used to get) gives an sd of at most 0.32 whatever the label's units.
+   */
+  @Test
+  void aOneRowFitIsNotOverConfident() {
+    Dataset<Row> one = spark.createDataFrame(List.of(RowFactory.create(Vectors.dense(0.3, 7.0), 150.0)),
+        SyntheticData.SCHEMA);
+    BayesByBackpropRegressionModel model = new BayesByBackpropRegressor().setHiddenLayers(8).setMaxEpochs(100)
+        .setAleatoricVarianceCol("aleatoric").fit(one);
+    double aleatoric = model.transform(one).select("aleatoric").first().getDouble(0);
+    assertTrue(Math.sqrt(aleatoric) >= 0.064 * 150, "aleatoric sd " + Math.sqrt(aleatoric));
   }
 
   @Test

@@ -37,6 +37,12 @@ class CheckpointResumeTest {
     assertEquals(firstHalf.trainingHistory().get(1).rowsPerSecond(),
         continued.trainingHistory().get(1).rowsPerSecond());
 
+    // The checkpoint holds 2 epochs (the 4-epoch fit saves every 10): a 1-epoch fit must not return 2.
+    InvalidInputException shorter = assertThrows(InvalidInputException.class,
+        () -> regressor(1).setCheckpointDir(checkpoints).fit(data));
+    assertTrue(shorter.getMessage().contains("2 completed epochs") && shorter.getMessage().contains("maxEpochs=1"),
+        shorter.getMessage());
+
     InvalidInputException otherShape = assertThrows(InvalidInputException.class,
         () -> regressor(4).setHiddenLayers(16).setCheckpointDir(checkpoints).fit(data));
     assertTrue(otherShape.getMessage().contains("hiddenLayers was [8], now [16]"), otherShape.getMessage());

@@ -1,0 +1,79 @@
+package org.sparkbnn.ml;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The regressor's columns after the prediction, each with the Param that names it (empty = off) and the value
+ * it holds. The output schema and the scorer's values are both built from {@link #enabled}, so a column that is
+ * switched off can never shift the values of the ones after it.
+ */
+enum RegressionOutput {
+  VARIANCE(BayesByBackpropRegressorParams::varianceCol) {
+    @Override double value(double mean, double epistemic, double aleatoric, double z) {
+      return epistemic + aleatoric;
+    }
+  },
+  EPISTEMIC_VARIANCE(BayesByBackpropRegressorParams::epistemicVarianceCol) {
+    @Override double value(double mean, double epistemic, double aleatoric, double z) {
+      return epistemic;
+    }
+  },
+  ALEATORIC_VARIANCE(BayesByBackpropRegressorParams::aleatoricVarianceCol) {
+    @Override double value(double mean, double epistemic, double aleatoric, double z) {
+      return aleatoric;
+    }
+  },
+  LOWER_BOUND(BayesByBackpropRegressorParams::lowerBoundCol) {
+    @Override double value(double mean, double epistemic, double aleatoric, double z) {
+      return mean - z * Math.sqrt(epistemic + aleatoric);
+    }
+  },
+  UPPER_BOUND(BayesByBackpropRegressorParams::upperBoundCol) {
+    @Override double value(double mean, double epistemic, double aleatoric, double z) {
+      return mean + z * Math.sqrt(epistemic + aleatoric);
+    }
+  };
+
+  private final Function<BayesByBackpropRegressorParams, Param<String>> param;
+
+  RegressionOutput(Function<BayesByBackpropRegressorParams, Param<String>> param) {
+    this.param = param;
+  }
+
+  /**
+   * The column's value from the predictive mean and variance parts (original units); {@code z} is the Gaussian
+   * quantile of the interval, so the bounds are mean -+ z sqrt(variance).
+   */
+  abstract double value(double mean, double epistemic, double aleatoric, double z);
+
+  String columnName(BayesByBackpropRegressorParams params) {
+    return params.getOrDefault(param.apply(params));
+  }
+
+  /** The columns switched on, in output order. */
+  static RegressionOutput[] enabled(BayesByBackpropRegressorParams params) {
+    List<RegressionOutput> out = new ArrayList<>();
+    for (RegressionOutput o : values()) if (!o.columnName(params).isEmpty()) out.add(o);
+    return out.toArray(new RegressionOutput[0]);
+  }
+
+  /** {@code schema} followed by the enabled columns; a name already in use fails, naming it. */
+  static StructType append(StructType schema, BayesByBackpropRegressorParams params) {
+    StructType out = schema;
+    for (RegressionOutput o : enabled(params)) {
+      String name = o.columnName(params);
+      if (Arrays.asList(out.fieldNames()).contains(name)) {
+        throw new IllegalArgumentException("output column '" + name + "' (" + o.param.apply(params).name()
+            + ") already exists in the input or is used by another output");
+      }
+      out = out.add(name, DataTypes.DoubleType, false);
+    }
+    return out;
+  }
+}
