@@ -1,0 +1,261 @@
+package org.sparkbnn.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkbnn.SparkTestSession;
+
+/**
+ * What bad input and faults get from the jobs: one clear line naming the column, row, Param or path, the
+ * documented exit code (2 usage, 3 invalid input), and nothing lost or left behind.
+ */
+class CommandLineBadInputTest {
+  private static final String DIABETES = "jobs/data/diabetes.csv";
+  private static List<String> diabetes;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void read() throws IOException {
+    SparkTestSession.get();
+    diabetes = Files.readAllLines(Path.of(DIABETES));
+  }
+
+  /** The diabetes CSV with data row {@code row} (1-based) having column {@code column} replaced. */
+  private String diabetesWith(String name, int row, int column, String value) throws IOException {
+    List<String> lines = new ArrayList<>(diabetes);
+    String[] cells = lines.get(row).split(",", -1);
+    cells[column] = value;
+    lines.set(row, String.join(",", cells));
+    Path p = dir.resolve(name);
+    Files.write(p, lines);
+    return p.toString();
+  }
+
+  /** Exit code and what the job printed to standard error. */
+  private record Run(int code, String err) {}
+
+  private static Run run(String... argv) {
+    PrintStream original = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      return new Run(BnnCli.run(argv), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(original);
+    }
+  }
+
+  private static String[] quickTrain(String input, String model) {
+    return new String[] {"train", "--input", input, "--label", "progression", "--model", model, "--param",
+        "maxEpochs=3", "--param", "hiddenLayers=8"};
+  }
+
+  @Test
+  void twoConcurrentRunsCannotReplaceEachOthersModel() throws Exception {
+    String model = dir.resolve("model").toString();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Callable<Integer> train = () -> BnnCli.run(quickTrain(DIABETES, model));
+      List<Future<Integer>> runs = pool.invokeAll(List.of(train, train));
+      List<Integer> codes = new ArrayList<>();
+      for (Future<Integer> f : runs) codes.add(f.get());
+      codes.sort(null);
+      assertEquals(List.of(0, 2), codes, "one run saves the model, the other is refused");
+    } finally {
+      pool.shutdownNow();
+    }
+    assertTrue(new File(model, "metadata").isDirectory() || new File(model, "stages").isDirectory());
+    assertFalse(Arrays.stream(dir.toFile().list()).anyMatch(n -> n.contains(".claim") || n.contains(".tmp-")),
+        "claim or temporary output left behind: " + Arrays.toString(dir.toFile().list()));
+  }
+
+  @Test
+  void aHeldClaimRefusesASecondWriterAndAStaleOneIsTakenOver() throws IOException {
+    String target = dir.resolve("out").toString();
+    try (ClaimedOutput first = ClaimedOutput.claim(SparkTestSession.get(), target, false)) {
+      UsageException second = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
+          () -> ClaimedOutput.claim(SparkTestSession.get(), target, true));
+      assertTrue(second.getMessage().contains(target) && second.getMessage().contains("another run"),
+          second.getMessage());
+    }
+    // A run killed with -9 leaves its claim (pid of a process that no longer exists) and its temporary output.
+    Process gone = new ProcessBuilder("true").start();
+    try {
+      gone.waitFor();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    Files.writeString(dir.resolve(".out.claim"), gone.pid() + "@" + java.net.InetAddress.getLocalHost().getHostName()
+        + " since 2026-01-01T00:00:00Z");
+    Files.createDirectories(dir.resolve(".out.tmp-1234"));
+    try (ClaimedOutput taken = ClaimedOutput.claim(SparkTestSession.get(), target, false)) {
+      assertFalse(Files.exists(dir.resolve(".out.tmp-1234")), "stale temporary output removed");
+    }
+    assertFalse(Files.exists(dir.resolve(".out.claim")), "claim released");
+  }
+
+  @Test
+  void anUnwritableModelLocationFailsBeforeTraining() throws IOException {
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    String model = file.resolve("model").toString();
+    long start = System.nanoTime();
+    Run r = run(quickTrain(DIABETES, model));
+    assertEquals(3, r.code(), r.err());
+    assertTrue(r.err().contains(model), r.err());
+    assertTrue(System.nanoTime() - start < 20e9, "should fail before training");
+  }
+
+  @Test
+  void predictWithOnlySomeVarianceColumnsWritesTheRightValues() throws IOException {
+    String model = dir.resolve("m").toString();
+    assertEquals(0, BnnCli.run(quickTrain(DIABETES, model)));
+    String all = dir.resolve("all.parquet").toString();
+    String some = dir.resolve("some.parquet").toString();
+    assertEquals(0, BnnCli.run(new String[] {"predict", "--model", model, "--input", DIABETES, "--output", all,
+        "--param", "epistemicVarianceCol=epi", "--param", "aleatoricVarianceCol=ale"}));
+    assertEquals(0, BnnCli.run(new String[] {"predict", "--model", model, "--input", DIABETES, "--output", some,
+        "--param", "varianceCol=", "--param", "epistemicVarianceCol=epi", "--param", "aleatoricVarianceCol=ale"}));
+    List<Row> a = SparkTestSession.get().read().parquet(all).select("epi", "ale", "variance").collectAsList();
+    List<Row> s = SparkTestSession.get().read().parquet(some).select("epi", "ale").collectAsList();
+    for (int i = 0; i < a.size(); i++) {
+      assertEquals(a.get(i).getDouble(0), s.get(i).getDouble(0), 0.0, "epistemic, row " + i);
+      assertEquals(a.get(i).getDouble(1), s.get(i).getDouble(1), 0.0, "aleatoric, row " + i);
+      assertTrue(s.get(i).getDouble(0) < a.get(i).getDouble(2), "epistemic is a part of the variance");
+    }
+  }
+
+  @Test
+  void featuresThatAreNotWhatTheUserMeant() throws IOException {
+    Run label = run("train", "--input", DIABETES, "--label", "progression", "--features", "bmi,progression",
+        "--model", dir.resolve("m").toString());
+    assertEquals(3, label.code());
+    assertTrue(label.err().contains("label column 'progression'"), label.err());
+    // One text cell in 'bp' (data row 5) makes the whole CSV column a string: say so, naming the row.
+    Run dropped = run(quickTrain(diabetesWith("text.csv", 5, 3, "n/a"), dir.resolve("m2").toString()));
+    assertEquals(0, dropped.code(), dropped.err());
+    assertTrue(dropped.err().contains("column 'bp' is left out of the features") && dropped.err().contains("row 5")
+        && dropped.err().contains("'n/a'"), dropped.err());
+  }
+
+  @Test
+  void classifierLabelsAreNamedOrSkippedAndPredictNeverNeedsThem() throws IOException {
+    Path csv = dir.resolve("classes.csv");
+    StringBuilder sb = new StringBuilder("x1,x2,kind\n");
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+    String[] kinds = {"ash", "birch"};
+    for (int i = 0; i < 120; i++) {
+      int c = rng.nextInt(2);
+      sb.append(c + 0.3 * rng.nextGaussian()).append(',').append(0.3 * rng.nextGaussian()).append(',')
+          .append(i == 9 ? "" : kinds[c]).append('\n');
+    }
+    Files.writeString(csv, sb.toString());
+    String model = dir.resolve("c").toString();
+    String[] train = {"train", "--task", "classification", "--input", csv.toString(), "--label", "kind", "--model",
+        model, "--param", "maxEpochs=3", "--param", "hiddenLayers=4"};
+    Run empty = run(train);
+    assertEquals(3, empty.code(), empty.err());
+    assertTrue(empty.err().contains("label column 'kind' is empty in row 10"), empty.err());
+    String[] skip = Arrays.copyOf(train, train.length + 2);
+    skip[train.length] = "--param";
+    skip[train.length + 1] = "handleInvalid=skip";
+    assertEquals(0, BnnCli.run(skip));
+    // At prediction time the label column may hold a value never seen in training, or be absent.
+    Path unseen = dir.resolve("unseen.csv");
+    Files.writeString(unseen, Files.readString(csv).replace(",ash\n", ",oak\n"));
+    assertEquals(0, BnnCli.run(new String[] {"predict", "--model", model, "--input", unseen.toString(), "--output",
+        dir.resolve("p.parquet").toString()}));
+  }
+
+  @Test
+  void thinAndMalformedInputsGetOneClearLine() throws IOException {
+    String model = dir.resolve("m").toString();
+    Path headerOnly = Files.writeString(dir.resolve("header.csv"), diabetes.get(0) + "\n");
+    Run r = run(quickTrain(headerOnly.toString(), model));
+    assertEquals(3, r.code());
+    assertTrue(r.err().contains("has no rows"), r.err());
+    r = run(quickTrain(Files.writeString(dir.resolve("zero.csv"), "").toString(), model));
+    assertEquals(3, r.code());
+    assertTrue(r.err().contains("has no rows"), r.err());
+    Path csvAsParquet = Files.copy(Path.of(DIABETES), dir.resolve("data.parquet"));
+    r = run(quickTrain(csvAsParquet.toString(), model));
+    assertEquals(3, r.code());
+    assertTrue(r.err().contains("is not a Parquet file"), r.err());
+    r = run(quickTrain(Files.createDirectory(dir.resolve("empty")).toString(), model));
+    assertEquals(3, r.code());
+    assertTrue(r.err().contains("no data files"), r.err());
+    r = run("evaluate", "--input", Files.write(dir.resolve("tiny.csv"), diabetes.subList(0, 8)).toString(),
+        "--label", "progression");
+    assertEquals(3, r.code());
+    assertTrue(r.err().contains("at least 20 rows"), r.err());
+    assertEquals(2, run("benchmark", "--rows", "0").code());
+    assertFalse(new File(model).exists(), "no model from a failed run");
+  }
+
+  @Test
+  void badValuesAndOptionsHaveTheirExitCodes() throws IOException {
+    String model = dir.resolve("m").toString();
+    Run nan = run(quickTrain(diabetesWith("nan.csv", 4, 2, ""), model));
+    assertEquals(3, nan.code());
+    assertTrue(nan.err().contains("column 'bmi'") && nan.err().contains("in row 4 (1-based"), nan.err());
+    assertEquals(3, run("train", "--input", DIABETES, "--label", "progression", "--model", model, "--param",
+        "batchSize=0").code(), "invalid Param value: exit 3, as documented");
+    assertEquals(3, run("train", "--input", DIABETES, "--label", "progression", "--model", model, "--param",
+        "maxEpochs=many").code());
+    assertEquals(2, run("train", "--input", DIABETES, "--label", "progression", "--model", model, "--param",
+        "maxEpoch=3").code(), "unknown Param name: a usage error");
+    assertEquals(0, BnnCli.run(quickTrain(DIABETES, model)));
+    Run json = run("predict", "--model", model, "--input", DIABETES, "--output", dir.resolve("o").toString(),
+        "--format", "json");
+    assertEquals(2, json.code());
+    assertTrue(json.err().contains("--format"), json.err());
+    Run far = run("predict", "--model", model, "--input", diabetesWith("far.csv", 2, 2, "1e31"), "--output",
+        dir.resolve("far.parquet").toString());
+    assertEquals(3, far.code(), far.err());
+    assertTrue(far.err().contains("not finite") && far.err().contains("in row 2 (1-based"), far.err());
+    assertFalse(new File(dir.resolve("far.parquet").toString()).exists(), "no output with a non-finite value");
+  }
+
+  /**
+   * Run as a user runs it (a JVM of its own with the jobs' logging configuration): an expected failure prints
+   * the error line and no stack trace on the terminal, and the trace is kept in the log file.
+   */
+  @Test
+  void anExpectedFailureShowsNoStackTrace() throws Exception {
+    Path log = dir.resolve("run.log");
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(Arrays.asList(System.getProperty("bnn.jvmFlags", "").trim().split("\\s+")));
+    String nativeCache = System.getProperty("org.bytedeco.javacpp.cachedir");
+    if (nativeCache != null) command.add("-Dorg.bytedeco.javacpp.cachedir=" + nativeCache);
+    command.addAll(List.of("-Xmx2g", "-Dlog4j2.configurationFile=conf/log4j2.properties",
+        "-Dbnn.log.file=" + log, "-cp", System.getProperty("java.class.path"), BnnCli.class.getName()));
+    command.addAll(Arrays.asList(quickTrain(diabetesWith("nan.csv", 4, 2, ""), dir.resolve("m").toString())));
+    command.removeIf(String::isEmpty);
+    Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(3, p.waitFor(), err);
+    List<String> shown = err.lines().filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d INFO .*")).collect(Collectors.toList());
+    assertEquals(1, shown.size(), "only the error line: " + err);
+    assertTrue(shown.get(0).startsWith("error: column 'bmi'"), err);
+    assertTrue(Files.readString(log).contains("InvalidRowException"), "the trace is in the log file");
+  }
+}
