@@ -235,6 +235,23 @@ class CommandLineBadInputTest {
     assertFalse(new File(dir.resolve("far.parquet").toString()).exists(), "no output with a non-finite value");
   }
 
+  @Test
+  void usageAndInputErrorsHaveDistinctExitCodes() {
+    SparkTestSession.get();
+    assertEquals(2, BnnCli.run(new String[] {"train", "--input", DIABETES, "--model", dir.resolve("m").toString()}),
+        "missing --label");
+    assertEquals(3, BnnCli.run(new String[] {"train", "--input", DIABETES, "--label", "progression", "--model",
+        dir.resolve("m").toString(), "--param", "batchSize=0"}), "invalid param value");
+    assertEquals(2, BnnCli.run(new String[] {"frobnicate"}));
+    assertEquals(3, BnnCli.run(new String[] {"train", "--input", DIABETES, "--label", "nope", "--model",
+        dir.resolve("m").toString()}), "unknown label column");
+    assertEquals(3, BnnCli.run(new String[] {"train", "--input", dir.resolve("missing.csv").toString(), "--label",
+        "y", "--model", dir.resolve("m").toString()}), "missing input");
+    assertEquals(3, BnnCli.run(new String[] {"predict", "--model", dir.resolve("none").toString(), "--input",
+        DIABETES, "--output", dir.resolve("o").toString()}), "missing model");
+    assertFalse(new File(dir.resolve("m").toString()).exists(), "a failed train must leave no model behind");
+  }
+
   /**
    * Run as a user runs it (a JVM of its own with the jobs' logging configuration): an expected failure prints
    * the error line and no stack trace on the terminal, and the trace is kept in the log file.

@@ -44,23 +44,6 @@ class CommandLineTest {
   }
 
   @Test
-  void usageAndInputErrorsHaveDistinctExitCodes() {
-    SparkTestSession.get();
-    assertEquals(2, BnnCli.run(new String[] {"train", "--input", DIABETES, "--model", dir.resolve("m").toString()}),
-        "missing --label");
-    assertEquals(3, BnnCli.run(new String[] {"train", "--input", DIABETES, "--label", "progression", "--model",
-        dir.resolve("m").toString(), "--param", "batchSize=0"}), "invalid param value");
-    assertEquals(2, BnnCli.run(new String[] {"frobnicate"}));
-    assertEquals(3, BnnCli.run(new String[] {"train", "--input", DIABETES, "--label", "nope", "--model",
-        dir.resolve("m").toString()}), "unknown label column");
-    assertEquals(3, BnnCli.run(new String[] {"train", "--input", dir.resolve("missing.csv").toString(), "--label",
-        "y", "--model", dir.resolve("m").toString()}), "missing input");
-    assertEquals(3, BnnCli.run(new String[] {"predict", "--model", dir.resolve("none").toString(), "--input",
-        DIABETES, "--output", dir.resolve("o").toString()}), "missing model");
-    assertFalse(new File(dir.resolve("m").toString()).exists(), "a failed train must leave no model behind");
-  }
-
-  @Test
   void evaluateRunsTheSplitProtocol() throws Exception {
     SparkTestSession.get();
     Path csv = dir.resolve("small.csv");
