@@ -83,6 +83,9 @@ public class BayesByBackpropClassifier
   public BayesByBackpropClassifier setHandleInvalid(String v) { set(handleInvalid(), v); return this; }
   public BayesByBackpropClassifier setCheckpointDir(String v) { set(checkpointDir(), v); return this; }
   public BayesByBackpropClassifier setCheckpointInterval(int v) { set(checkpointInterval(), v); return this; }
+  public BayesByBackpropClassifier setSyncMode(String v) { set(syncMode(), v); return this; }
+  public BayesByBackpropClassifier setCollectiveTimeout(int v) { set(collectiveTimeout(), v); return this; }
+  public BayesByBackpropClassifier setAllowUnencryptedGradients(boolean v) { set(allowUnencryptedGradients(), v); return this; }
 
   @Override
   public StructType transformSchema(StructType schema) {

@@ -3,6 +3,7 @@ package org.sparkbnn.ml;
 import static org.sparkbnn.ml.ParamDefinitions.*;
 
 import java.io.Serializable;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
@@ -37,6 +38,9 @@ public final class BayesByBackpropParamSet implements Serializable {
   final Param<String> handleInvalid;
   final Param<String> checkpointDir;
   final IntParam checkpointInterval;
+  final Param<String> syncMode;
+  final IntParam collectiveTimeout;
+  final BooleanParam allowUnencryptedGradients;
 
   BayesByBackpropParamSet(Params owner) {
     hiddenLayers = layerSizes(owner, "hiddenLayers", "sizes of the hidden layers");
@@ -68,6 +72,16 @@ public final class BayesByBackpropParamSet implements Serializable {
         + " its state every checkpointInterval epochs, and from which a repeated fit of the same configuration"
         + " and data resumes; empty = no checkpoints", valid((String v) -> v != null));
     checkpointInterval = atLeast(owner, "checkpointInterval", "epochs between checkpoints", 1);
+    syncMode = choice(owner, "syncMode", "how the partitions' gradients are combined every step: collective (one"
+        + " barrier stage for the whole fit, gradients all-reduced directly between the tasks), sparkJob (one"
+        + " Spark job per step; works where barrier mode is refused, e.g. with dynamic allocation) or auto"
+        + " (collective when the cluster allows it, else sparkJob, saying why). The model is the same either way.",
+        SYNC_MODES);
+    collectiveTimeout = atLeast(owner, "collectiveTimeout", "seconds a task of a collective fit waits for another"
+        + " (to start, or to send its part of a step) before the fit fails naming it", 1);
+    allowUnencryptedGradients = new BooleanParam(owner, "allowUnencryptedGradients", "syncMode=collective sends"
+        + " gradients between the tasks unencrypted (connections need a per-fit secret); with Spark's RPC"
+        + " encryption or SSL on, auto uses sparkJob and collective needs this set to true");
     owner.setDefault(hiddenLayers, new int[] {50});
     owner.setDefault(activation, "relu");
     owner.setDefault(prior, "gaussian");
@@ -89,5 +103,8 @@ public final class BayesByBackpropParamSet implements Serializable {
     owner.setDefault(handleInvalid, "error");
     owner.setDefault(checkpointDir, "");
     owner.setDefault(checkpointInterval, 10);
+    owner.setDefault(syncMode, "auto");
+    owner.setDefault(collectiveTimeout, 300);
+    owner.setDefault(allowUnencryptedGradients, false);
   }
 }

@@ -1,5 +1,6 @@
 package org.sparkbnn.ml;
 
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
@@ -37,6 +38,9 @@ public interface BayesByBackpropParams extends Params {
   default Param<String> handleInvalid() { return bnnParams().handleInvalid; }
   default Param<String> checkpointDir() { return bnnParams().checkpointDir; }
   default IntParam checkpointInterval() { return bnnParams().checkpointInterval; }
+  default Param<String> syncMode() { return bnnParams().syncMode; }
+  default IntParam collectiveTimeout() { return bnnParams().collectiveTimeout; }
+  default BooleanParam allowUnencryptedGradients() { return bnnParams().allowUnencryptedGradients; }
 
   default int[] getHiddenLayers() { return getOrDefault(hiddenLayers()); }
   default String getActivation() { return getOrDefault(activation()); }
@@ -58,6 +62,9 @@ public interface BayesByBackpropParams extends Params {
   default String getHandleInvalid() { return getOrDefault(handleInvalid()); }
   default String getCheckpointDir() { return getOrDefault(checkpointDir()); }
   default int getCheckpointInterval() { return (Integer) getOrDefault(checkpointInterval()); }
+  default String getSyncMode() { return getOrDefault(syncMode()); }
+  default int getCollectiveTimeout() { return (Integer) getOrDefault(collectiveTimeout()); }
+  default boolean getAllowUnencryptedGradients() { return (Boolean) getOrDefault(allowUnencryptedGradients()); }
 
   default boolean skipInvalid() { return "skip".equalsIgnoreCase(getHandleInvalid()); }
 }

@@ -75,6 +75,9 @@ public class BayesByBackpropRegressor
   public BayesByBackpropRegressor setHandleInvalid(String v) { set(handleInvalid(), v); return this; }
   public BayesByBackpropRegressor setCheckpointDir(String v) { set(checkpointDir(), v); return this; }
   public BayesByBackpropRegressor setCheckpointInterval(int v) { set(checkpointInterval(), v); return this; }
+  public BayesByBackpropRegressor setSyncMode(String v) { set(syncMode(), v); return this; }
+  public BayesByBackpropRegressor setCollectiveTimeout(int v) { set(collectiveTimeout(), v); return this; }
+  public BayesByBackpropRegressor setAllowUnencryptedGradients(boolean v) { set(allowUnencryptedGradients(), v); return this; }
 
   @Override
   public StructType transformSchema(StructType schema) {

@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.spark.SparkContext;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.Vector;
@@ -24,7 +26,10 @@ import org.sparkbnn.train.InvalidRowException;
 import org.sparkbnn.train.LabelDomain;
 import org.sparkbnn.train.Standardization;
 import org.sparkbnn.train.TrainingData;
+import org.sparkbnn.train.SyncMode;
+import org.sparkbnn.train.TrainingConfig;
 import org.sparkbnn.train.TrainingLoop;
+import org.sparkbnn.train.EpochSummary;
 
 /**
  * The fit shared by the regressor and the classifier: validate Params, pack and validate the rows once, choose
@@ -60,10 +65,16 @@ final class NetworkTrainer {
       Standardization standardization = data.standardization(numFeatures, !spec.isClassification());
       LOG.info("Bayes by Backprop: {} rows in {} partitions, {} features, {} parameters", data.numRows(),
           data.numPartitions(), numFeatures, spec.network().numParameters());
-      TrainingLoop.Result result = TrainingLoop.run(spec.trainingConfig(stage), standardization,
-          data.gradientSource(), e -> LOG.info("Bayes by Backprop {}", e),
-          checkpointer(stage, spec, data, standardization,
-              dataset.sparkSession().sparkContext().hadoopConfiguration()));
+      SparkContext sc = dataset.sparkSession().sparkContext();
+      SyncMode sync = SyncMode.resolve(stage.getSyncMode(), sc, data.numPartitions(),
+          stage.getAllowUnencryptedGradients());
+      LOG.info("Bayes by Backprop: {}", sync.reason);
+      TrainingConfig config = spec.trainingConfig(stage);
+      Consumer<EpochSummary> onEpoch = e -> LOG.info("Bayes by Backprop {}", e);
+      Checkpointer checkpointer = checkpointer(stage, spec, data, standardization, sc.hadoopConfiguration());
+      TrainingLoop.Result result = sync.collective
+          ? data.trainCollective(config, standardization, onEpoch, checkpointer, stage.getCollectiveTimeout() * 1000L)
+          : TrainingLoop.run(config, standardization, data.gradientSource(), onEpoch, checkpointer);
       LOG.info("Bayes by Backprop: {} steps, {}", result.timings.steps(), result.timings);
       if (result.history.size() < stage.getMaxEpochs()) {
         LOG.info("Bayes by Backprop: stopped at maxSteps={} after {} of maxEpochs={} epochs", stage.getMaxSteps(),

@@ -11,6 +11,13 @@ public interface GradientSource {
   /** Per-partition gradients of one step at parameters theta, given each partition's minibatch share. */
   List<PartitionGradient> compute(StepFunction function, float[] theta, long step, int[] shares);
 
+  /** The step's summed gradient: by default the partition gradients summed in partition order. */
+  default StepGradient step(StepFunction function, float[] theta, long step, int[] shares) {
+    double[] stats = new double[3];
+    double[] sum = GradientAggregator.sumInPartitionOrder(compute(function, theta, step, shares), theta.length, stats);
+    return new StepGradient(sum, stats[0], (long) stats[1], (long) stats[2]);
+  }
+
   /**
    * Whether partitions compute concurrently (Spark tasks) or one after another (the in-process baseline):
    * decides whether a step's gradient time is the slowest partition's or the sum over partitions.

@@ -79,17 +79,7 @@ public final class HadoopCheckpointer implements Checkpointer {
       throw new InvalidInputException("checkpoint " + source + " was written for a different configuration or data ("
           + String.join("; ", differences) + "); use another checkpointDir, or delete it to start afresh");
     }
-    int epochsDone = in.readInt();
-    long adamSteps = in.readLong();
-    double[] theta = readDoubles(in);
-    double[] first = readDoubles(in);
-    double[] second = readDoubles(in);
-    int epochs = in.readInt();
-    List<EpochSummary> history = new ArrayList<>();
-    for (int e = 0; e < epochs; e++) {
-      history.add(new EpochSummary(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble()));
-    }
-    return new TrainingState(epochsDone, theta, first, second, adamSteps, history);
+    return TrainingStateCodec.read(in);
   }
 
   @Override
@@ -119,29 +109,6 @@ public final class HadoopCheckpointer implements Checkpointer {
       out.writeUTF(e.getKey());
       out.writeUTF(e.getValue());
     }
-    out.writeInt(state.epochsDone);
-    out.writeLong(state.adamSteps);
-    writeDoubles(out, state.theta);
-    writeDoubles(out, state.adamFirstMoment);
-    writeDoubles(out, state.adamSecondMoment);
-    out.writeInt(state.history.size());
-    for (EpochSummary e : state.history) {
-      out.writeInt(e.epoch());
-      out.writeDouble(e.negativeElbo());
-      out.writeDouble(e.nll());
-      out.writeDouble(e.kl());
-      out.writeDouble(e.rowsPerSecond());
-    }
-  }
-
-  private static void writeDoubles(DataOutputStream out, double[] v) throws IOException {
-    out.writeInt(v.length);
-    for (double d : v) out.writeDouble(d);
-  }
-
-  private static double[] readDoubles(DataInputStream in) throws IOException {
-    double[] v = new double[in.readInt()];
-    for (int i = 0; i < v.length; i++) v[i] = in.readDouble();
-    return v;
+    TrainingStateCodec.write(out, state);
   }
 }

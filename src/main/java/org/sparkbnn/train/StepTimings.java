@@ -5,7 +5,8 @@ package org.sparkbnn.train;
  * concurrently), the rest of the round trip (scheduling, task (de)serialisation, result transfer,
  * aggregation), and the driver's KL and Adam update.
  */
-public final class StepTimings {
+public final class StepTimings implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   private final int batchSize;
   private long steps;
   private long roundTripNanos;

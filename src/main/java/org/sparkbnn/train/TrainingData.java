@@ -64,6 +64,14 @@ public final class TrainingData {
   }
 
   public GradientSource gradientSource() { return new SparkGradientSource(blocks, partitionRows); }
+
+  /** Trains in one barrier stage over these blocks (syncMode=collective); see {@link CollectiveTraining}. */
+  public TrainingLoop.Result trainCollective(TrainingConfig config, Standardization standardization,
+                                            java.util.function.Consumer<EpochSummary> onEpoch,
+                                            Checkpointer checkpointer, long timeoutMillis) {
+    return CollectiveTraining.run(config, standardization, blocks, partitionRows, onEpoch, checkpointer,
+        timeoutMillis);
+  }
   public long numRows() { return moments.count(); }
   public long[] partitionRows() { return partitionRows.clone(); }
   public int numPartitions() { return partitionRows.length; }

@@ -19,7 +19,8 @@ public final class TrainingLoop {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
 
   /** The fitted parameters and the per-epoch history. */
-  public static final class Result {
+  public static final class Result implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     public final double[] theta;
     public final List<EpochSummary> history;
     public final long numRows;
@@ -47,23 +48,16 @@ public final class TrainingLoop {
    */
   public static Result run(TrainingConfig config, Standardization standardization, GradientSource source,
                            Consumer<EpochSummary> onEpoch, Checkpointer checkpointer) {
-    long[] partitionRows = source.partitionRows();
-    long numRows = java.util.Arrays.stream(partitionRows).sum();
-    if (numRows == 0) throw new IllegalArgumentException("training data set is empty (no valid rows)");
-    int batch = (int) Math.min(config.batchSize, numRows);
-    int[] shares = MinibatchSampler.shares(partitionRows, batch);
-    long stepsPerEpoch = (numRows + batch - 1) / batch;
-    long totalSteps = config.maxEpochs * stepsPerEpoch;
-    if (config.maxSteps > 0) totalSteps = Math.min(totalSteps, config.maxSteps);
-    int epochs = (int) ((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
+    TrainingPlan plan = TrainingPlan.of(config, source.partitionRows());
+    long numRows = plan.numRows;
+    int batch = plan.batch;
+    int[] shares = plan.shares;
+    long stepsPerEpoch = plan.stepsPerEpoch;
+    long totalSteps = plan.totalSteps;
+    int epochs = plan.epochs;
 
     TrainingState resumed = checkpointer.load();
-    if (resumed != null && resumed.epochsDone > epochs) {
-      // Returning the longer training would silently ignore what this fit asked for.
-      throw new InvalidInputException("the checkpoint holds " + resumed.epochsDone + " completed epochs, more than"
-          + " the " + epochs + " this fit runs (maxEpochs=" + config.maxEpochs + ", maxSteps=" + config.maxSteps
-          + "); raise maxEpochs to at least " + resumed.epochsDone + ", or use another checkpointDir");
-    }
+    plan.checkResumable(resumed);
     if (resumed != null) LOG.info("Bayes by Backprop: resumed from epoch {} of {} (checkpoint)", resumed.epochsDone,
         epochs);
     double[] theta = resumed != null ? resumed.theta : config.objective.initialParameters(config.rhoInit);
@@ -76,7 +70,6 @@ public final class TrainingLoop {
       firstEpoch = resumed.epochsDone + 1;
     }
     StepFunction function = new StepFunction(config.objective, standardization, batch);
-    double[] stepStats = new double[3];
     StepTimings timings = new StepTimings(batch);
     float[] thetaFloat = new float[theta.length];
 
@@ -92,8 +85,8 @@ public final class TrainingLoop {
         long step = (epoch - 1) * stepsPerEpoch + s;
         long stepStart = System.nanoTime();
         for (int i = 0; i < theta.length; i++) thetaFloat[i] = (float) theta[i];
-        double[] grad = GradientAggregator.sumInPartitionOrder(
-            source.compute(function, thetaFloat, step, shares), theta.length, stepStats);
+        StepGradient gradient = source.step(function, thetaFloat, step, shares);
+        double[] grad = gradient.sum;
         long gradientsDone = System.nanoTime();
         double klWeight = config.klWeighting.weight(s, stepsPerEpoch);
         double[] kl = new double[1];
@@ -102,10 +95,10 @@ public final class TrainingLoop {
           kl[0] = config.objective.addKlGradient(Nd4j.createFromArray(theta), step, klWeight, numRows, gradArray);
           return gradArray.toDoubleVector();
         });
-        double nllPerRow = stepStats[0] / batch;
+        double nllPerRow = gradient.nll / batch;
         checkFinite(epoch, s, nllPerRow, kl[0], fullGrad);
         adam.step(theta, fullGrad);
-        long computeNanos = (long) (source.concurrentPartitions() ? stepStats[1] : stepStats[2]);
+        long computeNanos = source.concurrentPartitions() ? gradient.slowestNanos : gradient.totalNanos;
         timings.record(gradientsDone - stepStart, computeNanos, System.nanoTime() - gradientsDone);
         epochNll += nllPerRow;
         epochKl += kl[0];

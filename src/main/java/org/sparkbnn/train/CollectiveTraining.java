@@ -1,0 +1,222 @@
+package org.sparkbnn.train;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkbnn.train.collective.CollectiveException;
+import org.sparkbnn.train.collective.CollectiveTracker;
+import org.sparkbnn.train.collective.PeerMesh;
+import org.sparkbnn.train.collective.TrackerClient;
+import scala.collection.Iterator;
+import scala.reflect.ClassTag;
+
+/**
+ * syncMode=collective: the whole fit is ONE barrier stage with one task per partition, all running at once. Each
+ * task runs the same {@link TrainingLoop} as the driver does in sparkJob mode, with a {@link GradientSource} that
+ * all-reduces the step's gradient directly between the tasks; every task then applies the same KL gradient and
+ * Adam update to its own float64 parameters, so no parameters travel per step and the model is bit-identical to
+ * sparkJob mode. The driver hosts the {@link CollectiveTracker} (rendezvous, progress, checkpoints, fatal
+ * errors). The barrier stage is followed by a shuffle, which makes it a ShuffleMapStage: Spark reruns a failed
+ * one whole (a failed barrier ResultStage would abort), and the rerun starts from the last state the driver
+ * holds.
+ */
+public final class CollectiveTraining {
+  private static final Logger LOG = LoggerFactory.getLogger(CollectiveTraining.class);
+
+  private CollectiveTraining() {}
+
+  /** Runs the fit on {@code blocks} (one cached block per partition); see the class comment. */
+  public static TrainingLoop.Result run(TrainingConfig config, Standardization standardization,
+                                       JavaRDD<FeatureBlock> blocks, long[] partitionRows,
+                                       Consumer<EpochSummary> onEpoch, Checkpointer checkpointer,
+                                       long timeoutMillis) {
+    SparkContext sc = blocks.context();
+    TrainingPlan plan = TrainingPlan.of(config, partitionRows);
+    TrainingState start = checkpointer.load();
+    plan.checkResumable(start);
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    String group = "spark-bnn-collective-" + UUID.randomUUID();
+    String host = sc.getConf().get("spark.driver.host", "127.0.0.1");
+    String previousGroup = sc.getLocalProperty("spark.jobGroup.id");
+    String previousDescription = sc.getLocalProperty("spark.job.description");
+    String previousInterrupt = sc.getLocalProperty("spark.job.interruptOnCancel");
+    Consumer<TrainingState> onState = state -> {
+      onEpoch.accept(state.history.get(state.history.size() - 1));
+      if (state.epochsDone % checkpointer.interval() == 0) checkpointer.save(state);
+    };
+    try (CollectiveTracker tracker = new CollectiveTracker(host, partitionRows.length, secret, timeoutMillis, start,
+        onState, message -> sc.cancelJobGroup(group))) {
+      if (start != null) LOG.info("Bayes by Backprop: resumed from epoch {} of {} (checkpoint)", start.epochsDone,
+          plan.epochs);
+      // interruptOnCancel: a task blocked in the collective is interrupted when the stage is cancelled or rerun.
+      sc.setJobGroup(group, "spark-bnn: Bayes by Backprop (collective, " + partitionRows.length + " tasks)", true);
+      TaskFunction task = new TaskFunction(config, standardization, partitionRows, tracker.host(), tracker.port(),
+          secret, timeoutMillis, stallHook());
+      ClassTag<TrainingLoop.Result> tag = scala.reflect.ClassTag$.MODULE$.apply(TrainingLoop.Result.class);
+      List<TrainingLoop.Result> results;
+      try {
+        results = blocks.rdd().barrier().mapPartitions(task, false, tag).toJavaRDD().repartition(1).collect();
+      } catch (Exception e) { // SparkException is checked, thrown undeclared from Scala
+        String fatal = tracker.fatalError();
+        if (fatal != null) throw FatalError.decode(fatal);
+        throw e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e.getMessage(), e);
+      }
+      if (results.size() != 1) throw new IllegalStateException("collective fit returned " + results.size() + " results");
+      return results.get(0);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the collective tracker on " + host + ": " + e, e);
+    } finally {
+      sc.setLocalProperty("spark.jobGroup.id", previousGroup);
+      sc.setLocalProperty("spark.job.description", previousDescription);
+      sc.setLocalProperty("spark.job.interruptOnCancel", previousInterrupt);
+    }
+  }
+
+  /** Test hook (system property {@code spark-bnn.test.stall=partition:step}): that task stops answering. */
+  private static long[] stallHook() {
+    String hook = System.getProperty("spark-bnn.test.stall");
+    if (hook == null) return null;
+    String[] parts = hook.split(":");
+    return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
+  }
+
+  /** What a task sends the driver when it fails in a way a rerun would repeat: the kind, then the message. */
+  static final class FatalError {
+    private FatalError() {}
+
+    static String encode(RuntimeException e) {
+      String kind = e instanceof TrainingDivergedException ? "diverged"
+          : e instanceof InvalidInputException ? "invalid" : "failed";
+      return kind + ":" + e.getMessage();
+    }
+
+    static RuntimeException decode(String fatal) {
+      int colon = fatal.indexOf(':');
+      String message = fatal.substring(colon + 1);
+      switch (fatal.substring(0, colon)) {
+        case "diverged": return new TrainingDivergedException(message);
+        case "invalid": return new InvalidInputException(message);
+        default: return new IllegalStateException("collective training failed: " + message);
+      }
+    }
+
+    /** Divergence, invalid input and a silent peer repeat on a rerun; a dead peer (its executor lost) does not. */
+    static boolean isFatal(RuntimeException e) {
+      return e instanceof TrainingDivergedException || e instanceof InvalidInputException
+          || (e instanceof CollectiveException && ((CollectiveException) e).isTimeout());
+    }
+  }
+
+  /** The barrier task: rendezvous, connect the mesh, run the loop; rank 0 returns the result. */
+  private static final class TaskFunction
+      extends scala.runtime.AbstractFunction1<Iterator<FeatureBlock>, Iterator<TrainingLoop.Result>>
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final TrainingConfig config;
+    private final Standardization standardization;
+    private final long[] partitionRows;
+    private final String trackerHost;
+    private final int trackerPort;
+    private final byte[] secret;
+    private final long timeoutMillis;
+    private final long[] stall;
+
+    TaskFunction(TrainingConfig config, Standardization standardization, long[] partitionRows, String trackerHost,
+                 int trackerPort, byte[] secret, long timeoutMillis, long[] stall) {
+      this.config = config;
+      this.standardization = standardization;
+      this.partitionRows = partitionRows;
+      this.trackerHost = trackerHost;
+      this.trackerPort = trackerPort;
+      this.secret = secret;
+      this.timeoutMillis = timeoutMillis;
+      this.stall = stall;
+    }
+
+    @Override
+    public Iterator<TrainingLoop.Result> apply(Iterator<FeatureBlock> blocks) {
+      FeatureBlock block = blocks.next();
+      TaskCompute.prepare();
+      BarrierTaskContext context = BarrierTaskContext.get();
+      int rank = context.partitionId();
+      String address = context.getTaskInfos()[rank].address();
+      String host = address.contains(":") ? address.substring(0, address.lastIndexOf(':')) : address;
+      try (TrackerClient tracker = new TrackerClient(trackerHost, trackerPort, timeoutMillis, context::isInterrupted)) {
+        try (ServerSocketChannel listener = PeerMesh.listen(host)) {
+          TrackerClient.Rendezvous rendezvous = tracker.register(secret, context.stageAttemptNumber(), rank,
+              partitionRows.length, (InetSocketAddress) listener.getLocalAddress());
+          try (PeerMesh mesh = PeerMesh.connect(rank, listener, rendezvous.peers, secret, timeoutMillis,
+              context::isInterrupted)) {
+            long stallAt = stall != null && stall[0] == rank ? stall[1] : -1;
+            GradientSource source = new CollectiveGradientSource(block, mesh, partitionRows, stallAt);
+            TrainingLoop.Result result = TrainingLoop.run(config, standardization, source, e -> {},
+                new TaskCheckpointer(rendezvous.start, mesh, rank == 0 ? tracker : null));
+            List<TrainingLoop.Result> out = rank == 0 ? List.of(result) : List.of();
+            return scalaIterator(out.iterator());
+          }
+        } catch (RuntimeException e) {
+          if (FatalError.isFatal(e)) tracker.reportFatal(FatalError.encode(e));
+          throw e;
+        }
+      } catch (IOException e) {
+        throw new CollectiveException("partition " + rank + " cannot listen on " + host + ": " + e, e);
+      }
+    }
+  }
+
+  /** A Scala iterator over a Java one, without the converters whose package differs between Scala 2.12 and 2.13. */
+  private static <T> Iterator<T> scalaIterator(java.util.Iterator<T> it) {
+    return new scala.collection.AbstractIterator<T>() {
+      @Override public boolean hasNext() { return it.hasNext(); }
+      @Override public T next() { return it.next(); }
+    };
+  }
+
+  /**
+   * The task side of checkpointing, after every epoch: all tasks check that they hold the same parameters (a hash
+   * compared through the mesh), and rank 0 sends the state to the driver, which keeps it for a rerun and writes a
+   * checkpoint every checkpointInterval epochs.
+   */
+  private static final class TaskCheckpointer implements Checkpointer {
+    private final TrainingState start;
+    private final PeerMesh mesh;
+    private final TrackerClient tracker;
+
+    TaskCheckpointer(TrainingState start, PeerMesh mesh, TrackerClient tracker) {
+      this.start = start;
+      this.mesh = mesh;
+      this.tracker = tracker;
+    }
+
+    @Override public int interval() { return 1; }
+    @Override public TrainingState load() { return start; }
+
+    @Override
+    public void save(TrainingState state) {
+      long hash = 1125899906842597L;
+      for (double v : state.theta) hash = 31 * hash + Double.doubleToRawLongBits(v);
+      ByteBuffer[] out = new ByteBuffer[mesh.size()];
+      for (int j = 0; j < out.length; j++) out[j] = ByteBuffer.allocate(8).putLong(0, hash);
+      ByteBuffer[] in = mesh.exchange(out, "comparing parameters after epoch " + state.epochsDone);
+      for (int p = 0; p < in.length; p++) {
+        if (p != mesh.rank() && in[p].getLong(0) != hash) {
+          throw new IllegalStateException("after epoch " + state.epochsDone + " partition " + p + " holds other"
+              + " parameters than partition " + mesh.rank() + ": the tasks' updates diverged");
+        }
+      }
+      if (tracker != null) tracker.reportState(state);
+    }
+  }
+}

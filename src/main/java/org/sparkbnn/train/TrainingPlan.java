@@ -1,0 +1,40 @@
+package org.sparkbnn.train;
+
+/**
+ * The shape of a fit, from its configuration and the rows per partition: global batch, each partition's share of
+ * it, steps per epoch and in all (maxSteps may cut the last epoch short), and the number of epochs.
+ */
+final class TrainingPlan {
+  final long numRows;
+  final int batch;
+  final int[] shares;
+  final long stepsPerEpoch;
+  final long totalSteps;
+  final int epochs;
+  private final TrainingConfig config;
+
+  private TrainingPlan(TrainingConfig config, long[] partitionRows) {
+    this.config = config;
+    this.numRows = java.util.Arrays.stream(partitionRows).sum();
+    if (numRows == 0) throw new IllegalArgumentException("training data set is empty (no valid rows)");
+    this.batch = (int) Math.min(config.batchSize, numRows);
+    this.shares = MinibatchSampler.shares(partitionRows, batch);
+    this.stepsPerEpoch = (numRows + batch - 1) / batch;
+    long steps = config.maxEpochs * stepsPerEpoch;
+    this.totalSteps = config.maxSteps > 0 ? Math.min(steps, config.maxSteps) : steps;
+    this.epochs = (int) ((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
+  }
+
+  static TrainingPlan of(TrainingConfig config, long[] partitionRows) {
+    return new TrainingPlan(config, partitionRows);
+  }
+
+  /** A checkpoint with more epochs than this fit runs would silently return the longer training: refused. */
+  void checkResumable(TrainingState resumed) {
+    if (resumed != null && resumed.epochsDone > epochs) {
+      throw new InvalidInputException("the checkpoint holds " + resumed.epochsDone + " completed epochs, more than"
+          + " the " + epochs + " this fit runs (maxEpochs=" + config.maxEpochs + ", maxSteps=" + config.maxSteps
+          + "); raise maxEpochs to at least " + resumed.epochsDone + ", or use another checkpointDir");
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package org.sparkbnn.ml;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkbnn.SparkTestSession;
+import org.sparkbnn.SyntheticData;
+
+/** syncMode=collective on local[2]: the same model as sparkJob mode, bit for bit, and faults that fail fast. */
+class CollectiveTrainingTest {
+  private static Dataset<Row> data;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void data() {
+    data = SyntheticData.sine(SparkTestSession.get(), 400, 0.1, 11, 2).cache();
+  }
+
+  private static BayesByBackpropRegressor regressor(String syncMode, int epochs) {
+    return new BayesByBackpropRegressor().setHiddenLayers(16, 16).setBatchSize(64).setMaxEpochs(epochs)
+        .setSyncMode(syncMode);
+  }
+
+  @Test
+  void collectiveAndSparkJobModesGiveTheSameModelForBothEstimators() {
+    for (String estimator : new String[] {"localReparameterization", "reparameterization"}) {
+      BayesByBackpropRegressionModel viaJobs = regressor("sparkJob", 3).setEstimator(estimator).fit(data);
+      BayesByBackpropRegressionModel collective = regressor("collective", 3).setEstimator(estimator).fit(data);
+      assertArrayEquals(viaJobs.theta(), collective.theta(), 0.0, estimator);
+      assertEquals(3, collective.trainingHistory().size());
+    }
+    Dataset<Row> blobs = SyntheticData.blobs(SparkTestSession.get(), 300, 4, 2).cache();
+    BayesByBackpropClassifier classifier = new BayesByBackpropClassifier().setHiddenLayers(8).setMaxEpochs(2);
+    assertArrayEquals(classifier.copy(new ParamMap()).setSyncMode("sparkJob").fit(blobs).theta(),
+        classifier.copy(new ParamMap()).setSyncMode("collective").fit(blobs).theta(), 0.0, "classifier");
+  }
+
+  @Test
+  void aCollectiveFitResumesFromACheckpointAsAnUninterruptedOne() {
+    String checkpoints = dir.resolve("checkpoints").toString();
+    BayesByBackpropRegressionModel straight = regressor("sparkJob", 4).fit(data);
+    regressor("collective", 2).setCheckpointDir(checkpoints).setCheckpointInterval(1).fit(data);
+    BayesByBackpropRegressionModel continued = regressor("collective", 4).setCheckpointDir(checkpoints).fit(data);
+    assertArrayEquals(straight.theta(), continued.theta(), 0.0);
+    assertEquals(4, continued.trainingHistory().size());
+  }
+
+  /**
+   * Partition 1 stops answering at step 3: partition 0 waits collectiveTimeout (2 s), then the fit fails naming
+   * the silent partition and the step, well before Spark's own barrier retries (minutes) would give up.
+   */
+  @Test
+  void aStalledTaskFailsTheFitWithinTheTimeoutNamingPartitionAndStep() {
+    System.setProperty("spark-bnn.test.stall", "1:3");
+    long start = System.nanoTime();
+    try {
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> regressor("collective", 3).setCollectiveTimeout(2).fit(data));
+      assertTrue(e.getMessage().contains("partition(s) [1]") && e.getMessage().contains("step 3"), e.getMessage());
+    } finally {
+      System.clearProperty("spark-bnn.test.stall");
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertTrue(seconds < 30, "failed after " + seconds + " s");
+    // Nothing left behind: the tracker's threads end with the fit, and the stalled task was interrupted.
+    assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("spark-bnn-tracker")),
+        "tracker thread left running");
+    assertEquals(0, SparkTestSession.get().sparkContext().statusTracker().getActiveJobIds().length);
+    // The session is usable afterwards.
+    assertEquals(3, regressor("collective", 1).fit(data).trainingHistory().size() + 2);
+  }
+}
