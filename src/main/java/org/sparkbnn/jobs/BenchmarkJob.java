@@ -19,7 +19,12 @@ import org.sparkbnn.bayes.GradientEstimator;
 import org.sparkbnn.bayes.KlWeighting;
 import org.sparkbnn.bayes.NetworkArchitecture;
 import org.sparkbnn.bayes.GaussianPredictive;
+import org.sparkbnn.train.AllReduce;
+import org.sparkbnn.train.Checkpointer;
+import org.sparkbnn.train.CollectiveTraining;
 import org.sparkbnn.train.ColumnMoments;
+import org.sparkbnn.train.PartitionGradient;
+import org.sparkbnn.train.collective.PeerMesh;
 import org.sparkbnn.train.FeatureBlock;
 import org.sparkbnn.train.GradientSource;
 import org.sparkbnn.train.LocalGradientSource;
@@ -91,7 +96,20 @@ final class BenchmarkJob {
       report("Spark " + spark.sparkContext().master(), estimator, distributed, flopsPerRow, peak);
       System.out.printf("BENCH %s: Spark / baseline throughput ratio %.2f%n", estimator.paramValue(),
           distributed.rowsPerSecond() / local.rowsPerSecond());
+      long[] truncated = steps > 0 ? new TruncatedEpoch(new LocalGradientSource(blocks), (long) steps * batch)
+          .partitionRows() : sizes;
+      StepTimings collective = CollectiveTraining.run(config, standardization, rdd, truncated, e -> { },
+          Checkpointer.NONE, 300_000L).timings;
+      report("Spark " + spark.sparkContext().master() + " collective", estimator, collective, flopsPerRow, peak);
+      System.out.printf("BENCH %s: collective / baseline throughput ratio %.2f (sparkJob: %.2f)%n",
+          estimator.paramValue(), collective.rowsPerSecond() / local.rowsPerSecond(),
+          distributed.rowsPerSecond() / local.rowsPerSecond());
       rdd.unpersist(true);
+    }
+
+    for (int n : new int[] {10_000, 100_000, 1_000_000}) {
+      System.out.printf("BENCH all-reduce of %,d float32 parameters between 2 tasks over loopback: %.3f ms%n", n,
+          allReduceMillis(n));
     }
 
     double[] theta = new ElboObjective(network, new GaussianPrior(1.0), GradientEstimator.REPARAMETERIZATION, 1, 1L)
@@ -108,6 +126,46 @@ final class BenchmarkJob {
     System.out.printf("BENCH scoring, predictSamples=32, batches of 8192 rows (no Spark): %,.0f rows/s%n",
         scored / ((System.nanoTime() - start) / 1e9));
     return 0;
+  }
+
+  /**
+   * Mean time of one all-reduce of n parameters between two tasks (two threads of this process, connected over
+   * loopback exactly as the tasks of a collective fit are), after a warm-up.
+   */
+  private static double allReduceMillis(int n) {
+    byte[] secret = new byte[32];
+    int reps = n >= 1_000_000 ? 20 : 200;
+    try {
+      java.nio.channels.ServerSocketChannel[] listeners = {PeerMesh.listen("127.0.0.1"), PeerMesh.listen("127.0.0.1")};
+      java.net.InetSocketAddress[] addresses = new java.net.InetSocketAddress[2];
+      for (int r = 0; r < 2; r++) addresses[r] = (java.net.InetSocketAddress) listeners[r].getLocalAddress();
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        List<java.util.concurrent.Future<Double>> times = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+          int rank = r;
+          times.add(pool.submit(() -> {
+            try (PeerMesh mesh = PeerMesh.connect(rank, listeners[rank], addresses, secret, 60_000L, () -> false)) {
+              float[] g = new float[n];
+              java.util.Arrays.fill(g, rank + 1);
+              PartitionGradient mine = new PartitionGradient(rank, g, 1.0, 0);
+              long start = 0;
+              for (int i = -reps / 4; i < reps; i++) {
+                if (i == 0) start = System.nanoTime();
+                AllReduce.sumInPartitionOrder(mesh, mine, n, i);
+              }
+              return (System.nanoTime() - start) / 1e6 / reps;
+            }
+          }));
+        }
+        return Math.max(times.get(0).get(), times.get(1).get());
+      } finally {
+        pool.shutdownNow();
+        for (java.nio.channels.ServerSocketChannel l : listeners) l.close();
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("all-reduce benchmark failed: " + e, e);
+    }
   }
 
   /** One job per "step" over the cached blocks that only moves data: the floor of Spark's per-step cost. */

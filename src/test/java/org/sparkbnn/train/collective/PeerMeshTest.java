@@ -1,0 +1,121 @@
+package org.sparkbnn.train.collective;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** The transport on its own: ranks as threads of this JVM over loopback. */
+class PeerMeshTest {
+  private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes();
+
+  /**
+   * Three ranks exchange 8 MB messages with each other at once, far beyond the sockets' buffers: with blocking
+   * writes every rank would wait for a reader that is itself writing. Every payload arrives intact.
+   */
+  @Test
+  void largeSimultaneousExchangesCompleteIntact() throws Exception {
+    int size = 3;
+    int floats = 2_000_000;
+    ServerSocketChannel[] listeners = new ServerSocketChannel[size];
+    InetSocketAddress[] addresses = new InetSocketAddress[size];
+    for (int r = 0; r < size; r++) {
+      listeners[r] = PeerMesh.listen("127.0.0.1");
+      addresses[r] = (InetSocketAddress) listeners[r].getLocalAddress();
+    }
+    // A stranger without the secret connects first to rank 0 and is ignored.
+    try (Socket stranger = new Socket("127.0.0.1", addresses[0].getPort())) {
+      OutputStream out = stranger.getOutputStream();
+      Frames.write(out, ByteBuffer.allocate(SECRET.length + 4).putInt(SECRET.length, 2).array());
+      ExecutorService pool = Executors.newFixedThreadPool(size);
+      try {
+        List<Future<String>> results = new ArrayList<>();
+        for (int r = 0; r < size; r++) {
+          int rank = r;
+          results.add(pool.submit(() -> {
+            try (PeerMesh mesh = PeerMesh.connect(rank, listeners[rank], addresses, SECRET, 30_000, () -> false)) {
+              ByteBuffer[] outgoing = new ByteBuffer[size];
+              for (int j = 0; j < size; j++) {
+                ByteBuffer b = ByteBuffer.allocate(4 * floats);
+                for (int i = 0; i < floats; i++) b.putFloat(rank * 10 + j + i);
+                outgoing[j] = b.flip();
+              }
+              ByteBuffer[] in = mesh.exchange(outgoing, "in a test");
+              for (int p = 0; p < size; p++) {
+                if (p == rank) continue;
+                assertEquals(4 * floats, in[p].remaining());
+                for (int i = 0; i < floats; i += 99_991) assertEquals(p * 10 + rank + i, in[p].getFloat(4 * i), 0f);
+              }
+              return "ok";
+            }
+          }));
+        }
+        for (Future<String> f : results) assertEquals("ok", f.get());
+      } finally {
+        pool.shutdownNow();
+        for (ServerSocketChannel l : listeners) l.close();
+      }
+    }
+  }
+
+  @Test
+  void aSilentPeerFailsTheExchangeWithinTheTimeoutNamingIt() throws Exception {
+    ServerSocketChannel[] listeners = {PeerMesh.listen("127.0.0.1"), PeerMesh.listen("127.0.0.1")};
+    InetSocketAddress[] addresses = new InetSocketAddress[2];
+    for (int r = 0; r < 2; r++) addresses[r] = (InetSocketAddress) listeners[r].getLocalAddress();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<PeerMesh> silent = pool.submit(() -> PeerMesh.connect(1, listeners[1], addresses, SECRET, 5_000,
+          () -> false));
+      try (PeerMesh mesh = PeerMesh.connect(0, listeners[0], addresses, SECRET, 1_000, () -> false)) {
+        long start = System.nanoTime();
+        ByteBuffer[] out = {null, ByteBuffer.allocate(4)};
+        CollectiveException e = org.junit.jupiter.api.Assertions.assertThrows(CollectiveException.class,
+            () -> mesh.exchange(out, "in step 7"));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(e.isTimeout() && e.getMessage().contains("partition(s) [1]") && e.getMessage().contains("step 7"),
+            e.getMessage());
+        assertTrue(seconds >= 0.9 && seconds < 3, "timed out after " + seconds + " s");
+      } finally {
+        silent.get().close();
+      }
+    } finally {
+      pool.shutdownNow();
+      for (ServerSocketChannel l : listeners) l.close();
+    }
+  }
+
+  @Test
+  void aPeerThatClosesIsReportedAsClosedNotAsATimeout() throws IOException {
+    ServerSocketChannel[] listeners = {PeerMesh.listen("127.0.0.1"), PeerMesh.listen("127.0.0.1")};
+    InetSocketAddress[] addresses = new InetSocketAddress[2];
+    for (int r = 0; r < 2; r++) addresses[r] = (InetSocketAddress) listeners[r].getLocalAddress();
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<PeerMesh> other = pool.submit(() -> PeerMesh.connect(1, listeners[1], addresses, SECRET, 5_000,
+          () -> false));
+      try (PeerMesh mesh = PeerMesh.connect(0, listeners[0], addresses, SECRET, 5_000, () -> false)) {
+        other.get().close();
+        CollectiveException e = org.junit.jupiter.api.Assertions.assertThrows(CollectiveException.class,
+            () -> mesh.exchange(new ByteBuffer[] {null, ByteBuffer.allocate(4)}, "in step 2"));
+        assertTrue(!e.isTimeout(), e.getMessage());
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      pool.shutdownNow();
+      for (ServerSocketChannel l : listeners) l.close();
+    }
+  }
+}
