@@ -55,9 +55,9 @@ class DistributedTrainingIT {
         SyntheticData.SCHEMA);
   }
 
-  private static BayesByBackpropRegressor regressor(int epochs) {
+  private static BayesByBackpropRegressor regressor(int epochs, String syncMode) {
     return new BayesByBackpropRegressor().setHiddenLayers(16).setBatchSize(30).setMaxEpochs(epochs)
-        .setPredictSamples(20).setEpistemicVarianceCol("epistemic");
+        .setPredictSamples(20).setEpistemicVarianceCol("epistemic").setSyncMode(syncMode);
   }
 
   private static List<Row> scores(BayesByBackpropRegressionModel model, Dataset<Row> data) {
@@ -69,7 +69,7 @@ class DistributedTrainingIT {
   static void localReferenceThenCluster() {
     SparkSession local = LocalCluster.startLocal();
     try {
-      BayesByBackpropRegressionModel model = regressor(3).fit(data(local));
+      BayesByBackpropRegressionModel model = regressor(3, "sparkJob").fit(data(local));
       localTheta = modelTheta(model);
       localScores = scores(model, data(local));
     } finally {
@@ -83,19 +83,50 @@ class DistributedTrainingIT {
     LocalCluster.stop(cluster);
   }
 
+  /** Local mode's model (one job per step) again on two executor JVMs, in both sync modes. */
   @Test
-  void twoExecutorsTrainTheSameModelAsLocalMode() {
+  void twoExecutorsTrainTheSameModelAsLocalModeInBothSyncModes() {
     LocalCluster.awaitExecutors(cluster, 2);
     assertEquals(2, LocalCluster.executorProcesses(cluster).size(), "two executor JVMs");
-    BayesByBackpropRegressionModel model = regressor(3).fit(data(cluster));
-    assertArrayEquals(localTheta, modelTheta(model), 0.0);
-    assertEquals(localScores, scores(model, data(cluster)), "transform gives identical outputs");
+    for (String syncMode : new String[] {"sparkJob", "collective"}) {
+      BayesByBackpropRegressionModel model = regressor(3, syncMode).fit(data(cluster));
+      assertArrayEquals(localTheta, modelTheta(model), 0.0, syncMode);
+      assertEquals(localScores, scores(model, data(cluster)), "transform gives identical outputs");
+    }
+  }
+
+  /**
+   * Collective mode: an executor killed mid-fit fails the barrier stage; Spark reruns it whole (it is a
+   * ShuffleMapStage), the tasks fetch the last epoch's state from the driver's tracker, and the model is the
+   * same as an undisturbed run's. The kill waits until the first checkpoint (epoch 2) is written, so the
+   * rerun really starts from a state the driver held, not from the beginning.
+   */
+  @Test
+  void killingAnExecutorMidCollectiveFitLeavesTheModelUnchanged(@org.junit.jupiter.api.io.TempDir
+                                                                   java.nio.file.Path dir) throws Exception {
+    LocalCluster.awaitExecutors(cluster, 2);
+    double[] undisturbed = modelTheta(regressor(60, "collective").fit(data(cluster)));
+    java.nio.file.Path checkpoint = dir.resolve("bnn-checkpoint");
+    AtomicInteger removed = new AtomicInteger();
+    cluster.sparkContext().addSparkListener(new SparkListener() {
+      @Override public void onExecutorRemoved(SparkListenerExecutorRemoved e) { removed.incrementAndGet(); }
+    });
+    CompletableFuture<double[]> disturbed = CompletableFuture.supplyAsync(() -> modelTheta(
+        regressor(60, "collective").setCheckpointDir(dir.toString()).setCheckpointInterval(2).fit(data(cluster))));
+    while (!java.nio.file.Files.exists(checkpoint) && !disturbed.isDone()) Thread.sleep(5);
+    assertFalse(disturbed.isDone(), "training finished before the executor could be killed");
+    List<ProcessHandle> executors = LocalCluster.executorProcesses(cluster);
+    assertEquals(2, executors.size());
+    assertTrue(executors.get(0).destroyForcibly(), "kill executor pid " + executors.get(0).pid());
+    double[] theta = disturbed.get(10, TimeUnit.MINUTES);
+    assertTrue(removed.get() >= 1, "Spark saw the executor go");
+    assertArrayEquals(undisturbed, theta, 0.0);
   }
 
   @Test
   void killingAnExecutorMidTrainingLeavesTheModelUnchanged() throws Exception {
     LocalCluster.awaitExecutors(cluster, 2);
-    double[] undisturbed = modelTheta(regressor(8).fit(data(cluster)));
+    double[] undisturbed = modelTheta(regressor(8, "sparkJob").fit(data(cluster)));
 
     AtomicInteger jobs = new AtomicInteger();
     AtomicInteger removed = new AtomicInteger();
@@ -104,7 +135,7 @@ class DistributedTrainingIT {
       @Override public void onExecutorRemoved(SparkListenerExecutorRemoved e) { removed.incrementAndGet(); }
     });
     CompletableFuture<double[]> disturbed =
-        CompletableFuture.supplyAsync(() -> modelTheta(regressor(8).fit(data(cluster))));
+        CompletableFuture.supplyAsync(() -> modelTheta(regressor(8, "sparkJob").fit(data(cluster))));
     // 20 steps per epoch: kill after about two epochs, while the cached blocks are in use.
     while (jobs.get() < 45 && !disturbed.isDone()) Thread.sleep(20);
     assertFalse(disturbed.isDone(), "training finished before the executor could be killed");
