@@ -27,14 +27,15 @@ public final class AllReduce {
       int to = chunkStart(j + 1, n, size);
       ByteBuffer b = ByteBuffer.allocate(HEADER + 4 * (to - from));
       b.putLong(step).putInt(mine.gradient == null ? 0 : 1).putDouble(mine.nll).putLong(mine.computeNanos);
-      if (mine.gradient != null) for (int i = from; i < to; i++) b.putFloat(mine.gradient[i]);
-      out[j] = b.flip();
+      if (mine.gradient != null) b.asFloatBuffer().put(mine.gradient, from, to - from);
+      out[j] = b.limit(HEADER + (mine.gradient == null ? 0 : 4 * (to - from))).rewind();
     }
     ByteBuffer[] in = mesh.exchange(out, during);
 
     int from = chunkStart(rank, n, size);
     int to = chunkStart(rank + 1, n, size);
     double[] sum = new double[n];
+    float[] piece = new float[to - from];
     double nll = 0;
     long slowest = 0;
     long total = 0;
@@ -48,12 +49,13 @@ public final class AllReduce {
       total += nanos;
       if (!has) continue; // as GradientAggregator: a partition without rows this step adds nothing
       nll += partNll;
-      for (int i = from; i < to; i++) sum[i] += b.getFloat();
+      b.asFloatBuffer().get(piece, 0, to - from);
+      for (int i = from; i < to; i++) sum[i] += piece[i - from];
     }
 
     ByteBuffer chunk = ByteBuffer.allocate(8 + 8 * (to - from)).putLong(step);
-    for (int i = from; i < to; i++) chunk.putDouble(sum[i]);
-    chunk.flip();
+    chunk.asDoubleBuffer().put(sum, from, to - from);
+    chunk.rewind();
     for (int j = 0; j < size; j++) out[j] = chunk.duplicate();
     during = "in the all-gather of step " + step + " (partition " + rank + ")";
     in = mesh.exchange(out, during);
@@ -61,7 +63,8 @@ public final class AllReduce {
       if (p == rank) continue;
       ByteBuffer b = in[p];
       checkStep(b.getLong(), step, p, during);
-      for (int i = chunkStart(p, n, size), end = chunkStart(p + 1, n, size); i < end; i++) sum[i] = b.getDouble();
+      int start = chunkStart(p, n, size);
+      b.asDoubleBuffer().get(sum, start, chunkStart(p + 1, n, size) - start);
     }
     return new StepGradient(sum, nll, slowest, total);
   }
