@@ -31,6 +31,7 @@ import org.sparkbnn.train.LocalGradientSource;
 import org.sparkbnn.train.SparkGradientSource;
 import org.sparkbnn.train.Standardization;
 import org.sparkbnn.train.StepTimings;
+import org.sparkbnn.train.SyncMode;
 import org.sparkbnn.train.TrainingConfig;
 import org.sparkbnn.train.TrainingLoop;
 
@@ -98,12 +99,17 @@ final class BenchmarkJob {
           distributed.rowsPerSecond() / local.rowsPerSecond());
       long[] truncated = steps > 0 ? new TruncatedEpoch(new LocalGradientSource(blocks), (long) steps * batch)
           .partitionRows() : sizes;
-      StepTimings collective = CollectiveTraining.run(config, standardization, rdd, truncated, e -> { },
-          Checkpointer.NONE, 300_000L).timings;
-      report("Spark " + spark.sparkContext().master() + " collective", estimator, collective, flopsPerRow, peak);
-      System.out.printf("BENCH %s: collective / baseline throughput ratio %.2f (sparkJob: %.2f)%n",
-          estimator.paramValue(), collective.rowsPerSecond() / local.rowsPerSecond(),
-          distributed.rowsPerSecond() / local.rowsPerSecond());
+      SyncMode sync = SyncMode.resolve("auto", spark.sparkContext(), partitions, false);
+      if (sync.collective) {
+        StepTimings collective = CollectiveTraining.run(config, standardization, rdd, truncated, e -> { },
+            Checkpointer.NONE, 300_000L).timings;
+        report("Spark " + spark.sparkContext().master() + " collective", estimator, collective, flopsPerRow, peak);
+        System.out.printf("BENCH %s: collective / baseline throughput ratio %.2f (sparkJob: %.2f)%n",
+            estimator.paramValue(), collective.rowsPerSecond() / local.rowsPerSecond(),
+            distributed.rowsPerSecond() / local.rowsPerSecond());
+      } else {
+        System.out.println("BENCH collective not measured: " + sync.reason);
+      }
       rdd.unpersist(true);
     }
 

@@ -41,6 +41,7 @@ public final class BayesByBackpropParamSet implements Serializable {
   final Param<String> syncMode;
   final IntParam collectiveTimeout;
   final BooleanParam allowUnencryptedGradients;
+  final DoubleParam maxBlockSizeInMB;
 
   BayesByBackpropParamSet(Params owner) {
     hiddenLayers = layerSizes(owner, "hiddenLayers", "sizes of the hidden layers");
@@ -103,6 +104,10 @@ public final class BayesByBackpropParamSet implements Serializable {
     owner.setDefault(handleInvalid, "error");
     owner.setDefault(checkpointDir, "");
     owner.setDefault(checkpointInterval, 10);
+    maxBlockSizeInMB = positive(owner, "maxBlockSizeInMB", "largest cached block of packed training rows (MB);"
+        + " a partition packs into as many blocks as it needs, so none approaches Spark's 2 GB block limit."
+        + " The model does not depend on it");
+    owner.setDefault(maxBlockSizeInMB, 128.0);
     owner.setDefault(syncMode, "auto");
     owner.setDefault(collectiveTimeout, 300);
     owner.setDefault(allowUnencryptedGradients, false);

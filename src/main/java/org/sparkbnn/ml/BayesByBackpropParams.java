@@ -41,6 +41,7 @@ public interface BayesByBackpropParams extends Params {
   default Param<String> syncMode() { return bnnParams().syncMode; }
   default IntParam collectiveTimeout() { return bnnParams().collectiveTimeout; }
   default BooleanParam allowUnencryptedGradients() { return bnnParams().allowUnencryptedGradients; }
+  default DoubleParam maxBlockSizeInMB() { return bnnParams().maxBlockSizeInMB; }
 
   default int[] getHiddenLayers() { return getOrDefault(hiddenLayers()); }
   default String getActivation() { return getOrDefault(activation()); }
@@ -65,6 +66,7 @@ public interface BayesByBackpropParams extends Params {
   default String getSyncMode() { return getOrDefault(syncMode()); }
   default int getCollectiveTimeout() { return (Integer) getOrDefault(collectiveTimeout()); }
   default boolean getAllowUnencryptedGradients() { return (Boolean) getOrDefault(allowUnencryptedGradients()); }
+  default double getMaxBlockSizeInMB() { return (Double) getOrDefault(maxBlockSizeInMB()); }
 
   default boolean skipInvalid() { return "skip".equalsIgnoreCase(getHandleInvalid()); }
 }

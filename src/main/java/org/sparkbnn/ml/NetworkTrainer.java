@@ -54,7 +54,8 @@ final class NetworkTrainer {
     TrainingData data = null;
     try {
       data = TrainingData.pack(rows, new BlockBuilder(featuresCol, labelCol, numFeatures, labels,
-          stage.skipInvalid(), FeatureValidation.sourceColumns(dataset.schema().apply(featuresCol))), numFeatures);
+          stage.skipInvalid(), FeatureValidation.sourceColumns(dataset.schema().apply(featuresCol))), numFeatures,
+          BlockBuilder.maxRowsPerBlock(stage.getMaxBlockSizeInMB(), numFeatures));
       if (data.skippedRows() > 0) LOG.warn("handleInvalid=skip: dropped {} invalid training rows", data.skippedRows());
       if (data.numRows() == 0) {
         throw new InvalidInputException("training data set is empty"

@@ -1,7 +1,9 @@
 package org.sparkbnn.train;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 
@@ -32,10 +34,14 @@ public final class BlockBuilder implements java.io.Serializable {
 
   LabelDomain labelDomain() { return labels; }
 
-  /** Rows hold the features vector at index 0 and the label (a double) at index 1. */
-  public FeatureBlock build(int partition, Iterator<Row> rows) {
-    float[] x = new float[1024 * numFeatures];
-    float[] y = new float[1024];
+  /**
+   * Rows hold the features vector at index 0 and the label (a double) at index 1. Returns the partition's blocks
+   * in row order, each of at most {@code maxRowsPerBlock} rows (at least one block, empty for an empty partition).
+   */
+  public List<FeatureBlock> build(int partition, Iterator<Row> rows, int maxRowsPerBlock) {
+    List<FeatureBlock> blocks = new ArrayList<>();
+    float[] x = new float[Math.min(1024, maxRowsPerBlock) * numFeatures];
+    float[] y = new float[Math.min(1024, maxRowsPerBlock)];
     int n = 0;
     long skipped = 0;
     long rowIndex = -1;
@@ -50,17 +56,32 @@ public final class BlockBuilder implements java.io.Serializable {
         }
         throw new InvalidRowException(problem, partition, rowIndex, "set handleInvalid=skip to drop such rows");
       }
+      if (n == maxRowsPerBlock) {
+        blocks.add(new FeatureBlock(partition, n, numFeatures, x, y, skipped));
+        skipped = 0;
+        n = 0;
+        x = new float[x.length];
+        y = new float[y.length];
+      }
       if (n == y.length) {
-        y = Arrays.copyOf(y, 2 * n);
-        x = Arrays.copyOf(x, 2 * n * numFeatures);
+        int grown = (int) Math.min(maxRowsPerBlock, 2L * n);
+        y = Arrays.copyOf(y, grown);
+        x = Arrays.copyOf(x, grown * numFeatures);
       }
       Vector v = (Vector) row.get(0);
       for (int j = 0; j < numFeatures; j++) x[n * numFeatures + j] = (float) v.apply(j);
       y[n] = (float) row.getDouble(1);
       n++;
     }
-    return new FeatureBlock(partition, n, numFeatures, Arrays.copyOf(x, n * numFeatures), Arrays.copyOf(y, n),
-        skipped);
+    blocks.add(new FeatureBlock(partition, n, numFeatures, Arrays.copyOf(x, n * numFeatures), Arrays.copyOf(y, n),
+        skipped));
+    return blocks;
+  }
+
+  /** Rows per block for a block size in MB: (features + label) float32 values per row. */
+  public static int maxRowsPerBlock(double maxBlockSizeInMB, int numFeatures) {
+    double rows = maxBlockSizeInMB * 1024 * 1024 / (4.0 * (numFeatures + 1));
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8, Math.floor(rows)));
   }
 
   private String problem(Row row) {

@@ -8,14 +8,14 @@ import org.sparkbnn.train.collective.PeerMesh;
  * tasks ({@link AllReduce}), so that every task ends the step with the sum the driver would have formed.
  */
 final class CollectiveGradientSource implements GradientSource {
-  private final FeatureBlock block;
+  private final PartitionBlocks part;
   private final PeerMesh mesh;
   private final long[] partitionRows;
   /** Test hook: stop answering at this step (to test the timeout), or -1. */
   private final long stallAtStep;
 
-  CollectiveGradientSource(FeatureBlock block, PeerMesh mesh, long[] partitionRows, long stallAtStep) {
-    this.block = block;
+  CollectiveGradientSource(PartitionBlocks part, PeerMesh mesh, long[] partitionRows, long stallAtStep) {
+    this.part = part;
     this.mesh = mesh;
     this.partitionRows = partitionRows.clone();
     this.stallAtStep = stallAtStep;
@@ -30,7 +30,7 @@ final class CollectiveGradientSource implements GradientSource {
 
   @Override
   public StepGradient step(StepFunction function, float[] theta, long step, int[] shares) {
-    PartitionGradient mine = function.compute(block, theta, step, shares[mesh.rank()]);
+    PartitionGradient mine = function.compute(part, theta, step, shares[mesh.rank()]);
     if (step == stallAtStep) stall();
     return AllReduce.sumInPartitionOrder(mesh, mine, theta.length, step);
   }

@@ -42,6 +42,7 @@ public final class CollectiveTraining {
                                        Consumer<EpochSummary> onEpoch, Checkpointer checkpointer,
                                        long timeoutMillis) {
     SparkContext sc = blocks.context();
+    checkTaskMemory(taskMemoryBudget(sc.getConf(), sc.master()), partitionRows, standardization.numFeatures());
     TrainingPlan plan = TrainingPlan.of(config, partitionRows);
     TrainingState start = checkpointer.load();
     plan.checkResumable(start);
@@ -81,6 +82,45 @@ public final class CollectiveTraining {
       sc.setLocalProperty("spark.jobGroup.id", previousGroup);
       sc.setLocalProperty("spark.job.description", previousDescription);
       sc.setLocalProperty("spark.job.interruptOnCancel", previousInterrupt);
+    }
+  }
+
+  /**
+   * A task of a collective fit holds its partition's blocks for the whole fit: its share of the executor's unified
+   * memory (spark.memory.fraction of the heap, split over the tasks an executor runs at once). In local mode the
+   * tasks share this JVM's heap.
+   */
+  static long taskMemoryBudget(org.apache.spark.SparkConf conf, String master) {
+    boolean local = master.equals("local") || master.startsWith("local[");
+    long heap = local ? Runtime.getRuntime().maxMemory() : conf.getSizeAsBytes("spark.executor.memory", "1g");
+    int cores = local ? localCores(master) : conf.getInt("spark.executor.cores", 1);
+    int tasksPerExecutor = Math.max(1, cores / Math.max(1, conf.getInt("spark.task.cpus", 1)));
+    return (long) (heap * conf.getDouble("spark.memory.fraction", 0.6) / tasksPerExecutor);
+  }
+
+  private static int localCores(String master) {
+    if (!master.startsWith("local[")) return 1;
+    String n = master.substring(6, master.indexOf(']'));
+    return n.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(n.split(",")[0]);
+  }
+
+  /** Fails up front, saying how many partitions the data needs, when a partition exceeds a task's budget. */
+  static void checkTaskMemory(long budgetBytes, long[] partitionRows, int numFeatures) {
+    long bytesPerRow = 4L * (numFeatures + 1);
+    long total = 0;
+    int largest = 0;
+    for (int p = 0; p < partitionRows.length; p++) {
+      total += partitionRows[p];
+      if (partitionRows[p] > partitionRows[largest]) largest = p;
+    }
+    long largestBytes = partitionRows[largest] * bytesPerRow;
+    if (largestBytes > budgetBytes) {
+      long needed = (total * bytesPerRow + budgetBytes - 1) / budgetBytes;
+      throw new InvalidInputException("partition " + largest + " holds " + partitionRows[largest] + " training rows ("
+          + largestBytes / (1 << 20) + " MB packed), more than the " + budgetBytes / (1 << 20) + " MB a task of a"
+          + " collective fit may hold (spark.executor.memory x spark.memory.fraction / tasks per executor): the data"
+          + " needs at least " + Math.max(needed, partitionRows.length + 1) + " partitions (repartition it), or use"
+          + " syncMode=sparkJob");
     }
   }
 
@@ -147,7 +187,10 @@ public final class CollectiveTraining {
 
     @Override
     public Iterator<TrainingLoop.Result> apply(Iterator<FeatureBlock> blocks) {
-      FeatureBlock block = blocks.next();
+      // The partition's blocks are read into the task once, for the whole fit.
+      List<FeatureBlock> mine = new java.util.ArrayList<>();
+      while (blocks.hasNext()) mine.add(blocks.next());
+      PartitionBlocks part = PartitionBlocks.of(mine.iterator());
       TaskCompute.prepare();
       BarrierTaskContext context = BarrierTaskContext.get();
       int rank = context.partitionId();
@@ -160,7 +203,7 @@ public final class CollectiveTraining {
           try (PeerMesh mesh = PeerMesh.connect(rank, listener, rendezvous.peers, secret, timeoutMillis,
               context::isInterrupted)) {
             long stallAt = stall != null && stall[0] == rank ? stall[1] : -1;
-            GradientSource source = new CollectiveGradientSource(block, mesh, partitionRows, stallAt);
+            GradientSource source = new CollectiveGradientSource(part, mesh, partitionRows, stallAt);
             TrainingLoop.Result result = TrainingLoop.run(config, standardization, source, e -> {},
                 new TaskCheckpointer(rendezvous.start, mesh, rank == 0 ? tracker : null));
             List<TrainingLoop.Result> out = rank == 0 ? List.of(result) : List.of();

@@ -3,7 +3,10 @@ package org.sparkbnn.train;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Runs every partition's step in the calling thread: the no-Spark baseline of the benchmark and of tests. */
+/**
+ * Runs every partition's step in the calling thread, one block per partition: the no-Spark baseline of the
+ * benchmark and of tests.
+ */
 public final class LocalGradientSource implements GradientSource {
   private final List<FeatureBlock> blocks;
 
@@ -22,7 +25,7 @@ public final class LocalGradientSource implements GradientSource {
   @Override
   public List<PartitionGradient> compute(StepFunction function, float[] theta, long step, int[] shares) {
     List<PartitionGradient> out = new ArrayList<>(blocks.size());
-    for (FeatureBlock b : blocks) out.add(function.compute(b, theta, step, shares[b.partition]));
+    for (FeatureBlock b : blocks) out.add(function.compute(PartitionBlocks.of(b), theta, step, shares[b.partition]));
     return out;
   }
 }

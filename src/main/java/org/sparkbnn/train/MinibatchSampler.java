@@ -40,15 +40,20 @@ public final class MinibatchSampler {
     return shares;
   }
 
-  /** A standardised (x, y) minibatch of {@code share} rows drawn from one block; x is share x d, y share x 1. */
-  public static INDArray[] sample(FeatureBlock block, int share, Standardization standardization, long seed,
-                                  long step) {
-    int d = block.numFeatures;
+  /**
+   * A standardised (x, y) minibatch of {@code share} rows drawn from one partition's blocks; x is share x d, y
+   * share x 1. The draws index the partition's rows as one sequence, so they do not depend on the block size.
+   */
+  static INDArray[] sample(PartitionBlocks part, int share, Standardization standardization, long seed,
+                           long step) {
+    int d = part.numFeatures;
     float[] x = new float[share * d];
     float[] y = new float[share];
-    SplittableRandom rng = new SplittableRandom(GaussianNoise.streamKey(seed, 3, step, block.partition));
+    SplittableRandom rng = new SplittableRandom(GaussianNoise.streamKey(seed, 3, step, part.partition));
     for (int i = 0; i < share; i++) {
-      int r = rng.nextInt(block.rows);
+      int index = rng.nextInt(part.rows);
+      FeatureBlock block = part.blockOf(index);
+      int r = part.offsetIn(index);
       for (int j = 0; j < d; j++) x[i * d + j] = standardization.feature(j, block.features[r * d + j]);
       y[i] = standardization.label(block.labels[r]);
     }

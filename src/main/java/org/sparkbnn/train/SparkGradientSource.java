@@ -24,9 +24,9 @@ public final class SparkGradientSource implements GradientSource {
   public List<PartitionGradient> compute(StepFunction function, float[] theta, long step, int[] shares) {
     return blocks.mapPartitions(it -> {
       if (!it.hasNext()) return Collections.<PartitionGradient>emptyIterator();
-      FeatureBlock block = it.next();
+      PartitionBlocks part = PartitionBlocks.of(it);
       TaskCompute.prepare();
-      return Collections.singletonList(function.compute(block, theta, step, shares[block.partition])).iterator();
+      return Collections.singletonList(function.compute(part, theta, step, shares[part.partition])).iterator();
     }).collect();
   }
 

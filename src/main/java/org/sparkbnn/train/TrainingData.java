@@ -12,9 +12,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The training rows packed once into one cached {@link FeatureBlock} per partition, with what the trainer needs
- * to know about them: rows per partition, column moments and class counts (merged in partition order, so they do
- * not depend on task timing) and how many invalid rows were skipped.
+ * The training rows packed once into cached {@link FeatureBlock}s (one or more per partition), with what the
+ * trainer needs to know about them: rows per partition, column moments and class counts (merged in partition
+ * order, so they do not depend on task timing) and how many invalid rows were skipped.
  */
 public final class TrainingData {
   /** The cached blocks' name in Spark's UI and storage listings. */
@@ -34,22 +34,27 @@ public final class TrainingData {
     this.classCounts = classCounts;
   }
 
-  /** Packs (features vector, label double) rows; runs one Spark job, which also validates every row. */
-  public static TrainingData pack(Dataset<Row> featuresAndLabel, BlockBuilder builder, int numFeatures) {
+  /**
+   * Packs (features vector, label double) rows into blocks of at most {@code maxRowsPerBlock} rows; runs one Spark
+   * job, which also validates every row.
+   */
+  public static TrainingData pack(Dataset<Row> featuresAndLabel, BlockBuilder builder, int numFeatures,
+                                  int maxRowsPerBlock) {
     JavaRDD<FeatureBlock> blocks = featuresAndLabel.javaRDD()
-        .mapPartitionsWithIndex((p, it) -> Collections.singletonList(builder.build(p, it)).iterator(), true)
+        .mapPartitionsWithIndex((p, it) -> builder.build(p, it, maxRowsPerBlock).iterator(), true)
         .setName(BLOCKS_RDD_NAME)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       blocks.context().setJobDescription("spark-bnn: pack and validate training rows");
       boolean countClasses = builder.labelDomain().isCategorical();
-      List<BlockSummary> summaries = new ArrayList<>(blocks.map(b -> new BlockSummary(b, countClasses)).collect());
+      List<PartitionSummary> summaries = new ArrayList<>(blocks.mapPartitions(it -> Collections.singletonList(
+          new PartitionSummary(PartitionBlocks.of(it), countClasses)).iterator()).collect());
       summaries.sort(Comparator.comparingInt(s -> s.partition));
       long[] rows = new long[blocks.getNumPartitions()];
       ColumnMoments moments = new ColumnMoments(numFeatures + 1);
       long skipped = 0;
       long[] classCounts = new long[0];
-      for (BlockSummary s : summaries) {
+      for (PartitionSummary s : summaries) {
         rows[s.partition] = s.rows;
         moments.merge(s.moments);
         skipped += s.skipped;
@@ -99,7 +104,8 @@ public final class TrainingData {
     blocks.unpersist(false);
   }
 
-  private static final class BlockSummary implements Serializable {
+  /** One partition's rows, moments (one Welford pass over its blocks in order) and class counts. */
+  private static final class PartitionSummary implements Serializable {
     private static final long serialVersionUID = 1L;
     final int partition;
     final long rows;
@@ -107,14 +113,14 @@ public final class TrainingData {
     final ColumnMoments moments;
     final long[] classCounts;
 
-    BlockSummary(FeatureBlock b, boolean countClasses) {
-      this.partition = b.partition;
-      this.rows = b.rows;
-      this.skipped = b.skippedRows;
-      this.moments = b.moments();
+    PartitionSummary(PartitionBlocks part, boolean countClasses) {
+      this.partition = part.partition;
+      this.rows = part.rows;
+      this.skipped = part.skippedRows();
+      this.moments = part.moments();
       long[] counts = new long[0];
-      for (int r = 0; countClasses && r < b.rows; r++) {
-        int c = (int) b.labels[r];
+      for (int r = 0; countClasses && r < part.rows; r++) {
+        int c = (int) part.label(r);
         if (c >= counts.length) counts = Arrays.copyOf(counts, c + 1);
         counts[c]++;
       }

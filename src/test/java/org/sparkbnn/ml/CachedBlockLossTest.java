@@ -33,8 +33,9 @@ import org.sparkbnn.train.TrainingData;
  */
 class CachedBlockLossTest {
 
+  /** One job per step, so that a block can be dropped between steps (collective mode: DistributedTrainingIT). */
   private static BayesByBackpropRegressor regressor() {
-    return new BayesByBackpropRegressor().setHiddenLayers(8).setBatchSize(20).setMaxEpochs(6);
+    return new BayesByBackpropRegressor().setHiddenLayers(8).setBatchSize(20).setMaxEpochs(6).setSyncMode("sparkJob");
   }
 
   @Test

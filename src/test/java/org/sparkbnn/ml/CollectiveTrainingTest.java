@@ -44,6 +44,19 @@ class CollectiveTrainingTest {
         classifier.copy(new ParamMap()).setSyncMode("collective").fit(blobs).theta(), 0.0, "classifier");
   }
 
+  /**
+   * About 200 rows per partition in blocks of at most 65 rows (8 bytes a row): four blocks per partition, read as
+   * one sequence of rows, give the model of one block per partition, in both modes.
+   */
+  @Test
+  void theBlockSizeDoesNotChangeTheModel() {
+    double[] oneBlock = regressor("sparkJob", 2).fit(data).theta();
+    for (String syncMode : new String[] {"sparkJob", "collective"}) {
+      assertArrayEquals(oneBlock, regressor(syncMode, 2).setMaxBlockSizeInMB(65 * 8 / 1048576.0).fit(data).theta(),
+          0.0, syncMode);
+    }
+  }
+
   @Test
   void aCollectiveFitResumesFromACheckpointAsAnUninterruptedOne() {
     String checkpoints = dir.resolve("checkpoints").toString();

@@ -20,6 +20,18 @@ import org.junit.jupiter.api.Test;
 class PeerMeshTest {
   private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes();
 
+  private static ServerSocketChannel[] listeners(int size) throws IOException {
+    ServerSocketChannel[] listeners = new ServerSocketChannel[size];
+    for (int r = 0; r < size; r++) listeners[r] = PeerMesh.listen("127.0.0.1");
+    return listeners;
+  }
+
+  private static InetSocketAddress[] addresses(ServerSocketChannel[] listeners) throws IOException {
+    InetSocketAddress[] addresses = new InetSocketAddress[listeners.length];
+    for (int r = 0; r < listeners.length; r++) addresses[r] = (InetSocketAddress) listeners[r].getLocalAddress();
+    return addresses;
+  }
+
   /**
    * Three ranks exchange 8 MB messages with each other at once, far beyond the sockets' buffers: with blocking
    * writes every rank would wait for a reader that is itself writing. Every payload arrives intact.
@@ -28,12 +40,8 @@ class PeerMeshTest {
   void largeSimultaneousExchangesCompleteIntact() throws Exception {
     int size = 3;
     int floats = 2_000_000;
-    ServerSocketChannel[] listeners = new ServerSocketChannel[size];
-    InetSocketAddress[] addresses = new InetSocketAddress[size];
-    for (int r = 0; r < size; r++) {
-      listeners[r] = PeerMesh.listen("127.0.0.1");
-      addresses[r] = (InetSocketAddress) listeners[r].getLocalAddress();
-    }
+    ServerSocketChannel[] listeners = listeners(size);
+    InetSocketAddress[] addresses = addresses(listeners);
     // A stranger without the secret connects first to rank 0 and is ignored.
     try (Socket stranger = new Socket("127.0.0.1", addresses[0].getPort())) {
       OutputStream out = stranger.getOutputStream();
@@ -71,9 +79,8 @@ class PeerMeshTest {
 
   @Test
   void aSilentPeerFailsTheExchangeWithinTheTimeoutNamingIt() throws Exception {
-    ServerSocketChannel[] listeners = {PeerMesh.listen("127.0.0.1"), PeerMesh.listen("127.0.0.1")};
-    InetSocketAddress[] addresses = new InetSocketAddress[2];
-    for (int r = 0; r < 2; r++) addresses[r] = (InetSocketAddress) listeners[r].getLocalAddress();
+    ServerSocketChannel[] listeners = listeners(2);
+    InetSocketAddress[] addresses = addresses(listeners);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       Future<PeerMesh> silent = pool.submit(() -> PeerMesh.connect(1, listeners[1], addresses, SECRET, 5_000,
@@ -98,9 +105,8 @@ class PeerMeshTest {
 
   @Test
   void aPeerThatClosesIsReportedAsClosedNotAsATimeout() throws IOException {
-    ServerSocketChannel[] listeners = {PeerMesh.listen("127.0.0.1"), PeerMesh.listen("127.0.0.1")};
-    InetSocketAddress[] addresses = new InetSocketAddress[2];
-    for (int r = 0; r < 2; r++) addresses[r] = (InetSocketAddress) listeners[r].getLocalAddress();
+    ServerSocketChannel[] listeners = listeners(2);
+    InetSocketAddress[] addresses = addresses(listeners);
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
       Future<PeerMesh> other = pool.submit(() -> PeerMesh.connect(1, listeners[1], addresses, SECRET, 5_000,
