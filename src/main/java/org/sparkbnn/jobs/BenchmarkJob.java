@@ -99,7 +99,7 @@ final class BenchmarkJob {
           distributed.rowsPerSecond() / local.rowsPerSecond());
       long[] truncated = steps > 0 ? new TruncatedEpoch(new LocalGradientSource(blocks), (long) steps * batch)
           .partitionRows() : sizes;
-      SyncMode sync = SyncMode.resolve("auto", spark.sparkContext(), partitions, false);
+      SyncMode sync = SyncMode.resolve("auto", rdd.rdd(), false);
       if (sync.collective) {
         StepTimings collective = CollectiveTraining.run(config, standardization, rdd, truncated, e -> { },
             Checkpointer.NONE, 300_000L).timings;

@@ -29,6 +29,8 @@ import org.sparkbnn.train.InvalidInputException;
  * claim holder writes, are removed.
  */
 final class ClaimedOutput implements AutoCloseable {
+  /** Written into every complete output, as Hadoop's committers do. */
+  static final String SUCCESS_MARKER = "_SUCCESS";
   private final FileSystem fs;
   private final Path target;
   private final Path claim;
@@ -90,6 +92,8 @@ final class ClaimedOutput implements AutoCloseable {
     try {
       try {
         writer.accept(tmp.toString());
+        // A scheduler's sensor waits for this marker; it appears together with the output, by the rename.
+        fs.create(new Path(tmp, SUCCESS_MARKER), true).close();
       } catch (Exception e) { // Spark's job failures are checked exceptions, thrown undeclared from Scala
         InvalidInputException invalid = InvalidInputException.findIn(e);
         if (invalid != null) throw invalid;

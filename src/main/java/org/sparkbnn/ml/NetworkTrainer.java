@@ -49,6 +49,7 @@ final class NetworkTrainer {
   static FittedNetwork fit(BayesByBackpropParams stage, Dataset<?> dataset, String featuresCol, String labelCol,
                     LabelDomain labels, SpecFactory specs) {
     ModelSpec.checkTrainingParams(stage);
+    String callerDescription = dataset.sparkSession().sparkContext().getLocalProperty("spark.job.description");
     int numFeatures = numFeatures(dataset, featuresCol);
     Dataset<Row> rows = dataset.select(functions.col(featuresCol), functions.col(labelCol));
     TrainingData data = null;
@@ -67,8 +68,7 @@ final class NetworkTrainer {
       LOG.info("Bayes by Backprop: {} rows in {} partitions, {} features, {} parameters", data.numRows(),
           data.numPartitions(), numFeatures, spec.network().numParameters());
       SparkContext sc = dataset.sparkSession().sparkContext();
-      SyncMode sync = SyncMode.resolve(stage.getSyncMode(), sc, data.numPartitions(),
-          stage.getAllowUnencryptedGradients());
+      SyncMode sync = data.syncMode(stage.getSyncMode(), stage.getAllowUnencryptedGradients());
       LOG.info("Bayes by Backprop: {}", sync.reason);
       TrainingConfig config = spec.trainingConfig(stage);
       Consumer<EpochSummary> onEpoch = e -> LOG.info("Bayes by Backprop {}", e);
@@ -88,7 +88,8 @@ final class NetworkTrainer {
       throw InvalidInputException.surface(e);
     } finally {
       if (data != null) data.release();
-      dataset.sparkSession().sparkContext().setJobDescription(null);
+      // The caller's description (a notebook's, a scheduler's) comes back; the fit's own labels do not linger.
+      dataset.sparkSession().sparkContext().setJobDescription(callerDescription);
     }
   }
 

@@ -1,13 +1,19 @@
 package org.sparkbnn.train;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.apache.spark.Dependency;
+import org.apache.spark.NarrowDependency;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
+import org.apache.spark.rdd.RDD;
 
 /**
  * Which training loop a fit runs: {@code collective} (one barrier stage, direct all-reduce) or {@code sparkJob}
  * (one Spark job per step), from the syncMode Param and what the cluster allows. Barrier stages are refused with
  * dynamic allocation (Spark's DAGScheduler; local masters count as off) and need a free task slot for every
- * partition at once; the collective's connections are not encrypted, so with Spark's RPC encryption or SSL on,
+ * partition at once, and every RDD of the stage must have as many partitions as it has tasks; the collective's
+ * connections are not encrypted, so with Spark's RPC encryption or SSL on,
  * it needs an explicit opt-in.
  */
 public final class SyncMode {
@@ -20,19 +26,53 @@ public final class SyncMode {
     this.reason = reason;
   }
 
-  public static SyncMode resolve(String requested, SparkContext sc, int numPartitions, boolean allowUnencrypted) {
+  /** The decision for training over {@code blocks} (one or more cached blocks per partition). */
+  /**
+   * Spark runs a barrier stage only if every RDD in it (the chain of narrow dependencies back to the last
+   * shuffle) has as many partitions as the stage has tasks; a coalesce or union in the input's lineage breaks that.
+   */
+  static String lineageProblem(RDD<?> rdd) {
+    int tasks = rdd.getNumPartitions();
+    Deque<RDD<?>> todo = new ArrayDeque<>();
+    todo.push(rdd);
+    while (!todo.isEmpty()) {
+      RDD<?> r = todo.pop();
+      if (r.getNumPartitions() != tasks) {
+        return "the training data's lineage changes the number of partitions within one stage (" + r.getClass()
+            .getSimpleName() + " with " + r.getNumPartitions() + " partitions, e.g. from coalesce), which Spark's"
+            + " barrier mode refuses (repartition instead of coalesce)";
+      }
+      scala.collection.Iterator<Dependency<?>> deps = r.dependencies().iterator();
+      while (deps.hasNext()) {
+        Dependency<?> d = deps.next();
+        if (d instanceof NarrowDependency) todo.push(d.rdd());
+      }
+    }
+    return null;
+  }
+
+  public static SyncMode resolve(String requested, RDD<?> blocks, boolean allowUnencrypted) {
+    SparkContext sc = blocks.context();
     int slots = sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
-    return resolve(requested, sc.getConf(), sc.master(), numPartitions, slots, allowUnencrypted);
+    return resolve(requested, sc.getConf(), sc.master(), blocks.getNumPartitions(), slots, allowUnencrypted,
+        lineageProblem(blocks));
   }
 
   static SyncMode resolve(String requested, SparkConf conf, String master, int numPartitions, int slots,
                           boolean allowUnencrypted) {
+    return resolve(requested, conf, master, numPartitions, slots, allowUnencrypted, null);
+  }
+
+  private static SyncMode resolve(String requested, SparkConf conf, String master, int numPartitions, int slots,
+                                  boolean allowUnencrypted, String lineageProblem) {
     if (requested.equalsIgnoreCase("sparkJob")) return new SyncMode(false, "syncMode=sparkJob");
     boolean explicit = requested.equalsIgnoreCase("collective");
     String refusal = null;
     boolean local = master.equals("local") || master.startsWith("local[");
     if (!local && conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
       refusal = "dynamic allocation is on, and Spark refuses barrier stages with it";
+    } else if (lineageProblem != null) {
+      refusal = lineageProblem;
     } else if (numPartitions > slots) {
       refusal = "the " + numPartitions + " partitions must all run at once but the cluster has " + slots
           + " free task slots (coalesce the training data to at most " + slots + " partitions)";

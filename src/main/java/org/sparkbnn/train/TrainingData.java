@@ -70,6 +70,11 @@ public final class TrainingData {
 
   public GradientSource gradientSource() { return new SparkGradientSource(blocks, partitionRows); }
 
+  /** How this fit combines its gradients: see {@link SyncMode}. */
+  public SyncMode syncMode(String requested, boolean allowUnencrypted) {
+    return SyncMode.resolve(requested, blocks.rdd(), allowUnencrypted);
+  }
+
   /** Trains in one barrier stage over these blocks (syncMode=collective); see {@link CollectiveTraining}. */
   public TrainingLoop.Result trainCollective(TrainingConfig config, Standardization standardization,
                                             java.util.function.Consumer<EpochSummary> onEpoch,

@@ -39,6 +39,8 @@ class CommandLineTest {
     assertTrue(rows.get(0).getDouble(12) > 0);
     assertFalse(Arrays.stream(new File(dir.toString()).list()).anyMatch(n -> n.contains(".tmp-")),
         "temporary output left behind");
+    assertTrue(new File(model, "_SUCCESS").isFile() && new File(out, "_SUCCESS").isFile(),
+        "a complete model and output carry the scheduler's _SUCCESS marker");
     assertEquals(2, BnnCli.run(new String[] {"predict", "--model", model, "--input", DIABETES, "--output", out}),
         "existing output without --overwrite is a usage error");
   }

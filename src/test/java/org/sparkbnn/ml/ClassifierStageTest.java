@@ -134,10 +134,10 @@ class ClassifierStageTest {
   @Test
   void labelsAClassifierCannotUseAreNamed() {
     String fraction = fitError(withLabel(1.5));
-    assertTrue(fraction.contains("'label'") && fraction.contains("1.5") && fraction.contains("row 11")
+    assertTrue(fraction.contains("'label'") && fraction.contains("1.5") && fraction.contains("row 12 (1-based")
         && fraction.contains("class index"), fraction);
     String negative = fitError(withLabel(-1.0));
-    assertTrue(negative.contains("-1.0") && negative.contains("row 11"), negative);
+    assertTrue(negative.contains("-1.0") && negative.contains("row 12 (1-based"), negative);
     String nan = fitError(withLabel(Double.NaN));
     assertTrue(nan.contains("'label'") && nan.contains("NaN"), nan);
 

@@ -45,6 +45,35 @@ class CollectiveTrainingTest {
   }
 
   /**
+   * Input coalesced from more partitions: Spark refuses such a lineage in a barrier stage, so auto trains one job
+   * per step (the same model), and an explicit collective says why it cannot run.
+   */
+  @Test
+  void aCoalescedInputFallsBackToOneJobPerStep() {
+    Dataset<Row> coalesced = SyntheticData.sine(SparkTestSession.get(), 200, 0.1, 12, 4).coalesce(2);
+    assertArrayEquals(regressor("sparkJob", 1).fit(coalesced).theta(), regressor("auto", 1).fit(coalesced).theta(),
+        0.0);
+    org.sparkbnn.train.InvalidInputException e = assertThrows(org.sparkbnn.train.InvalidInputException.class,
+        () -> regressor("collective", 1).fit(coalesced));
+    assertTrue(e.getMessage().contains("coalesce"), e.getMessage());
+  }
+
+  /** A notebook's or scheduler's job description survives a fit, in either mode. */
+  @Test
+  void theCallersJobDescriptionComesBackAfterAFit() {
+    org.apache.spark.SparkContext sc = SparkTestSession.get().sparkContext();
+    sc.setJobDescription("nightly price model");
+    try {
+      for (String syncMode : new String[] {"sparkJob", "collective"}) {
+        regressor(syncMode, 1).fit(data);
+        assertEquals("nightly price model", sc.getLocalProperty("spark.job.description"), syncMode);
+      }
+    } finally {
+      sc.setJobDescription(null);
+    }
+  }
+
+  /**
    * About 200 rows per partition in blocks of at most 65 rows (8 bytes a row): four blocks per partition, read as
    * one sequence of rows, give the model of one block per partition, in both modes.
    */
