@@ -1,6 +1,5 @@
 package org.sparkbnn.train.collective;
 
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -153,10 +152,10 @@ public final class PeerMesh implements AutoCloseable {
           }
         }
         selector.selectedKeys().clear();
-        if (pending > 0) deadline.check(silentPeers(outHeaders, out, readingPayload));
+        if (pending > 0) deadline.check(silentPeers());
       }
     } catch (IOException e) {
-      throw new CollectiveException("rank " + rank + ": a peer's connection failed " + during + ": " + e, e);
+      throw new CollectiveException("partition " + rank + ": a peer's connection failed " + during + ": " + e, e);
     } finally {
       for (SelectionKey key : selector.keys()) key.cancel();
       try {
@@ -172,22 +171,28 @@ public final class PeerMesh implements AutoCloseable {
   private boolean readFrom(int j, boolean[] readingPayload) throws IOException {
     SocketChannel ch = peers[j];
     if (!readingPayload[j]) {
-      if (ch.read(headers[j]) < 0) throw new CollectiveException("rank " + j + " closed its connection", false);
+      if (ch.read(headers[j]) < 0) throw closed(j);
       if (headers[j].hasRemaining()) return false;
       headers[j].flip();
-      int length = Frames.checkedLength(headers[j].getInt(), "rank " + j);
+      int length = Frames.checkedLength(headers[j].getInt(), "partition " + j);
       if (received[j] == null || received[j].capacity() < length) received[j] = ByteBuffer.allocate(length);
       received[j].clear().limit(length);
       readingPayload[j] = true;
     }
-    if (ch.read(received[j]) < 0) throw new CollectiveException("rank " + j + " closed its connection", false);
+    if (ch.read(received[j]) < 0) throw closed(j);
     if (received[j].hasRemaining()) return false;
     received[j].flip();
-    Frames.checkCrc(received[j], headers[j].getInt(4), "rank " + j);
+    Frames.checkCrc(received[j], headers[j].getInt(4), "partition " + j);
     return true;
   }
 
-  private String silentPeers(ByteBuffer[] outHeaders, ByteBuffer[] out, boolean[] readingPayload) {
+  /** A peer's task or executor ended: not a timeout, so Spark's rerun of the stage may succeed. */
+  private static CollectiveException closed(int partition) {
+    return new CollectiveException("partition " + partition + " closed its connection", false);
+  }
+
+  /** The peers whose frame has not fully arrived, for the timeout's message. */
+  private String silentPeers() {
     List<Integer> silent = new ArrayList<>();
     for (SelectionKey key : selector.keys()) {
       if (key.isValid() && (key.interestOps() & SelectionKey.OP_READ) != 0) silent.add((Integer) key.attachment());
