@@ -71,7 +71,7 @@ final class NetworkTrainer {
       SyncMode sync = data.syncMode(stage.getSyncMode(), stage.getAllowUnencryptedGradients());
       LOG.info("Bayes by Backprop: {}", sync.reason);
       TrainingConfig config = spec.trainingConfig(stage);
-      Consumer<EpochSummary> onEpoch = e -> LOG.info("Bayes by Backprop {}", e);
+      Consumer<EpochSummary> onEpoch = new ProgressLog(LOG, data.plannedEpochs(config));
       Checkpointer checkpointer = checkpointer(stage, spec, data, standardization, sc.hadoopConfiguration());
       TrainingLoop.Result result = sync.collective
           ? data.trainCollective(config, standardization, onEpoch, checkpointer, stage.getCollectiveTimeout() * 1000L)

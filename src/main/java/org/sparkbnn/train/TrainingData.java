@@ -70,6 +70,11 @@ public final class TrainingData {
 
   public GradientSource gradientSource() { return new SparkGradientSource(blocks, partitionRows); }
 
+  /** The epochs a fit of this configuration runs over these rows (maxSteps may cut maxEpochs short). */
+  public int plannedEpochs(TrainingConfig config) {
+    return TrainingPlan.of(config, partitionRows).epochs;
+  }
+
   /** How this fit combines its gradients: see {@link SyncMode}. */
   public SyncMode syncMode(String requested, boolean allowUnencrypted) {
     return SyncMode.resolve(requested, blocks.rdd(), allowUnencrypted);
