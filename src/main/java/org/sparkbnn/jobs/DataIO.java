@@ -15,6 +15,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.sparkbnn.train.InvalidInputException;
@@ -122,7 +123,9 @@ final class DataIO {
   /** Why a column is not numeric: its type, and the first cell that is not a number, if any. */
   private static String whyNotNumeric(Dataset<Row> data, StructField f) {
     Column c = col(f.name());
-    Cell bad = firstCellWhere(data, f.name(), c.isNotNull().and(c.cast("double").isNull()));
+    // try_cast: under ANSI mode (Spark 4's default) a plain cast of a non-number fails instead of giving null.
+    Column asNumber = functions.expr("try_cast(`" + f.name().replace("`", "``") + "` AS DOUBLE)");
+    Cell bad = firstCellWhere(data, f.name(), c.isNotNull().and(asNumber.isNull()));
     if (bad != null) {
       return "it is " + f.dataType().simpleString() + ": row " + bad.row + " (1-based, header not counted) holds '"
           + bad.value + "'";
