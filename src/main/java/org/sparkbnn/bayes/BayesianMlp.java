@@ -15,7 +15,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class BayesianMlp implements Serializable {
   private static final long serialVersionUID = 1L;
   /** Floor on local-reparameterisation pre-activation variances, so sqrt and 1/sqrt stay finite. */
-  static final double VARIANCE_FLOOR = 1e-12;
+  public static final double VARIANCE_FLOOR = 1e-12;
 
   private final NetworkArchitecture architecture;
   private final Likelihood likelihood;

@@ -46,6 +46,26 @@ public final class CategoricalLikelihood implements Likelihood {
     return nll;
   }
 
+  @Override
+  public double negLogLikelihood(float[] out, float[] y, int rows, float[] params, int paramOffset, float[] gradOut,
+                                 float[] gradParams) {
+    int k = numClasses;
+    double nll = 0;
+    for (int r = 0; r < rows; r++) {
+      int o = r * k;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < k; c++) max = Math.max(max, out[o + c]);
+      double sum = 0;
+      for (int c = 0; c < k; c++) sum += Math.exp(out[o + c] - max);
+      double lse = max + Math.log(sum);
+      int label = (int) y[r];
+      nll += lse - out[o + label];
+      for (int c = 0; c < k; c++) gradOut[o + c] = (float) Math.exp(out[o + c] - lse);
+      gradOut[o + label] -= 1f;
+    }
+    return nll;
+  }
+
   /** log sum_k e^{v_k}, shifted by the maximum so that it neither overflows nor underflows. */
   static double logSumExp(double[] v) {
     double max = Double.NEGATIVE_INFINITY;

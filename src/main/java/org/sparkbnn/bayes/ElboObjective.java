@@ -36,6 +36,9 @@ public final class ElboObjective implements Serializable {
 
   public BayesianMlp network() { return network; }
   public long seed() { return seed; }
+  public Prior prior() { return prior; }
+  public GradientEstimator estimator() { return estimator; }
+  public int trainSamples() { return trainSamples; }
 
   /**
    * Adds d/dtheta of sum_rows NLL / (B * S) for this partition's rows of the global minibatch (size B) into

@@ -71,6 +71,44 @@ public final class GaussianLikelihood implements Likelihood {
     return 0.5 * (rows * (LOG_2PI + logVar) + sumR2 * precision);
   }
 
+  @Override
+  public double negLogLikelihood(float[] out, float[] y, int rows, float[] params, int paramOffset, float[] gradOut,
+                                 float[] gradParams) {
+    if (heteroscedastic) {
+      double nll = 0;
+      for (int r = 0; r < rows; r++) {
+        double raw = out[2 * r + 1];
+        double logVar = Math.max(-LOG_VAR_LIMIT, Math.min(LOG_VAR_LIMIT, raw));
+        double precision = Math.exp(-logVar);
+        double residual = y[r] - out[2 * r];
+        double scaledR2 = residual * residual * precision;
+        nll += logVar + scaledR2;
+        gradOut[2 * r] = (float) (-residual * precision);
+        gradOut[2 * r + 1] = Math.abs(raw) < LOG_VAR_LIMIT ? (float) (0.5 * (1 - scaledR2)) : 0f;
+      }
+      return 0.5 * (rows * LOG_2PI + nll);
+    }
+    double raw = params[paramOffset];
+    double logVar = Math.max(-LOG_VAR_LIMIT, Math.min(LOG_VAR_LIMIT, raw));
+    double precision = Math.exp(-logVar);
+    double sumR2 = 0;
+    for (int r = 0; r < rows; r++) {
+      double residual = y[r] - out[r];
+      sumR2 += residual * residual;
+      gradOut[r] = (float) (-residual * precision);
+    }
+    if (Math.abs(raw) < LOG_VAR_LIMIT) gradParams[paramOffset] += (float) (0.5 * (rows - sumR2 * precision));
+    return 0.5 * (rows * (LOG_2PI + logVar) + sumR2 * precision);
+  }
+
+  /** Whether the network's second output is the per-row log noise variance. */
+  public boolean isHeteroscedastic() { return heteroscedastic; }
+
+  /** The clipped noise variance e^s for a (homoscedastic or per-row) log-variance s. */
+  public static double noiseVariance(double logVariance) {
+    return Math.exp(Math.max(-LOG_VAR_LIMIT, Math.min(LOG_VAR_LIMIT, logVariance)));
+  }
+
   /** Predictive mean per row (rows x 1) for one weight sample. */
   public INDArray mean(INDArray out) {
     return out.getColumn(0, true);

@@ -41,4 +41,29 @@ public final class GaussianPrior implements Prior {
     gradW.assign(w.div(-s2));
     return -w.length() * (Math.log(sigma) + HALF_LOG_2PI) - w.mul(w).sumNumber().doubleValue() / (2 * s2);
   }
+
+  @Override
+  public double closedFormKl(double[] mu, double[] q, int n, double[] gradMu, double[] gradSigma) {
+    double s2 = sigma * sigma;
+    double sumLogQ = 0;
+    double sumSquares = 0;
+    for (int i = 0; i < n; i++) {
+      sumLogQ += Math.log(q[i]);
+      sumSquares += mu[i] * mu[i] + q[i] * q[i];
+      gradMu[i] += mu[i] / s2;
+      gradSigma[i] += q[i] / s2 - 1 / q[i];
+    }
+    return n * Math.log(sigma) - sumLogQ + sumSquares / (2 * s2) - 0.5 * n;
+  }
+
+  @Override
+  public double logDensity(double[] w, int n, double[] gradW) {
+    double s2 = sigma * sigma;
+    double sumSquares = 0;
+    for (int i = 0; i < n; i++) {
+      sumSquares += w[i] * w[i];
+      gradW[i] = -w[i] / s2;
+    }
+    return -n * (Math.log(sigma) + HALF_LOG_2PI) - sumSquares / (2 * s2);
+  }
 }

@@ -24,4 +24,12 @@ public interface Likelihood extends Serializable {
    * dNLL/dparams into {@code gradParams}.
    */
   double negLogLikelihood(INDArray out, INDArray y, INDArray params, INDArray gradOut, INDArray gradParams);
+
+  /**
+   * The same on primitive arrays (the fused CPU kernel): {@code out} and {@code gradOut} are rows x numOutputs
+   * row-major, {@code y} has one value per row, the likelihood's parameters start at {@code params[paramOffset]}
+   * and their gradient is added at {@code gradParams[paramOffset]}. Sums are taken in float64.
+   */
+  double negLogLikelihood(float[] out, float[] y, int rows, float[] params, int paramOffset, float[] gradOut,
+                          float[] gradParams);
 }

@@ -17,4 +17,10 @@ public interface Prior extends Serializable {
 
   /** log p(w) summed over all weights; writes d log p / dw element-wise into {@code gradW}. */
   double logDensity(INDArray w, INDArray gradW);
+
+  /** {@link #closedFormKl} on primitive arrays of the first {@code n} weights (the fused CPU kernel). */
+  double closedFormKl(double[] mu, double[] sigma, int n, double[] gradMu, double[] gradSigma);
+
+  /** {@link #logDensity} on primitive arrays of the first {@code n} weights (the fused CPU kernel). */
+  double logDensity(double[] w, int n, double[] gradW);
 }

@@ -39,6 +39,11 @@ public final class ScaleMixturePrior implements Prior {
     throw new UnsupportedOperationException("the scale-mixture prior has no closed-form KL");
   }
 
+  @Override
+  public double closedFormKl(double[] mu, double[] sigma, int n, double[] gradMu, double[] gradSigma) {
+    throw new UnsupportedOperationException("the scale-mixture prior has no closed-form KL");
+  }
+
   /**
    * With l_k = log pi_k - log s_k - log(2 pi)/2 - w^2/(2 s_k^2): log p(w) = logsumexp(l_1, l_2) and
    * d log p / dw = -w (r_1 / s1^2 + r_2 / s2^2), where r_k = softmax(l)_k are the responsibilities.
@@ -56,6 +61,27 @@ public final class ScaleMixturePrior implements Prior {
     INDArray r1 = e1.divi(total);
     INDArray r2 = e2.divi(total);
     gradW.assign(r1.muli(1.0 / (sigma1 * sigma1)).addi(r2.muli(1.0 / (sigma2 * sigma2))).muli(w).negi());
+    return logP;
+  }
+
+  @Override
+  public double logDensity(double[] w, int n, double[] gradW) {
+    double c1 = Math.log(pi) - Math.log(sigma1) - HALF_LOG_2PI;
+    double c2 = Math.log1p(-pi) - Math.log(sigma2) - HALF_LOG_2PI;
+    double p1 = 1.0 / (sigma1 * sigma1);
+    double p2 = 1.0 / (sigma2 * sigma2);
+    double logP = 0;
+    for (int i = 0; i < n; i++) {
+      double w2 = w[i] * w[i];
+      double l1 = c1 - 0.5 * p1 * w2;
+      double l2 = c2 - 0.5 * p2 * w2;
+      double max = Math.max(l1, l2);
+      double e1 = Math.exp(l1 - max);
+      double e2 = Math.exp(l2 - max);
+      double total = e1 + e2;
+      logP += max + Math.log(total);
+      gradW[i] = -w[i] * (e1 * p1 + e2 * p2) / total;
+    }
     return logP;
   }
 }

@@ -15,6 +15,34 @@ public final class StableMath {
     return Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x)));
   }
 
+  /**
+   * sigma = softplus(rho) and sigmoid(rho) for n values from {@code rho[offset..]} into {@code sigma[0..n)} and
+   * {@code sigmoid[0..n)}, sharing one exp per value: with e = e^{-|x|}, softplus = max(x, 0) + log(1 + e) and
+   * sigmoid = 1/(1 + e) or e/(1 + e). log(1 + e) is replaced by e (1 - e/2) below e = 1e-5, where its error
+   * (e^3/3 relative to e: under 4e-11) is smaller than rounding 1 + e would make it; Math.log1p is not an
+   * intrinsic and cost more than the rest of the loop.
+   */
+  public static void softplusAndSigmoid(double[] rho, int offset, int n, double[] sigma, double[] sigmoid) {
+    for (int i = 0; i < n; i++) {
+      double x = rho[offset + i];
+      double e = Math.exp(-Math.abs(x));
+      double log1pE = e < 1e-5 ? e * (1 - 0.5 * e) : Math.log(1 + e);
+      sigma[i] = Math.max(x, 0.0) + log1pE;
+      sigmoid[i] = (x >= 0 ? 1.0 : e) / (1 + e);
+    }
+  }
+
+  /** As above for float32 parameters; computed in float64 and rounded once. */
+  public static void softplusAndSigmoid(float[] rho, int offset, int n, float[] sigma, float[] sigmoid) {
+    for (int i = 0; i < n; i++) {
+      double x = rho[offset + i];
+      double e = Math.exp(-Math.abs(x));
+      double log1pE = e < 1e-5 ? e * (1 - 0.5 * e) : Math.log(1 + e);
+      sigma[i] = (float) (Math.max(x, 0.0) + log1pE);
+      sigmoid[i] = (float) ((x >= 0 ? 1.0 : e) / (1 + e));
+    }
+  }
+
   /** Inverse of softplus: rho such that softplus(rho) = sigma (sigma > 0). */
   public static double inverseSoftplus(double sigma) {
     // log(e^s - 1) = s + log(1 - e^{-s}); the second form is stable for large s.

@@ -25,12 +25,21 @@ public final class WeightNoise {
 
   /** eps ~ N(0, I) over all weights and biases (length numWeights). */
   public INDArray weightEps(int numWeights) {
-    return GaussianNoise.standardNormal(GaussianNoise.streamKey(seed, 1, step, sample), dataType, numWeights);
+    return GaussianNoise.standardNormal(weightKey(seed, step, sample), dataType, numWeights);
   }
 
   /** Per-row pre-activation noise of one layer (rows x units). */
   public INDArray unitNoise(int layer, long rows, long units) {
-    return GaussianNoise.standardNormal(
-        GaussianNoise.streamKey(seed, 2, step, sample, partition, layer), dataType, rows, units);
+    return GaussianNoise.standardNormal(unitKey(seed, step, sample, partition, layer), dataType, rows, units);
+  }
+
+  /** Stream of the weight noise of (step, sample): the same in every partition. */
+  public static long weightKey(long seed, long step, int sample) {
+    return GaussianNoise.streamKey(seed, 1, step, sample);
+  }
+
+  /** Stream of one layer's per-row noise of (step, sample, partition). */
+  public static long unitKey(long seed, long step, int sample, int partition, int layer) {
+    return GaussianNoise.streamKey(seed, 2, step, sample, partition, layer);
   }
 }

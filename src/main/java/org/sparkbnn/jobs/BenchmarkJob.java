@@ -76,7 +76,7 @@ final class BenchmarkJob {
 
     for (GradientEstimator estimator : GradientEstimator.values()) {
       TrainingConfig config = new TrainingConfig(new ElboObjective(network, new GaussianPrior(1.0), estimator, 1, 1L),
-          batch, 1, 0, 1e-3, KlWeighting.UNIFORM, -5.0);
+          batch, 1, 0, 1e-3, KlWeighting.UNIFORM, -5.0, org.sparkbnn.train.ComputeKernel.FUSED);
       StepTimings local = timeEpoch(config, standardization, new LocalGradientSource(blocks), steps, rows, batch);
       report("no Spark (baseline, this process)", estimator, local, flopsPerRow, peak);
 

@@ -84,6 +84,7 @@ public class BayesByBackpropClassifier
   public BayesByBackpropClassifier setCheckpointDir(String v) { set(checkpointDir(), v); return this; }
   public BayesByBackpropClassifier setCheckpointInterval(int v) { set(checkpointInterval(), v); return this; }
   public BayesByBackpropClassifier setSyncMode(String v) { set(syncMode(), v); return this; }
+  public BayesByBackpropClassifier setKernel(String v) { set(kernel(), v); return this; }
   public BayesByBackpropClassifier setMaxBlockSizeInMB(double v) { set(maxBlockSizeInMB(), v); return this; }
   public BayesByBackpropClassifier setCollectiveTimeout(int v) { set(collectiveTimeout(), v); return this; }
   public BayesByBackpropClassifier setAllowUnencryptedGradients(boolean v) { set(allowUnencryptedGradients(), v); return this; }

@@ -42,6 +42,7 @@ public final class BayesByBackpropParamSet implements Serializable {
   final IntParam collectiveTimeout;
   final BooleanParam allowUnencryptedGradients;
   final DoubleParam maxBlockSizeInMB;
+  final Param<String> kernel;
 
   BayesByBackpropParamSet(Params owner) {
     hiddenLayers = layerSizes(owner, "hiddenLayers", "sizes of the hidden layers");
@@ -108,6 +109,10 @@ public final class BayesByBackpropParamSet implements Serializable {
         + " a partition packs into as many blocks as it needs, so none approaches Spark's 2 GB block limit."
         + " The model does not depend on it");
     owner.setDefault(maxBlockSizeInMB, 128.0);
+    kernel = choice(owner, "kernel", "what computes training steps and scoring: fused (a fused CPU kernel on"
+        + " OpenBLAS), nd4j (ND4J array ops; runs on the CUDA backend) or auto (fused on the CPU backend, nd4j on"
+        + " CUDA). The system property spark-bnn.kernel overrides it. Models agree to float32 rounding.", KERNELS);
+    owner.setDefault(kernel, "auto");
     owner.setDefault(syncMode, "auto");
     owner.setDefault(collectiveTimeout, 300);
     owner.setDefault(allowUnencryptedGradients, false);

@@ -42,6 +42,7 @@ public interface BayesByBackpropParams extends Params {
   default IntParam collectiveTimeout() { return bnnParams().collectiveTimeout; }
   default BooleanParam allowUnencryptedGradients() { return bnnParams().allowUnencryptedGradients; }
   default DoubleParam maxBlockSizeInMB() { return bnnParams().maxBlockSizeInMB; }
+  default Param<String> kernel() { return bnnParams().kernel; }
 
   default int[] getHiddenLayers() { return getOrDefault(hiddenLayers()); }
   default String getActivation() { return getOrDefault(activation()); }
@@ -67,6 +68,7 @@ public interface BayesByBackpropParams extends Params {
   default int getCollectiveTimeout() { return (Integer) getOrDefault(collectiveTimeout()); }
   default boolean getAllowUnencryptedGradients() { return (Boolean) getOrDefault(allowUnencryptedGradients()); }
   default double getMaxBlockSizeInMB() { return (Double) getOrDefault(maxBlockSizeInMB()); }
+  default String getKernel() { return getOrDefault(kernel()); }
 
   default boolean skipInvalid() { return "skip".equalsIgnoreCase(getHandleInvalid()); }
 }

@@ -76,6 +76,7 @@ public class BayesByBackpropRegressor
   public BayesByBackpropRegressor setCheckpointDir(String v) { set(checkpointDir(), v); return this; }
   public BayesByBackpropRegressor setCheckpointInterval(int v) { set(checkpointInterval(), v); return this; }
   public BayesByBackpropRegressor setSyncMode(String v) { set(syncMode(), v); return this; }
+  public BayesByBackpropRegressor setKernel(String v) { set(kernel(), v); return this; }
   public BayesByBackpropRegressor setMaxBlockSizeInMB(double v) { set(maxBlockSizeInMB(), v); return this; }
   public BayesByBackpropRegressor setCollectiveTimeout(int v) { set(collectiveTimeout(), v); return this; }
   public BayesByBackpropRegressor setAllowUnencryptedGradients(boolean v) { set(allowUnencryptedGradients(), v); return this; }

@@ -13,6 +13,8 @@ import org.sparkbnn.bayes.Likelihood;
 import org.sparkbnn.bayes.NetworkArchitecture;
 import org.sparkbnn.bayes.Prior;
 import org.sparkbnn.bayes.ScaleMixturePrior;
+import org.sparkbnn.train.ComputeKernel;
+import org.sparkbnn.train.TaskCompute;
 import org.sparkbnn.train.TrainingConfig;
 
 /**
@@ -78,6 +80,7 @@ final class ModelSpec implements Serializable {
     // ElboObjective refuses estimator=localReparameterization with a prior that has no closed-form KL.
     ElboObjective objective = new ElboObjective(network(), prior, estimator, p.getTrainSamples(), p.getSeed());
     return new TrainingConfig(objective, p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(), p.getLearningRate(),
-        KlWeighting.parse(p.getKlWeighting()), p.getPosteriorRhoInit());
+        KlWeighting.parse(p.getKlWeighting()), p.getPosteriorRhoInit(),
+        ComputeKernel.resolve(p.getKernel(), TaskCompute.backendName()));
   }
 }

@@ -26,6 +26,7 @@ import org.sparkbnn.train.InvalidRowException;
 import org.sparkbnn.train.LabelDomain;
 import org.sparkbnn.train.Standardization;
 import org.sparkbnn.train.TrainingData;
+import org.sparkbnn.train.ComputeKernel;
 import org.sparkbnn.train.SyncMode;
 import org.sparkbnn.train.TrainingConfig;
 import org.sparkbnn.train.TrainingLoop;
@@ -71,6 +72,7 @@ final class NetworkTrainer {
       SyncMode sync = data.syncMode(stage.getSyncMode(), stage.getAllowUnencryptedGradients());
       LOG.info("Bayes by Backprop: {}", sync.reason);
       TrainingConfig config = spec.trainingConfig(stage);
+      LOG.info("Bayes by Backprop: {}", ComputeKernel.describe(config.kernel(), stage.getKernel()));
       Consumer<EpochSummary> onEpoch = new ProgressLog(LOG, data.plannedEpochs(config));
       Checkpointer checkpointer = checkpointer(stage, spec, data, standardization, sc.hadoopConfiguration());
       TrainingLoop.Result result = sync.collective

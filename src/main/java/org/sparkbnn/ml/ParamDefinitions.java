@@ -25,6 +25,7 @@ public final class ParamDefinitions {
   static final String[] KL_WEIGHTINGS = {"uniform", "blundell"};
   static final String[] HANDLE_INVALID = {"error", "skip"};
   static final String[] SYNC_MODES = {"auto", "collective", "sparkJob"};
+  static final String[] KERNELS = org.sparkbnn.train.ComputeKernel.PARAM_VALUES;
 
   /** A serialisable Scala predicate for Param validation. */
   static <T> AbstractFunction1<T, Object> valid(SerializablePredicate<T> p) {

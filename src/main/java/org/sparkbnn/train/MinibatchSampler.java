@@ -49,6 +49,14 @@ public final class MinibatchSampler {
     int d = part.numFeatures;
     float[] x = new float[share * d];
     float[] y = new float[share];
+    sampleInto(part, share, standardization, seed, step, x, y);
+    return new INDArray[] {Nd4j.create(x, new long[] {share, d}, 'c'), Nd4j.create(y, new long[] {share, 1}, 'c')};
+  }
+
+  /** As {@link #sample} into caller-owned arrays: x (at least share x d, row-major) and y (at least share). */
+  static void sampleInto(PartitionBlocks part, int share, Standardization standardization, long seed, long step,
+                         float[] x, float[] y) {
+    int d = part.numFeatures;
     SplittableRandom rng = new SplittableRandom(GaussianNoise.streamKey(seed, 3, step, part.partition));
     for (int i = 0; i < share; i++) {
       int index = rng.nextInt(part.rows);
@@ -57,6 +65,5 @@ public final class MinibatchSampler {
       for (int j = 0; j < d; j++) x[i * d + j] = standardization.feature(j, block.features[r * d + j]);
       y[i] = standardization.label(block.labels[r]);
     }
-    return new INDArray[] {Nd4j.create(x, new long[] {share, d}, 'c'), Nd4j.create(y, new long[] {share, 1}, 'c')};
   }
 }

@@ -15,10 +15,12 @@ public final class TrainingConfig implements Serializable {
   final double learningRate;
   final KlWeighting klWeighting;
   final double rhoInit;
+  final ComputeKernel kernel;
 
-  /** {@code maxSteps <= 0} means no cap: train for maxEpochs. */
+  /** {@code maxSteps <= 0} means no cap: train for maxEpochs. {@code kernel} is resolved (fused or nd4j). */
   public TrainingConfig(ElboObjective objective, int batchSize, int maxEpochs, long maxSteps, double learningRate,
-                        KlWeighting klWeighting, double rhoInit) {
+                        KlWeighting klWeighting, double rhoInit, ComputeKernel kernel) {
+    if (kernel == ComputeKernel.AUTO) throw new IllegalArgumentException("resolve kernel=auto before training");
     this.objective = objective;
     this.batchSize = batchSize;
     this.maxEpochs = maxEpochs;
@@ -26,5 +28,8 @@ public final class TrainingConfig implements Serializable {
     this.learningRate = learningRate;
     this.klWeighting = klWeighting;
     this.rhoInit = rhoInit;
+    this.kernel = kernel;
   }
+
+  public ComputeKernel kernel() { return kernel; }
 }

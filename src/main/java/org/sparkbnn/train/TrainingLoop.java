@@ -3,12 +3,9 @@ package org.sparkbnn.train;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.nd4j.linalg.factory.Nd4j;
 import org.sparkbnn.bayes.AdamOptimizer;
-import org.sparkbnn.bayes.ScratchMemory;
 
 /**
  * The synchronous data-parallel loop: per step, the current parameters go to every partition, their data-term
@@ -69,7 +66,7 @@ public final class TrainingLoop {
       history.addAll(resumed.history);
       firstEpoch = resumed.epochsDone + 1;
     }
-    StepFunction function = new StepFunction(config.objective, standardization, batch);
+    StepFunction function = new StepFunction(config.objective, standardization, batch, config.kernel);
     StepTimings timings = new StepTimings(batch);
     float[] thetaFloat = new float[theta.length];
 
@@ -88,21 +85,15 @@ public final class TrainingLoop {
         StepGradient gradient = source.step(function, thetaFloat, step, shares);
         double[] grad = gradient.sum;
         long gradientsDone = System.nanoTime();
-        double klWeight = config.klWeighting.weight(s, stepsPerEpoch);
-        double[] kl = new double[1];
-        double[] fullGrad = ScratchMemory.run("bnn-driver", () -> {
-          INDArray gradArray = Nd4j.createFromArray(grad);
-          kl[0] = config.objective.addKlGradient(Nd4j.createFromArray(theta), step, klWeight, numRows, gradArray);
-          return gradArray.toDoubleVector();
-        });
+        double kl = function.addKlGradient(theta, step, config.klWeighting.weight(s, stepsPerEpoch), numRows, grad);
         double nllPerRow = gradient.nll / batch;
-        checkFinite(epoch, s, nllPerRow, kl[0], fullGrad);
-        adam.step(theta, fullGrad);
+        checkFinite(epoch, s, nllPerRow, kl, grad);
+        adam.step(theta, grad);
         long computeNanos = source.concurrentPartitions() ? gradient.slowestNanos : gradient.totalNanos;
         timings.record(gradientsDone - stepStart, computeNanos, System.nanoTime() - gradientsDone);
         epochNll += nllPerRow;
-        epochKl += kl[0];
-        epochLoss += nllPerRow + kl[0] / numRows;
+        epochKl += kl;
+        epochLoss += nllPerRow + kl / numRows;
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       EpochSummary summary = new EpochSummary(epoch, epochLoss / steps, epochNll / steps, epochKl / steps,

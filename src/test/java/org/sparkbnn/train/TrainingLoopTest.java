@@ -45,7 +45,7 @@ class TrainingLoopTest {
         GaussianLikelihood.homoscedastic(0.1));
     TrainingConfig config = new TrainingConfig(
         new ElboObjective(net, new GaussianPrior(1.0), GradientEstimator.LOCAL_REPARAMETERIZATION, 1, 5L),
-        10, maxEpochs, maxSteps, 0.02, KlWeighting.UNIFORM, -5.0);
+        10, maxEpochs, maxSteps, 0.02, KlWeighting.UNIFORM, -5.0, ComputeKernel.FUSED);
     ColumnMoments m = new ColumnMoments(2);
     for (FeatureBlock b : blocks()) m.merge(b.moments());
     return TrainingLoop.run(config, Standardization.fromMoments(m, 1), new LocalGradientSource(blocks()), onEpoch,

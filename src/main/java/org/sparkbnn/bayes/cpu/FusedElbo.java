@@ -1,0 +1,348 @@
+package org.sparkbnn.bayes.cpu;
+
+import java.util.Arrays;
+import org.sparkbnn.bayes.Activation;
+import org.sparkbnn.bayes.BayesianMlp;
+import org.sparkbnn.bayes.ElboObjective;
+import org.sparkbnn.bayes.GaussianNoise;
+import org.sparkbnn.bayes.GradientEstimator;
+import org.sparkbnn.bayes.NetworkArchitecture;
+import org.sparkbnn.bayes.Prior;
+import org.sparkbnn.bayes.StableMath;
+import org.sparkbnn.bayes.WeightNoise;
+
+/**
+ * The fused CPU kernel of one training step: the same math as {@link ElboObjective} and {@link BayesianMlp} (whose
+ * comments derive it), on Java arrays that live as long as the thread's kernel, with the matrix products in
+ * OpenBLAS sgemm ({@link Sgemm}) and every element-wise operation fused into one pass per layer and direction:
+ * bias + activation (+ the squared input the next layer's variance needs); the local reparameterisation's
+ * mean, variance, sqrt, noise and 1/(2 std) in one pass; softplus and sigmoid of rho once per step, not per
+ * sample. The data term runs in float32; the KL term ({@link #addKlGradient}) in float64 on the master
+ * parameters. The noise streams are {@link WeightNoise}'s, so a step is a pure function of
+ * (theta, rows, seed, step, partition) as on the ND4J path.
+ *
+ * <p>Buffers depend only on the network's shape and the row capacity; one instance per thread
+ * ({@link #forThread}), not thread-safe.
+ */
+public final class FusedElbo {
+  private static final ThreadLocal<FusedElbo> PER_THREAD = new ThreadLocal<>();
+  private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+  private final NetworkArchitecture architecture;
+  private final int layers;
+  private final int numWeights;
+  private final int maxWidth;
+  private final Sgemm gemm = new Sgemm();
+
+  // Per-weight buffers (numWeights): posterior scale, its derivative, noise, sampled weights, gradients.
+  private final float[] sigma;
+  private final float[] sigmoid;
+  private final float[] variance;
+  private final float[] eps;
+  private final float[] weights;
+  private final float[] gradMean;
+  private final float[] gradVariance;
+  private float[] sampleGrad = new float[0];
+  // float64 buffers of the KL term.
+  private final double[] sigma64;
+  private final double[] sigmoid64;
+  private final double[] eps64;
+  private final double[] w64;
+  private final double[] gradMu64;
+  private final double[] gradSigma64;
+  private final double[] gradLogP64;
+
+  // Per-row buffers, grown to the largest share seen.
+  private int capacity;
+  private float[][] inputs;
+  private float[][] squaredInputs;
+  private float[][] noiseOverTwoStd;
+  private float[] out;
+  /** dL/d(output of the current layer), rows x width; swapped with deltaNext going down the layers. */
+  private float[] delta;
+  private float[] deltaNext;
+  private float[] scratch1;
+  private float[] scratch2;
+
+  private FusedElbo(NetworkArchitecture architecture) {
+    this.architecture = architecture;
+    this.layers = architecture.numLayers();
+    this.numWeights = architecture.numWeights();
+    int widest = 0;
+    for (int l = 0; l <= layers; l++) {
+      widest = Math.max(widest, l < layers ? architecture.layerInputs(l) : architecture.numOutputs());
+    }
+    this.maxWidth = widest;
+    sigma = new float[numWeights];
+    sigmoid = new float[numWeights];
+    variance = new float[numWeights];
+    eps = new float[numWeights];
+    weights = new float[numWeights];
+    gradMean = new float[numWeights];
+    gradVariance = new float[numWeights];
+    sigma64 = new double[numWeights];
+    sigmoid64 = new double[numWeights];
+    eps64 = new double[numWeights];
+    w64 = new double[numWeights];
+    gradMu64 = new double[numWeights];
+    gradSigma64 = new double[numWeights];
+    gradLogP64 = new double[numWeights];
+  }
+
+  /** This thread's kernel for networks of this shape (reused across steps, fits and tasks of the thread). */
+  public static FusedElbo forThread(NetworkArchitecture architecture) {
+    FusedElbo kernel = PER_THREAD.get();
+    if (kernel == null || !kernel.fits(architecture)) {
+      kernel = new FusedElbo(architecture);
+      PER_THREAD.set(kernel);
+    }
+    return kernel;
+  }
+
+  private boolean fits(NetworkArchitecture other) {
+    if (other.numLayers() != layers || other.activation() != architecture.activation()) return false;
+    for (int l = 0; l < layers; l++) {
+      if (other.layerInputs(l) != architecture.layerInputs(l)) return false;
+    }
+    return other.numOutputs() == architecture.numOutputs();
+  }
+
+  /**
+   * {@link ElboObjective#addDataGradient} on arrays: adds d/dtheta of sum_rows NLL / (B * S) for {@code rows}
+   * standardised rows ({@code x} rows x numInputs, {@code y} one value per row) into {@code grad}; returns the
+   * NLL sum averaged over the S samples.
+   */
+  public double addDataGradient(ElboObjective objective, float[] theta, float[] x, float[] y, int rows, long step,
+                                int partition, int globalBatchSize, float[] grad) {
+    ensureRows(rows);
+    int numParameters = objective.network().numParameters();
+    if (sampleGrad.length != numParameters) sampleGrad = new float[numParameters];
+    Arrays.fill(sampleGrad, 0f);
+    StableMath.softplusAndSigmoid(theta, architecture.rhoOffset(), numWeights, sigma, sigmoid);
+    System.arraycopy(x, 0, inputs[0], 0, rows * architecture.numInputs());
+    boolean local = objective.estimator() == GradientEstimator.LOCAL_REPARAMETERIZATION;
+    if (local) {
+      for (int i = 0; i < numWeights; i++) variance[i] = sigma[i] * sigma[i];
+      square(inputs[0], squaredInputs[0], rows * architecture.numInputs());
+    }
+    double nll = 0;
+    int samples = objective.trainSamples();
+    for (int s = 0; s < samples; s++) {
+      nll += local
+          ? locallyReparameterized(objective, theta, y, rows, step, s, partition)
+          : reparameterized(objective, theta, y, rows, step, s);
+    }
+    float scale = (float) (1.0 / ((double) globalBatchSize * samples));
+    for (int i = 0; i < numParameters; i++) grad[i] += sampleGrad[i] * scale;
+    return nll / samples;
+  }
+
+  // w = mu + sigma eps; dL/dmu = dL/dw and dL/drho = dL/dw eps sigmoid(rho) (BayesianMlp.reparameterizedGradient).
+  private double reparameterized(ElboObjective objective, float[] theta, float[] y, int rows, long step, int s) {
+    GaussianNoise.fill(WeightNoise.weightKey(objective.seed(), step, s), eps, 0, numWeights);
+    for (int i = 0; i < numWeights; i++) weights[i] = theta[i] + sigma[i] * eps[i];
+    float[] h = inputs[0];
+    for (int l = 0; l < layers; l++) {
+      int nIn = architecture.layerInputs(l);
+      int nOut = architecture.layerOutputs(l);
+      boolean hidden = l < layers - 1;
+      float[] a = hidden ? inputs[l + 1] : out;
+      gemm.multiply(false, false, rows, nOut, nIn, h, 0, weights, architecture.weightOffset(l), a, 0);
+      addBiasAndActivate(a, weights, biasOffset(l), rows, nOut, hidden);
+      h = a;
+    }
+    double nll = likelihood(objective, theta, y, rows);
+    for (int l = layers - 1; l >= 0; l--) {
+      int nIn = architecture.layerInputs(l);
+      int nOut = architecture.layerOutputs(l);
+      gemm.multiply(true, false, nIn, nOut, rows, inputs[l], 0, delta, 0, gradMean, architecture.weightOffset(l));
+      columnSums(delta, rows, nOut, gradMean, biasOffset(l));
+      if (l > 0) {
+        gemm.multiply(false, true, rows, nIn, nOut, delta, 0, weights, architecture.weightOffset(l), deltaNext, 0);
+        activationBackward(deltaNext, inputs[l], rows * nIn);
+        swapGradients();
+      }
+    }
+    int rhoOffset = architecture.rhoOffset();
+    for (int i = 0; i < numWeights; i++) {
+      sampleGrad[i] += gradMean[i];
+      sampleGrad[rhoOffset + i] += gradMean[i] * eps[i] * sigmoid[i];
+    }
+    return nll;
+  }
+
+  // b = m + s xi with m = h mu_W + mu_b, s = sqrt(h^2 sigma_W^2 + sigma_b^2); backward as derived in
+  // BayesianMlp.locallyReparameterizedGradient, with dL/drho = 2 sigma dL/dsigma^2 sigmoid(rho).
+  private double locallyReparameterized(ElboObjective objective, float[] theta, float[] y, int rows, long step,
+                                        int s, int partition) {
+    for (int l = 0; l < layers; l++) {
+      int nIn = architecture.layerInputs(l);
+      int nOut = architecture.layerOutputs(l);
+      int offset = architecture.weightOffset(l);
+      boolean hidden = l < layers - 1;
+      float[] a = hidden ? inputs[l + 1] : out;
+      float[] q = noiseOverTwoStd[l];
+      gemm.multiply(false, false, rows, nOut, nIn, inputs[l], 0, theta, offset, scratch1, 0);
+      gemm.multiply(false, false, rows, nOut, nIn, squaredInputs[l], 0, variance, offset, scratch2, 0);
+      GaussianNoise.fill(WeightNoise.unitKey(objective.seed(), step, s, partition, l), q, 0, rows * nOut);
+      int bias = biasOffset(l);
+      boolean relu = architecture.activation() == Activation.RELU;
+      float[] squared = hidden ? squaredInputs[l + 1] : null;
+      for (int r = 0; r < rows; r++) {
+        int o = r * nOut;
+        for (int j = 0; j < nOut; j++) {
+          float std = (float) Math.sqrt(scratch2[o + j] + variance[bias + j] + (float) BayesianMlp.VARIANCE_FLOOR);
+          float xi = q[o + j];
+          float pre = scratch1[o + j] + theta[bias + j] + xi * std;
+          q[o + j] = xi / (2f * std);
+          float v = !hidden ? pre : relu ? Math.max(pre, 0f) : (float) Math.tanh(pre);
+          a[o + j] = v;
+          if (hidden) squared[o + j] = v * v;
+        }
+      }
+    }
+    double nll = likelihood(objective, theta, y, rows);
+    for (int l = layers - 1; l >= 0; l--) {
+      int nIn = architecture.layerInputs(l);
+      int nOut = architecture.layerOutputs(l);
+      int offset = architecture.weightOffset(l);
+      float[] gradV = scratch2;
+      float[] q = noiseOverTwoStd[l];
+      for (int i = 0; i < rows * nOut; i++) gradV[i] = delta[i] * q[i];
+      gemm.multiply(true, false, nIn, nOut, rows, inputs[l], 0, delta, 0, gradMean, offset);
+      columnSums(delta, rows, nOut, gradMean, biasOffset(l));
+      gemm.multiply(true, false, nIn, nOut, rows, squaredInputs[l], 0, gradV, 0, gradVariance, offset);
+      columnSums(gradV, rows, nOut, gradVariance, biasOffset(l));
+      if (l > 0) {
+        gemm.multiply(false, true, rows, nIn, nOut, delta, 0, theta, offset, deltaNext, 0);
+        gemm.multiply(false, true, rows, nIn, nOut, gradV, 0, variance, offset, scratch1, 0);
+        float[] h = inputs[l];
+        for (int i = 0; i < rows * nIn; i++) deltaNext[i] += 2f * h[i] * scratch1[i];
+        activationBackward(deltaNext, h, rows * nIn);
+        swapGradients();
+      }
+    }
+    int rhoOffset = architecture.rhoOffset();
+    for (int i = 0; i < numWeights; i++) {
+      sampleGrad[i] += gradMean[i];
+      sampleGrad[rhoOffset + i] += gradVariance[i] * sigma[i] * 2f * sigmoid[i];
+    }
+    return nll;
+  }
+
+  /** NLL of the output buffer; its gradient goes to delta, the likelihood's own into sampleGrad. */
+  private double likelihood(ElboObjective objective, float[] theta, float[] y, int rows) {
+    return objective.network().likelihood().negLogLikelihood(out, y, rows, theta, architecture.likelihoodOffset(),
+        delta, sampleGrad);
+  }
+
+  /**
+   * {@link ElboObjective#addKlGradient} in float64 on the master parameters: adds d/dtheta of klWeight KL / N into
+   * {@code grad} and returns KL. Closed form when the prior has one; otherwise the Monte-Carlo estimate at the
+   * step's weight samples (the same streams as the data term), averaged over the samples.
+   */
+  public double addKlGradient(ElboObjective objective, double[] theta, long step, double klWeight, long numRows,
+                              double[] grad) {
+    Prior prior = objective.prior();
+    StableMath.softplusAndSigmoid(theta, architecture.rhoOffset(), numWeights, sigma64, sigmoid64);
+    Arrays.fill(gradMu64, 0);
+    Arrays.fill(gradSigma64, 0);
+    double kl;
+    if (prior.hasClosedFormKl()) {
+      kl = prior.closedFormKl(theta, sigma64, numWeights, gradMu64, gradSigma64);
+    } else {
+      // KL = log q(w) - log p(w) at w = mu + sigma eps: dKL/dmu = -dlogp/dw, dKL/dsigma = -1/sigma - eps dlogp/dw.
+      int samples = objective.trainSamples();
+      double sumLogSigma = 0;
+      for (int i = 0; i < numWeights; i++) sumLogSigma += Math.log(sigma64[i]);
+      kl = 0;
+      for (int s = 0; s < samples; s++) {
+        GaussianNoise.fill(WeightNoise.weightKey(objective.seed(), step, s), eps64, 0, numWeights);
+        double sumEps2 = 0;
+        for (int i = 0; i < numWeights; i++) {
+          w64[i] = theta[i] + sigma64[i] * eps64[i];
+          sumEps2 += eps64[i] * eps64[i];
+        }
+        double logP = prior.logDensity(w64, numWeights, gradLogP64);
+        kl += -sumLogSigma - 0.5 * sumEps2 - HALF_LOG_2PI * numWeights - logP;
+        for (int i = 0; i < numWeights; i++) {
+          gradMu64[i] -= gradLogP64[i];
+          gradSigma64[i] -= 1 / sigma64[i] + gradLogP64[i] * eps64[i];
+        }
+      }
+      kl /= samples;
+      for (int i = 0; i < numWeights; i++) {
+        gradMu64[i] /= samples;
+        gradSigma64[i] /= samples;
+      }
+    }
+    double scale = klWeight / numRows;
+    int rhoOffset = architecture.rhoOffset();
+    for (int i = 0; i < numWeights; i++) {
+      grad[i] += gradMu64[i] * scale;
+      grad[rhoOffset + i] += gradSigma64[i] * sigmoid64[i] * scale;
+    }
+    return kl;
+  }
+
+  /** a += bias per row, then the activation in place for hidden layers (one pass). */
+  private void addBiasAndActivate(float[] a, float[] bias, int biasOffset, int rows, int cols, boolean hidden) {
+    boolean relu = architecture.activation() == Activation.RELU;
+    for (int r = 0; r < rows; r++) {
+      int o = r * cols;
+      for (int j = 0; j < cols; j++) {
+        float v = a[o + j] + bias[biasOffset + j];
+        a[o + j] = !hidden ? v : relu ? Math.max(v, 0f) : (float) Math.tanh(v);
+      }
+    }
+  }
+
+  /** dL/da = dL/dh f'(a), with f' from h = f(a): 1[h > 0] for relu, 1 - h^2 for tanh. */
+  private void activationBackward(float[] gradH, float[] h, int n) {
+    if (architecture.activation() == Activation.RELU) {
+      for (int i = 0; i < n; i++) if (h[i] <= 0f) gradH[i] = 0f;
+    } else {
+      for (int i = 0; i < n; i++) gradH[i] *= 1f - h[i] * h[i];
+    }
+  }
+
+  private static void columnSums(float[] m, int rows, int cols, float[] out, int outOffset) {
+    Arrays.fill(out, outOffset, outOffset + cols, 0f);
+    for (int r = 0; r < rows; r++) {
+      int o = r * cols;
+      for (int j = 0; j < cols; j++) out[outOffset + j] += m[o + j];
+    }
+  }
+
+  private static void square(float[] in, float[] out, int n) {
+    for (int i = 0; i < n; i++) out[i] = in[i] * in[i];
+  }
+
+  private int biasOffset(int layer) {
+    return architecture.weightOffset(layer) + architecture.layerInputs(layer) * architecture.layerOutputs(layer);
+  }
+
+  private void swapGradients() {
+    float[] t = delta;
+    delta = deltaNext;
+    deltaNext = t;
+  }
+
+  private void ensureRows(int rows) {
+    if (rows <= capacity) return;
+    capacity = Math.max(rows, capacity * 3 / 2);
+    inputs = new float[layers][];
+    squaredInputs = new float[layers][];
+    noiseOverTwoStd = new float[layers][];
+    for (int l = 0; l < layers; l++) {
+      inputs[l] = new float[capacity * architecture.layerInputs(l)];
+      squaredInputs[l] = new float[capacity * architecture.layerInputs(l)];
+      noiseOverTwoStd[l] = new float[capacity * architecture.layerOutputs(l)];
+    }
+    out = new float[capacity * architecture.numOutputs()];
+    delta = new float[capacity * maxWidth];
+    deltaNext = new float[capacity * maxWidth];
+    scratch1 = new float[capacity * maxWidth];
+    scratch2 = new float[capacity * maxWidth];
+  }
+}

@@ -1,0 +1,53 @@
+package org.sparkbnn.train;
+
+/**
+ * Which code computes a step's and a scoring batch's math. {@code fused}: the fused CPU kernel
+ * ({@code org.sparkbnn.bayes.cpu}, primitive arrays and OpenBLAS sgemm); {@code nd4j}: ND4J array ops, the
+ * device-agnostic path that runs on the CUDA backend. {@code auto} takes fused on ND4J's CPU backend and nd4j on
+ * CUDA. The system property {@value #SYSTEM_PROPERTY} (fused or nd4j), set on the driver, forces one for every
+ * fit and model in the JVM whatever the Param says, e.g. to compare them. Both give the same model up to float32
+ * rounding (they sum in different orders); each is deterministic on its own.
+ */
+public enum ComputeKernel {
+  AUTO("auto"),
+  FUSED("fused"),
+  ND4J("nd4j");
+
+  public static final String SYSTEM_PROPERTY = "spark-bnn.kernel";
+  public static final String[] PARAM_VALUES = {"auto", "fused", "nd4j"};
+
+  private final String paramValue;
+
+  ComputeKernel(String paramValue) { this.paramValue = paramValue; }
+
+  public String paramValue() { return paramValue; }
+
+  public static ComputeKernel parse(String value) {
+    for (ComputeKernel k : values()) {
+      if (k.paramValue.equalsIgnoreCase(value.trim())) return k;
+    }
+    throw new IllegalArgumentException("kernel must be one of auto, fused, nd4j; got '" + value + "'");
+  }
+
+  /** The kernel in use: the system property if set, else the Param, with auto decided by the ND4J backend. */
+  public static ComputeKernel resolve(String param, String backend) {
+    String forced = System.getProperty(SYSTEM_PROPERTY);
+    ComputeKernel requested = parse(forced != null && !forced.isBlank() ? forced : param);
+    boolean cuda = "cuda".equals(backend);
+    if (requested == AUTO) return cuda ? ND4J : FUSED;
+    if (requested == FUSED && cuda) {
+      throw new IllegalArgumentException("kernel=fused runs on the CPU (OpenBLAS), but this build uses ND4J's CUDA"
+          + " backend; use kernel=nd4j or auto");
+    }
+    return requested;
+  }
+
+  /** For the log: which kernel and why. */
+  public static String describe(ComputeKernel resolved, String param) {
+    String forced = System.getProperty(SYSTEM_PROPERTY);
+    String why = forced != null && !forced.isBlank() ? "forced by -D" + SYSTEM_PROPERTY + "=" + forced
+        : "auto".equalsIgnoreCase(param) ? "kernel=auto on ND4J's " + TaskCompute.backendName() + " backend"
+        : "kernel=" + param;
+    return resolved.paramValue + " kernel (" + why + ")";
+  }
+}
