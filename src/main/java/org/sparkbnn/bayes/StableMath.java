@@ -16,30 +16,40 @@ public final class StableMath {
   }
 
   /**
+   * Whether the jdk.incubator.vector module is available (the JVM was started with
+   * {@code --add-modules=jdk.incubator.vector}, as the launcher, the tests and Spark 4's executors do): then the
+   * per-weight softplus runs on {@link VectorMath}.
+   */
+  public static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+  /**
    * sigma = softplus(rho) and sigmoid(rho) for n values from {@code rho[offset..]} into {@code sigma[0..n)} and
-   * {@code sigmoid[0..n)}, sharing one exp per value: with e = e^{-|x|}, softplus = max(x, 0) + log(1 + e) and
-   * sigmoid = 1/(1 + e) or e/(1 + e). log(1 + e) is replaced by e (1 - e/2) below e = 1e-5, where its error
-   * (e^3/3 relative to e: under 4e-11) is smaller than rounding 1 + e would make it; Math.log1p is not an
-   * intrinsic and cost more than the rest of the loop.
+   * {@code sigmoid[0..n)}, sharing one exp per value: with e = e^{-|x|}, softplus = max(x, 0) + log1p(e) and
+   * sigmoid = 1/(1 + e) or e/(1 + e), so neither overflows.
    */
   public static void softplusAndSigmoid(double[] rho, int offset, int n, double[] sigma, double[] sigmoid) {
-    for (int i = 0; i < n; i++) {
+    int done = VECTOR_API ? VectorMath.softplusAndSigmoid(rho, offset, n, sigma, sigmoid) : 0;
+    scalarSoftplusAndSigmoid(rho, offset, done, n, sigma, sigmoid);
+  }
+
+  /** As above for float32 parameters. */
+  public static void softplusAndSigmoid(float[] rho, int offset, int n, float[] sigma, float[] sigmoid) {
+    int done = VECTOR_API ? VectorMath.softplusAndSigmoid(rho, offset, n, sigma, sigmoid) : 0;
+    for (int i = done; i < n; i++) {
       double x = rho[offset + i];
       double e = Math.exp(-Math.abs(x));
-      double log1pE = e < 1e-5 ? e * (1 - 0.5 * e) : Math.log(1 + e);
-      sigma[i] = Math.max(x, 0.0) + log1pE;
-      sigmoid[i] = (x >= 0 ? 1.0 : e) / (1 + e);
+      sigma[i] = (float) (Math.max(x, 0.0) + Math.log1p(e));
+      sigmoid[i] = (float) ((x >= 0 ? 1.0 : e) / (1 + e));
     }
   }
 
-  /** As above for float32 parameters; computed in float64 and rounded once. */
-  public static void softplusAndSigmoid(float[] rho, int offset, int n, float[] sigma, float[] sigmoid) {
-    for (int i = 0; i < n; i++) {
+  /** The scalar loop for values from..n (the whole range when the Vector API is absent; tests compare both). */
+  static void scalarSoftplusAndSigmoid(double[] rho, int offset, int from, int n, double[] sigma, double[] sigmoid) {
+    for (int i = from; i < n; i++) {
       double x = rho[offset + i];
       double e = Math.exp(-Math.abs(x));
-      double log1pE = e < 1e-5 ? e * (1 - 0.5 * e) : Math.log(1 + e);
-      sigma[i] = (float) (Math.max(x, 0.0) + log1pE);
-      sigmoid[i] = (float) ((x >= 0 ? 1.0 : e) / (1 + e));
+      sigma[i] = Math.max(x, 0.0) + Math.log1p(e);
+      sigmoid[i] = (x >= 0 ? 1.0 : e) / (1 + e);
     }
   }
 

@@ -2,6 +2,7 @@ package org.sparkbnn.jobs;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -23,6 +24,7 @@ import org.sparkbnn.train.AllReduce;
 import org.sparkbnn.train.Checkpointer;
 import org.sparkbnn.train.CollectiveTraining;
 import org.sparkbnn.train.ColumnMoments;
+import org.sparkbnn.train.ComputeKernel;
 import org.sparkbnn.train.PartitionGradient;
 import org.sparkbnn.train.collective.PeerMesh;
 import org.sparkbnn.train.FeatureBlock;
@@ -51,6 +53,8 @@ final class BenchmarkJob {
     int batch = args.intValue("batch", 1024);
     int partitions = args.intValue("partitions", 2);
     int steps = args.intValue("steps", 0);
+    boolean withSpark = !"false".equalsIgnoreCase(args.value("spark", "true"));
+    String peerScript = args.value("peer", PeerBenchmark.DEFAULT_SCRIPT);
     args.finish();
     if (rows < 1 || features < 1 || batch < 1 || partitions < 1 || steps < 0
         || java.util.Arrays.stream(hidden).anyMatch(h -> h < 1)) {
@@ -60,9 +64,9 @@ final class BenchmarkJob {
 
     System.out.printf("BENCH data: %,d x %d synthetic rows, hidden %s, batch %d, %d partitions%n", rows, features,
         java.util.Arrays.toString(hidden), batch, partitions);
-    double peak = matmulPeakGflops();
-    System.out.printf("BENCH ND4J float32 matrix product peak (2048^3, %d threads): %.1f GFLOP/s%n",
-        Nd4j.getEnvironment().maxMasterThreads(), peak);
+    double[] peak = {0, matmulPeakGflops(1), matmulPeakGflops(2)};
+    System.out.printf("BENCH sgemm peak (OpenBLAS through ND4J, 2048^3 float32): %.1f GFLOP/s on 1 thread, %.1f on"
+        + " 2%n", peak[1], peak[2]);
 
     List<FeatureBlock> blocks = new ArrayList<>();
     for (int p = 0; p < partitions; p++) blocks.add(syntheticBlock(p, rows, features, partitions));
@@ -73,13 +77,33 @@ final class BenchmarkJob {
         new NetworkArchitecture(features, hidden, 1, Activation.RELU), GaussianLikelihood.homoscedastic(0.1));
     // Multiply-adds per row: forward 1x, backward 2x (weight gradient and input gradient).
     double flopsPerRow = 2.0 * 3 * network.architecture().multiplyAddsPerRow();
+    Map<String, Double> peer = PeerBenchmark.run(peerScript, rows, features, hidden, batch);
 
     for (GradientEstimator estimator : GradientEstimator.values()) {
-      TrainingConfig config = new TrainingConfig(new ElboObjective(network, new GaussianPrior(1.0), estimator, 1, 1L),
-          batch, 1, 0, 1e-3, KlWeighting.UNIFORM, -5.0, org.sparkbnn.train.ComputeKernel.FUSED);
-      StepTimings local = timeEpoch(config, standardization, new LocalGradientSource(blocks), steps, rows, batch);
-      report("no Spark (baseline, this process)", estimator, local, flopsPerRow, peak);
-
+      StepTimings baseline = null;
+      double bestFused = 0;
+      for (ComputeKernel kernel : new ComputeKernel[] {ComputeKernel.FUSED, ComputeKernel.ND4J}) {
+        for (int threads = 1; threads <= 2; threads++) {
+          try (LocalGradientSource source = new LocalGradientSource(blocks, threads)) {
+            StepTimings t = timeEpoch(config(network, estimator, batch, kernel), standardization, source, steps,
+                batch);
+            report("in-process, " + kernel.paramValue() + " kernel, " + threads + " thread(s)", estimator, t,
+                flopsPerRow, peak[threads]);
+            if (kernel == ComputeKernel.FUSED) {
+              if (threads == 1) baseline = t;
+              bestFused = Math.max(bestFused, t.rowsPerSecond());
+            }
+          }
+        }
+      }
+      double peerBest = PeerBenchmark.best(peer, estimator.paramValue() + " train");
+      if (peerBest > 0) {
+        System.out.printf("BENCH %s: fused kernel in-process (best of 1 and 2 threads) / PyTorch peer (best): %.2f%n",
+            estimator.paramValue(), bestFused / peerBest);
+      }
+      if (!withSpark) continue;
+      TrainingConfig config = config(network, estimator, batch, ComputeKernel.FUSED);
+      StepTimings local = baseline;
       SparkSession spark = SparkSessions.create("spark-bnn benchmark");
       // Generate the blocks on the executors: parallelising the blocks themselves would ship them in every task.
       List<Integer> ids = new ArrayList<>();
@@ -93,8 +117,8 @@ final class BenchmarkJob {
       System.out.printf("BENCH Spark %s round trip of an empty step (ship parameters, return a gradient-sized"
           + " array, no math): %.2f ms%n", spark.sparkContext().master(), emptyMillis);
       StepTimings distributed =
-          timeEpoch(config, standardization, new SparkGradientSource(rdd, sizes), steps, rows, batch);
-      report("Spark " + spark.sparkContext().master(), estimator, distributed, flopsPerRow, peak);
+          timeEpoch(config, standardization, new SparkGradientSource(rdd, sizes), steps, batch);
+      report("Spark " + spark.sparkContext().master() + " sparkJob", estimator, distributed, flopsPerRow, peak[2]);
       System.out.printf("BENCH %s: Spark / baseline throughput ratio %.2f%n", estimator.paramValue(),
           distributed.rowsPerSecond() / local.rowsPerSecond());
       long[] truncated = steps > 0 ? new TruncatedEpoch(new LocalGradientSource(blocks), (long) steps * batch)
@@ -103,7 +127,12 @@ final class BenchmarkJob {
       if (sync.collective) {
         StepTimings collective = CollectiveTraining.run(config, standardization, rdd, truncated, e -> { },
             Checkpointer.NONE, 300_000L).timings;
-        report("Spark " + spark.sparkContext().master() + " collective", estimator, collective, flopsPerRow, peak);
+        report("Spark " + spark.sparkContext().master() + " collective", estimator, collective, flopsPerRow,
+            peak[2]);
+        if (peerBest > 0) {
+          System.out.printf("BENCH %s: collective in the Spark stage / PyTorch peer (best): %.2f%n",
+              estimator.paramValue(), collective.rowsPerSecond() / peerBest);
+        }
         System.out.printf("BENCH %s: collective / baseline throughput ratio %.2f (sparkJob: %.2f)%n",
             estimator.paramValue(), collective.rowsPerSecond() / local.rowsPerSecond(),
             distributed.rowsPerSecond() / local.rowsPerSecond());
@@ -190,8 +219,14 @@ final class BenchmarkJob {
     return (System.nanoTime() - start) / 1e6 / reps;
   }
 
+  private static TrainingConfig config(BayesianMlp network, GradientEstimator estimator, int batch,
+                                      ComputeKernel kernel) {
+    return new TrainingConfig(new ElboObjective(network, new GaussianPrior(1.0), estimator, 1, 1L), batch, 1, 0, 1e-3,
+        KlWeighting.UNIFORM, -5.0, kernel);
+  }
+
   private static StepTimings timeEpoch(TrainingConfig config, Standardization standardization,
-                                       GradientSource source, int steps, int rows, int batch) {
+                                       GradientSource source, int steps, int batch) {
     GradientSource limited = steps > 0 ? new TruncatedEpoch(source, (long) steps * batch) : source;
     return TrainingLoop.run(config, standardization, limited, e -> { }).timings;
   }
@@ -201,6 +236,17 @@ final class BenchmarkJob {
     double gflops = t.rowsPerSecond() * flopsPerRow / 1e9;
     System.out.printf("BENCH train %s, %s: %s; %.2f GFLOP/s = %.1f%% of peak%n", estimator.paramValue(), where, t,
         gflops, 100 * gflops / peak);
+  }
+
+  /** OpenBLAS sgemm through ND4J on 2048^3 with the given number of BLAS threads (restored afterwards). */
+  private static double matmulPeakGflops(int threads) {
+    int before = Nd4j.factory().blas().getMaxThreads();
+    Nd4j.factory().blas().setMaxThreads(threads);
+    try {
+      return matmulPeakGflops();
+    } finally {
+      Nd4j.factory().blas().setMaxThreads(before);
+    }
   }
 
   private static double matmulPeakGflops() {
@@ -257,6 +303,8 @@ final class BenchmarkJob {
       for (int p = 0; p < real.length; p++) scaled[p] = Math.max(1, real[p] * rows / total);
       return scaled;
     }
+
+    @Override public boolean concurrentPartitions() { return source.concurrentPartitions(); }
 
     @Override public List<org.sparkbnn.train.PartitionGradient> compute(
         org.sparkbnn.train.StepFunction f, float[] theta, long step, int[] shares) {

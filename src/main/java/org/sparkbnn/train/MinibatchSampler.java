@@ -58,10 +58,13 @@ public final class MinibatchSampler {
                          float[] x, float[] y) {
     int d = part.numFeatures;
     SplittableRandom rng = new SplittableRandom(GaussianNoise.streamKey(seed, 3, step, part.partition));
+    // Draw every index first, then gather: the gather's loads (random rows of a large block, mostly cache misses)
+    // are then independent of each other and overlap, instead of waiting behind the block lookup's branches.
+    int[] index = new int[share];
+    for (int i = 0; i < share; i++) index[i] = rng.nextInt(part.rows);
     for (int i = 0; i < share; i++) {
-      int index = rng.nextInt(part.rows);
-      FeatureBlock block = part.blockOf(index);
-      int r = part.offsetIn(index);
+      FeatureBlock block = part.blockOf(index[i]);
+      int r = part.offsetIn(index[i]);
       for (int j = 0; j < d; j++) x[i * d + j] = standardization.feature(j, block.features[r * d + j]);
       y[i] = standardization.label(block.labels[r]);
     }

@@ -47,12 +47,14 @@ final class PartitionBlocks {
 
   /** The block holding partition row r. */
   FeatureBlock blockOf(int r) {
+    if (blocks.length == 1) return blocks[0];
     int b = Arrays.binarySearch(starts, r);
     return blocks[b >= 0 ? b : -b - 2];
   }
 
   /** Row r's index inside {@link #blockOf}. */
   int offsetIn(int r) {
+    if (blocks.length == 1) return r;
     int b = Arrays.binarySearch(starts, r);
     return r - starts[b >= 0 ? b : -b - 2];
   }

@@ -300,7 +300,7 @@ public final class FusedElbo {
   /** dL/da = dL/dh f'(a), with f' from h = f(a): 1[h > 0] for relu, 1 - h^2 for tanh. */
   private void activationBackward(float[] gradH, float[] h, int n) {
     if (architecture.activation() == Activation.RELU) {
-      for (int i = 0; i < n; i++) if (h[i] <= 0f) gradH[i] = 0f;
+      for (int i = 0; i < n; i++) gradH[i] = h[i] > 0f ? gradH[i] : 0f;
     } else {
       for (int i = 0; i < n; i++) gradH[i] *= 1f - h[i] * h[i];
     }
