@@ -37,10 +37,8 @@ public final class StepFunction implements Serializable {
     long start = System.nanoTime();
     if (kernel == ComputeKernel.FUSED) {
       float[][] batch = BATCH.get();
-      if (batch[1].length < share) {
-        batch[0] = new float[share * part.numFeatures];
-        batch[1] = new float[share];
-      }
+      if (batch[0].length < share * part.numFeatures) batch[0] = new float[share * part.numFeatures];
+      if (batch[1].length < share) batch[1] = new float[share];
       MinibatchSampler.sampleInto(part, share, standardization, objective.seed(), step, batch[0], batch[1]);
       float[] grad = new float[theta.length];
       double nll = FusedElbo.forThread(objective.network().architecture()).addDataGradient(objective, theta,
