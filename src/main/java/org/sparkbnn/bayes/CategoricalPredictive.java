@@ -1,6 +1,5 @@
 package org.sparkbnn.bayes;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Monte-Carlo posterior predictive of the classification network. With p_t = softmax(l_t) for the T weight
@@ -16,24 +15,25 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * even where p-bar underflows (inputs far from the data make logits large).
  */
 public final class CategoricalPredictive {
-  private final PosteriorSamples samples;
+  private final SampledNetworks samples;
   private final int numClasses;
+  private float[] logits = new float[0];
 
-  public CategoricalPredictive(BayesianMlp network, double[] theta, int samples, long seed) {
-    if (!(network.likelihood() instanceof CategoricalLikelihood)) {
+  public CategoricalPredictive(SampledNetworks samples, Likelihood likelihood) {
+    if (!(likelihood instanceof CategoricalLikelihood)) {
       throw new IllegalArgumentException("a categorical predictive needs a categorical likelihood, the network has "
-          + network.likelihood().getClass().getSimpleName());
+          + likelihood.getClass().getSimpleName());
     }
-    this.samples = new PosteriorSamples(network, theta, samples, seed);
-    this.numClasses = ((CategoricalLikelihood) network.likelihood()).numClasses();
+    this.samples = samples;
+    this.numClasses = ((CategoricalLikelihood) likelihood).numClasses();
   }
 
   public int numSamples() { return samples.size(); }
 
-  /** Predictive summaries of a batch of standardised rows x (rows x numInputs). */
-  public ClassPredictions predict(INDArray x) {
-    int rows = (int) x.rows();
+  /** Predictive summaries of {@code rows} standardised rows x (rows x numInputs, row-major). */
+  public ClassPredictions predict(float[] x, int rows) {
     int k = numClasses;
+    if (logits.length < rows * k) logits = new float[rows * k];
     double[] runMax = new double[rows * k];
     double[] runSum = new double[rows * k];
     double[] sumP = new double[rows * k];
@@ -41,14 +41,15 @@ public final class CategoricalPredictive {
     double[] sumEntropy = new double[rows];
     java.util.Arrays.fill(runMax, Double.NEGATIVE_INFINITY);
     double[] logp = new double[k];
+    double[] rowLogits = new double[k];
     for (int t = 0; t < samples.size(); t++) {
-      int sample = t;
-      double[][] logits = ScratchMemory.run("bnn-predict", () -> samples.output(sample, x).toDoubleMatrix());
+      samples.output(t, x, rows, logits);
       for (int r = 0; r < rows; r++) {
-        double lse = CategoricalLikelihood.logSumExp(logits[r]);
+        for (int c = 0; c < k; c++) rowLogits[c] = logits[r * k + c];
+        double lse = CategoricalLikelihood.logSumExp(rowLogits);
         double entropy = 0;
         for (int c = 0; c < k; c++) {
-          logp[c] = logits[r][c] - lse;
+          logp[c] = rowLogits[c] - lse;
           double p = Math.exp(logp[c]);
           entropy -= p * logp[c];
           int i = r * k + c;

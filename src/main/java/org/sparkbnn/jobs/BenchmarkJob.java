@@ -19,6 +19,8 @@ import org.sparkbnn.bayes.GaussianPrior;
 import org.sparkbnn.bayes.GradientEstimator;
 import org.sparkbnn.bayes.KlWeighting;
 import org.sparkbnn.bayes.NetworkArchitecture;
+import org.sparkbnn.bayes.cpu.FusedElbo;
+import org.sparkbnn.bayes.cpu.StepProfile;
 import org.sparkbnn.bayes.GaussianPredictive;
 import org.sparkbnn.train.AllReduce;
 import org.sparkbnn.train.Checkpointer;
@@ -85,10 +87,16 @@ final class BenchmarkJob {
       for (ComputeKernel kernel : new ComputeKernel[] {ComputeKernel.FUSED, ComputeKernel.ND4J}) {
         for (int threads = 1; threads <= 2; threads++) {
           try (LocalGradientSource source = new LocalGradientSource(blocks, threads)) {
+            StepProfile profile = FusedElbo.forThread(network.architecture()).profile();
+            profile.reset();
             StepTimings t = timeEpoch(config(network, estimator, batch, kernel), standardization, source, steps,
                 batch);
             report("in-process, " + kernel.paramValue() + " kernel, " + threads + " thread(s)", estimator, t,
                 flopsPerRow, peak[threads]);
+            if (kernel == ComputeKernel.FUSED && threads == 1) {
+              System.out.printf("BENCH profile %s, fused kernel, 1 thread, each of %d partitions' share of ~%d rows:"
+                  + " %s%n", estimator.paramValue(), partitions, batch / partitions, profile);
+            }
             if (kernel == ComputeKernel.FUSED) {
               if (threads == 1) baseline = t;
               bestFused = Math.max(bestFused, t.rowsPerSecond());
@@ -149,18 +157,61 @@ final class BenchmarkJob {
 
     double[] theta = new ElboObjective(network, new GaussianPrior(1.0), GradientEstimator.REPARAMETERIZATION, 1, 1L)
         .initialParameters(-5.0);
-    GaussianPredictive predictive = new GaussianPredictive(network, theta, 32, 1L);
-    INDArray x = Nd4j.randn(DataType.FLOAT, 8192, features);
-    predictive.predict(x);
-    long start = System.nanoTime();
-    int scored = 0;
-    while (System.nanoTime() - start < 5_000_000_000L) {
-      predictive.predict(x);
-      scored += 8192;
+    double bestScoring = 0;
+    for (ComputeKernel kernel : new ComputeKernel[] {ComputeKernel.FUSED, ComputeKernel.ND4J}) {
+      for (int threads = 1; threads <= 2; threads++) {
+        double rowsPerSecond = scoringRowsPerSecond(network, theta, kernel, threads, features);
+        System.out.printf("BENCH scoring, predictSamples=32, batches of %d rows, in-process, %s kernel, %d thread(s):"
+            + " %,.0f rows/s%n", SCORING_BATCH, kernel.paramValue(), threads, rowsPerSecond);
+        if (kernel == ComputeKernel.FUSED) bestScoring = Math.max(bestScoring, rowsPerSecond);
+      }
     }
-    System.out.printf("BENCH scoring, predictSamples=32, batches of 8192 rows (no Spark): %,.0f rows/s%n",
-        scored / ((System.nanoTime() - start) / 1e9));
+    double peerScoring = PeerBenchmark.best(peer, "reparameterization score");
+    if (peerScoring > 0) {
+      System.out.printf("BENCH scoring: fused kernel in-process (best) / PyTorch peer (best): %.2f%n",
+          bestScoring / peerScoring);
+    }
+    if (withSpark) TransformBenchmark.run(Math.min(rows, 300_000), features, hidden, partitions, bestScoring);
     return 0;
+  }
+
+  private static final int SCORING_BATCH = 8192;
+
+  /**
+   * Rows/s of the regression predictive at 32 samples over batches of {@value #SCORING_BATCH} rows, with
+   * {@code threads} scorers running at once (each with its own weight samples, as each Spark task has).
+   */
+  private static double scoringRowsPerSecond(BayesianMlp network, double[] theta, ComputeKernel kernel, int threads,
+                                             int features) {
+    float[] x = new float[SCORING_BATCH * features];
+    SplittableRandom rng = new SplittableRandom(7);
+    for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<Long>> scored = new ArrayList<>();
+      long start = System.nanoTime();
+      for (int t = 0; t < threads; t++) {
+        scored.add(pool.submit(() -> {
+          GaussianPredictive predictive =
+              new GaussianPredictive(kernel.sampledNetworks(network, theta, 32, 1L), network.likelihood());
+          predictive.predict(x, SCORING_BATCH);
+          long rows = 0;
+          long begin = System.nanoTime();
+          while (System.nanoTime() - begin < 4_000_000_000L) {
+            predictive.predict(x, SCORING_BATCH);
+            rows += SCORING_BATCH;
+          }
+          return rows * 1_000_000_000L / (System.nanoTime() - begin);
+        }));
+      }
+      long total = 0;
+      for (java.util.concurrent.Future<Long> f : scored) total += f.get();
+      return total;
+    } catch (Exception e) {
+      throw new IllegalStateException("scoring benchmark failed: " + e, e);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /**
@@ -264,6 +315,12 @@ final class BenchmarkJob {
    * sin(x.w) + 0.5 x0 x1 + 0.1 x2^2 + N(0, (0.1 + 0.2 sigmoid(x3))^2) with x ~ N(0, I).
    */
   static FeatureBlock syntheticBlock(int partition, int rows, int features, int partitions) {
+    float[][] xy = syntheticRows(partition, rows, features, partitions);
+    return new FeatureBlock(partition, xy[1].length, features, xy[0], xy[1], 0);
+  }
+
+  /** The rows of {@link #syntheticBlock}: {features (row-major), labels}. */
+  static float[][] syntheticRows(int partition, int rows, int features, int partitions) {
     SplittableRandom weights = new SplittableRandom(0);
     double[] w = new double[features];
     for (int j = 0; j < features; j++) w[j] = weights.nextGaussian() / Math.sqrt(features);
@@ -283,7 +340,7 @@ final class BenchmarkJob {
       double noise = (0.1 + 0.2 / (1 + Math.exp(-x[i * features + 3]))) * rng.nextGaussian();
       y[i] = (float) (Math.sin(dot) + 0.5 * x0 * x1 + 0.1 * x2 * x2 + noise);
     }
-    return new FeatureBlock(partition, n, features, x, y, 0);
+    return new float[][] {x, y};
   }
 
   /** Presents a source as if it held only {@code rows} rows, so that one "epoch" is a fixed number of steps. */

@@ -9,8 +9,8 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.sparkbnn.bayes.SampledNetworks;
+import org.sparkbnn.train.ComputeKernel;
 import org.sparkbnn.train.FeatureValidation;
 import org.sparkbnn.train.InvalidRowException;
 import org.sparkbnn.train.Standardization;
@@ -27,8 +27,9 @@ abstract class BatchScorer<P> implements Serializable {
   private static final long serialVersionUID = 1L;
   static final int BATCH_ROWS = 1024;
 
+  final FittedNetwork fitted;
   final ModelSpec spec;
-  final double[] theta;
+  final ComputeKernel kernel;
   final Standardization standardization;
   final int samples;
   final long seed;
@@ -38,8 +39,9 @@ abstract class BatchScorer<P> implements Serializable {
   private final boolean skipInvalid;
 
   BatchScorer(FittedNetwork fitted, StructType inputSchema, BayesByBackpropParams params, String featuresCol) {
+    this.fitted = fitted;
     this.spec = fitted.spec;
-    this.theta = fitted.theta;
+    this.kernel = FittedNetwork.kernel(params);
     this.standardization = fitted.standardization;
     this.samples = params.getPredictSamples();
     this.seed = params.getSeed();
@@ -56,7 +58,12 @@ abstract class BatchScorer<P> implements Serializable {
    * Output rows (input columns followed by the appended ones) for a batch and its standardised features; a
    * prediction that is not finite fails through {@link #notFinite}, naming the batch row.
    */
-  abstract List<Row> scoreBatch(List<Row> batch, long[] rowIndices, INDArray x, P predictive);
+  abstract List<Row> scoreBatch(List<Row> batch, long[] rowIndices, float[] x, P predictive);
+
+  /** This partition's weight samples (drawn once per partition, from the model seed). */
+  SampledNetworks sampledNetworks() {
+    return fitted.samples(samples, seed, kernel);
+  }
 
   /**
    * A prediction that overflowed: the features are so far from the training data that the network's output is
@@ -109,11 +116,11 @@ abstract class BatchScorer<P> implements Serializable {
     };
   }
 
-  private INDArray standardized(List<Row> batch) {
+  private float[] standardized(List<Row> batch) {
     int d = spec.numFeatures;
     float[] x = new float[batch.size() * d];
     for (int i = 0; i < batch.size(); i++) standardization.features((Vector) batch.get(i).get(featuresIndex), x, i * d);
-    return Nd4j.create(x, new long[] {batch.size(), d}, 'c');
+    return x;
   }
 
   /** The input row's values followed by {@code extra} empty slots for the appended columns. */

@@ -36,7 +36,7 @@ public class BayesByBackpropClassificationModel
   private final FittedNetwork fitted;
   /** Samples for {@link #predictRaw(Vector)}, rebuilt if predictSamples or seed change. */
   private transient CategoricalPredictive rowPredictive;
-  private transient long rowPredictiveSeed;
+  private transient String rowPredictiveKey;
 
   BayesByBackpropClassificationModel(String uid, FittedNetwork fitted) {
     this(PendingUid.set(uid), fitted);
@@ -78,6 +78,7 @@ public class BayesByBackpropClassificationModel
     return this;
   }
   public BayesByBackpropClassificationModel setPredictSamples(int v) { set(predictSamples(), v); return this; }
+  public BayesByBackpropClassificationModel setKernel(String v) { set(kernel(), v); return this; }
   public BayesByBackpropClassificationModel setSeed(long v) { set(seed(), v); return this; }
   public BayesByBackpropClassificationModel setHandleInvalid(String v) { set(handleInvalid(), v); return this; }
 
@@ -125,12 +126,13 @@ public class BayesByBackpropClassificationModel
   /** log p-bar of one row (scores a batch of one; use transform for data sets). */
   @Override
   public Vector predictRaw(Vector features) {
-    if (rowPredictive == null || rowPredictive.numSamples() != getPredictSamples()
-        || rowPredictiveSeed != getSeed()) {
-      rowPredictive = new CategoricalPredictive(fitted.spec.network(), fitted.theta, getPredictSamples(), getSeed());
-      rowPredictiveSeed = getSeed();
+    String key = getPredictSamples() + "/" + getSeed() + "/" + FittedNetwork.kernel(this);
+    if (rowPredictive == null || !key.equals(rowPredictiveKey)) {
+      rowPredictive = new CategoricalPredictive(
+          fitted.samples(getPredictSamples(), getSeed(), FittedNetwork.kernel(this)), fitted.spec.network().likelihood());
+      rowPredictiveKey = key;
     }
-    return Vectors.dense(rowPredictive.predict(fitted.standardizedRow(features, getFeaturesCol())).logProbability);
+    return Vectors.dense(rowPredictive.predict(fitted.standardizedRow(features, getFeaturesCol()), 1).logProbability);
   }
 
 

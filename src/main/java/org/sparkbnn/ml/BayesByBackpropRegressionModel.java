@@ -29,7 +29,7 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   private final FittedNetwork fitted;
   /** Samples for {@link #predict(Vector)}, rebuilt if predictSamples or seed change. */
   private transient GaussianPredictive rowPredictive;
-  private transient long rowPredictiveSeed;
+  private transient String rowPredictiveKey;
 
   BayesByBackpropRegressionModel(String uid, FittedNetwork fitted) {
     this(PendingUid.set(uid), fitted);
@@ -64,6 +64,7 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   public BayesByBackpropRegressionModel setUpperBoundCol(String v) { set(upperBoundCol(), v); return this; }
   public BayesByBackpropRegressionModel setIntervalLevel(double v) { set(intervalLevel(), v); return this; }
   public BayesByBackpropRegressionModel setPredictSamples(int v) { set(predictSamples(), v); return this; }
+  public BayesByBackpropRegressionModel setKernel(String v) { set(kernel(), v); return this; }
   public BayesByBackpropRegressionModel setSeed(long v) { set(seed(), v); return this; }
   public BayesByBackpropRegressionModel setHandleInvalid(String v) { set(handleInvalid(), v); return this; }
 
@@ -101,12 +102,13 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   /** Predictive mean of one row (scores a batch of one; use transform for data sets). */
   @Override
   public double predict(Vector features) {
-    if (rowPredictive == null || rowPredictive.numSamples() != getPredictSamples()
-        || rowPredictiveSeed != getSeed()) {
-      rowPredictive = new GaussianPredictive(fitted.spec.network(), fitted.theta, getPredictSamples(), getSeed());
-      rowPredictiveSeed = getSeed();
+    String key = getPredictSamples() + "/" + getSeed() + "/" + FittedNetwork.kernel(this);
+    if (rowPredictive == null || !key.equals(rowPredictiveKey)) {
+      rowPredictive = new GaussianPredictive(
+          fitted.samples(getPredictSamples(), getSeed(), FittedNetwork.kernel(this)), fitted.spec.network().likelihood());
+      rowPredictiveKey = key;
     }
-    double mean = rowPredictive.predict(fitted.standardizedRow(features, getFeaturesCol())).getDouble(0, 0);
+    double mean = rowPredictive.predict(fitted.standardizedRow(features, getFeaturesCol()), 1)[0];
     return mean * fitted.standardization.labelScale() + fitted.standardization.labelMean();
   }
 

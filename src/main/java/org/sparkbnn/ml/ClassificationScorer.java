@@ -7,7 +7,6 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkbnn.bayes.CategoricalPredictive;
 import org.sparkbnn.bayes.CategoricalPredictive.ClassPredictions;
 
@@ -35,12 +34,12 @@ final class ClassificationScorer extends BatchScorer<CategoricalPredictive> {
 
   @Override
   CategoricalPredictive predictive() {
-    return new CategoricalPredictive(spec.network(), theta, samples, seed);
+    return new CategoricalPredictive(sampledNetworks(), spec.network().likelihood());
   }
 
   @Override
-  List<Row> scoreBatch(List<Row> batch, long[] rowIndices, INDArray x, CategoricalPredictive predictive) {
-    ClassPredictions p = predictive.predict(x);
+  List<Row> scoreBatch(List<Row> batch, long[] rowIndices, float[] x, CategoricalPredictive predictive) {
+    ClassPredictions p = predictive.predict(x, batch.size());
     int k = p.numClasses;
     List<Row> out = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {

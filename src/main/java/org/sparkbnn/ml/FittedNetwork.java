@@ -3,12 +3,13 @@ package org.sparkbnn.ml;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.sparkbnn.bayes.SampledNetworks;
+import org.sparkbnn.train.ComputeKernel;
 import org.sparkbnn.train.EpochSummary;
 import org.sparkbnn.train.FeatureValidation;
 import org.sparkbnn.train.InvalidInputException;
 import org.sparkbnn.train.Standardization;
+import org.sparkbnn.train.TaskCompute;
 
 /**
  * What a fit produces and a fitted model carries, whether it regresses or classifies: the network's shape, its
@@ -30,12 +31,22 @@ final class FittedNetwork implements Serializable {
     this.history = List.copyOf(history);
   }
 
-  /** One row's standardised features as a 1 x numFeatures matrix, or an error naming the column. */
-  INDArray standardizedRow(Vector features, String featuresCol) {
+  /** One row's standardised features, or an error naming the column. */
+  float[] standardizedRow(Vector features, String featuresCol) {
     String problem = FeatureValidation.problem(features, featuresCol, spec.numFeatures, null);
     if (problem != null) throw new InvalidInputException(problem);
     float[] x = new float[spec.numFeatures];
     standardization.features(features, x, 0);
-    return Nd4j.create(x, new long[] {1, x.length}, 'c');
+    return x;
+  }
+
+  /** The model's weight samples on the given (resolved) kernel. */
+  SampledNetworks samples(int samples, long seed, ComputeKernel kernel) {
+    return kernel.sampledNetworks(spec.network(), theta, samples, seed);
+  }
+
+  /** The kernel a model's Params resolve to on this JVM's backend. */
+  static ComputeKernel kernel(BayesByBackpropParams params) {
+    return ComputeKernel.resolve(params.getKernel(), TaskCompute.backendName());
   }
 }

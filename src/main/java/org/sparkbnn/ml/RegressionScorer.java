@@ -6,7 +6,6 @@ import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparkbnn.bayes.GaussianPredictive;
 
 /**
@@ -28,18 +27,18 @@ final class RegressionScorer extends BatchScorer<GaussianPredictive> {
 
   @Override
   GaussianPredictive predictive() {
-    return new GaussianPredictive(spec.network(), theta, samples, seed);
+    return new GaussianPredictive(sampledNetworks(), spec.network().likelihood());
   }
 
   @Override
-  List<Row> scoreBatch(List<Row> batch, long[] rowIndices, INDArray x, GaussianPredictive predictive) {
-    double[][] m = predictive.predict(x).toDoubleMatrix();
+  List<Row> scoreBatch(List<Row> batch, long[] rowIndices, float[] x, GaussianPredictive predictive) {
+    double[] m = predictive.predict(x, batch.size());
     double scale2 = standardization.labelScale() * standardization.labelScale();
     List<Row> out = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
-      double mean = m[i][0] * standardization.labelScale() + standardization.labelMean();
-      double epi = m[i][1] * scale2;
-      double alea = m[i][2] * scale2;
+      double mean = m[3 * i] * standardization.labelScale() + standardization.labelMean();
+      double epi = m[3 * i + 1] * scale2;
+      double alea = m[3 * i + 2] * scale2;
       if (!Double.isFinite(mean) || !Double.isFinite(epi) || !Double.isFinite(alea)) {
         throw notFinite("mean " + mean + ", epistemic variance " + epi + ", aleatoric variance " + alea,
             batch.get(i), rowIndices[i]);

@@ -1,5 +1,10 @@
 package org.sparkbnn.train;
 
+import org.sparkbnn.bayes.BayesianMlp;
+import org.sparkbnn.bayes.PosteriorSamples;
+import org.sparkbnn.bayes.SampledNetworks;
+import org.sparkbnn.bayes.cpu.FusedPosteriorSamples;
+
 /**
  * Which code computes a step's and a scoring batch's math. {@code fused}: the fused CPU kernel
  * ({@code org.sparkbnn.bayes.cpu}, primitive arrays and OpenBLAS sgemm); {@code nd4j}: ND4J array ops, the
@@ -40,6 +45,13 @@ public enum ComputeKernel {
           + " backend; use kernel=nd4j or auto");
     }
     return requested;
+  }
+
+  /** The T weight samples of a fitted network on this (resolved) kernel, for the predictives. */
+  public SampledNetworks sampledNetworks(BayesianMlp network, double[] theta, int samples, long seed) {
+    if (this == AUTO) throw new IllegalStateException("resolve kernel=auto first");
+    return this == FUSED ? new FusedPosteriorSamples(network, theta, samples, seed)
+        : new PosteriorSamples(network, theta, samples, seed);
   }
 
   /** For the log: which kernel and why. */

@@ -4,16 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkbnn.bayes.CategoricalPredictive.ClassPredictions;
+import org.sparkbnn.bayes.cpu.FusedPosteriorSamples;
 
 /**
  * The classification predictive's summaries against a direct float64 evaluation of their definitions on the same
  * weight samples, and its limits: a near-deterministic posterior has no epistemic part, and huge logits keep
- * everything finite.
+ * everything finite. Each runs on the weight samples of both kernels (ND4J, and the fused CPU kernel), which share
+ * the predictive's accumulation.
  */
 class CategoricalPredictiveTest {
   private static final int K = 4;
@@ -30,25 +33,40 @@ class CategoricalPredictiveTest {
     return theta;
   }
 
-  @Test
-  void summariesMatchTheirDefinitionsOnTheSameSamples() {
+  private static SampledNetworks samples(boolean fused, BayesianMlp net, double[] theta, int t, long seed) {
+    return fused ? new FusedPosteriorSamples(net, theta, t, seed) : new PosteriorSamples(net, theta, t, seed);
+  }
+
+  private static ClassPredictions predict(boolean fused, BayesianMlp net, double[] theta, int t, INDArray x) {
+    return new CategoricalPredictive(samples(fused, net, theta, t, 1), net.likelihood())
+        .predict(flat(x), (int) x.rows());
+  }
+
+  private static float[] flat(INDArray x) {
+    return x.reshape(x.length()).toFloatVector();
+  }
+
+  @ParameterizedTest(name = "fused={0}")
+  @ValueSource(booleans = {true, false})
+  void summariesMatchTheirDefinitionsOnTheSameSamples(boolean fused) {
     BayesianMlp net = network();
     double[] theta = theta(net, -0.5, 3.0);
     INDArray x = Nd4j.randn(DataType.FLOAT, 8, 3);
-    ClassPredictions got = new CategoricalPredictive(net, theta, T, 42).predict(x);
+    SampledNetworks samples = samples(fused, net, theta, T, 42);
+    ClassPredictions got = new CategoricalPredictive(samples, net.likelihood()).predict(flat(x), 8);
 
-    PosteriorSamples samples = new PosteriorSamples(net, theta, T, 42);
     double[][] meanP = new double[8][K];
     double[][] meanP2 = new double[8][K];
     double[] meanH = new double[8];
+    float[] logits = new float[8 * K];
     for (int t = 0; t < T; t++) {
-      double[][] logits = samples.output(t, x).toDoubleMatrix();
+      samples.output(t, flat(x), 8, logits);
       for (int r = 0; r < 8; r++) {
         // Naive softmax: fine at these logit sizes, and independent of the implementation's log-sum-exp.
         double z = 0;
-        for (double l : logits[r]) z += Math.exp(l);
+        for (int k = 0; k < K; k++) z += Math.exp(logits[r * K + k]);
         for (int k = 0; k < K; k++) {
-          double p = Math.exp(logits[r][k]) / z;
+          double p = Math.exp(logits[r * K + k]) / z;
           meanP[r][k] += p / T;
           meanP2[r][k] += p * p / T;
           meanH[r] -= p * Math.log(p) / T;
@@ -73,12 +91,13 @@ class CategoricalPredictiveTest {
     assertTrue(maxMi > 1e-3, "a wide posterior must show epistemic uncertainty, max MI " + maxMi);
   }
 
-  @Test
-  void nearDeterministicPosteriorHasNoEpistemicUncertainty() {
+  @ParameterizedTest(name = "fused={0}")
+  @ValueSource(booleans = {true, false})
+  void nearDeterministicPosteriorHasNoEpistemicUncertainty(boolean fused) {
     BayesianMlp net = network();
     double[] theta = theta(net, -30, 3.0); // sigma = softplus(-30) ~ 1e-13
     INDArray x = Nd4j.randn(DataType.FLOAT, 5, 3);
-    ClassPredictions p = new CategoricalPredictive(net, theta, 10, 1).predict(x);
+    ClassPredictions p = predict(fused, net, theta, 10, x);
     for (int r = 0; r < 5; r++) {
       assertEquals(0.0, p.mutualInformation[r], 1e-6);
       assertEquals(p.predictiveEntropy[r], p.expectedEntropy[r], 1e-6);
@@ -86,13 +105,14 @@ class CategoricalPredictiveTest {
     }
   }
 
-  @Test
-  void hugeLogitsStayFinite() {
+  @ParameterizedTest(name = "fused={0}")
+  @ValueSource(booleans = {true, false})
+  void hugeLogitsStayFinite(boolean fused) {
     BayesianMlp net = new BayesianMlp(new NetworkArchitecture(3, new int[] {6}, K, Activation.RELU),
         new CategoricalLikelihood(K));
     double[] theta = theta(net, -1, 50.0);
     INDArray x = Nd4j.randn(DataType.FLOAT, 6, 3).muli(1e4f); // logit gaps far beyond exp's range
-    ClassPredictions p = new CategoricalPredictive(net, theta, 10, 1).predict(x);
+    ClassPredictions p = predict(fused, net, theta, 10, x);
     for (int i = 0; i < p.logProbability.length; i++) {
       assertTrue(Double.isFinite(p.logProbability[i]) && p.logProbability[i] <= 1e-12,
           "log p-bar " + p.logProbability[i]);

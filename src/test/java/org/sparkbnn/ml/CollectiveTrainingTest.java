@@ -45,6 +45,27 @@ class CollectiveTrainingTest {
   }
 
   /**
+   * The last epoch's state reaches the checkpoint before the fit returns: rank 0 waits for the driver to confirm
+   * it. (Before, the fit's job could end with that state still in flight, and the tracker closed unread; a rerun
+   * then trained the last epoch again.) A repeated fit must find every epoch in the checkpoint: the same history,
+   * down to the measured speed of each epoch. Three fits, since the lost state was a race.
+   */
+  @Test
+  void theLastEpochIsCheckpointedBeforeTheFitReturns() {
+    for (int attempt = 0; attempt < 3; attempt++) {
+      String checkpoints = dir.resolve("last-epoch-" + attempt).toString();
+      BayesByBackpropRegressionModel first = regressor("collective", 3).setCheckpointDir(checkpoints)
+          .setCheckpointInterval(1).fit(data);
+      BayesByBackpropRegressionModel again = regressor("collective", 3).setCheckpointDir(checkpoints).fit(data);
+      assertArrayEquals(first.theta(), again.theta(), 0.0);
+      for (int e = 0; e < 3; e++) {
+        assertEquals(first.trainingHistory().get(e).rowsPerSecond(), again.trainingHistory().get(e).rowsPerSecond(),
+            "epoch " + (e + 1) + " was trained again instead of read from the checkpoint");
+      }
+    }
+  }
+
+  /**
    * Input coalesced from more partitions: Spark refuses such a lineage in a barrier stage, so auto trains one job
    * per step (the same model), and an explicit collective says why it cannot run.
    */

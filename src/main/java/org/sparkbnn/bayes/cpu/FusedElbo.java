@@ -32,7 +32,8 @@ public final class FusedElbo {
   private final int layers;
   private final int numWeights;
   private final int maxWidth;
-  private final Sgemm gemm = new Sgemm();
+  private final StepProfile profile = new StepProfile();
+  private final Sgemm gemm = new Sgemm(profile);
 
   // Per-weight buffers (numWeights): posterior scale, its derivative, noise, sampled weights, gradients.
   private final float[] sigma;
@@ -107,6 +108,9 @@ public final class FusedElbo {
     return other.numOutputs() == architecture.numOutputs();
   }
 
+  /** Where this thread's kernel time went since the profile's last reset. */
+  public StepProfile profile() { return profile; }
+
   /**
    * {@link ElboObjective#addDataGradient} on arrays: adds d/dtheta of sum_rows NLL / (B * S) for {@code rows}
    * standardised rows ({@code x} rows x numInputs, {@code y} one value per row) into {@code grad}; returns the
@@ -114,11 +118,13 @@ public final class FusedElbo {
    */
   public double addDataGradient(ElboObjective objective, float[] theta, float[] x, float[] y, int rows, long step,
                                 int partition, int globalBatchSize, float[] grad) {
+    long start = System.nanoTime();
     ensureRows(rows);
     int numParameters = objective.network().numParameters();
     if (sampleGrad.length != numParameters) sampleGrad = new float[numParameters];
     Arrays.fill(sampleGrad, 0f);
     StableMath.softplusAndSigmoid(theta, architecture.rhoOffset(), numWeights, sigma, sigmoid);
+    profile.softplusNanos += System.nanoTime() - start;
     System.arraycopy(x, 0, inputs[0], 0, rows * architecture.numInputs());
     boolean local = objective.estimator() == GradientEstimator.LOCAL_REPARAMETERIZATION;
     if (local) {
@@ -134,12 +140,16 @@ public final class FusedElbo {
     }
     float scale = (float) (1.0 / ((double) globalBatchSize * samples));
     for (int i = 0; i < numParameters; i++) grad[i] += sampleGrad[i] * scale;
+    profile.steps++;
+    profile.dataNanos += System.nanoTime() - start;
     return nll / samples;
   }
 
   // w = mu + sigma eps; dL/dmu = dL/dw and dL/drho = dL/dw eps sigmoid(rho) (BayesianMlp.reparameterizedGradient).
   private double reparameterized(ElboObjective objective, float[] theta, float[] y, int rows, long step, int s) {
+    long noiseStart = System.nanoTime();
     GaussianNoise.fill(WeightNoise.weightKey(objective.seed(), step, s), eps, 0, numWeights);
+    profile.noiseNanos += System.nanoTime() - noiseStart;
     for (int i = 0; i < numWeights; i++) weights[i] = theta[i] + sigma[i] * eps[i];
     float[] h = inputs[0];
     for (int l = 0; l < layers; l++) {
@@ -148,7 +158,7 @@ public final class FusedElbo {
       boolean hidden = l < layers - 1;
       float[] a = hidden ? inputs[l + 1] : out;
       gemm.multiply(false, false, rows, nOut, nIn, h, 0, weights, architecture.weightOffset(l), a, 0);
-      addBiasAndActivate(a, weights, biasOffset(l), rows, nOut, hidden);
+      FusedOps.addBiasAndActivate(a, weights, biasOffset(l), rows, nOut, hidden ? architecture.activation() : null);
       h = a;
     }
     double nll = likelihood(objective, theta, y, rows);
@@ -156,10 +166,10 @@ public final class FusedElbo {
       int nIn = architecture.layerInputs(l);
       int nOut = architecture.layerOutputs(l);
       gemm.multiply(true, false, nIn, nOut, rows, inputs[l], 0, delta, 0, gradMean, architecture.weightOffset(l));
-      columnSums(delta, rows, nOut, gradMean, biasOffset(l));
+      FusedOps.columnSums(delta, rows, nOut, gradMean, biasOffset(l));
       if (l > 0) {
         gemm.multiply(false, true, rows, nIn, nOut, delta, 0, weights, architecture.weightOffset(l), deltaNext, 0);
-        activationBackward(deltaNext, inputs[l], rows * nIn);
+        FusedOps.activationBackward(architecture.activation(), deltaNext, inputs[l], rows * nIn);
         swapGradients();
       }
     }
@@ -184,7 +194,9 @@ public final class FusedElbo {
       float[] q = noiseOverTwoStd[l];
       gemm.multiply(false, false, rows, nOut, nIn, inputs[l], 0, theta, offset, scratch1, 0);
       gemm.multiply(false, false, rows, nOut, nIn, squaredInputs[l], 0, variance, offset, scratch2, 0);
+      long noiseStart = System.nanoTime();
       GaussianNoise.fill(WeightNoise.unitKey(objective.seed(), step, s, partition, l), q, 0, rows * nOut);
+      profile.noiseNanos += System.nanoTime() - noiseStart;
       int bias = biasOffset(l);
       boolean relu = architecture.activation() == Activation.RELU;
       float[] squared = hidden ? squaredInputs[l + 1] : null;
@@ -210,15 +222,15 @@ public final class FusedElbo {
       float[] q = noiseOverTwoStd[l];
       for (int i = 0; i < rows * nOut; i++) gradV[i] = delta[i] * q[i];
       gemm.multiply(true, false, nIn, nOut, rows, inputs[l], 0, delta, 0, gradMean, offset);
-      columnSums(delta, rows, nOut, gradMean, biasOffset(l));
+      FusedOps.columnSums(delta, rows, nOut, gradMean, biasOffset(l));
       gemm.multiply(true, false, nIn, nOut, rows, squaredInputs[l], 0, gradV, 0, gradVariance, offset);
-      columnSums(gradV, rows, nOut, gradVariance, biasOffset(l));
+      FusedOps.columnSums(gradV, rows, nOut, gradVariance, biasOffset(l));
       if (l > 0) {
         gemm.multiply(false, true, rows, nIn, nOut, delta, 0, theta, offset, deltaNext, 0);
         gemm.multiply(false, true, rows, nIn, nOut, gradV, 0, variance, offset, scratch1, 0);
         float[] h = inputs[l];
         for (int i = 0; i < rows * nIn; i++) deltaNext[i] += 2f * h[i] * scratch1[i];
-        activationBackward(deltaNext, h, rows * nIn);
+        FusedOps.activationBackward(architecture.activation(), deltaNext, h, rows * nIn);
         swapGradients();
       }
     }
@@ -243,6 +255,7 @@ public final class FusedElbo {
    */
   public double addKlGradient(ElboObjective objective, double[] theta, long step, double klWeight, long numRows,
                               double[] grad) {
+    long start = System.nanoTime();
     Prior prior = objective.prior();
     StableMath.softplusAndSigmoid(theta, architecture.rhoOffset(), numWeights, sigma64, sigmoid64);
     Arrays.fill(gradMu64, 0);
@@ -282,36 +295,9 @@ public final class FusedElbo {
       grad[i] += gradMu64[i] * scale;
       grad[rhoOffset + i] += gradSigma64[i] * sigmoid64[i] * scale;
     }
+    profile.klNanos += System.nanoTime() - start;
+    profile.klSteps++;
     return kl;
-  }
-
-  /** a += bias per row, then the activation in place for hidden layers (one pass). */
-  private void addBiasAndActivate(float[] a, float[] bias, int biasOffset, int rows, int cols, boolean hidden) {
-    boolean relu = architecture.activation() == Activation.RELU;
-    for (int r = 0; r < rows; r++) {
-      int o = r * cols;
-      for (int j = 0; j < cols; j++) {
-        float v = a[o + j] + bias[biasOffset + j];
-        a[o + j] = !hidden ? v : relu ? Math.max(v, 0f) : (float) Math.tanh(v);
-      }
-    }
-  }
-
-  /** dL/da = dL/dh f'(a), with f' from h = f(a): 1[h > 0] for relu, 1 - h^2 for tanh. */
-  private void activationBackward(float[] gradH, float[] h, int n) {
-    if (architecture.activation() == Activation.RELU) {
-      for (int i = 0; i < n; i++) gradH[i] = h[i] > 0f ? gradH[i] : 0f;
-    } else {
-      for (int i = 0; i < n; i++) gradH[i] *= 1f - h[i] * h[i];
-    }
-  }
-
-  private static void columnSums(float[] m, int rows, int cols, float[] out, int outOffset) {
-    Arrays.fill(out, outOffset, outOffset + cols, 0f);
-    for (int r = 0; r < rows; r++) {
-      int o = r * cols;
-      for (int j = 0; j < cols; j++) out[outOffset + j] += m[o + j];
-    }
   }
 
   private static void square(float[] in, float[] out, int n) {
@@ -319,7 +305,7 @@ public final class FusedElbo {
   }
 
   private int biasOffset(int layer) {
-    return architecture.weightOffset(layer) + architecture.layerInputs(layer) * architecture.layerOutputs(layer);
+    return FusedOps.biasOffset(architecture, layer);
   }
 
   private void swapGradients() {

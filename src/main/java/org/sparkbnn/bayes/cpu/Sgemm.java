@@ -16,9 +16,14 @@ import org.bytedeco.javacpp.FloatPointer;
  * reach 5 GFLOP/s against sgemm's 50-90. One instance per thread; not thread-safe.
  */
 final class Sgemm {
+  private final StepProfile profile;
   private FloatPointer a;
   private FloatPointer b;
   private FloatPointer c;
+
+  Sgemm(StepProfile profile) {
+    this.profile = profile;
+  }
 
   /**
    * c[cOffset..] (m x n) = op(A) op(B), where A is stored from a[aOffset] as (transA ? k x m : m x k) and B from
@@ -26,12 +31,17 @@ final class Sgemm {
    */
   void multiply(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset, float[] b,
                 int bOffset, float[] c, int cOffset) {
+    long start = System.nanoTime();
     this.a = stage(this.a, a, aOffset, m * k);
     this.b = stage(this.b, b, bOffset, k * n);
     this.c = reserve(this.c, m * n);
+    long staged = System.nanoTime();
     cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k,
         1f, this.a, transA ? m : k, this.b, transB ? k : n, 0f, this.c, n);
+    long multiplied = System.nanoTime();
     this.c.position(0).get(c, cOffset, m * n);
+    profile.blasNanos += multiplied - staged;
+    profile.stagingNanos += staged - start + System.nanoTime() - multiplied;
   }
 
   private static FloatPointer stage(FloatPointer p, float[] values, int offset, int length) {

@@ -140,7 +140,16 @@ public final class CollectiveTracker implements AutoCloseable {
         if (type == STATE) {
           TrainingState state = TrainingStateCodec.read(msg);
           latest.set(state);
-          onState.accept(state);
+          try {
+            onState.accept(state);
+          } catch (RuntimeException e) {
+            String message = "cannot store the training state of an epoch (checkpoint): " + e.getMessage();
+            if (fatal.compareAndSet(null, message)) onFatal.accept(message);
+            throw e;
+          }
+          synchronized (reply) {
+            Frames.write(reply, new byte[0]); // stored: rank 0 may go on (TrackerClient.reportState)
+          }
         } else if (type == FATAL) {
           String message = msg.readUTF();
           if (fatal.compareAndSet(null, message)) onFatal.accept(message);

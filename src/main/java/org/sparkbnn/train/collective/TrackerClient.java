@@ -71,9 +71,19 @@ public final class TrackerClient implements AutoCloseable {
     }
   }
 
-  /** Rank 0: the state after an epoch, for progress, checkpoints and a relaunched attempt. */
+  /**
+   * Rank 0: the state after an epoch, for progress, checkpoints and a relaunched attempt. Returns once the driver
+   * has handled it (checkpoint written): otherwise the last epoch's state could still be in flight when the fit's
+   * job ends and the driver closes the tracker, and that checkpoint would be lost.
+   */
   public void reportState(TrainingState state) {
     send(CollectiveTracker.STATE, out -> TrainingStateCodec.write(out, state));
+    try {
+      Frames.read(socket.getInputStream(), new Deadline(timeoutMillis, interrupted,
+          "waiting for the driver to store the state of an epoch"), "the tracker");
+    } catch (IOException e) {
+      throw new CollectiveException("the driver's tracker did not confirm an epoch's state: " + e, e);
+    }
   }
 
   /** An error that retrying the stage would repeat: the driver cancels the stage and reports it. */

@@ -1,0 +1,58 @@
+package org.sparkbnn.jobs;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.sparkbnn.ml.BayesByBackpropRegressionModel;
+import org.sparkbnn.ml.BayesByBackpropRegressor;
+
+/**
+ * Spark {@code transform} throughput of a regression model on a cached DataFrame (features vector + label), at
+ * predictSamples 1 and 32, next to the in-process scorer on the same cores: what a user scoring a DataFrame gets.
+ */
+final class TransformBenchmark {
+  private TransformBenchmark() {}
+
+  static void run(int rows, int features, int[] hidden, int partitions, double inProcessRowsPerSecond) {
+    SparkSession spark = SparkSessions.create("spark-bnn benchmark");
+    StructType schema = new StructType().add("features", SQLDataTypes.VectorType()).add("label", DataTypes.DoubleType);
+    List<Row> data = new ArrayList<>(rows);
+    for (int p = 0; p < partitions; p++) {
+      float[][] xy = BenchmarkJob.syntheticRows(p, rows, features, partitions);
+      for (int i = 0; i < xy[1].length; i++) {
+        double[] x = new double[features];
+        for (int j = 0; j < features; j++) x[j] = xy[0][i * features + j];
+        data.add(RowFactory.create(Vectors.dense(x), (double) xy[1][i]));
+      }
+    }
+    Dataset<Row> df = spark.createDataFrame(data, schema).repartition(partitions).cache();
+    df.count();
+    BayesByBackpropRegressionModel model = new BayesByBackpropRegressor().setHiddenLayers(hidden).setBatchSize(1024)
+        .setMaxSteps(20).fit(df);
+    for (int samples : new int[] {1, 32}) {
+      model.setPredictSamples(samples);
+      write(model.transform(df)); // warm-up: JIT and the per-partition weight samples' code paths
+      long start = System.nanoTime();
+      write(model.transform(df));
+      double rowsPerSecond = rows / ((System.nanoTime() - start) / 1e9);
+      System.out.printf("BENCH scoring, Spark %s transform of a cached DataFrame (%,d rows, %d partitions),"
+          + " predictSamples=%d: %,.0f rows/s%s%n", spark.sparkContext().master(), rows, partitions, samples,
+          rowsPerSecond, samples == 32 && inProcessRowsPerSecond > 0
+              ? String.format(" = %.2f of the in-process fused scorer on the same cores", rowsPerSecond
+                  / inProcessRowsPerSecond) : "");
+    }
+    df.unpersist(true);
+  }
+
+  /** Runs the whole transform and discards the rows (Spark's noop sink: every column is computed). */
+  private static void write(Dataset<Row> scored) {
+    scored.write().format("noop").mode("overwrite").save();
+  }
+}
