@@ -88,9 +88,8 @@ final class BenchmarkJob {
         for (int threads = 1; threads <= 2; threads++) {
           try (LocalGradientSource source = new LocalGradientSource(blocks, threads)) {
             StepProfile profile = FusedElbo.forThread(network.architecture()).profile();
-            profile.reset();
             StepTimings t = timeEpoch(config(network, estimator, batch, kernel), standardization, source, steps,
-                batch);
+                batch, profile::reset);
             report("in-process, " + kernel.paramValue() + " kernel, " + threads + " thread(s)", estimator, t,
                 flopsPerRow, peak[threads]);
             if (kernel == ComputeKernel.FUSED && threads == 1) {
@@ -278,9 +277,22 @@ final class BenchmarkJob {
 
   private static StepTimings timeEpoch(TrainingConfig config, Standardization standardization,
                                        GradientSource source, int steps, int batch) {
+    return timeEpoch(config, standardization, source, steps, batch, () -> { });
+  }
+
+  /**
+   * One epoch (or {@code steps} steps) after {@value #WARM_UP_STEPS} untimed ones, as the peer warms up: the JIT
+   * compiles the kernel's loops (the Vector API's code is slow until it has) before the clock starts.
+   */
+  private static StepTimings timeEpoch(TrainingConfig config, Standardization standardization,
+                                       GradientSource source, int steps, int batch, Runnable afterWarmUp) {
+    TrainingLoop.run(config, standardization, new TruncatedEpoch(source, (long) WARM_UP_STEPS * batch), e -> { });
+    afterWarmUp.run();
     GradientSource limited = steps > 0 ? new TruncatedEpoch(source, (long) steps * batch) : source;
     return TrainingLoop.run(config, standardization, limited, e -> { }).timings;
   }
+
+  private static final int WARM_UP_STEPS = 200;
 
   private static void report(String where, GradientEstimator estimator, StepTimings t, double flopsPerRow,
                              double peak) {

@@ -62,10 +62,14 @@ public final class MinibatchSampler {
     // are then independent of each other and overlap, instead of waiting behind the block lookup's branches.
     int[] index = new int[share];
     for (int i = 0; i < share; i++) index[i] = rng.nextInt(part.rows);
+    // (v - mean) * (1 / scale): a multiply per value where Standardization.feature divides (a divide costs ~4x).
+    double[] mean = standardization.featureMean();
+    double[] inverseScale = standardization.featureScale();
+    for (int j = 0; j < d; j++) inverseScale[j] = 1.0 / inverseScale[j];
     for (int i = 0; i < share; i++) {
       FeatureBlock block = part.blockOf(index[i]);
       int r = part.offsetIn(index[i]);
-      for (int j = 0; j < d; j++) x[i * d + j] = standardization.feature(j, block.features[r * d + j]);
+      for (int j = 0; j < d; j++) x[i * d + j] = (float) ((block.features[r * d + j] - mean[j]) * inverseScale[j]);
       y[i] = standardization.label(block.labels[r]);
     }
   }

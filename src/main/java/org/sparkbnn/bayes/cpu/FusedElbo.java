@@ -1,7 +1,6 @@
 package org.sparkbnn.bayes.cpu;
 
 import java.util.Arrays;
-import org.sparkbnn.bayes.Activation;
 import org.sparkbnn.bayes.BayesianMlp;
 import org.sparkbnn.bayes.ElboObjective;
 import org.sparkbnn.bayes.GaussianNoise;
@@ -150,7 +149,7 @@ public final class FusedElbo {
     long noiseStart = System.nanoTime();
     GaussianNoise.fill(WeightNoise.weightKey(objective.seed(), step, s), eps, 0, numWeights);
     profile.noiseNanos += System.nanoTime() - noiseStart;
-    for (int i = 0; i < numWeights; i++) weights[i] = theta[i] + sigma[i] * eps[i];
+    FusedOps.addProduct(theta, 0, sigma, eps, weights, 0, numWeights);
     float[] h = inputs[0];
     for (int l = 0; l < layers; l++) {
       int nIn = architecture.layerInputs(l);
@@ -197,21 +196,9 @@ public final class FusedElbo {
       long noiseStart = System.nanoTime();
       GaussianNoise.fill(WeightNoise.unitKey(objective.seed(), step, s, partition, l), q, 0, rows * nOut);
       profile.noiseNanos += System.nanoTime() - noiseStart;
-      int bias = biasOffset(l);
-      boolean relu = architecture.activation() == Activation.RELU;
-      float[] squared = hidden ? squaredInputs[l + 1] : null;
-      for (int r = 0; r < rows; r++) {
-        int o = r * nOut;
-        for (int j = 0; j < nOut; j++) {
-          float std = (float) Math.sqrt(scratch2[o + j] + variance[bias + j] + (float) BayesianMlp.VARIANCE_FLOOR);
-          float xi = q[o + j];
-          float pre = scratch1[o + j] + theta[bias + j] + xi * std;
-          q[o + j] = xi / (2f * std);
-          float v = !hidden ? pre : relu ? Math.max(pre, 0f) : (float) Math.tanh(pre);
-          a[o + j] = v;
-          if (hidden) squared[o + j] = v * v;
-        }
-      }
+      FusedOps.localReparameterization(scratch1, scratch2, theta, variance, biasOffset(l), q, a,
+          hidden ? squaredInputs[l + 1] : null, rows, nOut, architecture.activation(), hidden,
+          (float) BayesianMlp.VARIANCE_FLOOR);
     }
     double nll = likelihood(objective, theta, y, rows);
     for (int l = layers - 1; l >= 0; l--) {
