@@ -1,0 +1,82 @@
+package org.sparkbnn.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.sparkbnn.train.collective.PeerMesh;
+
+/**
+ * The all-reduce against the driver's sum (GradientAggregator), bit for bit, on both of its ways: the direct
+ * exchange (two tasks, or a small vector) and reduce-scatter + all-gather (three tasks or more with a vector over
+ * {@link AllReduce#DIRECT_LIMIT_BYTES}). One partition has no rows in the step (null gradient), as happens when
+ * a small partition's share rounds to zero.
+ */
+class AllReduceTest {
+  private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes();
+
+  @ParameterizedTest(name = "{0} tasks, {1} parameters")
+  @CsvSource({"2, 11", "2, 300000", "3, 11", "3, 300000", "4, 200000"})
+  void everyTaskGetsTheDriversSumBitForBit(int size, int n) throws Exception {
+    SplittableRandom rng = new SplittableRandom(size * 31L + n);
+    List<PartitionGradient> parts = new ArrayList<>();
+    for (int p = 0; p < size; p++) {
+      float[] g = null;
+      if (p != 1) {
+        g = new float[n];
+        // Magnitudes spread over many binades, so that a different summation order would change the bits.
+        for (int i = 0; i < n; i++) g[i] = (float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(-6, 7)));
+      }
+      parts.add(new PartitionGradient(p, g, 1.5 * p, 1000L * p));
+    }
+    double[] stats = new double[3];
+    double[] expected = GradientAggregator.sumInPartitionOrder(parts, n, stats);
+
+    ServerSocketChannel[] listeners = new ServerSocketChannel[size];
+    InetSocketAddress[] addresses = new InetSocketAddress[size];
+    for (int r = 0; r < size; r++) {
+      listeners[r] = PeerMesh.listen("127.0.0.1");
+      addresses[r] = (InetSocketAddress) listeners[r].getLocalAddress();
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(size);
+    try {
+      List<Future<StepGradient>> results = new ArrayList<>();
+      for (int r = 0; r < size; r++) {
+        int rank = r;
+        results.add(pool.submit(() -> {
+          try (PeerMesh mesh = PeerMesh.connect(rank, listeners[rank], addresses, SECRET, 30_000, () -> false)) {
+            StepGradient first = AllReduce.sumInPartitionOrder(mesh, parts.get(rank), n, 7);
+            // A second step on the same mesh and reused buffers must not see the first one's bytes.
+            StepGradient second = AllReduce.sumInPartitionOrder(mesh, parts.get(rank), n, 8);
+            assertArrayEquals(first.sum, second.sum, 0.0);
+            // Nor may it leave the mesh's buffers changed for another kind of exchange (e.g. the epoch's hash).
+            java.nio.ByteBuffer[] hash = new java.nio.ByteBuffer[size];
+            for (int j = 0; j < size; j++) hash[j] = java.nio.ByteBuffer.allocate(8).putLong(0, 42L + j);
+            java.nio.ByteBuffer[] got = mesh.exchange(hash, "test");
+            for (int p = 0; p < size; p++) if (p != rank) assertEquals(42L + rank, got[p].getLong(0));
+            return second;
+          }
+        }));
+      }
+      for (Future<StepGradient> f : results) {
+        StepGradient got = f.get();
+        assertArrayEquals(expected, got.sum, 0.0);
+        assertEquals(stats[0], got.nll, 0.0);
+        assertEquals((long) stats[1], got.slowestNanos);
+        assertEquals((long) stats[2], got.totalNanos);
+      }
+    } finally {
+      pool.shutdownNow();
+      for (ServerSocketChannel l : listeners) l.close();
+    }
+  }
+}
