@@ -132,6 +132,10 @@ final class BenchmarkJob {
           .partitionRows() : sizes;
       SyncMode sync = SyncMode.resolve("auto", rdd.rdd(), false);
       if (sync.collective) {
+        // Executor JVMs of a real cluster start cold: warm them up with a short collective fit first.
+        CollectiveTraining.run(config, standardization, rdd,
+            new TruncatedEpoch(new LocalGradientSource(blocks), (long) WARM_UP_STEPS * batch).partitionRows(),
+            e -> { }, Checkpointer.NONE, 300_000L);
         StepTimings collective = CollectiveTraining.run(config, standardization, rdd, truncated, e -> { },
             Checkpointer.NONE, 300_000L).timings;
         report("Spark " + spark.sparkContext().master() + " collective", estimator, collective, flopsPerRow,
