@@ -1,7 +1,6 @@
 package org.sparkbnn.bayes;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -107,18 +106,6 @@ public final class GaussianLikelihood implements Likelihood {
   /** The clipped noise variance e^s for a (homoscedastic or per-row) log-variance s. */
   public static double noiseVariance(double logVariance) {
     return Math.exp(Math.max(-LOG_VAR_LIMIT, Math.min(LOG_VAR_LIMIT, logVariance)));
-  }
-
-  /** Predictive mean per row (rows x 1) for one weight sample. */
-  public INDArray mean(INDArray out) {
-    return out.getColumn(0, true);
-  }
-
-  /** Noise (aleatoric) variance per row (rows x 1) for one weight sample. */
-  public INDArray noiseVariance(INDArray out, INDArray params) {
-    if (heteroscedastic) return Transforms.exp(clip(out.getColumn(1, true)), false);
-    double logVar = Math.max(-LOG_VAR_LIMIT, Math.min(LOG_VAR_LIMIT, params.getDouble(0)));
-    return Nd4j.valueArrayOf(new long[] {out.rows(), 1}, Math.exp(logVar), out.dataType());
   }
 
   private static INDArray clip(INDArray logVar) {

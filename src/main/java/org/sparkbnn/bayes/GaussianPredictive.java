@@ -30,7 +30,8 @@ public final class GaussianPredictive {
     int outputs = heteroscedastic ? 2 : 1;
     if (out.length < rows * outputs) out = new float[rows * outputs];
     double[] result = new double[rows * 3];
-    double homoscedasticNoise = heteroscedastic ? 0 : GaussianLikelihood.noiseVariance(samples.likelihoodParameters()[0]);
+    double homoscedasticNoise =
+        heteroscedastic ? 0 : GaussianLikelihood.noiseVariance(samples.likelihoodParameters()[0]);
     for (int t = 0; t < samples.size(); t++) {
       samples.output(t, x, rows, out);
       double weight = 1.0 / (t + 1);
@@ -40,7 +41,8 @@ public final class GaussianPredictive {
         double delta = m - result[3 * r];
         result[3 * r] += delta * weight;
         result[3 * r + 1] += delta * (m - result[3 * r]);
-        result[3 * r + 2] += heteroscedastic ? GaussianLikelihood.noiseVariance(out[r * outputs + 1]) : homoscedasticNoise;
+        result[3 * r + 2] +=
+            heteroscedastic ? GaussianLikelihood.noiseVariance(out[r * outputs + 1]) : homoscedasticNoise;
       }
     }
     double invT = 1.0 / samples.size();

@@ -16,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.sparkbnn.bayes.CategoricalPredictive;
 import org.sparkbnn.ml.ClassificationScorer.Output;
+import org.sparkbnn.train.ComputeKernel;
 import org.sparkbnn.train.EpochSummary;
 
 /**
@@ -126,10 +127,11 @@ public class BayesByBackpropClassificationModel
   /** log p-bar of one row (scores a batch of one; use transform for data sets). */
   @Override
   public Vector predictRaw(Vector features) {
-    String key = getPredictSamples() + "/" + getSeed() + "/" + FittedNetwork.kernel(this);
+    ComputeKernel kernel = FittedNetwork.kernel(this);
+    String key = getPredictSamples() + "/" + getSeed() + "/" + kernel;
     if (rowPredictive == null || !key.equals(rowPredictiveKey)) {
-      rowPredictive = new CategoricalPredictive(
-          fitted.samples(getPredictSamples(), getSeed(), FittedNetwork.kernel(this)), fitted.spec.network().likelihood());
+      rowPredictive =
+          new CategoricalPredictive(fitted.samples(getPredictSamples(), getSeed(), kernel), fitted.spec.network().likelihood());
       rowPredictiveKey = key;
     }
     return Vectors.dense(rowPredictive.predict(fitted.standardizedRow(features, getFeaturesCol()), 1).logProbability);

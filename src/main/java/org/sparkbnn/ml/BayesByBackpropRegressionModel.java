@@ -12,6 +12,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.sparkbnn.bayes.GaussianPredictive;
+import org.sparkbnn.train.ComputeKernel;
 import org.sparkbnn.train.EpochSummary;
 
 /**
@@ -102,10 +103,11 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   /** Predictive mean of one row (scores a batch of one; use transform for data sets). */
   @Override
   public double predict(Vector features) {
-    String key = getPredictSamples() + "/" + getSeed() + "/" + FittedNetwork.kernel(this);
+    ComputeKernel kernel = FittedNetwork.kernel(this);
+    String key = getPredictSamples() + "/" + getSeed() + "/" + kernel;
     if (rowPredictive == null || !key.equals(rowPredictiveKey)) {
-      rowPredictive = new GaussianPredictive(
-          fitted.samples(getPredictSamples(), getSeed(), FittedNetwork.kernel(this)), fitted.spec.network().likelihood());
+      rowPredictive =
+          new GaussianPredictive(fitted.samples(getPredictSamples(), getSeed(), kernel), fitted.spec.network().likelihood());
       rowPredictiveKey = key;
     }
     double mean = rowPredictive.predict(fitted.standardizedRow(features, getFeaturesCol()), 1)[0];

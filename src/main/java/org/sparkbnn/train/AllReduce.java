@@ -54,25 +54,16 @@ public final class AllReduce {
 
     double[] sum = new double[n];
     float[] piece = new float[n];
-    double nll = 0;
-    long slowest = 0;
-    long total = 0;
+    Totals totals = new Totals();
     for (int p = 0; p < size; p++) {
       // A duplicate: the mesh reuses its receive buffers, whose byte order the next exchange's reader expects.
       ByteBuffer b = (p == rank ? out : in[p]).duplicate().order(ByteOrder.LITTLE_ENDIAN);
-      checkStep(b.getLong(), step, p, during);
-      boolean has = b.getInt() == 1;
-      double partNll = b.getDouble();
-      long nanos = b.getLong();
-      slowest = Math.max(slowest, nanos);
-      total += nanos;
-      if (!has) continue; // as GradientAggregator: a partition without rows this step adds nothing
-      nll += partNll;
+      if (!totals.readHeader(b, step, p, during)) continue;
       float[] values = p == rank ? mine.gradient : piece;
       if (p != rank) b.asFloatBuffer().get(piece, 0, n);
       for (int i = 0; i < n; i++) sum[i] += values[i];
     }
-    return new StepGradient(sum, nll, slowest, total);
+    return new StepGradient(sum, totals.nll, totals.slowest, totals.total);
   }
 
   private static StepGradient reduceScatterAllGather(PeerMesh mesh, PartitionGradient mine, int n, long step) {
@@ -94,19 +85,10 @@ public final class AllReduce {
     int to = chunkStart(rank + 1, n, size);
     double[] sum = new double[n];
     float[] piece = new float[to - from];
-    double nll = 0;
-    long slowest = 0;
-    long total = 0;
+    Totals totals = new Totals();
     for (int p = 0; p < size; p++) {
       ByteBuffer b = p == rank ? out[p].rewind() : in[p];
-      checkStep(b.getLong(), step, p, during);
-      boolean has = b.getInt() == 1;
-      double partNll = b.getDouble();
-      long nanos = b.getLong();
-      slowest = Math.max(slowest, nanos);
-      total += nanos;
-      if (!has) continue; // as GradientAggregator: a partition without rows this step adds nothing
-      nll += partNll;
+      if (!totals.readHeader(b, step, p, during)) continue;
       b.asFloatBuffer().get(piece, 0, to - from);
       for (int i = from; i < to; i++) sum[i] += piece[i - from];
     }
@@ -124,7 +106,29 @@ public final class AllReduce {
       int start = chunkStart(p, n, size);
       b.asDoubleBuffer().get(sum, start, chunkStart(p + 1, n, size) - start);
     }
-    return new StepGradient(sum, nll, slowest, total);
+    return new StepGradient(sum, totals.nll, totals.slowest, totals.total);
+  }
+
+  /** The step's NLL and compute times, summed from every partition's message header. */
+  private static final class Totals {
+    double nll;
+    long slowest;
+    long total;
+
+    /**
+     * Reads partition p's header (step, has-gradient flag, NLL, compute time) and returns whether it carries a
+     * gradient: as in GradientAggregator, a partition without rows this step adds nothing.
+     */
+    boolean readHeader(ByteBuffer b, long step, int p, String during) {
+      checkStep(b.getLong(), step, p, during);
+      boolean has = b.getInt() == 1;
+      double partNll = b.getDouble();
+      long nanos = b.getLong();
+      slowest = Math.max(slowest, nanos);
+      total += nanos;
+      if (has) nll += partNll;
+      return has;
+    }
   }
 
   /** Chunk j of n parameters over size tasks: [chunkStart(j), chunkStart(j + 1)). */

@@ -17,11 +17,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * in float64, for every combination of estimator, likelihood, prior and activation. With fixed noise keys
  * the objective is a deterministic smooth function of theta, so the check is exact up to O(h^2).
  */
-class GradientCheckTest {
+public class GradientCheckTest {
   private static final double H = 1e-6;
   private static final double TOLERANCE = 1e-6;
 
-  static Stream<Arguments> configurations() {
+  /** Every estimator x likelihood x activation x prior the objective supports (shared with the fused kernel's tests). */
+  public static Stream<Arguments> configurations() {
     Stream.Builder<Arguments> b = Stream.builder();
     for (GradientEstimator estimator : GradientEstimator.values()) {
       for (String likelihood : new String[] {"homoscedastic", "heteroscedastic", "categorical"}) {

@@ -21,7 +21,8 @@ class StepFunctionTest {
   private static float[] step(int features, int share) {
     BayesianMlp net = new BayesianMlp(new NetworkArchitecture(features, new int[] {6}, 1, Activation.RELU),
         GaussianLikelihood.homoscedastic(0.2));
-    ElboObjective objective = new ElboObjective(net, new GaussianPrior(1.0), GradientEstimator.REPARAMETERIZATION, 1, 9L);
+    ElboObjective objective =
+        new ElboObjective(net, new GaussianPrior(1.0), GradientEstimator.REPARAMETERIZATION, 1, 9L);
     SplittableRandom rng = new SplittableRandom(features);
     int rows = 500;
     float[] x = new float[rows * features];

@@ -64,6 +64,8 @@ public final class FusedPosteriorSamples implements SampledNetworks {
     if (rows <= capacity) return;
     capacity = rows;
     activations = new float[architecture.numLayers() - 1][];
-    for (int l = 0; l + 1 < architecture.numLayers(); l++) activations[l] = new float[rows * architecture.layerOutputs(l)];
+    for (int l = 0; l + 1 < architecture.numLayers(); l++) {
+      activations[l] = new float[rows * architecture.layerOutputs(l)];
+    }
   }
 }

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -42,21 +40,6 @@ class FusedElboTest {
    * term). Allowing a factor 40 for cancellation (sums of |terms| vs |sum|) gives 1e-4; a wrong formula gives O(1).
    */
   private static final double FLOAT32_TOLERANCE = 1e-4;
-
-  static Stream<Arguments> configurations() {
-    Stream.Builder<Arguments> b = Stream.builder();
-    for (GradientEstimator estimator : GradientEstimator.values()) {
-      for (String likelihood : new String[] {"homoscedastic", "heteroscedastic", "categorical"}) {
-        for (Activation activation : Activation.values()) {
-          b.add(Arguments.of(estimator, likelihood, activation, "gaussian"));
-          if (estimator == GradientEstimator.REPARAMETERIZATION) {
-            b.add(Arguments.of(estimator, likelihood, activation, "scaleMixture"));
-          }
-        }
-      }
-    }
-    return b.build();
-  }
 
   private static final class Case {
     final NetworkArchitecture arch;
@@ -107,7 +90,7 @@ class FusedElboTest {
   }
 
   @ParameterizedTest(name = "{0} {1} {2} prior={3}")
-  @MethodSource("configurations")
+  @MethodSource("org.sparkbnn.bayes.GradientCheckTest#configurations")
   void fusedFloat32GradientMatchesTheFloat64Reference(GradientEstimator estimator, String likelihood,
                                                        Activation activation, String prior) {
     Case c = new Case(estimator, likelihood, activation, prior);
@@ -127,7 +110,7 @@ class FusedElboTest {
    * quotient; with these inputs none is (the data are fixed, so the test cannot fail at random).
    */
   @ParameterizedTest(name = "{0} {1} {2} prior={3}")
-  @MethodSource("configurations")
+  @MethodSource("org.sparkbnn.bayes.GradientCheckTest#configurations")
   void fusedGradientMatchesFiniteDifferencesOfTheFusedLoss(GradientEstimator estimator, String likelihood,
                                                             Activation activation, String prior) {
     Case c = new Case(estimator, likelihood, activation, prior);
@@ -146,7 +129,7 @@ class FusedElboTest {
   }
 
   @ParameterizedTest(name = "{0} {1} {2} prior={3}")
-  @MethodSource("configurations")
+  @MethodSource("org.sparkbnn.bayes.GradientCheckTest#configurations")
   void fusedKlMatchesTheReferenceInFloat64(GradientEstimator estimator, String likelihood, Activation activation,
                                            String prior) {
     Case c = new Case(estimator, likelihood, activation, prior);
@@ -162,7 +145,7 @@ class FusedElboTest {
   }
 
   @ParameterizedTest(name = "{0} {1} {2} prior={3}")
-  @MethodSource("configurations")
+  @MethodSource("org.sparkbnn.bayes.GradientCheckTest#configurations")
   void aStepIsAPureFunctionOfItsInputsWhateverRanBeforeOnTheThread(GradientEstimator estimator, String likelihood,
                                                                     Activation activation, String prior) {
     Case c = new Case(estimator, likelihood, activation, prior);
