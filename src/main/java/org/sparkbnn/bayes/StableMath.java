@@ -18,28 +18,60 @@ public final class StableMath {
   /**
    * Whether the jdk.incubator.vector module is available (the JVM was started with
    * {@code --add-modules=jdk.incubator.vector}, as the launcher, the tests and Spark 4's executors do): then the
-   * per-weight softplus runs on {@link VectorMath}.
+   * per-weight softplus runs on {@link VectorMath}, with the same result bit for bit.
    */
   public static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
+  // exp(y) = 2^k exp(r), k = round(y / ln 2), r = y - k ln 2 split in two parts (Cody and Waite; fdlibm's constants).
+  static final double INV_LN2 = 1.4426950408889634;
+  static final double LN2_HI = 6.93147180369123816490e-01;
+  static final double LN2_LO = 1.90821492927058770002e-10;
+  /** Adding and subtracting 1.5 * 2^52 rounds a double of magnitude below 2^51 to the nearest integer. */
+  static final double ROUND = 0x1.8p52;
+  /** exp(y) is taken at max(y, -700): beyond it e^y < 1e-304 and softplus(rho) is that small anyway. */
+  static final double EXP_FLOOR = -700;
+  /** 1/j! for j = 0..13: Taylor series of exp on |r| <= ln(2)/2, truncation error below 4e-18. */
+  static final double[] EXP_TAYLOR = new double[14];
+  /** 1/(2j + 1) for j = 0..17: log1p(e) = 2 s sum z^j / (2j + 1), s = e / (2 + e) <= 1/3, z = s^2 <= 1/9. */
+  static final double[] ATANH_SERIES = new double[18];
+
+  static {
+    double factorial = 1;
+    for (int j = 0; j < EXP_TAYLOR.length; j++) {
+      if (j > 0) factorial *= j;
+      EXP_TAYLOR[j] = 1 / factorial;
+    }
+    for (int j = 0; j < ATANH_SERIES.length; j++) ATANH_SERIES[j] = 1.0 / (2 * j + 1);
+  }
+
   /**
    * sigma = softplus(rho) and sigmoid(rho) for n values from {@code rho[offset..]} into {@code sigma[0..n)} and
-   * {@code sigmoid[0..n)}, sharing one exp per value: with e = e^{-|x|}, softplus = max(x, 0) + log1p(e) and
-   * sigmoid = 1/(1 + e) or e/(1 + e), so neither overflows.
+   * {@code sigmoid[0..n)}, sharing one exponential per value: with e = e^{-|x|}, softplus = max(x, 0) + log1p(e) and
+   * sigmoid = 1/(1 + e) or e/(1 + e), so neither overflows. e and log1p(e) are evaluated with additions,
+   * multiplications and divisions only (range reduction and two series, accurate to ~2 ulp), so the scalar loop
+   * here and the Vector API's lanes ({@link VectorMath}) compute the same IEEE operations in the same order and give
+   * the same bits: a model does not depend on whether a JVM has the Vector API. (The JDK's vectorised exp and log1p
+   * differ from Math's in the last bit, which made a local-cluster fit differ from local mode.)
    */
   public static void softplusAndSigmoid(double[] rho, int offset, int n, double[] sigma, double[] sigmoid) {
     int done = VECTOR_API ? VectorMath.softplusAndSigmoid(rho, offset, n, sigma, sigmoid) : 0;
     scalarSoftplusAndSigmoid(rho, offset, done, n, sigma, sigmoid);
   }
 
-  /** As above for float32 parameters. */
+  /** Float32 scratch of {@link #softplusAndSigmoid(float[], int, int, float[], float[])}, per thread. */
+  private static final ThreadLocal<double[][]> FLOAT_SCRATCH = ThreadLocal.withInitial(() -> new double[3][0]);
+
+  /** As above for float32 parameters: computed in float64 and rounded once. */
   public static void softplusAndSigmoid(float[] rho, int offset, int n, float[] sigma, float[] sigmoid) {
-    int done = VECTOR_API ? VectorMath.softplusAndSigmoid(rho, offset, n, sigma, sigmoid) : 0;
-    for (int i = done; i < n; i++) {
-      double x = rho[offset + i];
-      double e = Math.exp(-Math.abs(x));
-      sigma[i] = (float) (Math.max(x, 0.0) + Math.log1p(e));
-      sigmoid[i] = (float) ((x >= 0 ? 1.0 : e) / (1 + e));
+    double[][] scratch = FLOAT_SCRATCH.get();
+    if (scratch[0].length < n) {
+      for (int i = 0; i < 3; i++) scratch[i] = new double[n];
+    }
+    for (int i = 0; i < n; i++) scratch[0][i] = rho[offset + i];
+    softplusAndSigmoid(scratch[0], 0, n, scratch[1], scratch[2]);
+    for (int i = 0; i < n; i++) {
+      sigma[i] = (float) scratch[1][i];
+      sigmoid[i] = (float) scratch[2][i];
     }
   }
 
@@ -47,9 +79,21 @@ public final class StableMath {
   static void scalarSoftplusAndSigmoid(double[] rho, int offset, int from, int n, double[] sigma, double[] sigmoid) {
     for (int i = from; i < n; i++) {
       double x = rho[offset + i];
-      double e = Math.exp(-Math.abs(x));
-      sigma[i] = Math.max(x, 0.0) + Math.log1p(e);
-      sigmoid[i] = (x >= 0 ? 1.0 : e) / (1 + e);
+      double y = Math.max(-Math.abs(x), EXP_FLOOR);
+      double shifted = y * INV_LN2 + ROUND;
+      double k = shifted - ROUND;
+      double r = (y - k * LN2_HI) - k * LN2_LO;
+      double p = EXP_TAYLOR[EXP_TAYLOR.length - 1];
+      for (int j = EXP_TAYLOR.length - 2; j >= 0; j--) p = p * r + EXP_TAYLOR[j];
+      // 2^k: the low bits of `shifted` hold k (its exponent is fixed by ROUND), so its bits + 1023, moved to the
+      // exponent field, are 2^k's (the higher bits move out of the long).
+      double e = p * Double.longBitsToDouble((Double.doubleToRawLongBits(shifted) + 1023) << 52);
+      double s = e / (2 + e);
+      double z = s * s;
+      double q = ATANH_SERIES[ATANH_SERIES.length - 1];
+      for (int j = ATANH_SERIES.length - 2; j >= 0; j--) q = q * z + ATANH_SERIES[j];
+      sigma[i] = Math.max(x, 0.0) + 2 * s * q;
+      sigmoid[i] = (x < 0 ? e : 1.0) / (1 + e);
     }
   }
 
