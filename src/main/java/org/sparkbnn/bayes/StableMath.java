@@ -28,8 +28,12 @@ public final class StableMath {
   static final double LN2_LO = 1.90821492927058770002e-10;
   /** Adding and subtracting 1.5 * 2^52 rounds a double of magnitude below 2^51 to the nearest integer. */
   static final double ROUND = 0x1.8p52;
-  /** exp(y) is taken at max(y, -700): beyond it e^y < 1e-304 and softplus(rho) is that small anyway. */
-  static final double EXP_FLOOR = -700;
+  /**
+   * Below this, e^y is taken as 0 (as Math.exp underflows to 0 below -745): sigma = softplus(rho) is then 0, and the
+   * KL term's log(sigma) makes a diverging fit fail with an error naming the step, as it should. Above it 2^k is
+   * a normal double, which the exponent-bit construction needs.
+   */
+  static final double EXP_FLOOR = -708;
   /** 1/j! for j = 0..13: Taylor series of exp on |r| <= ln(2)/2, truncation error below 4e-18. */
   static final double[] EXP_TAYLOR = new double[14];
   /** 1/(2j + 1) for j = 0..17: log1p(e) = 2 s sum z^j / (2j + 1), s = e / (2 + e) <= 1/3, z = s^2 <= 1/9. */
@@ -87,7 +91,8 @@ public final class StableMath {
       for (int j = EXP_TAYLOR.length - 2; j >= 0; j--) p = p * r + EXP_TAYLOR[j];
       // 2^k: the low bits of `shifted` hold k (its exponent is fixed by ROUND), so its bits + 1023, moved to the
       // exponent field, are 2^k's (the higher bits move out of the long).
-      double e = p * Double.longBitsToDouble((Double.doubleToRawLongBits(shifted) + 1023) << 52);
+      double twoToK = Double.longBitsToDouble((Double.doubleToRawLongBits(shifted) + 1023) << 52);
+      double e = -Math.abs(x) < EXP_FLOOR ? 0.0 : p * twoToK;
       double s = e / (2 + e);
       double z = s * s;
       double q = ATANH_SERIES[ATANH_SERIES.length - 1];

@@ -51,7 +51,8 @@ final class VectorMath {
           .add(E7).mul(r).add(E6).mul(r).add(E5).mul(r).add(E4).mul(r).add(E3).mul(r).add(E2).mul(r).add(E1).mul(r)
           .add(E0);
       LongVector bits = ((LongVector) shifted.reinterpretAsLongs()).add(1023L).lanewise(VectorOperators.LSHL, 52);
-      DoubleVector e = p.mul(bits.reinterpretAsDoubles());
+      DoubleVector e =
+          p.mul(bits.reinterpretAsDoubles()).blend(0.0, x.abs().neg().compare(VectorOperators.LT, EXP_FLOOR));
       DoubleVector s = e.div(e.add(2.0));
       DoubleVector z = s.mul(s);
       DoubleVector q = z.mul(A17).add(A16).mul(z).add(A15).mul(z).add(A14).mul(z).add(A13).mul(z).add(A12).mul(z)
