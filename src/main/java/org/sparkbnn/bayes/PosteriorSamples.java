@@ -28,19 +28,13 @@ public final class PosteriorSamples implements SampledNetworks {
 
   @Override public float[] likelihoodParameters() { return likelihoodParameters; }
 
-  /** Network output (rows x numOutputs) of weight sample t for standardised rows x. */
-  public INDArray output(int t, INDArray x) {
-    return network.forward(weights[t], x);
-  }
-
   @Override
   public void output(int t, float[] x, int rows, float[] out) {
     int d = network.architecture().numInputs();
-    float[] values = ScratchMemory.run("bnn-predict",
-        () -> {
-          INDArray o = output(t, Nd4j.create(x, new long[] {rows, d}, 'c'));
-          return o.reshape(o.length()).toFloatVector();
-        });
+    float[] values = ScratchMemory.run("bnn-predict", () -> {
+      INDArray o = network.forward(weights[t], Nd4j.create(x, new long[] {rows, d}, 'c'));
+      return o.reshape(o.length()).toFloatVector();
+    });
     System.arraycopy(values, 0, out, 0, values.length);
   }
 }
