@@ -31,17 +31,26 @@ public enum ComputeKernel {
     for (ComputeKernel k : values()) {
       if (k.paramValue.equalsIgnoreCase(value.trim())) return k;
     }
-    throw new IllegalArgumentException("kernel must be one of auto, fused, nd4j; got '" + value + "'");
+    throw new InvalidInputException("kernel must be one of auto, fused, nd4j; got '" + value + "'");
   }
 
-  /** The kernel in use: the system property if set, else the Param, with auto decided by the ND4J backend. */
+  /**
+   * The kernel in use: the system property if set, else the Param, with auto decided by the ND4J backend. A value
+   * that cannot be used is bad input (exit 3 from the jobs), naming the Param or the property.
+   */
   public static ComputeKernel resolve(String param, String backend) {
     String forced = System.getProperty(SYSTEM_PROPERTY);
-    ComputeKernel requested = parse(forced != null && !forced.isBlank() ? forced : param);
+    boolean isForced = forced != null && !forced.isBlank();
+    ComputeKernel requested;
+    try {
+      requested = parse(isForced ? forced : param);
+    } catch (InvalidInputException e) {
+      throw isForced ? new InvalidInputException("-D" + SYSTEM_PROPERTY + ": " + e.getMessage()) : e;
+    }
     boolean cuda = "cuda".equals(backend);
     if (requested == AUTO) return cuda ? ND4J : FUSED;
     if (requested == FUSED && cuda) {
-      throw new IllegalArgumentException("kernel=fused runs on the CPU (OpenBLAS), but this build uses ND4J's CUDA"
+      throw new InvalidInputException("kernel=fused runs on the CPU (OpenBLAS), but this build uses ND4J's CUDA"
           + " backend; use kernel=nd4j or auto");
     }
     return requested;

@@ -33,8 +33,7 @@ class ComputeKernelTest {
 
   @Test
   void theFusedKernelOnACudaBuildIsRefusedNamingTheAlternative() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> ComputeKernel.resolve("fused", "cuda"));
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> ComputeKernel.resolve("fused", "cuda"));
     assertTrue(e.getMessage().contains("kernel=nd4j"), e.getMessage());
   }
 
@@ -44,9 +43,9 @@ class ComputeKernelTest {
     assertEquals(ComputeKernel.ND4J, ComputeKernel.resolve("fused", "cpu"));
     assertTrue(ComputeKernel.describe(ComputeKernel.ND4J, "fused").contains("-Dspark-bnn.kernel=nd4j"));
     System.setProperty(ComputeKernel.SYSTEM_PROPERTY, "sometimes");
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> ComputeKernel.resolve("auto", "cpu"));
-    assertTrue(e.getMessage().contains("'sometimes'"), e.getMessage());
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> ComputeKernel.resolve("auto", "cpu"));
+    assertTrue(e.getMessage().contains("-Dspark-bnn.kernel") && e.getMessage().contains("'sometimes'"),
+        e.getMessage());
   }
 
   @Test
