@@ -26,6 +26,11 @@ public final class ElboObjective implements Serializable {
       throw new IllegalArgumentException("estimator=localReparameterization needs a prior with a closed-form KL"
           + " (prior=gaussian); the scale-mixture prior needs estimator=reparameterization");
     }
+    int weights = network.architecture().numWeights();
+    if (prior.numWeights() >= 0 && prior.numWeights() != weights) {
+      throw new IllegalArgumentException("the prior is defined for " + prior.numWeights() + " weights, the network"
+          + " has " + weights);
+    }
     if (trainSamples < 1) throw new IllegalArgumentException("trainSamples must be >= 1, got " + trainSamples);
     this.network = network;
     this.prior = prior;

@@ -6,6 +6,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** A fully factorised prior p(w) over every weight and bias. */
 public interface Prior extends Serializable {
 
+  /** How many weights the prior is defined for, or -1 when it is the same for every weight (any network). */
+  default int numWeights() { return -1; }
+
   /** Whether {@link #closedFormKl} is available (required by the local reparameterisation trick). */
   boolean hasClosedFormKl();
 

@@ -28,6 +28,7 @@ public class GradientCheckTest {
       for (String likelihood : new String[] {"homoscedastic", "heteroscedastic", "categorical"}) {
         for (Activation activation : Activation.values()) {
           b.add(Arguments.of(estimator, likelihood, activation, "gaussian"));
+          b.add(Arguments.of(estimator, likelihood, activation, "posterior"));
           if (estimator == GradientEstimator.REPARAMETERIZATION) {
             b.add(Arguments.of(estimator, likelihood, activation, "scaleMixture"));
           }
@@ -35,6 +36,23 @@ public class GradientCheckTest {
       }
     }
     return b.build();
+  }
+
+  /**
+   * The prior named by a configuration: N(0, 0.8^2), a scale mixture, or a previous posterior (one Gaussian per
+   * weight, with means and standard deviations spread so that every weight's term differs).
+   */
+  public static Prior prior(String name, NetworkArchitecture arch) {
+    if (name.equals("gaussian")) return new GaussianPrior(0.8);
+    if (name.equals("scaleMixture")) return new ScaleMixturePrior(0.4, 1.0, 0.05);
+    SplittableRandom rng = new SplittableRandom(11);
+    double[] mean = new double[arch.numWeights()];
+    double[] sigma = new double[arch.numWeights()];
+    for (int i = 0; i < mean.length; i++) {
+      mean[i] = 0.5 * rng.nextGaussian();
+      sigma[i] = rng.nextDouble(0.1, 1.5);
+    }
+    return new PosteriorPrior(mean, sigma);
   }
 
   @ParameterizedTest(name = "{0} {1} {2} prior={3}")
@@ -46,8 +64,7 @@ public class GradientCheckTest {
         : GaussianLikelihood.homoscedastic(0.3);
     NetworkArchitecture arch = new NetworkArchitecture(3, new int[] {5, 4}, likelihood.numOutputs(), activation);
     BayesianMlp net = new BayesianMlp(arch, likelihood);
-    Prior prior = priorName.equals("gaussian") ? new GaussianPrior(0.8) : new ScaleMixturePrior(0.4, 1.0, 0.05);
-    ElboObjective objective = new ElboObjective(net, prior, estimator, 2, 17L);
+    ElboObjective objective = new ElboObjective(net, prior(priorName, arch), estimator, 2, 17L);
 
     double[] theta = objective.initialParameters(-2.0);
     SplittableRandom rng = new SplittableRandom(5);

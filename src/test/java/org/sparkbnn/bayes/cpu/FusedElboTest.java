@@ -14,11 +14,10 @@ import org.sparkbnn.bayes.BayesianMlp;
 import org.sparkbnn.bayes.CategoricalLikelihood;
 import org.sparkbnn.bayes.ElboObjective;
 import org.sparkbnn.bayes.GaussianLikelihood;
-import org.sparkbnn.bayes.GaussianPrior;
+import org.sparkbnn.bayes.GradientCheckTest;
 import org.sparkbnn.bayes.GradientEstimator;
 import org.sparkbnn.bayes.Likelihood;
 import org.sparkbnn.bayes.NetworkArchitecture;
-import org.sparkbnn.bayes.ScaleMixturePrior;
 
 /**
  * The fused CPU kernel against the ND4J path for every estimator x likelihood x prior x activation (the
@@ -54,7 +53,7 @@ class FusedElboTest {
           : GaussianLikelihood.homoscedastic(0.3);
       arch = new NetworkArchitecture(3, new int[] {5, 4}, likelihood.numOutputs(), activation);
       objective = new ElboObjective(new BayesianMlp(arch, likelihood),
-          priorName.equals("gaussian") ? new GaussianPrior(0.8) : new ScaleMixturePrior(0.4, 1.0, 0.05),
+          GradientCheckTest.prior(priorName, arch),
           estimator, 2, 17L);
       theta = objective.initialParameters(-2.0);
       SplittableRandom rng = new SplittableRandom(5);
