@@ -84,6 +84,7 @@ public class BayesByBackpropClassificationModel
   public BayesByBackpropClassificationModel setHandleInvalid(String v) { set(handleInvalid(), v); return this; }
 
   @Override public int numClasses() { return fitted.spec.numClasses; }
+  FittedNetwork fitted() { return fitted; }
   @Override public int numFeatures() { return fitted.spec.numFeatures; }
 
   /** Per-epoch training history (-ELBO, NLL, KL per row and throughput). */

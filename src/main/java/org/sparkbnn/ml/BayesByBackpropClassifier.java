@@ -31,6 +31,8 @@ public class BayesByBackpropClassifier
 
   private String uid;
   private final BayesByBackpropParamSet bnnParams;
+  /** The initial model given through {@link #setInitialModel} (the alternative to initialModelPath), or null. */
+  private FittedNetwork initialModel;
   private final ClassifierParamSet classifierParams;
 
   public BayesByBackpropClassifier() {
@@ -88,6 +90,17 @@ public class BayesByBackpropClassifier
   public BayesByBackpropClassifier setMaxBlockSizeInMB(double v) { set(maxBlockSizeInMB(), v); return this; }
   public BayesByBackpropClassifier setCollectiveTimeout(int v) { set(collectiveTimeout(), v); return this; }
   public BayesByBackpropClassifier setAllowUnencryptedGradients(boolean v) { set(allowUnencryptedGradients(), v); return this; }
+  public BayesByBackpropClassifier setInitialModelPath(String v) { set(initialModelPath(), v); return this; }
+  public BayesByBackpropClassifier setPriorFromModel(boolean v) { set(priorFromModel(), v); return this; }
+
+  /**
+   * Starts the fit from {@code model}'s posterior and standardisation (null: no initial model), as
+   * initialModelPath does for a saved one; see priorFromModel. An estimator holding a model object cannot be saved.
+   */
+  public BayesByBackpropClassifier setInitialModel(BayesByBackpropClassificationModel model) {
+    initialModel = model == null ? null : model.fitted();
+    return this;
+  }
 
   @Override
   public StructType transformSchema(StructType schema) {
@@ -97,9 +110,11 @@ public class BayesByBackpropClassifier
   @Override
   public BayesByBackpropClassificationModel train(Dataset<?> dataset) {
     int declared = declaredNumClasses(dataset.schema().apply(getLabelCol()));
+    FittedNetwork initial =
+        InitialModel.resolve(this, initialModel, BayesByBackpropClassificationModel.class, dataset.sparkSession());
     FittedNetwork fitted = NetworkTrainer.fit(this, dataset, getFeaturesCol(), getLabelCol(),
-        LabelDomain.classes(declared),
-        (numFeatures, data) -> ModelSpec.classification(this, numFeatures, numClasses(declared, data.classCounts())));
+        LabelDomain.classes(declared), initial, (numFeatures, data) ->
+            ModelSpec.classification(this, numFeatures, numClasses(declared, data.classCounts(), initial)));
     return new BayesByBackpropClassificationModel(uid(), fitted);
   }
 
@@ -113,7 +128,21 @@ public class BayesByBackpropClassifier
     return -1;
   }
 
-  private int numClasses(int declared, long[] classCounts) {
+  /**
+   * K: the initial model's when there is one (its data may hold classes this update lacks, but not the reverse),
+   * else from the label metadata or the largest label present.
+   */
+  private int numClasses(int declared, long[] classCounts, FittedNetwork initial) {
+    if (initial != null) {
+      int known = initial.spec.numClasses;
+      for (int c = known; c < classCounts.length; c++) {
+        if (classCounts[c] > 0) {
+          throw new InvalidInputException("label column '" + getLabelCol() + "' holds class " + c + ".0 ("
+              + classCounts[c] + " rows), which the initial model lacks (it has classes 0.." + (known - 1) + ")");
+        }
+      }
+      return declared > 0 ? declared : known;
+    }
     int present = 0;
     int only = -1;
     for (int c = 0; c < classCounts.length; c++) {
@@ -131,11 +160,17 @@ public class BayesByBackpropClassifier
 
   @Override
   public BayesByBackpropClassifier copy(ParamMap extra) {
-    return defaultCopy(extra);
+    BayesByBackpropClassifier copy = defaultCopy(extra);
+    copy.initialModel = initialModel;
+    return copy;
   }
 
   @Override
   public MLWriter write() {
+    if (initialModel != null) {
+      throw new IllegalStateException(uid() + " holds an initial model object, which is not saved with an"
+          + " estimator: save the model and set initialModelPath instead");
+    }
     return new StageWriter(this, null);
   }
 

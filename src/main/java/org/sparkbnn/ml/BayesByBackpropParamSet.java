@@ -43,6 +43,8 @@ public final class BayesByBackpropParamSet implements Serializable {
   final BooleanParam allowUnencryptedGradients;
   final DoubleParam maxBlockSizeInMB;
   final Param<String> kernel;
+  final Param<String> initialModelPath;
+  final BooleanParam priorFromModel;
 
   BayesByBackpropParamSet(Params owner) {
     hiddenLayers = layerSizes(owner, "hiddenLayers", "sizes of the hidden layers");
@@ -113,6 +115,16 @@ public final class BayesByBackpropParamSet implements Serializable {
         + " OpenBLAS), nd4j (ND4J array ops; runs on the CUDA backend) or auto (fused on the CPU backend, nd4j on"
         + " CUDA). The system property spark-bnn.kernel overrides it. Models agree to float32 rounding.", KERNELS);
     owner.setDefault(kernel, "auto");
+    initialModelPath = new Param<>(owner, "initialModelPath", "a saved model of the same kind (or a PipelineModel"
+        + " holding one) whose posterior the fit starts from, keeping its feature and label standardisation; its"
+        + " feature count, network shape, activation, likelihood and classes must match this fit's. Empty = start"
+        + " from the initialisation", valid((String v) -> v != null));
+    owner.setDefault(initialModelPath, "");
+    priorFromModel = new BooleanParam(owner, "priorFromModel", "with an initial model: true makes its posterior"
+        + " N(mu, softplus(rho)^2), per weight, this fit's prior (sequential Bayesian updating; replaces prior,"
+        + " including scaleMixture, and allows the local reparameterisation trick with either); false starts from"
+        + " it under the usual prior (a warm start)");
+    owner.setDefault(priorFromModel, false);
     owner.setDefault(syncMode, "auto");
     owner.setDefault(collectiveTimeout, 300);
     owner.setDefault(allowUnencryptedGradients, false);

@@ -43,6 +43,8 @@ public interface BayesByBackpropParams extends Params {
   default BooleanParam allowUnencryptedGradients() { return bnnParams().allowUnencryptedGradients; }
   default DoubleParam maxBlockSizeInMB() { return bnnParams().maxBlockSizeInMB; }
   default Param<String> kernel() { return bnnParams().kernel; }
+  default Param<String> initialModelPath() { return bnnParams().initialModelPath; }
+  default BooleanParam priorFromModel() { return bnnParams().priorFromModel; }
 
   default int[] getHiddenLayers() { return getOrDefault(hiddenLayers()); }
   default String getActivation() { return getOrDefault(activation()); }
@@ -69,6 +71,8 @@ public interface BayesByBackpropParams extends Params {
   default boolean getAllowUnencryptedGradients() { return (Boolean) getOrDefault(allowUnencryptedGradients()); }
   default double getMaxBlockSizeInMB() { return (Double) getOrDefault(maxBlockSizeInMB()); }
   default String getKernel() { return getOrDefault(kernel()); }
+  default String getInitialModelPath() { return getOrDefault(initialModelPath()); }
+  default boolean getPriorFromModel() { return (Boolean) getOrDefault(priorFromModel()); }
 
   default boolean skipInvalid() { return "skip".equalsIgnoreCase(getHandleInvalid()); }
 }

@@ -23,6 +23,8 @@ public class BayesByBackpropRegressor
 
   private String uid;
   private final BayesByBackpropParamSet bnnParams;
+  /** The initial model given through {@link #setInitialModel} (the alternative to initialModelPath), or null. */
+  private FittedNetwork initialModel;
   private final RegressorParamSet regressorParams;
 
   public BayesByBackpropRegressor() {
@@ -80,6 +82,17 @@ public class BayesByBackpropRegressor
   public BayesByBackpropRegressor setMaxBlockSizeInMB(double v) { set(maxBlockSizeInMB(), v); return this; }
   public BayesByBackpropRegressor setCollectiveTimeout(int v) { set(collectiveTimeout(), v); return this; }
   public BayesByBackpropRegressor setAllowUnencryptedGradients(boolean v) { set(allowUnencryptedGradients(), v); return this; }
+  public BayesByBackpropRegressor setInitialModelPath(String v) { set(initialModelPath(), v); return this; }
+  public BayesByBackpropRegressor setPriorFromModel(boolean v) { set(priorFromModel(), v); return this; }
+
+  /**
+   * Starts the fit from {@code model}'s posterior and standardisation (null: no initial model), as
+   * initialModelPath does for a saved one; see priorFromModel. An estimator holding a model object cannot be saved.
+   */
+  public BayesByBackpropRegressor setInitialModel(BayesByBackpropRegressionModel model) {
+    initialModel = model == null ? null : model.fitted();
+    return this;
+  }
 
   @Override
   public StructType transformSchema(StructType schema) {
@@ -88,19 +101,27 @@ public class BayesByBackpropRegressor
 
   @Override
   public BayesByBackpropRegressionModel train(Dataset<?> dataset) {
+    FittedNetwork initial =
+        InitialModel.resolve(this, initialModel, BayesByBackpropRegressionModel.class, dataset.sparkSession());
     FittedNetwork fitted = NetworkTrainer.fit(this, dataset, getFeaturesCol(), getLabelCol(),
-        LabelDomain.continuous(), (numFeatures, data) -> ModelSpec.regression(this, numFeatures));
+        LabelDomain.continuous(), initial, (numFeatures, data) -> ModelSpec.regression(this, numFeatures));
     // Predictor.fit copies this stage's Params onto the model and sets its parent.
     return new BayesByBackpropRegressionModel(uid(), fitted);
   }
 
   @Override
   public BayesByBackpropRegressor copy(ParamMap extra) {
-    return defaultCopy(extra);
+    BayesByBackpropRegressor copy = defaultCopy(extra);
+    copy.initialModel = initialModel;
+    return copy;
   }
 
   @Override
   public MLWriter write() {
+    if (initialModel != null) {
+      throw new IllegalStateException(uid() + " holds an initial model object, which is not saved with an"
+          + " estimator: save the model and set initialModelPath instead");
+    }
     return new StageWriter(this, null);
   }
 

@@ -11,6 +11,7 @@ import org.sparkbnn.bayes.GradientEstimator;
 import org.sparkbnn.bayes.KlWeighting;
 import org.sparkbnn.bayes.Likelihood;
 import org.sparkbnn.bayes.NetworkArchitecture;
+import org.sparkbnn.bayes.PosteriorPrior;
 import org.sparkbnn.bayes.Prior;
 import org.sparkbnn.bayes.ScaleMixturePrior;
 import org.sparkbnn.train.ComputeKernel;
@@ -57,7 +58,7 @@ final class ModelSpec implements Serializable {
    * scale-mixture prior) before any data is read, by building the objective for a one-input network.
    */
   static void checkTrainingParams(BayesByBackpropParams p) {
-    new ModelSpec(1, p.getHiddenLayers(), p.getActivation(), "homoscedastic", 0).trainingConfig(p);
+    new ModelSpec(1, p.getHiddenLayers(), p.getActivation(), "homoscedastic", 0).trainingConfig(p, null);
   }
 
   boolean isClassification() { return CATEGORICAL.equals(likelihood); }
@@ -71,16 +72,29 @@ final class ModelSpec implements Serializable {
         new NetworkArchitecture(numFeatures, hiddenLayers, lik.numOutputs(), Activation.parse(activation)), lik);
   }
 
-  /** The objective and optimiser settings named by the estimator's Params. */
-  TrainingConfig trainingConfig(BayesByBackpropParams p) {
-    Prior prior = "scaleMixture".equalsIgnoreCase(p.getPrior())
-        ? new ScaleMixturePrior(p.getPriorPi(), p.getPriorSigma1(), p.getPriorSigma2())
-        : new GaussianPrior(p.getPriorSigma());
+  /**
+   * The objective and optimiser settings named by the estimator's Params; with an {@code initial} network (null
+   * for none), training starts from its posterior, which is also the prior when priorFromModel is set.
+   */
+  TrainingConfig trainingConfig(BayesByBackpropParams p, FittedNetwork initial) {
+    Prior prior = prior(p, initial);
     GradientEstimator estimator = GradientEstimator.parse(p.getEstimator());
     // ElboObjective refuses estimator=localReparameterization with a prior that has no closed-form KL.
     ElboObjective objective = new ElboObjective(network(), prior, estimator, p.getTrainSamples(), p.getSeed());
-    return new TrainingConfig(objective, p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(), p.getLearningRate(),
+    TrainingConfig config = new TrainingConfig(objective, p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(), p.getLearningRate(),
         KlWeighting.parse(p.getKlWeighting()), p.getPosteriorRhoInit(),
         ComputeKernel.resolve(p.getKernel(), TaskCompute.backendName()));
+    return initial == null ? config : config.startingFrom(initial.theta);
+  }
+
+  private Prior prior(BayesByBackpropParams p, FittedNetwork initial) {
+    if (p.getPriorFromModel()) {
+      // Before the initial model is read (checkTrainingParams), a Gaussian stands in for its posterior: both are
+      // per-weight Gaussians with a closed-form KL, so both gradient estimators accept them.
+      return initial == null ? new GaussianPrior(1) : PosteriorPrior.of(network().architecture(), initial.theta);
+    }
+    return "scaleMixture".equalsIgnoreCase(p.getPrior())
+        ? new ScaleMixturePrior(p.getPriorPi(), p.getPriorSigma1(), p.getPriorSigma2())
+        : new GaussianPrior(p.getPriorSigma());
   }
 }

@@ -47,8 +47,12 @@ final class NetworkTrainer {
 
   private NetworkTrainer() {}
 
+  /**
+   * Fits the network on {@code dataset}, starting from {@code initial} (resolved by {@link InitialModel}; null
+   * for none), whose standardisation it then keeps.
+   */
   static FittedNetwork fit(BayesByBackpropParams stage, Dataset<?> dataset, String featuresCol, String labelCol,
-                    LabelDomain labels, SpecFactory specs) {
+                           LabelDomain labels, FittedNetwork initial, SpecFactory specs) {
     ModelSpec.checkTrainingParams(stage);
     String callerDescription = dataset.sparkSession().sparkContext().getLocalProperty("spark.job.description");
     int numFeatures = numFeatures(dataset, featuresCol);
@@ -64,17 +68,26 @@ final class NetworkTrainer {
             + (data.skippedRows() > 0 ? " after skipping " + data.skippedRows() + " invalid rows" : ""));
       }
       ModelSpec spec = specs.create(numFeatures, data);
+      if (initial != null) InitialModel.checkMatches(initial, spec);
       warnIfThin(data, numFeatures, labelCol, spec.isClassification());
-      Standardization standardization = data.standardization(numFeatures, !spec.isClassification());
+      // The initial model's inputs and outputs must mean what they meant when it was fitted.
+      Standardization standardization = initial != null ? initial.standardization
+          : data.standardization(numFeatures, !spec.isClassification());
+      if (initial != null) {
+        LOG.info("Bayes by Backprop: starting from the initial model (parameters {}), keeping its feature and label"
+            + " standardisation; prior: {}", digest(initial.theta), stage.getPriorFromModel()
+            ? "its posterior, per weight (prior=" + stage.getPrior() + " is not used)" : "prior=" + stage.getPrior());
+      }
       LOG.info("Bayes by Backprop: {} rows in {} partitions, {} features, {} parameters", data.numRows(),
           data.numPartitions(), numFeatures, spec.network().numParameters());
       SparkContext sc = dataset.sparkSession().sparkContext();
       SyncMode sync = data.syncMode(stage.getSyncMode(), stage.getAllowUnencryptedGradients());
       LOG.info("Bayes by Backprop: {}", sync.reason);
-      TrainingConfig config = spec.trainingConfig(stage);
+      TrainingConfig config = spec.trainingConfig(stage, initial);
       LOG.info("Bayes by Backprop: {}", ComputeKernel.describe(config.kernel(), stage.getKernel()));
       Consumer<EpochSummary> onEpoch = new ProgressLog(LOG, data.plannedEpochs(config));
-      Checkpointer checkpointer = checkpointer(stage, spec, data, standardization, sc.hadoopConfiguration());
+      Checkpointer checkpointer = checkpointer(stage, spec, data, standardization, initial,
+          sc.hadoopConfiguration());
       TrainingLoop.Result result = sync.collective
           ? data.trainCollective(config, standardization, onEpoch, checkpointer, stage.getCollectiveTimeout() * 1000L)
           : TrainingLoop.run(config, standardization, data.gradientSource(), onEpoch, checkpointer);
@@ -112,10 +125,11 @@ final class NetworkTrainer {
   }
 
   private static Checkpointer checkpointer(BayesByBackpropParams stage, ModelSpec spec, TrainingData data,
-                                          Standardization standardization, Configuration hadoopConf) {
+                                          Standardization standardization, FittedNetwork initial,
+                                          Configuration hadoopConf) {
     if (stage.getCheckpointDir().isEmpty()) return Checkpointer.NONE;
     Checkpointer checkpointer = new HadoopCheckpointer(stage.getCheckpointDir(), stage.getCheckpointInterval(),
-        fingerprint(stage, spec, data, standardization), hadoopConf);
+        fingerprint(stage, spec, data, standardization, initial), hadoopConf);
     LOG.info("Bayes by Backprop: checkpoints every {} epochs in {}", stage.getCheckpointInterval(),
         stage.getCheckpointDir());
     return checkpointer;
@@ -123,11 +137,11 @@ final class NetworkTrainer {
 
   /**
    * What a checkpoint must match to be resumed: the network shape, every Param that changes the optimisation
-   * path, and the data as partitioned (rows per partition and the standardisation moments). maxEpochs and
-   * maxSteps are left out, so a fit with more epochs continues a finished shorter one.
+   * path, the data as partitioned (rows per partition and the standardisation moments) and the initial model's
+   * parameters. maxEpochs and maxSteps are left out, so a fit with more epochs continues a finished shorter one.
    */
   static Map<String, String> fingerprint(BayesByBackpropParams stage, ModelSpec spec, TrainingData data,
-                                         Standardization standardization) {
+                                         Standardization standardization, FittedNetwork initial) {
     Map<String, String> f = new LinkedHashMap<>();
     f.put("numFeatures", String.valueOf(spec.numFeatures));
     f.put("hiddenLayers", Arrays.toString(spec.hiddenLayers));
@@ -136,28 +150,32 @@ final class NetworkTrainer {
     f.put("numClasses", String.valueOf(spec.numClasses));
     for (Param<?> p : new Param<?>[] {stage.prior(), stage.priorSigma(), stage.priorPi(), stage.priorSigma1(),
         stage.priorSigma2(), stage.posteriorRhoInit(), stage.estimator(), stage.klWeighting(), stage.learningRate(),
-        stage.batchSize(), stage.trainSamples(), stage.seed()}) {
+        stage.batchSize(), stage.trainSamples(), stage.seed(), stage.priorFromModel()}) {
       f.put(p.name(), String.valueOf(stage.getOrDefault(p)));
     }
     f.put("rowsPerPartition", Arrays.toString(data.partitionRows()));
-    f.put("dataMoments", digest(standardization));
+    f.put("dataMoments", digest(concat(standardization.featureMean(), standardization.featureScale(),
+        new double[] {standardization.labelMean(), standardization.labelScale()})));
+    f.put("initialModel", initial == null ? "none" : digest(initial.theta));
     return f;
   }
 
-  private static String digest(Standardization s) {
+  /** The first 8 bytes of the SHA-256 of the values, in hex: an identity for fingerprints and logs. */
+  static String digest(double[] values) {
     try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      ByteBuffer buffer = ByteBuffer.allocate(8 * (2 * s.numFeatures() + 2));
-      for (double v : s.featureMean()) buffer.putDouble(v);
-      for (double v : s.featureScale()) buffer.putDouble(v);
-      buffer.putDouble(s.labelMean()).putDouble(s.labelScale());
-      byte[] hash = sha.digest(buffer.array());
+      ByteBuffer buffer = ByteBuffer.allocate(8 * values.length);
+      for (double v : values) buffer.putDouble(v);
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(buffer.array());
       StringBuilder hex = new StringBuilder();
       for (int i = 0; i < 8; i++) hex.append(String.format("%02x", hash[i]));
       return hex.toString();
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static double[] concat(double[]... parts) {
+    return Arrays.stream(parts).flatMapToDouble(Arrays::stream).toArray();
   }
 
   /** The features vector size: from the column's ML attributes if present, else from the first non-null row. */

@@ -64,25 +64,7 @@ final class StageMetadata {
   }
 
   static StageMetadata load(String path, Configuration conf, Class<?> expected) {
-    Path file = new Path(path, "metadata/part-00000");
-    JsonNode root;
-    try {
-      FileSystem fs = file.getFileSystem(conf);
-      if (!fs.exists(file)) {
-        throw new InvalidInputException("cannot load " + expected.getSimpleName() + " from '" + path
-            + "': " + file + " does not exist (not a saved stage, or its save did not finish)");
-      }
-      try (java.io.InputStream in = fs.open(file)) {
-        root = JSON.readTree(in);
-      }
-    } catch (IOException e) {
-      throw new InvalidInputException("cannot load " + expected.getSimpleName() + " from '" + path
-          + "': unreadable metadata " + file + ": " + e.getMessage());
-    }
-    if (root == null || !root.isObject() || !root.has("class") || !root.has("uid")) {
-      throw new InvalidInputException("cannot load " + expected.getSimpleName() + " from '" + path
-          + "': metadata " + file + " is truncated or not stage metadata");
-    }
+    JsonNode root = read(path, conf, expected.getSimpleName());
     String cls = root.get("class").asText();
     if (!cls.equals(expected.getName())) {
       throw new InvalidInputException("cannot load " + expected.getSimpleName() + " from '" + path
@@ -94,6 +76,34 @@ final class StageMetadata {
           + "': format version " + version + " is not supported (this build reads " + FORMAT_VERSION + ")");
     }
     return new StageMetadata(root.get("uid").asText(), (ObjectNode) root);
+  }
+
+  /** The class of the stage saved at {@code path} (any stage with Spark's metadata layout, e.g. a PipelineModel). */
+  static String storedClass(String path, Configuration conf, String what) {
+    return read(path, conf, what).get("class").asText();
+  }
+
+  private static JsonNode read(String path, Configuration conf, String what) {
+    Path file = new Path(path, "metadata/part-00000");
+    JsonNode root;
+    try {
+      FileSystem fs = file.getFileSystem(conf);
+      if (!fs.exists(file)) {
+        throw new InvalidInputException("cannot load " + what + " from '" + path
+            + "': " + file + " does not exist (not a saved stage, or its save did not finish)");
+      }
+      try (java.io.InputStream in = fs.open(file)) {
+        root = JSON.readTree(in);
+      }
+    } catch (IOException e) {
+      throw new InvalidInputException("cannot load " + what + " from '" + path
+          + "': unreadable metadata " + file + ": " + e.getMessage());
+    }
+    if (root == null || !root.isObject() || !root.has("class") || !root.has("uid")) {
+      throw new InvalidInputException("cannot load " + what + " from '" + path
+          + "': metadata " + file + " is truncated or not stage metadata");
+    }
+    return root;
   }
 
   /**

@@ -16,10 +16,17 @@ public final class TrainingConfig implements Serializable {
   final KlWeighting klWeighting;
   final double rhoInit;
   final ComputeKernel kernel;
+  /** Where training starts (a previous fit's parameters), or null for the objective's initialisation. */
+  private final double[] start;
 
   /** {@code maxSteps <= 0} means no cap: train for maxEpochs. {@code kernel} is resolved (fused or nd4j). */
   public TrainingConfig(ElboObjective objective, int batchSize, int maxEpochs, long maxSteps, double learningRate,
                         KlWeighting klWeighting, double rhoInit, ComputeKernel kernel) {
+    this(objective, batchSize, maxEpochs, maxSteps, learningRate, klWeighting, rhoInit, kernel, null);
+  }
+
+  private TrainingConfig(ElboObjective objective, int batchSize, int maxEpochs, long maxSteps, double learningRate,
+                         KlWeighting klWeighting, double rhoInit, ComputeKernel kernel, double[] start) {
     if (kernel == ComputeKernel.AUTO) throw new IllegalArgumentException("resolve kernel=auto before training");
     this.objective = objective;
     this.batchSize = batchSize;
@@ -29,6 +36,22 @@ public final class TrainingConfig implements Serializable {
     this.klWeighting = klWeighting;
     this.rhoInit = rhoInit;
     this.kernel = kernel;
+    if (start != null && start.length != objective.network().numParameters()) {
+      throw new IllegalArgumentException("starting parameters have length " + start.length + ", the network "
+          + objective.network().numParameters());
+    }
+    this.start = start == null ? null : start.clone();
+  }
+
+  /** The same configuration, training from {@code theta} (e.g. a previous fit's posterior) instead. */
+  public TrainingConfig startingFrom(double[] theta) {
+    return new TrainingConfig(objective, batchSize, maxEpochs, maxSteps, learningRate, klWeighting, rhoInit, kernel,
+        theta);
+  }
+
+  /** The parameters of step 0. */
+  double[] initialParameters() {
+    return start != null ? start.clone() : objective.initialParameters(rhoInit);
   }
 
   public ComputeKernel kernel() { return kernel; }

@@ -57,7 +57,7 @@ public final class TrainingLoop {
     plan.checkResumable(resumed);
     if (resumed != null) LOG.info("Bayes by Backprop: resumed from epoch {} of {} (checkpoint)", resumed.epochsDone,
         epochs);
-    double[] theta = resumed != null ? resumed.theta : config.objective.initialParameters(config.rhoInit);
+    double[] theta = resumed != null ? resumed.theta : config.initialParameters();
     AdamOptimizer adam = new AdamOptimizer(theta.length, config.learningRate);
     List<EpochSummary> history = new ArrayList<>();
     int firstEpoch = 1;
