@@ -2,7 +2,6 @@ package org.sparkbnn.jobs;
 
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
-import org.apache.spark.ml.feature.IndexToString;
 import org.apache.spark.ml.feature.StringIndexerModel;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.Column;
@@ -11,8 +10,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
-import org.sparkbnn.ml.BayesByBackpropClassificationModel;
-import org.sparkbnn.ml.BayesByBackpropRegressionModel;
 import org.sparkbnn.train.InvalidInputException;
 import org.sparkbnn.train.InvalidRowException;
 
@@ -37,20 +34,11 @@ final class PredictJob {
     boolean csv = DataIO.isCsv(output, format);
     SparkSession spark = SparkSessions.create("spark-bnn predict");
     try (ClaimedOutput claimed = ClaimedOutput.claim(spark, output, overwrite)) {
-      PipelineModel model = load(modelPath);
-      Transformer bnn = null;
-      String[] classLabels = null;
-      for (Transformer stage : model.stages()) {
-        if (stage instanceof BayesByBackpropRegressionModel || stage instanceof BayesByBackpropClassificationModel) {
-          bnn = stage;
-        }
-        if (stage instanceof IndexToString) classLabels = ((IndexToString) stage).getLabels();
-      }
-      if (bnn == null) throw new InvalidInputException("'" + modelPath + "' is not a model saved by 'bnn train'");
-      StageParams.apply(bnn, params);
+      SavedPipeline model = SavedPipeline.load(modelPath);
+      StageParams.apply(model.bnn, params);
       Dataset<Row> data = DataIO.read(spark, input);
-      Dataset<Row> transformed = scoreWithoutLabel(model, data).drop(DataIO.FEATURES);
-      Dataset<Row> scored = csv ? perClassColumns(transformed, classLabels) : transformed;
+      Dataset<Row> transformed = scoreWithoutLabel(model.model, data).drop(DataIO.FEATURES);
+      Dataset<Row> scored = csv ? perClassColumns(transformed, model.classLabels) : transformed;
       try {
         claimed.write(tmp -> {
           if (csv) scored.write().option("header", "true").csv(tmp);
@@ -62,16 +50,6 @@ final class PredictJob {
     }
     System.out.println("predict: wrote " + output + (csv ? " (CSV)" : " (Parquet)"));
     return 0;
-  }
-
-  private static PipelineModel load(String modelPath) {
-    try {
-      return PipelineModel.load(modelPath);
-    } catch (Exception e) { // Hadoop's InvalidInputException (an IOException) escapes unchecked from Scala
-      InvalidInputException cause = InvalidInputException.findIn(e);
-      throw new InvalidInputException(cause != null ? cause.getMessage()
-          : "cannot load model '" + modelPath + "': " + e.getMessage());
-    }
   }
 
   /**

@@ -15,6 +15,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.sparkbnn.ml.BayesByBackpropClassificationModel;
 import org.sparkbnn.ml.BayesByBackpropClassifier;
+import org.sparkbnn.ml.BayesByBackpropParams;
 import org.sparkbnn.ml.BayesByBackpropRegressionModel;
 import org.sparkbnn.ml.BayesByBackpropRegressor;
 import org.sparkbnn.train.EpochSummary;
@@ -38,6 +39,7 @@ final class TrainJob {
     String model = args.required("model");
     String features = args.value("features", null);
     String task = args.value("task", "regression");
+    String initialModel = args.value("initial-model", null);
     boolean overwrite = args.flag("overwrite");
     boolean classification = task.equals("classification");
     if (!classification && !task.equals("regression")) {
@@ -45,6 +47,7 @@ final class TrainJob {
     }
     Params bnn = classification ? new BayesByBackpropClassifier() : new BayesByBackpropRegressor();
     StageParams.apply(bnn, args.params());
+    if (initialModel != null) bnn.set(((BayesByBackpropParams) bnn).initialModelPath(), initialModel);
     args.finish();
 
     SparkSession spark = SparkSessions.create("spark-bnn train");
@@ -53,11 +56,15 @@ final class TrainJob {
       String[] featureColumns = classification ? DataIO.featureColumnsBeside(data, label, features)
           : DataIO.featureColumns(data, label, features);
       System.out.println("train: " + task + ", label '" + label + "', features " + String.join(",", featureColumns));
+      SavedPipeline initial = initialModel == null ? null : SavedPipeline.load(initialModel);
       PipelineStage[] stages;
       if (classification) {
         data = withLabels(data, label, (BayesByBackpropClassifier) bnn);
-        stages = classificationStages(data, label, featureColumns, (BayesByBackpropClassifier) bnn);
+        if (initial != null) initial.requireUpdatableBy(true, featureColumns, data, label);
+        stages = classificationStages(data, label, featureColumns, (BayesByBackpropClassifier) bnn,
+            initial == null ? null : initial.labelIndexer);
       } else {
+        if (initial != null) initial.requireUpdatableBy(false, featureColumns, data, label);
         stages = new PipelineStage[] {DataIO.assembler(featureColumns),
             ((BayesByBackpropRegressor) bnn).setFeaturesCol(DataIO.FEATURES).setLabelCol(label)};
       }
@@ -70,6 +77,11 @@ final class TrainJob {
         }
       });
       report(model, fitted, classification);
+      if (initial != null) {
+        System.out.println("train: started from --initial-model " + initialModel + ", keeping its feature and label"
+            + " standardisation; prior: " + (((BayesByBackpropParams) bnn).getPriorFromModel()
+            ? "its posterior (priorFromModel=true)" : ((BayesByBackpropParams) bnn).getPrior() + " (a warm start)"));
+      }
     }
     return 0;
   }
@@ -102,12 +114,15 @@ final class TrainJob {
 
   /**
    * The label indexer is fitted here, not in the pipeline, so that IndexToString can be given its labels; at
-   * prediction time the input has no label column and Spark's StringIndexerModel then passes rows through.
+   * prediction time the input has no label column and Spark's StringIndexerModel then passes rows through. An
+   * update of an initial model reuses its indexer, so every class keeps its index.
    */
   private static PipelineStage[] classificationStages(Dataset<Row> data, String label, String[] featureColumns,
-                                                      BayesByBackpropClassifier classifier) {
-    StringIndexerModel indexer = new StringIndexer().setInputCol(label).setOutputCol(LABEL_INDEX)
-        .setStringOrderType("alphabetAsc").fit(data);
+                                                      BayesByBackpropClassifier classifier,
+                                                      StringIndexerModel initialIndexer) {
+    StringIndexerModel indexer = initialIndexer != null ? initialIndexer
+        : new StringIndexer().setInputCol(label).setOutputCol(LABEL_INDEX).setStringOrderType("alphabetAsc")
+            .fit(data);
     classifier.setFeaturesCol(DataIO.FEATURES).setLabelCol(LABEL_INDEX);
     return new PipelineStage[] {DataIO.assembler(featureColumns), indexer, classifier,
         new IndexToString().setInputCol(classifier.getPredictionCol()).setOutputCol(PREDICTED_LABEL)

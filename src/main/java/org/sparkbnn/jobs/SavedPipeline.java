@@ -1,0 +1,95 @@
+package org.sparkbnn.jobs;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.feature.IndexToString;
+import org.apache.spark.ml.feature.StringIndexerModel;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.sparkbnn.ml.BayesByBackpropClassificationModel;
+import org.sparkbnn.ml.BayesByBackpropRegressionModel;
+import org.sparkbnn.train.InvalidInputException;
+
+/**
+ * A PipelineModel saved by {@code bnn train} and the stages the jobs need from it: the feature assembler, the
+ * Bayes-by-Backprop model, and for a classifier the label indexer and the class labels.
+ */
+final class SavedPipeline {
+  final String path;
+  final PipelineModel model;
+  final Transformer bnn;
+  final String[] featureColumns;
+  /** The classifier's fitted label indexer; null for a regressor. */
+  final StringIndexerModel labelIndexer;
+  /** The classifier's class labels in index order; null for a regressor. */
+  final String[] classLabels;
+
+  private SavedPipeline(String path, PipelineModel model) {
+    this.path = path;
+    this.model = model;
+    Transformer found = null;
+    String[] features = null;
+    StringIndexerModel indexer = null;
+    String[] labels = null;
+    for (Transformer stage : model.stages()) {
+      if (stage instanceof BayesByBackpropRegressionModel || stage instanceof BayesByBackpropClassificationModel) {
+        found = stage;
+      }
+      if (stage instanceof VectorAssembler) features = ((VectorAssembler) stage).getInputCols();
+      if (stage instanceof StringIndexerModel) indexer = (StringIndexerModel) stage;
+      if (stage instanceof IndexToString) labels = ((IndexToString) stage).getLabels();
+    }
+    if (found == null || features == null) {
+      throw new InvalidInputException("'" + path + "' is not a model saved by 'bnn train'");
+    }
+    this.bnn = found;
+    this.featureColumns = features;
+    this.labelIndexer = indexer;
+    this.classLabels = labels;
+  }
+
+  static SavedPipeline load(String path) {
+    PipelineModel model;
+    try {
+      model = PipelineModel.load(path);
+    } catch (Exception e) { // Hadoop's InvalidInputException (an IOException) escapes unchecked from Scala
+      InvalidInputException cause = InvalidInputException.findIn(e);
+      throw new InvalidInputException(cause != null ? cause.getMessage()
+          : "cannot load model '" + path + "': " + e.getMessage());
+    }
+    return new SavedPipeline(path, model);
+  }
+
+  boolean isClassifier() { return bnn instanceof BayesByBackpropClassificationModel; }
+
+  /**
+   * As an initial model for a new fit: the same task, the same feature columns in the same order and, for a
+   * classifier, no label value it has not seen (its classes keep their indices, so the network's outputs keep
+   * their meaning).
+   */
+  void requireUpdatableBy(boolean classification, String[] newFeatureColumns, Dataset<Row> data, String label) {
+    if (classification != isClassifier()) {
+      throw new InvalidInputException("--initial-model '" + path + "' is a " + (isClassifier() ? "classification"
+          : "regression") + " model; this is a " + (classification ? "classification" : "regression") + " fit");
+    }
+    if (!Arrays.equals(featureColumns, newFeatureColumns)) {
+      throw new InvalidInputException("--initial-model '" + path + "' was trained on features "
+          + String.join(",", featureColumns) + "; this fit's are " + String.join(",", newFeatureColumns));
+    }
+    if (!classification) return;
+    Set<String> known = new TreeSet<>(Arrays.asList(labelIndexer.labelsArray()[0]));
+    List<Row> values = data.select(functions.col(label).cast("string")).distinct().collectAsList();
+    Set<String> unknown = new TreeSet<>();
+    for (Row r : values) if (!r.isNullAt(0) && !known.contains(r.getString(0))) unknown.add(r.getString(0));
+    if (!unknown.isEmpty()) {
+      throw new InvalidInputException("label column '" + label + "' holds " + String.join(", ", unknown)
+          + ", which --initial-model '" + path + "' has no class for (it knows " + String.join(", ", known) + ")");
+    }
+  }
+}
