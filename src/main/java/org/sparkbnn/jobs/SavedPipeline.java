@@ -68,6 +68,11 @@ final class SavedPipeline {
 
   boolean isClassifier() { return bnn instanceof BayesByBackpropClassificationModel; }
 
+  String parameterDigest() {
+    return isClassifier() ? ((BayesByBackpropClassificationModel) bnn).parameterDigest()
+        : ((BayesByBackpropRegressionModel) bnn).parameterDigest();
+  }
+
   /**
    * As an initial model for a new fit: the same task, the same feature columns in the same order and, for a
    * classifier, no label value it has not seen (its classes keep their indices, so the network's outputs keep

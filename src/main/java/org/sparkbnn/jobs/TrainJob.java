@@ -78,8 +78,8 @@ final class TrainJob {
       });
       report(model, fitted, classification);
       if (initial != null) {
-        System.out.println("train: started from --initial-model " + initialModel + ", keeping its feature and label"
-            + " standardisation; prior: " + (((BayesByBackpropParams) bnn).getPriorFromModel()
+        System.out.println("train: started from --initial-model " + initialModel + " (parameters "
+            + initial.parameterDigest() + "), keeping its feature and label standardisation; prior: " + (((BayesByBackpropParams) bnn).getPriorFromModel()
             ? "its posterior (priorFromModel=true)" : ((BayesByBackpropParams) bnn).getPrior() + " (a warm start)"));
       }
     }

@@ -90,6 +90,15 @@ public class BayesByBackpropClassificationModel
   /** Per-epoch training history (-ELBO, NLL, KL per row and throughput). */
   public List<EpochSummary> trainingHistory() { return fitted.history; }
 
+  /**
+   * The {@link #parameterDigest} of the initial model this one was fitted from (whose feature and label
+   * standardisation it kept), or null when its fit started from the initialisation.
+   */
+  public String initialModelDigest() { return fitted.initialModel; }
+
+  /** A digest of this model's posterior parameters: its identity as another fit's initial model. */
+  public String parameterDigest() { return fitted.digest(); }
+
   @Override
   public StructType transformSchema(StructType schema) {
     return UncertaintyColumns.append(super.transformSchema(schema), this);

@@ -74,6 +74,15 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   /** Per-epoch training history (-ELBO, NLL, KL per row and throughput). */
   public List<EpochSummary> trainingHistory() { return fitted.history; }
 
+  /**
+   * The {@link #parameterDigest} of the initial model this one was fitted from (whose feature and label
+   * standardisation it kept), or null when its fit started from the initialisation.
+   */
+  public String initialModelDigest() { return fitted.initialModel; }
+
+  /** A digest of this model's posterior parameters: its identity as another fit's initial model. */
+  public String parameterDigest() { return fitted.digest(); }
+
   /** The learned noise variance in original label units (homoscedastic likelihood only). */
   public double noiseVariance() {
     if (!"homoscedastic".equalsIgnoreCase(fitted.spec.likelihood)) {

@@ -23,12 +23,21 @@ final class FittedNetwork implements Serializable {
   final double[] theta;
   final Standardization standardization;
   final List<EpochSummary> history;
+  /** The parameter digest of the model the fit started from (whose standardisation it kept), or null. */
+  final String initialModel;
 
-  FittedNetwork(ModelSpec spec, double[] theta, Standardization standardization, List<EpochSummary> history) {
+  FittedNetwork(ModelSpec spec, double[] theta, Standardization standardization, List<EpochSummary> history,
+                String initialModel) {
     this.spec = spec;
     this.theta = theta;
     this.standardization = standardization;
     this.history = List.copyOf(history);
+    this.initialModel = initialModel;
+  }
+
+  /** This network's parameter digest (what a fit started from it records as its initial model). */
+  String digest() {
+    return NetworkTrainer.digest(theta);
   }
 
   /** One row's standardised features, or an error naming the column. */

@@ -37,7 +37,9 @@ final class ModelData {
       .add("historyKl", DOUBLES, false)
       .add("historyRowsPerSecond", DOUBLES, false)
       // Added with the classifier; absent (null) in regression models saved before it.
-      .add("numClasses", DataTypes.IntegerType, true);
+      .add("numClasses", DataTypes.IntegerType, true)
+      // Added with sequential updating; null for a fit from the initialisation and in models saved before it.
+      .add("initialModel", DataTypes.StringType, true);
 
   private ModelData() {}
 
@@ -55,7 +57,8 @@ final class ModelData {
         boxed(h.stream().mapToDouble(EpochSummary::negativeElbo).toArray()),
         boxed(h.stream().mapToDouble(EpochSummary::nll).toArray()),
         boxed(h.stream().mapToDouble(EpochSummary::kl).toArray()),
-        boxed(h.stream().mapToDouble(EpochSummary::rowsPerSecond).toArray()), spec.numClasses);
+        boxed(h.stream().mapToDouble(EpochSummary::rowsPerSecond).toArray()), spec.numClasses,
+        fitted.initialModel);
     spark.createDataFrame(Collections.singletonList(row), SCHEMA).coalesce(1).write().parquet(path + "/data");
   }
 
@@ -93,7 +96,8 @@ final class ModelData {
       double[][] h = {doubles(r.getList(9)), doubles(r.getList(10)), doubles(r.getList(11)), doubles(r.getList(12))};
       List<EpochSummary> history = new ArrayList<>();
       for (int e = 0; e < h[0].length; e++) history.add(new EpochSummary(e + 1, h[0][e], h[1][e], h[2][e], h[3][e]));
-      M model = factory.create(metadata.uid, new FittedNetwork(spec, theta, standardization, history));
+      M model = factory.create(metadata.uid, new FittedNetwork(spec, theta, standardization, history,
+          r.isNullAt(14) ? null : r.getString(14)));
       metadata.applyParams(model);
       return model;
     }

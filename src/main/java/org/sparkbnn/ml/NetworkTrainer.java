@@ -75,7 +75,7 @@ final class NetworkTrainer {
           : data.standardization(numFeatures, !spec.isClassification());
       if (initial != null) {
         LOG.info("Bayes by Backprop: starting from the initial model (parameters {}), keeping its feature and label"
-            + " standardisation; prior: {}", digest(initial.theta), stage.getPriorFromModel()
+            + " standardisation; prior: {}", initial.digest(), stage.getPriorFromModel()
             ? "its posterior, per weight (prior=" + stage.getPrior() + " is not used)" : "prior=" + stage.getPrior());
       }
       LOG.info("Bayes by Backprop: {} rows in {} partitions, {} features, {} parameters", data.numRows(),
@@ -96,7 +96,8 @@ final class NetworkTrainer {
         LOG.info("Bayes by Backprop: stopped at maxSteps={} after {} of maxEpochs={} epochs", stage.getMaxSteps(),
             result.history.size(), stage.getMaxEpochs());
       }
-      return new FittedNetwork(spec, result.theta, standardization, result.history);
+      return new FittedNetwork(spec, result.theta, standardization, result.history,
+          initial == null ? null : initial.digest());
     } catch (Exception e) {
       InvalidRowException badRow = InvalidRowException.findRowIn(e);
       if (badRow != null) throw badRow.inInputOrder(rows);
@@ -156,7 +157,7 @@ final class NetworkTrainer {
     f.put("rowsPerPartition", Arrays.toString(data.partitionRows()));
     f.put("dataMoments", digest(concat(standardization.featureMean(), standardization.featureScale(),
         new double[] {standardization.labelMean(), standardization.labelScale()})));
-    f.put("initialModel", initial == null ? "none" : digest(initial.theta));
+    f.put("initialModel", initial == null ? "none" : initial.digest());
     return f;
   }
 

@@ -155,6 +155,12 @@ class SequentialUpdateTest {
           regressor().setMaxEpochs(2).setInitialModelPath(path).setPriorFromModel(true).fit(dayB);
       assertArrayEquals(fromObject.theta(), fromPath.theta(), 0.0, path);
     }
+    // The updated model names where it started, also once saved; a fit from the initialisation names nothing.
+    assertEquals(modelA.parameterDigest(), fromObject.initialModelDigest());
+    String updated = dir.resolve("updated").toString();
+    fromObject.write().save(updated);
+    assertEquals(modelA.parameterDigest(), BayesByBackpropRegressionModel.load(updated).initialModelDigest());
+    assertEquals(null, modelA.initialModelDigest());
   }
 
   private static void assertRefused(String expected, org.junit.jupiter.api.function.Executable fit) {
