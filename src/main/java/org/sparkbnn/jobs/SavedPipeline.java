@@ -14,6 +14,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.sparkbnn.ml.BayesByBackpropClassificationModel;
 import org.sparkbnn.ml.BayesByBackpropRegressionModel;
+import org.sparkbnn.ml.SavedPipelines;
 import org.sparkbnn.train.InvalidInputException;
 
 /**
@@ -55,15 +56,7 @@ final class SavedPipeline {
   }
 
   static SavedPipeline load(String path) {
-    PipelineModel model;
-    try {
-      model = PipelineModel.load(path);
-    } catch (Exception e) { // Hadoop's InvalidInputException (an IOException) escapes unchecked from Scala
-      InvalidInputException cause = InvalidInputException.findIn(e);
-      throw new InvalidInputException(cause != null ? cause.getMessage()
-          : "cannot load model '" + path + "': " + e.getMessage());
-    }
-    return new SavedPipeline(path, model);
+    return new SavedPipeline(path, SavedPipelines.load(path));
   }
 
   boolean isClassifier() { return bnn instanceof BayesByBackpropClassificationModel; }

@@ -39,7 +39,7 @@ final class TrainJob {
     String model = args.required("model");
     String features = args.value("features", null);
     String task = args.value("task", "regression");
-    String initialModel = args.value("initial-model", null);
+    String initialModelOption = args.value("initial-model", null);
     boolean overwrite = args.flag("overwrite");
     boolean classification = task.equals("classification");
     if (!classification && !task.equals("regression")) {
@@ -47,7 +47,10 @@ final class TrainJob {
     }
     Params bnn = classification ? new BayesByBackpropClassifier() : new BayesByBackpropRegressor();
     StageParams.apply(bnn, args.params());
-    if (initialModel != null) bnn.set(((BayesByBackpropParams) bnn).initialModelPath(), initialModel);
+    BayesByBackpropParams bnnParams = (BayesByBackpropParams) bnn;
+    if (initialModelOption != null) bnn.set(bnnParams.initialModelPath(), initialModelOption);
+    // --param initialModelPath=... means the same: the label indexer and feature columns must come from it too.
+    String initialModel = bnnParams.getInitialModelPath().isEmpty() ? null : bnnParams.getInitialModelPath();
     args.finish();
 
     SparkSession spark = SparkSessions.create("spark-bnn train");
@@ -79,8 +82,9 @@ final class TrainJob {
       report(model, fitted, classification);
       if (initial != null) {
         System.out.println("train: started from --initial-model " + initialModel + " (parameters "
-            + initial.parameterDigest() + "), keeping its feature and label standardisation; prior: " + (((BayesByBackpropParams) bnn).getPriorFromModel()
-            ? "its posterior (priorFromModel=true)" : ((BayesByBackpropParams) bnn).getPrior() + " (a warm start)"));
+            + initial.parameterDigest() + "), keeping its feature and label standardisation; prior: "
+            + (bnnParams.getPriorFromModel() ? "its posterior (priorFromModel=true)"
+            : bnnParams.getPrior() + " (a warm start)"));
       }
     }
     return 0;

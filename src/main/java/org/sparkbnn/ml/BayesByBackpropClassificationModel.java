@@ -8,6 +8,7 @@ import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -34,7 +35,8 @@ public class BayesByBackpropClassificationModel
   private String uid;
   private final BayesByBackpropParamSet bnnParams;
   private final ClassifierParamSet classifierParams;
-  private final FittedNetwork fitted;
+  /** Null only in an unfitted model made by a public constructor (see there). */
+  private final FittedNetwork network;
   /** Samples for {@link #predictRaw(Vector)}, rebuilt if predictSamples or seed change. */
   private transient CategoricalPredictive rowPredictive;
   private transient String rowPredictiveKey;
@@ -43,15 +45,28 @@ public class BayesByBackpropClassificationModel
     this(PendingUid.set(uid), fitted);
   }
 
+  /**
+   * An unfitted model: Spark Connect's server instantiates every stage registered in {@code META-INF/services}
+   * when it looks stages up, and constructs them by uid. Fit the estimator or {@link #load} a model to use one.
+   */
+  public BayesByBackpropClassificationModel() {
+    this(Identifiable.randomUID("bbbClassificationModel"));
+  }
+
+  /** An unfitted model with this uid; see {@link #BayesByBackpropClassificationModel()}. */
+  public BayesByBackpropClassificationModel(String uid) {
+    this(uid, null);
+  }
+
   private BayesByBackpropClassificationModel(PendingUid pending, FittedNetwork fitted) {
     super();
     if (this.uid == null) this.uid = PendingUid.take();
     this.bnnParams = new BayesByBackpropParamSet(this);
     this.classifierParams = new ClassifierParamSet(this);
-    if (!fitted.spec.isClassification()) {
+    if (fitted != null && !fitted.spec.isClassification()) {
       throw new IllegalArgumentException("not a classification network: " + fitted.spec.likelihood);
     }
-    this.fitted = fitted;
+    this.network = fitted;
   }
 
   @Override public String uid() {
@@ -83,21 +98,20 @@ public class BayesByBackpropClassificationModel
   public BayesByBackpropClassificationModel setSeed(long v) { set(seed(), v); return this; }
   public BayesByBackpropClassificationModel setHandleInvalid(String v) { set(handleInvalid(), v); return this; }
 
-  @Override public int numClasses() { return fitted.spec.numClasses; }
-  FittedNetwork fitted() { return fitted; }
-  @Override public int numFeatures() { return fitted.spec.numFeatures; }
+  @Override public int numClasses() { return fitted().spec.numClasses; }
+  @Override public int numFeatures() { return fitted().spec.numFeatures; }
 
   /** Per-epoch training history (-ELBO, NLL, KL per row and throughput). */
-  public List<EpochSummary> trainingHistory() { return fitted.history; }
+  public List<EpochSummary> trainingHistory() { return fitted().history; }
 
   /**
    * The {@link #parameterDigest} of the initial model this one was fitted from (whose feature and label
    * standardisation it kept), or null when its fit started from the initialisation.
    */
-  public String initialModelDigest() { return fitted.initialModel; }
+  public String initialModelDigest() { return fitted().initialModel; }
 
   /** A digest of this model's posterior parameters: its identity as another fit's initial model. */
-  public String parameterDigest() { return fitted.digest(); }
+  public String parameterDigest() { return fitted().digest(); }
 
   @Override
   public StructType transformSchema(StructType schema) {
@@ -111,7 +125,7 @@ public class BayesByBackpropClassificationModel
           + numClasses() + " classes");
     }
     StructType outputSchema = transformSchema(dataset.schema(), true);
-    ClassificationScorer scorer = new ClassificationScorer(fitted, dataset.schema(),
+    ClassificationScorer scorer = new ClassificationScorer(fitted(), dataset.schema(),
         this, outputs(dataset.schema(), outputSchema), isDefined(thresholds()) ? getThresholds() : null);
     JavaRDD<Row> scored = dataset.toDF().javaRDD().mapPartitions(scorer::score);
     return dataset.sparkSession().createDataFrame(scored, outputSchema);
@@ -137,14 +151,15 @@ public class BayesByBackpropClassificationModel
   /** log p-bar of one row (scores a batch of one; use transform for data sets). */
   @Override
   public Vector predictRaw(Vector features) {
+    FittedNetwork f = fitted();
     ComputeKernel kernel = FittedNetwork.kernel(this);
     String key = getPredictSamples() + "/" + getSeed() + "/" + kernel;
     if (rowPredictive == null || !key.equals(rowPredictiveKey)) {
       rowPredictive =
-          new CategoricalPredictive(fitted.samples(getPredictSamples(), getSeed(), kernel), fitted.spec.network().likelihood());
+          new CategoricalPredictive(f.samples(getPredictSamples(), getSeed(), kernel), f.spec.network().likelihood());
       rowPredictiveKey = key;
     }
-    return Vectors.dense(rowPredictive.predict(fitted.standardizedRow(features, getFeaturesCol()), 1).logProbability);
+    return Vectors.dense(rowPredictive.predict(f.standardizedRow(features, getFeaturesCol()), 1).logProbability);
   }
 
 
@@ -165,7 +180,7 @@ public class BayesByBackpropClassificationModel
 
   @Override
   public BayesByBackpropClassificationModel copy(ParamMap extra) {
-    BayesByBackpropClassificationModel copy = new BayesByBackpropClassificationModel(uid(), fitted);
+    BayesByBackpropClassificationModel copy = new BayesByBackpropClassificationModel(uid(), network);
     return copyValues(copy, extra).setParent(parent());
   }
 
@@ -180,11 +195,11 @@ public class BayesByBackpropClassificationModel
   }
 
   /** A copy of the flat posterior parameters [mu | rho | likelihood] (layout: NetworkArchitecture). */
-  public double[] theta() { return fitted.theta.clone(); }
+  public double[] theta() { return fitted().theta.clone(); }
 
   @Override
   public MLWriter write() {
-    return new StageWriter(this, (path, spark) -> ModelData.write(fitted, path, spark));
+    return new StageWriter(this, (path, spark) -> ModelData.write(fitted(), path, spark));
   }
 
   public static MLReader<BayesByBackpropClassificationModel> read() {
@@ -193,5 +208,13 @@ public class BayesByBackpropClassificationModel
 
   public static BayesByBackpropClassificationModel load(String path) {
     return read().load(path);
+  }
+
+  /** The fitted network, or a clear error for an unfitted model. */
+  FittedNetwork fitted() {
+    if (network == null) {
+      throw new IllegalStateException(uid() + " is not fitted: fit a BayesByBackpropClassifier or load a saved model");
+    }
+    return network;
   }
 }

@@ -5,6 +5,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.PredictionModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -27,7 +28,8 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   private String uid;
   private final BayesByBackpropParamSet bnnParams;
   private final RegressorParamSet regressorParams;
-  private final FittedNetwork fitted;
+  /** Null only in an unfitted model made by a public constructor (see there). */
+  private final FittedNetwork network;
   /** Samples for {@link #predict(Vector)}, rebuilt if predictSamples or seed change. */
   private transient GaussianPredictive rowPredictive;
   private transient String rowPredictiveKey;
@@ -36,12 +38,25 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
     this(PendingUid.set(uid), fitted);
   }
 
+  /**
+   * An unfitted model: Spark Connect's server instantiates every stage registered in {@code META-INF/services}
+   * when it looks stages up, and constructs them by uid. Fit the estimator or {@link #load} a model to use one.
+   */
+  public BayesByBackpropRegressionModel() {
+    this(Identifiable.randomUID("bbbRegressionModel"));
+  }
+
+  /** An unfitted model with this uid; see {@link #BayesByBackpropRegressionModel()}. */
+  public BayesByBackpropRegressionModel(String uid) {
+    this(uid, null);
+  }
+
   private BayesByBackpropRegressionModel(PendingUid pending, FittedNetwork fitted) {
     super();
     if (this.uid == null) this.uid = PendingUid.take();
     this.bnnParams = new BayesByBackpropParamSet(this);
     this.regressorParams = new RegressorParamSet(this);
-    this.fitted = fitted;
+    this.network = fitted;
   }
 
   @Override public String uid() {
@@ -69,28 +84,29 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   public BayesByBackpropRegressionModel setSeed(long v) { set(seed(), v); return this; }
   public BayesByBackpropRegressionModel setHandleInvalid(String v) { set(handleInvalid(), v); return this; }
 
-  @Override public int numFeatures() { return fitted.spec.numFeatures; }
+  @Override public int numFeatures() { return fitted().spec.numFeatures; }
 
   /** Per-epoch training history (-ELBO, NLL, KL per row and throughput). */
-  public List<EpochSummary> trainingHistory() { return fitted.history; }
+  public List<EpochSummary> trainingHistory() { return fitted().history; }
 
   /**
    * The {@link #parameterDigest} of the initial model this one was fitted from (whose feature and label
    * standardisation it kept), or null when its fit started from the initialisation.
    */
-  public String initialModelDigest() { return fitted.initialModel; }
+  public String initialModelDigest() { return fitted().initialModel; }
 
   /** A digest of this model's posterior parameters: its identity as another fit's initial model. */
-  public String parameterDigest() { return fitted.digest(); }
+  public String parameterDigest() { return fitted().digest(); }
 
   /** The learned noise variance in original label units (homoscedastic likelihood only). */
   public double noiseVariance() {
-    if (!"homoscedastic".equalsIgnoreCase(fitted.spec.likelihood)) {
-      throw new IllegalStateException("noiseVariance is per row for likelihood=" + fitted.spec.likelihood
+    FittedNetwork f = fitted();
+    if (!"homoscedastic".equalsIgnoreCase(f.spec.likelihood)) {
+      throw new IllegalStateException("noiseVariance is per row for likelihood=" + f.spec.likelihood
           + "; use aleatoricVarianceCol");
     }
-    double logVar = fitted.theta[fitted.spec.network().architecture().likelihoodOffset()];
-    double labelScale = fitted.standardization.labelScale();
+    double logVar = f.theta[f.spec.network().architecture().likelihoodOffset()];
+    double labelScale = f.standardization.labelScale();
     return Math.exp(logVar) * labelScale * labelScale;
   }
 
@@ -103,8 +119,7 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType outputSchema = transformSchema(dataset.schema(), true);
-    RegressionScorer scorer =
-        new RegressionScorer(fitted, dataset.schema(), this);
+    RegressionScorer scorer = new RegressionScorer(fitted(), dataset.schema(), this);
     JavaRDD<Row> scored = dataset.toDF().javaRDD().mapPartitions(scorer::score);
     return dataset.sparkSession().createDataFrame(scored, outputSchema);
   }
@@ -112,32 +127,32 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   /** Predictive mean of one row (scores a batch of one; use transform for data sets). */
   @Override
   public double predict(Vector features) {
+    FittedNetwork f = fitted();
     ComputeKernel kernel = FittedNetwork.kernel(this);
     String key = getPredictSamples() + "/" + getSeed() + "/" + kernel;
     if (rowPredictive == null || !key.equals(rowPredictiveKey)) {
       rowPredictive =
-          new GaussianPredictive(fitted.samples(getPredictSamples(), getSeed(), kernel), fitted.spec.network().likelihood());
+          new GaussianPredictive(f.samples(getPredictSamples(), getSeed(), kernel), f.spec.network().likelihood());
       rowPredictiveKey = key;
     }
-    double mean = rowPredictive.predict(fitted.standardizedRow(features, getFeaturesCol()), 1)[0];
-    return mean * fitted.standardization.labelScale() + fitted.standardization.labelMean();
+    double mean = rowPredictive.predict(f.standardizedRow(features, getFeaturesCol()), 1)[0];
+    return mean * f.standardization.labelScale() + f.standardization.labelMean();
   }
 
 
   @Override
   public BayesByBackpropRegressionModel copy(ParamMap extra) {
-    BayesByBackpropRegressionModel copy = new BayesByBackpropRegressionModel(uid(), fitted);
+    BayesByBackpropRegressionModel copy = new BayesByBackpropRegressionModel(uid(), network);
     return copyValues(copy, extra).setParent(parent());
   }
 
-  FittedNetwork fitted() { return fitted; }
 
   /** A copy of the flat posterior parameters [mu | rho | likelihood] (layout: NetworkArchitecture). */
-  public double[] theta() { return fitted.theta.clone(); }
+  public double[] theta() { return fitted().theta.clone(); }
 
   @Override
   public MLWriter write() {
-    return new StageWriter(this, (path, spark) -> ModelData.write(fitted, path, spark));
+    return new StageWriter(this, (path, spark) -> ModelData.write(fitted(), path, spark));
   }
 
   public static MLReader<BayesByBackpropRegressionModel> read() {
@@ -146,5 +161,13 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
 
   public static BayesByBackpropRegressionModel load(String path) {
     return read().load(path);
+  }
+
+  /** The fitted network, or a clear error for an unfitted model. */
+  FittedNetwork fitted() {
+    if (network == null) {
+      throw new IllegalStateException(uid() + " is not fitted: fit a BayesByBackpropRegressor or load a saved model");
+    }
+    return network;
   }
 }

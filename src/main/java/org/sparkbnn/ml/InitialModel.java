@@ -57,14 +57,7 @@ final class InitialModel {
 
   /** The one spark-bnn model among a saved pipeline's stages. */
   private static Transformer modelInPipeline(String path, Class<?> modelClass) {
-    PipelineModel pipeline;
-    try {
-      pipeline = PipelineModel.load(path);
-    } catch (Exception e) { // Hadoop's InvalidInputException (an IOException) escapes unchecked from Scala
-      InvalidInputException cause = InvalidInputException.findIn(e);
-      throw new InvalidInputException(cause != null ? cause.getMessage()
-          : "cannot load the initial model from '" + path + "': " + e.getMessage());
-    }
+    PipelineModel pipeline = SavedPipelines.load(path);
     Transformer[] models = Arrays.stream(pipeline.stages()).filter(s -> isSparkBnnModel(s.getClass().getName()))
         .toArray(Transformer[]::new);
     if (models.length != 1) {

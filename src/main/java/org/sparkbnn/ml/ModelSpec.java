@@ -81,8 +81,8 @@ final class ModelSpec implements Serializable {
     GradientEstimator estimator = GradientEstimator.parse(p.getEstimator());
     // ElboObjective refuses estimator=localReparameterization with a prior that has no closed-form KL.
     ElboObjective objective = new ElboObjective(network(), prior, estimator, p.getTrainSamples(), p.getSeed());
-    TrainingConfig config = new TrainingConfig(objective, p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(), p.getLearningRate(),
-        KlWeighting.parse(p.getKlWeighting()), p.getPosteriorRhoInit(),
+    TrainingConfig config = new TrainingConfig(objective, p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(),
+        p.getLearningRate(), KlWeighting.parse(p.getKlWeighting()), p.getPosteriorRhoInit(),
         ComputeKernel.resolve(p.getKernel(), TaskCompute.backendName()));
     return initial == null ? config : config.startingFrom(initial.theta);
   }

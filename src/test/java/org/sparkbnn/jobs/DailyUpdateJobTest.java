@@ -15,6 +15,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkbnn.SparkTestSession;
+import org.sparkbnn.ml.BayesByBackpropClassificationModel;
 
 /**
  * The nightly pipeline of sequential Bayesian updating, through the jobs: day 1 is trained from scratch, days 2
@@ -145,10 +146,15 @@ class DailyUpdateJobTest {
     assertTrue(unseen[1].contains("holds cedar, which --initial-model '" + classifier + "' has no class for"),
         unseen[1]);
     // A day with only known classes, even one of them, updates the classifier; its classes keep their indices.
+    // The update may replace the model it started from (the nightly job's usual layout).
     Path oneClass = dir.resolve("one-class.csv");
     Files.writeString(oneClass, "x1,x2,kind\n0,1,birch\n0.2,0.9,birch\n");
     assertEquals(0, BnnCli.run(new String[] {"train", "--task", "classification", "--input", oneClass.toString(),
-        "--label", "kind", "--model", dir.resolve("m5").toString(), "--initial-model", classifier, "--param",
+        "--label", "kind", "--model", classifier, "--overwrite", "--initial-model", classifier, "--param",
         "priorFromModel=true", "--param", "maxEpochs=1", "--param", "hiddenLayers=4"}));
+    BayesByBackpropClassificationModel updated =
+        (BayesByBackpropClassificationModel) org.apache.spark.ml.PipelineModel.load(classifier).stages()[2];
+    assertEquals(2, updated.numClasses());
+    assertTrue(updated.initialModelDigest() != null, "the replaced model records where it started");
   }
 }

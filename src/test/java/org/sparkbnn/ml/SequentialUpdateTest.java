@@ -143,6 +143,15 @@ class SequentialUpdateTest {
   }
 
   @Test
+  void thePosteriorPriorReplacesTheScaleMixtureSoTheLocalTrickIsAllowed() {
+    BayesByBackpropRegressor mixture = regressor().setMaxEpochs(1).setPrior("scaleMixture")
+        .setEstimator("localReparameterization").setInitialModel(modelA);
+    assertThrows(IllegalArgumentException.class, () -> mixture.fit(dayB), "the scale mixture has no closed-form KL");
+    BayesByBackpropRegressionModel updated = mixture.setPriorFromModel(true).fit(dayB);
+    assertEquals(modelA.parameterDigest(), updated.initialModelDigest());
+  }
+
+  @Test
   void aSavedModelOrAPipelineHoldingOneServesAsInitialModelPath() throws Exception {
     String saved = dir.resolve("modelA").toString();
     modelA.write().save(saved);
