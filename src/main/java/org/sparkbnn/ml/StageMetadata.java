@@ -88,6 +88,7 @@ final class StageMetadata {
     JsonNode root;
     try {
       FileSystem fs = file.getFileSystem(conf);
+      if (!fs.exists(file)) file = sparkTextPart(fs, new Path(path, "metadata"), file);
       if (!fs.exists(file)) {
         throw new InvalidInputException("cannot load " + what + " from '" + path
             + "': " + file + " does not exist (not a saved stage, or its save did not finish)");
@@ -104,6 +105,18 @@ final class StageMetadata {
           + "': metadata " + file + " is truncated or not stage metadata");
     }
     return root;
+  }
+
+  /**
+   * Spark 4 writes its own stages' metadata (a PipelineModel's, say) as a text data set, {@code part-00000-<id>.txt}
+   * rather than 3.5's {@code part-00000}: the one such part if there is one, else {@code fallback}.
+   */
+  private static Path sparkTextPart(FileSystem fs, Path dir, Path fallback) throws IOException {
+    if (!fs.isDirectory(dir)) return fallback;
+    for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(dir)) {
+      if (f.isFile() && f.getPath().getName().startsWith("part-")) return f.getPath();
+    }
+    return fallback;
   }
 
   /**

@@ -23,18 +23,26 @@ import org.sparkbnn.SyntheticData;
 
 /**
  * The stages as Spark 4's Connect server uses them: it finds third-party stages through {@code ServiceLoader}
- * (which instantiates every registered class with its no-argument constructor, so one class without it breaks
- * the lookup for all), constructs a stage by its {@code (String uid)} constructor, sets Params by name, fits
- * and transforms, and loads a model through its static {@code load}.
+ * (4.0's server lists the providers' types; earlier builds of it instantiated every provider with its
+ * no-argument constructor, where one class without it breaks the lookup for all, so ours have one), constructs
+ * a stage by its {@code (String uid)} constructor, sets Params by name, fits and transforms, and loads a model
+ * through its static {@code load}.
  */
 class SparkConnectRegistrationTest {
   @TempDir Path dir;
 
-  /** Registered class name -> class, as the server builds its lookup table. */
+  /** Registered class name -> class, as the server builds its lookup table (without instantiating). */
   private static Map<String, Class<?>> registered(Class<?> service) {
     Map<String, Class<?>> byName = new TreeMap<>();
-    for (Object stage : ServiceLoader.load(service)) byName.put(stage.getClass().getName(), stage.getClass());
+    ServiceLoader.load(service).stream().forEach(p -> byName.put(p.type().getName(), p.type()));
     return byName;
+  }
+
+  /** Ours, instantiated as a lookup that iterates the providers would. */
+  private static void assertRegisteredAndInstantiable(Map<String, Class<?>> registered, String className)
+      throws Exception {
+    assertTrue(registered.containsKey(className), className + " registered");
+    assertEquals(className, registered.get(className).getConstructor().newInstance().getClass().getName());
   }
 
   @SuppressWarnings("unchecked")
@@ -52,16 +60,12 @@ class SparkConnectRegistrationTest {
     Map<String, Class<?>> estimators = registered(Estimator.class);
     Map<String, Class<?>> transformers = registered(Transformer.class);
     Map<String, Class<?>> evaluators = registered(Evaluator.class);
-    for (Class<?> c : new Class<?>[] {BayesByBackpropRegressor.class, BayesByBackpropClassifier.class}) {
-      assertTrue(estimators.containsKey(c.getName()), c + " registered as an Estimator");
-    }
-    for (Class<?> c : new Class<?>[] {BayesByBackpropRegressionModel.class, BayesByBackpropClassificationModel.class}) {
-      assertTrue(transformers.containsKey(c.getName()), c + " registered as a Transformer");
-    }
-    for (String c : new String[] {"org.sparkbnn.ml.evaluation.GaussianRegressionEvaluator",
-        "org.sparkbnn.ml.evaluation.ClassificationCalibrationEvaluator"}) {
-      assertTrue(evaluators.containsKey(c), c + " registered as an Evaluator");
-    }
+    assertRegisteredAndInstantiable(estimators, BayesByBackpropRegressor.class.getName());
+    assertRegisteredAndInstantiable(estimators, BayesByBackpropClassifier.class.getName());
+    assertRegisteredAndInstantiable(transformers, BayesByBackpropRegressionModel.class.getName());
+    assertRegisteredAndInstantiable(transformers, BayesByBackpropClassificationModel.class.getName());
+    assertRegisteredAndInstantiable(evaluators, "org.sparkbnn.ml.evaluation.GaussianRegressionEvaluator");
+    assertRegisteredAndInstantiable(evaluators, "org.sparkbnn.ml.evaluation.ClassificationCalibrationEvaluator");
 
     Dataset<Row> sine = SyntheticData.sine(SparkTestSession.get(), 200, 0.1, 1, 2);
     Estimator<?> regressor = byUid(estimators.get(BayesByBackpropRegressor.class.getName()), "connectRegressor",
