@@ -19,9 +19,10 @@ import org.sparkbnn.ml.evaluation.ClassificationCalibrationEvaluator;
 
 /**
  * {@code compare-classifiers}: the Bayes-by-Backprop classifier next to Spark's MultilayerPerceptronClassifier
- * with the same hidden layers, on the same splits in the same run. Per split (a hash of row and split index
- * puts ~testFraction of the rows in the test set), both are fitted on the rest and scored on held-out accuracy,
- * negative log-likelihood, Brier score and expected calibration error (15 bins); then mean ± standard error.
+ * with the same hidden layers, on the same splits in the same run. Per split (a random permutation puts
+ * testFraction of the rows in the test set: {@link PermutationSplits}), both are fitted on the rest and scored on
+ * held-out accuracy, negative log-likelihood, Brier score and expected calibration error (15 bins); then mean ±
+ * standard error.
  * The MLP gets standardised features (the Bayesian stage standardises internally).
  */
 final class CompareClassifiersJob {
@@ -47,9 +48,8 @@ final class CompareClassifiersJob {
     // Class indices 0..K-1 in the label values' sort order, with the nominal metadata both classifiers read.
     Dataset<Row> indexed = new StringIndexer().setInputCol(label).setOutputCol("_class")
         .setStringOrderType("alphabetAsc").fit(raw).transform(raw);
-    Dataset<Row> data = DataIO.assembler(featureColumns)
-        .transform(indexed.withColumn("_row", functions.monotonically_increasing_id()))
-        .select(col("_row"), col(DataIO.FEATURES), col("_class").as("label"))
+    Dataset<Row> data = DataIO.assembler(featureColumns).transform(PermutationSplits.numbered(indexed))
+        .select(col(PermutationSplits.ROW), col(DataIO.FEATURES), col("_class").as("label"))
         .cache();
     long n = data.count();
     int numClasses = (int) data.agg(functions.max("label")).first().getDouble(0) + 1;
@@ -60,12 +60,11 @@ final class CompareClassifiersJob {
         numClasses, featureColumns.length, java.util.Arrays.toString(hidden), splits);
 
     double[][][] results = new double[2][splits][];
+    PermutationSplits permutations = new PermutationSplits(n, testFraction);
     for (int s = 0; s < splits; s++) {
-      Dataset<Row> tagged = data.withColumn("_u",
-          functions.pmod(functions.xxhash64(col("_row"), functions.lit(s)), functions.lit(1_000_000L))
-              .divide(1_000_000.0));
-      Dataset<Row> train = tagged.where(col("_u").geq(testFraction)).cache();
-      Dataset<Row> test = tagged.where(col("_u").lt(testFraction)).cache();
+      Dataset<Row>[] trainTest = permutations.split(data, s);
+      Dataset<Row> train = trainTest[0].cache();
+      Dataset<Row> test = trainTest[1].cache();
 
       BayesByBackpropClassifier bnn = template.copy(new org.apache.spark.ml.param.ParamMap()).setSeed(s);
       bnn.setFeaturesCol(DataIO.FEATURES).setLabelCol("label");

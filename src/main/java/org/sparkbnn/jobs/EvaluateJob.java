@@ -7,20 +7,20 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.sparkbnn.ml.BayesByBackpropRegressionModel;
 import org.sparkbnn.ml.BayesByBackpropRegressor;
 import org.sparkbnn.ml.evaluation.GaussianPredictiveMetrics;
 import org.sparkbnn.train.InvalidInputException;
 
 /**
- * {@code evaluate}: the UCI regression protocol of Hernández-Lobato and Adams (2015): k random 90/10 splits;
+ * {@code evaluate}: the UCI regression protocol of Hernández-Lobato and Adams (2015): k random 90/10 splits
+ * ({@link PermutationSplits});
  * per split, fit on 90% and report on the held-out 10% the RMSE and the average Gaussian predictive
  * log-likelihood in original units, and the coverage of the central 90% and 95% prediction intervals; then
  * mean ± standard error over the splits.
  */
 final class EvaluateJob {
-  /** With 10% held out, 20 rows give an expected 2 test rows per split. */
+  /** With 10% held out, 20 rows give 2 test rows per split. */
   static final int MIN_ROWS = 20;
   private EvaluateJob() {}
 
@@ -36,10 +36,8 @@ final class EvaluateJob {
     SparkSession spark = SparkSessions.create("spark-bnn evaluate");
     Dataset<Row> raw = DataIO.read(spark, input);
     String[] featureColumns = DataIO.featureColumns(raw, label, features);
-    // A stable row id from the input order, so split s is the same whatever the partitioning.
-    Dataset<Row> data = DataIO.assembler(featureColumns)
-        .transform(raw.withColumn("_row", functions.monotonically_increasing_id()))
-        .select(col("_row"), col(DataIO.FEATURES), col(label).cast("double").as("label"))
+    Dataset<Row> data = DataIO.assembler(featureColumns).transform(PermutationSplits.numbered(raw))
+        .select(col(PermutationSplits.ROW), col(DataIO.FEATURES), col(label).cast("double").as("label"))
         .cache();
     long n = data.count();
     if (n < MIN_ROWS) {
@@ -50,14 +48,12 @@ final class EvaluateJob {
     System.out.printf("evaluate: %s, %d rows, label '%s', %d features, %d splits%n", input, n, label,
         featureColumns.length, splits);
 
+    PermutationSplits permutations = new PermutationSplits(n, 0.1);
     double[][] metrics = new double[splits][];
     for (int s = 0; s < splits; s++) {
-      // u = a hash of (row, split) in [0, 1): rows with u < 0.1 form split s's test set.
-      Dataset<Row> tagged = data.withColumn("_u",
-          functions.pmod(functions.xxhash64(col("_row"), functions.lit(s)), functions.lit(1_000_000L))
-              .divide(1_000_000.0));
-      Dataset<Row> train = tagged.where(col("_u").geq(0.1));
-      Dataset<Row> test = tagged.where(col("_u").lt(0.1));
+      Dataset<Row>[] trainTest = permutations.split(data, s);
+      Dataset<Row> train = trainTest[0];
+      Dataset<Row> test = trainTest[1];
       BayesByBackpropRegressor regressor = new BayesByBackpropRegressor().setSeed(s);
       StageParams.apply(regressor, params);
       regressor.setFeaturesCol(DataIO.FEATURES).setLabelCol("label");
