@@ -28,9 +28,14 @@ class NotebooksIT {
     List<String> notes;
     try (Stream<Path> files = Files.list(Path.of("notebooks"))) {
       notes = files.filter(f -> f.toString().endsWith(".zpln")).sorted().map(Path::toString)
-          .collect(Collectors.toList());
+          .collect(Collectors.toCollection(ArrayList::new));
     }
     assertTrue(notes.size() >= 4, "the notes: " + notes);
+    // A control: a note whose second paragraph throws must be reported, naming it, or a pass means nothing.
+    Path broken = scratch.resolve("broken.zpln");
+    Files.writeString(broken, "{\"paragraphs\": [{\"text\": \"%spark\\nval fine = 1\"}, {\"title\": \"throws\","
+        + " \"text\": \"%spark\\nthrow new IllegalStateException(\\\"boom\\\")\"}]}");
+    notes.add(broken.toString());
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     command.addAll(Arrays.asList(System.getProperty("bnn.jvmFlags", "").trim().split("\\s+")));
     String nativeCache = System.getProperty("org.bytedeco.javacpp.cachedir");
@@ -44,8 +49,10 @@ class NotebooksIT {
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int status = p.waitFor();
     System.out.println(output);
-    String failures = output.lines().filter(l -> l.startsWith("FAILED ")).collect(Collectors.joining("\n"));
-    assertEquals(0, status, failures.isEmpty() ? output : failures + "\n(full output in the test's report)");
-    assertEquals(notes.size(), output.lines().filter(l -> l.startsWith("OK ")).count(), output);
+    List<String> failures = output.lines().filter(l -> l.startsWith("FAILED ")).collect(Collectors.toList());
+    assertEquals(List.of("FAILED " + broken + ", paragraph 2 (throws): Error"), failures,
+        "only the control fails (full output in the test's report)");
+    assertEquals(1, status);
+    assertEquals(notes.size() - 1, output.lines().filter(l -> l.startsWith("OK ")).count(), output);
   }
 }
