@@ -3,7 +3,9 @@ package org.sparkbnn.jobs;
 import java.util.List;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.Model;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.feature.IndexToString;
 import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.StringIndexerModel;
@@ -18,6 +20,7 @@ import org.sparkbnn.ml.BayesByBackpropClassifier;
 import org.sparkbnn.ml.BayesByBackpropParams;
 import org.sparkbnn.ml.BayesByBackpropRegressionModel;
 import org.sparkbnn.ml.BayesByBackpropRegressor;
+import org.sparkbnn.ml.FitReport;
 import org.sparkbnn.train.EpochSummary;
 import org.sparkbnn.train.InvalidInputException;
 
@@ -30,6 +33,7 @@ import org.sparkbnn.train.InvalidInputException;
 final class TrainJob {
   static final String LABEL_INDEX = "labelIndex";
   static final String PREDICTED_LABEL = "predictedLabel";
+  static final String REPORT = "report.html";
 
   private TrainJob() {}
 
@@ -72,12 +76,14 @@ final class TrainJob {
             ((BayesByBackpropRegressor) bnn).setFeaturesCol(DataIO.FEATURES).setLabelCol(label)};
       }
       PipelineModel fitted = new Pipeline().setStages(stages).fit(data);
+      Dataset<Row> trained = data;
       output.write(tmp -> {
         try {
           fitted.write().save(tmp);
         } catch (java.io.IOException e) {
           throw new java.io.UncheckedIOException(e);
         }
+        writeReport(fitted, trained, input, tmp + "/" + REPORT);
       });
       report(model, fitted, classification);
       if (initial != null) {
@@ -90,12 +96,27 @@ final class TrainJob {
     return 0;
   }
 
+  /**
+   * The fit's report ({@link FitReport}) inside the saved model, on rows of the training data as the pipeline's
+   * stages before the Bayesian model prepare them.
+   */
+  private static void writeReport(PipelineModel fitted, Dataset<Row> data, String input, String path) {
+    Dataset<Row> prepared = data;
+    for (Transformer stage : fitted.stages()) {
+      if (stage instanceof Model && stage instanceof BayesByBackpropParams) {
+        FitReport.write((Model<?>) stage, prepared, input, path);
+        return;
+      }
+      prepared = stage.transform(prepared);
+    }
+  }
+
   private static void report(String model, PipelineModel fitted, boolean classification) {
     List<EpochSummary> history = classification
         ? ((BayesByBackpropClassificationModel) fitted.stages()[2]).trainingHistory()
         : ((BayesByBackpropRegressionModel) fitted.stages()[1]).trainingHistory();
     System.out.println("train: saved model to " + model + " (" + history.size() + " epochs, last "
-        + history.get(history.size() - 1) + ")");
+        + history.get(history.size() - 1) + "); report: " + model + "/" + REPORT);
   }
 
   /**

@@ -92,6 +92,7 @@ public class BayesByBackpropClassifier
   public BayesByBackpropClassifier setAllowUnencryptedGradients(boolean v) { set(allowUnencryptedGradients(), v); return this; }
   public BayesByBackpropClassifier setInitialModelPath(String v) { set(initialModelPath(), v); return this; }
   public BayesByBackpropClassifier setPriorFromModel(boolean v) { set(priorFromModel(), v); return this; }
+  public BayesByBackpropClassifier setReportDir(String v) { set(reportDir(), v); return this; }
 
   /**
    * Starts the fit from {@code model}'s posterior and standardisation (null: no initial model), as
@@ -115,7 +116,10 @@ public class BayesByBackpropClassifier
     FittedNetwork fitted = NetworkTrainer.fit(this, dataset, getFeaturesCol(), getLabelCol(),
         LabelDomain.classes(declared), initial, (numFeatures, data) ->
             ModelSpec.classification(this, numFeatures, numClasses(declared, data.classCounts(), initial)));
-    return new BayesByBackpropClassificationModel(uid(), fitted);
+    BayesByBackpropClassificationModel model = copyValues(new BayesByBackpropClassificationModel(uid(), fitted),
+        ParamMap.empty());
+    FitReport.writeIfAsked(this, model, dataset);
+    return model;
   }
 
   /** K from nominal or binary label metadata, or -1 when the column has none. */

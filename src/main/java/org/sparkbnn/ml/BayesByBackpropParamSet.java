@@ -45,6 +45,7 @@ public final class BayesByBackpropParamSet implements Serializable {
   final Param<String> kernel;
   final Param<String> initialModelPath;
   final BooleanParam priorFromModel;
+  final Param<String> reportDir;
 
   BayesByBackpropParamSet(Params owner) {
     hiddenLayers = layerSizes(owner, "hiddenLayers", "sizes of the hidden layers");
@@ -125,6 +126,11 @@ public final class BayesByBackpropParamSet implements Serializable {
         + " including scaleMixture, and allows the local reparameterisation trick with either); false starts from"
         + " it under the usual prior (a warm start)");
     owner.setDefault(priorFromModel, false);
+    reportDir = new Param<>(owner, "reportDir", "directory (any Hadoop file system) where every fit writes its"
+        + " report, <uid>-<time>.html: training curves, predictive and calibration charts on a sample of the"
+        + " training rows, the Params, data summary, timings and provenance; empty = no report",
+        valid((String v) -> v != null));
+    owner.setDefault(reportDir, "");
     owner.setDefault(syncMode, "auto");
     owner.setDefault(collectiveTimeout, 300);
     owner.setDefault(allowUnencryptedGradients, false);

@@ -45,6 +45,7 @@ public interface BayesByBackpropParams extends Params {
   default Param<String> kernel() { return bnnParams().kernel; }
   default Param<String> initialModelPath() { return bnnParams().initialModelPath; }
   default BooleanParam priorFromModel() { return bnnParams().priorFromModel; }
+  default Param<String> reportDir() { return bnnParams().reportDir; }
 
   default int[] getHiddenLayers() { return getOrDefault(hiddenLayers()); }
   default String getActivation() { return getOrDefault(activation()); }
@@ -73,6 +74,7 @@ public interface BayesByBackpropParams extends Params {
   default String getKernel() { return getOrDefault(kernel()); }
   default String getInitialModelPath() { return getOrDefault(initialModelPath()); }
   default boolean getPriorFromModel() { return (Boolean) getOrDefault(priorFromModel()); }
+  default String getReportDir() { return getOrDefault(reportDir()); }
 
   default boolean skipInvalid() { return "skip".equalsIgnoreCase(getHandleInvalid()); }
 }

@@ -84,6 +84,7 @@ public class BayesByBackpropRegressor
   public BayesByBackpropRegressor setAllowUnencryptedGradients(boolean v) { set(allowUnencryptedGradients(), v); return this; }
   public BayesByBackpropRegressor setInitialModelPath(String v) { set(initialModelPath(), v); return this; }
   public BayesByBackpropRegressor setPriorFromModel(boolean v) { set(priorFromModel(), v); return this; }
+  public BayesByBackpropRegressor setReportDir(String v) { set(reportDir(), v); return this; }
 
   /**
    * Starts the fit from {@code model}'s posterior and standardisation (null: no initial model), as
@@ -105,8 +106,11 @@ public class BayesByBackpropRegressor
         InitialModel.resolve(this, initialModel, BayesByBackpropRegressionModel.class, dataset.sparkSession());
     FittedNetwork fitted = NetworkTrainer.fit(this, dataset, getFeaturesCol(), getLabelCol(),
         LabelDomain.continuous(), initial, (numFeatures, data) -> ModelSpec.regression(this, numFeatures));
-    // Predictor.fit copies this stage's Params onto the model and sets its parent.
-    return new BayesByBackpropRegressionModel(uid(), fitted);
+    // Predictor.fit copies this stage's Params onto the model and sets its parent; the report needs them first.
+    BayesByBackpropRegressionModel model = copyValues(new BayesByBackpropRegressionModel(uid(), fitted),
+        ParamMap.empty());
+    FitReport.writeIfAsked(this, model, dataset);
+    return model;
   }
 
   @Override

@@ -25,9 +25,17 @@ final class FittedNetwork implements Serializable {
   final List<EpochSummary> history;
   /** The parameter digest of the model the fit started from (whose standardisation it kept), or null. */
   final String initialModel;
+  /** How the fit went (data, timings, fingerprint), for its report; null in a model loaded from disk. */
+  final transient FitDetails details;
 
   FittedNetwork(ModelSpec spec, double[] theta, Standardization standardization, List<EpochSummary> history,
                 String initialModel) {
+    this(spec, theta, standardization, history, initialModel, null);
+  }
+
+  FittedNetwork(ModelSpec spec, double[] theta, Standardization standardization, List<EpochSummary> history,
+                String initialModel, FitDetails details) {
+    this.details = details;
     this.spec = spec;
     this.theta = theta;
     this.standardization = standardization;

@@ -84,10 +84,11 @@ final class NetworkTrainer {
       SyncMode sync = data.syncMode(stage.getSyncMode(), stage.getAllowUnencryptedGradients());
       LOG.info("Bayes by Backprop: {}", sync.reason);
       TrainingConfig config = spec.trainingConfig(stage, initial);
-      LOG.info("Bayes by Backprop: {}", ComputeKernel.describe(config.kernel(), stage.getKernel()));
+      String kernel = ComputeKernel.describe(config.kernel(), stage.getKernel());
+      LOG.info("Bayes by Backprop: {}", kernel);
       Consumer<EpochSummary> onEpoch = new ProgressLog(LOG, data.plannedEpochs(config));
-      Checkpointer checkpointer = checkpointer(stage, spec, data, standardization, initial,
-          sc.hadoopConfiguration());
+      Map<String, String> fingerprint = fingerprint(stage, spec, data, standardization, initial);
+      Checkpointer checkpointer = checkpointer(stage, fingerprint, sc.hadoopConfiguration());
       TrainingLoop.Result result = sync.collective
           ? data.trainCollective(config, standardization, onEpoch, checkpointer, stage.getCollectiveTimeout() * 1000L)
           : TrainingLoop.run(config, standardization, data.gradientSource(), onEpoch, checkpointer);
@@ -96,8 +97,20 @@ final class NetworkTrainer {
         LOG.info("Bayes by Backprop: stopped at maxSteps={} after {} of maxEpochs={} epochs", stage.getMaxSteps(),
             result.history.size(), stage.getMaxEpochs());
       }
+      Map<String, String> summary = new LinkedHashMap<>();
+      summary.put("training rows", String.valueOf(data.numRows()));
+      summary.put("invalid rows skipped", String.valueOf(data.skippedRows()));
+      summary.put("partitions", String.valueOf(data.numPartitions()));
+      summary.put("features", String.valueOf(numFeatures));
+      summary.put("parameters", String.valueOf(spec.network().numParameters()));
+      summary.put("initial model", initial == null ? "none" : initial.digest() + (stage.getPriorFromModel()
+          ? ", its posterior as the prior" : ", a warm start"));
+      summary.put("steps", String.valueOf(result.timings.steps()));
+      summary.put("step timings", result.timings.toString());
+      summary.put("synchronisation", sync.reason);
+      summary.put("kernel", kernel);
       return new FittedNetwork(spec, result.theta, standardization, result.history,
-          initial == null ? null : initial.digest());
+          initial == null ? null : initial.digest(), new FitDetails(summary, fingerprint));
     } catch (Exception e) {
       InvalidRowException badRow = InvalidRowException.findRowIn(e);
       if (badRow != null) throw badRow.inInputOrder(rows);
@@ -125,12 +138,11 @@ final class NetworkTrainer {
     }
   }
 
-  private static Checkpointer checkpointer(BayesByBackpropParams stage, ModelSpec spec, TrainingData data,
-                                          Standardization standardization, FittedNetwork initial,
+  private static Checkpointer checkpointer(BayesByBackpropParams stage, Map<String, String> fingerprint,
                                           Configuration hadoopConf) {
     if (stage.getCheckpointDir().isEmpty()) return Checkpointer.NONE;
     Checkpointer checkpointer = new HadoopCheckpointer(stage.getCheckpointDir(), stage.getCheckpointInterval(),
-        fingerprint(stage, spec, data, standardization, initial), hadoopConf);
+        fingerprint, hadoopConf);
     LOG.info("Bayes by Backprop: checkpoints every {} epochs in {}", stage.getCheckpointInterval(),
         stage.getCheckpointDir());
     return checkpointer;

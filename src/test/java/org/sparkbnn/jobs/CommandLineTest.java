@@ -22,7 +22,7 @@ class CommandLineTest {
   @TempDir Path dir;
 
   @Test
-  void trainThenPredictKeepsInputColumnsAndAppendsPredictiveColumns() {
+  void trainThenPredictKeepsInputColumnsAndAppendsPredictiveColumns() throws java.io.IOException {
     SparkTestSession.get();
     String model = dir.resolve("model").toString();
     String out = dir.resolve("scored.csv").toString();
@@ -41,6 +41,9 @@ class CommandLineTest {
         "temporary output left behind");
     assertTrue(new File(model, "_SUCCESS").isFile() && new File(out, "_SUCCESS").isFile(),
         "a complete model and output carry the scheduler's _SUCCESS marker");
+    String report = Files.readString(Path.of(model, TrainJob.REPORT));
+    assertTrue(report.contains("input</td><td>" + DIABETES) && report.contains("training rows</td><td>442"),
+        "the fit's report is saved with the model, naming its input and data");
     assertEquals(2, BnnCli.run(new String[] {"predict", "--model", model, "--input", DIABETES, "--output", out}),
         "existing output without --overwrite is a usage error");
   }
