@@ -29,7 +29,8 @@ import org.sparkbnn.train.EpochSummary;
  */
 public class BayesByBackpropClassificationModel
     extends ProbabilisticClassificationModel<Vector, BayesByBackpropClassificationModel>
-    implements BayesByBackpropClassifierParams, MLWritable {
+    implements ScoringSetters<BayesByBackpropClassificationModel>,
+    ClassificationColumnSetters<BayesByBackpropClassificationModel>, MLWritable {
   private static final long serialVersionUID = 1L;
 
   private String uid;
@@ -77,26 +78,6 @@ public class BayesByBackpropClassificationModel
   @Override public BayesByBackpropParamSet bnnParams() { return bnnParams; }
   @Override public ClassifierParamSet classifierParams() { return classifierParams; }
 
-  public BayesByBackpropClassificationModel setProbabilityVarianceCol(String v) {
-    set(probabilityVarianceCol(), v);
-    return this;
-  }
-  public BayesByBackpropClassificationModel setPredictiveEntropyCol(String v) {
-    set(predictiveEntropyCol(), v);
-    return this;
-  }
-  public BayesByBackpropClassificationModel setExpectedEntropyCol(String v) {
-    set(expectedEntropyCol(), v);
-    return this;
-  }
-  public BayesByBackpropClassificationModel setMutualInformationCol(String v) {
-    set(mutualInformationCol(), v);
-    return this;
-  }
-  public BayesByBackpropClassificationModel setPredictSamples(int v) { set(predictSamples(), v); return this; }
-  public BayesByBackpropClassificationModel setKernel(String v) { set(kernel(), v); return this; }
-  public BayesByBackpropClassificationModel setSeed(long v) { set(seed(), v); return this; }
-  public BayesByBackpropClassificationModel setHandleInvalid(String v) { set(handleInvalid(), v); return this; }
 
   @Override public int numClasses() { return fitted().spec.numClasses; }
   @Override public int numFeatures() { return fitted().spec.numFeatures; }

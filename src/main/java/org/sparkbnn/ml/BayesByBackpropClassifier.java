@@ -26,7 +26,8 @@ import org.sparkbnn.train.LabelDomain;
  */
 public class BayesByBackpropClassifier
     extends ProbabilisticClassifier<Vector, BayesByBackpropClassifier, BayesByBackpropClassificationModel>
-    implements BayesByBackpropClassifierParams, MLWritable {
+    implements TrainingSetters<BayesByBackpropClassifier>,
+    ClassificationColumnSetters<BayesByBackpropClassifier>, MLWritable {
   private static final long serialVersionUID = 1L;
 
   private String uid;
@@ -58,41 +59,6 @@ public class BayesByBackpropClassifier
   @Override public BayesByBackpropParamSet bnnParams() { return bnnParams; }
   @Override public ClassifierParamSet classifierParams() { return classifierParams; }
 
-  public BayesByBackpropClassifier setProbabilityVarianceCol(String v) {
-    set(probabilityVarianceCol(), v);
-    return this;
-  }
-  public BayesByBackpropClassifier setPredictiveEntropyCol(String v) { set(predictiveEntropyCol(), v); return this; }
-  public BayesByBackpropClassifier setExpectedEntropyCol(String v) { set(expectedEntropyCol(), v); return this; }
-  public BayesByBackpropClassifier setMutualInformationCol(String v) { set(mutualInformationCol(), v); return this; }
-  public BayesByBackpropClassifier setHiddenLayers(int... v) { set(hiddenLayers(), v); return this; }
-  public BayesByBackpropClassifier setActivation(String v) { set(activation(), v); return this; }
-  public BayesByBackpropClassifier setPrior(String v) { set(prior(), v); return this; }
-  public BayesByBackpropClassifier setPriorSigma(double v) { set(priorSigma(), v); return this; }
-  public BayesByBackpropClassifier setPriorPi(double v) { set(priorPi(), v); return this; }
-  public BayesByBackpropClassifier setPriorSigma1(double v) { set(priorSigma1(), v); return this; }
-  public BayesByBackpropClassifier setPriorSigma2(double v) { set(priorSigma2(), v); return this; }
-  public BayesByBackpropClassifier setPosteriorRhoInit(double v) { set(posteriorRhoInit(), v); return this; }
-  public BayesByBackpropClassifier setEstimator(String v) { set(estimator(), v); return this; }
-  public BayesByBackpropClassifier setKlWeighting(String v) { set(klWeighting(), v); return this; }
-  public BayesByBackpropClassifier setLearningRate(double v) { set(learningRate(), v); return this; }
-  public BayesByBackpropClassifier setBatchSize(int v) { set(batchSize(), v); return this; }
-  public BayesByBackpropClassifier setMaxEpochs(int v) { set(maxEpochs(), v); return this; }
-  public BayesByBackpropClassifier setMaxSteps(int v) { set(maxSteps(), v); return this; }
-  public BayesByBackpropClassifier setTrainSamples(int v) { set(trainSamples(), v); return this; }
-  public BayesByBackpropClassifier setPredictSamples(int v) { set(predictSamples(), v); return this; }
-  public BayesByBackpropClassifier setSeed(long v) { set(seed(), v); return this; }
-  public BayesByBackpropClassifier setHandleInvalid(String v) { set(handleInvalid(), v); return this; }
-  public BayesByBackpropClassifier setCheckpointDir(String v) { set(checkpointDir(), v); return this; }
-  public BayesByBackpropClassifier setCheckpointInterval(int v) { set(checkpointInterval(), v); return this; }
-  public BayesByBackpropClassifier setSyncMode(String v) { set(syncMode(), v); return this; }
-  public BayesByBackpropClassifier setKernel(String v) { set(kernel(), v); return this; }
-  public BayesByBackpropClassifier setMaxBlockSizeInMB(double v) { set(maxBlockSizeInMB(), v); return this; }
-  public BayesByBackpropClassifier setCollectiveTimeout(int v) { set(collectiveTimeout(), v); return this; }
-  public BayesByBackpropClassifier setAllowUnencryptedGradients(boolean v) { set(allowUnencryptedGradients(), v); return this; }
-  public BayesByBackpropClassifier setInitialModelPath(String v) { set(initialModelPath(), v); return this; }
-  public BayesByBackpropClassifier setPriorFromModel(boolean v) { set(priorFromModel(), v); return this; }
-  public BayesByBackpropClassifier setReportDir(String v) { set(reportDir(), v); return this; }
 
   /**
    * Starts the fit from {@code model}'s posterior and standardisation (null: no initial model), as

@@ -22,7 +22,8 @@ import org.sparkbnn.train.EpochSummary;
  * mean and variance (and optionally its epistemic and aleatoric parts) in the label's original units.
  */
 public class BayesByBackpropRegressionModel extends PredictionModel<Vector, BayesByBackpropRegressionModel>
-    implements BayesByBackpropRegressorParams, MLWritable {
+    implements ScoringSetters<BayesByBackpropRegressionModel>,
+    RegressionColumnSetters<BayesByBackpropRegressionModel>, MLWritable {
   private static final long serialVersionUID = 1L;
 
   private String uid;
@@ -67,22 +68,6 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   @Override public BayesByBackpropParamSet bnnParams() { return bnnParams; }
   @Override public RegressorParamSet regressorParams() { return regressorParams; }
 
-  public BayesByBackpropRegressionModel setVarianceCol(String v) { set(varianceCol(), v); return this; }
-  public BayesByBackpropRegressionModel setEpistemicVarianceCol(String v) {
-    set(epistemicVarianceCol(), v);
-    return this;
-  }
-  public BayesByBackpropRegressionModel setAleatoricVarianceCol(String v) {
-    set(aleatoricVarianceCol(), v);
-    return this;
-  }
-  public BayesByBackpropRegressionModel setLowerBoundCol(String v) { set(lowerBoundCol(), v); return this; }
-  public BayesByBackpropRegressionModel setUpperBoundCol(String v) { set(upperBoundCol(), v); return this; }
-  public BayesByBackpropRegressionModel setIntervalLevel(double v) { set(intervalLevel(), v); return this; }
-  public BayesByBackpropRegressionModel setPredictSamples(int v) { set(predictSamples(), v); return this; }
-  public BayesByBackpropRegressionModel setKernel(String v) { set(kernel(), v); return this; }
-  public BayesByBackpropRegressionModel setSeed(long v) { set(seed(), v); return this; }
-  public BayesByBackpropRegressionModel setHandleInvalid(String v) { set(handleInvalid(), v); return this; }
 
   @Override public int numFeatures() { return fitted().spec.numFeatures; }
 

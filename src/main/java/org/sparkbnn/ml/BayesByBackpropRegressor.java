@@ -18,7 +18,8 @@ import org.sparkbnn.train.LabelDomain;
  */
 public class BayesByBackpropRegressor
     extends Predictor<Vector, BayesByBackpropRegressor, BayesByBackpropRegressionModel>
-    implements BayesByBackpropRegressorParams, MLWritable {
+    implements TrainingSetters<BayesByBackpropRegressor>,
+    RegressionColumnSetters<BayesByBackpropRegressor>, MLWritable {
   private static final long serialVersionUID = 1L;
 
   private String uid;
@@ -50,41 +51,7 @@ public class BayesByBackpropRegressor
   @Override public BayesByBackpropParamSet bnnParams() { return bnnParams; }
   @Override public RegressorParamSet regressorParams() { return regressorParams; }
 
-  public BayesByBackpropRegressor setVarianceCol(String v) { set(varianceCol(), v); return this; }
-  public BayesByBackpropRegressor setEpistemicVarianceCol(String v) { set(epistemicVarianceCol(), v); return this; }
-  public BayesByBackpropRegressor setAleatoricVarianceCol(String v) { set(aleatoricVarianceCol(), v); return this; }
-  public BayesByBackpropRegressor setHiddenLayers(int... v) { set(hiddenLayers(), v); return this; }
-  public BayesByBackpropRegressor setActivation(String v) { set(activation(), v); return this; }
-  public BayesByBackpropRegressor setPrior(String v) { set(prior(), v); return this; }
-  public BayesByBackpropRegressor setPriorSigma(double v) { set(priorSigma(), v); return this; }
-  public BayesByBackpropRegressor setPriorPi(double v) { set(priorPi(), v); return this; }
-  public BayesByBackpropRegressor setPriorSigma1(double v) { set(priorSigma1(), v); return this; }
-  public BayesByBackpropRegressor setPriorSigma2(double v) { set(priorSigma2(), v); return this; }
-  public BayesByBackpropRegressor setPosteriorRhoInit(double v) { set(posteriorRhoInit(), v); return this; }
-  public BayesByBackpropRegressor setEstimator(String v) { set(estimator(), v); return this; }
   public BayesByBackpropRegressor setLikelihood(String v) { set(likelihood(), v); return this; }
-  public BayesByBackpropRegressor setKlWeighting(String v) { set(klWeighting(), v); return this; }
-  public BayesByBackpropRegressor setLearningRate(double v) { set(learningRate(), v); return this; }
-  public BayesByBackpropRegressor setBatchSize(int v) { set(batchSize(), v); return this; }
-  public BayesByBackpropRegressor setMaxEpochs(int v) { set(maxEpochs(), v); return this; }
-  public BayesByBackpropRegressor setMaxSteps(int v) { set(maxSteps(), v); return this; }
-  public BayesByBackpropRegressor setTrainSamples(int v) { set(trainSamples(), v); return this; }
-  public BayesByBackpropRegressor setLowerBoundCol(String v) { set(lowerBoundCol(), v); return this; }
-  public BayesByBackpropRegressor setUpperBoundCol(String v) { set(upperBoundCol(), v); return this; }
-  public BayesByBackpropRegressor setIntervalLevel(double v) { set(intervalLevel(), v); return this; }
-  public BayesByBackpropRegressor setPredictSamples(int v) { set(predictSamples(), v); return this; }
-  public BayesByBackpropRegressor setSeed(long v) { set(seed(), v); return this; }
-  public BayesByBackpropRegressor setHandleInvalid(String v) { set(handleInvalid(), v); return this; }
-  public BayesByBackpropRegressor setCheckpointDir(String v) { set(checkpointDir(), v); return this; }
-  public BayesByBackpropRegressor setCheckpointInterval(int v) { set(checkpointInterval(), v); return this; }
-  public BayesByBackpropRegressor setSyncMode(String v) { set(syncMode(), v); return this; }
-  public BayesByBackpropRegressor setKernel(String v) { set(kernel(), v); return this; }
-  public BayesByBackpropRegressor setMaxBlockSizeInMB(double v) { set(maxBlockSizeInMB(), v); return this; }
-  public BayesByBackpropRegressor setCollectiveTimeout(int v) { set(collectiveTimeout(), v); return this; }
-  public BayesByBackpropRegressor setAllowUnencryptedGradients(boolean v) { set(allowUnencryptedGradients(), v); return this; }
-  public BayesByBackpropRegressor setInitialModelPath(String v) { set(initialModelPath(), v); return this; }
-  public BayesByBackpropRegressor setPriorFromModel(boolean v) { set(priorFromModel(), v); return this; }
-  public BayesByBackpropRegressor setReportDir(String v) { set(reportDir(), v); return this; }
 
   /**
    * Starts the fit from {@code model}'s posterior and standardisation (null: no initial model), as
