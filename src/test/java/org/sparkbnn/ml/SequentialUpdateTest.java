@@ -223,5 +223,11 @@ class SequentialUpdateTest {
     assertEquals(2, update.numClasses());
     assertRefused("holds class 2.0", () -> new BayesByBackpropClassifier().setHiddenLayers(8).setMaxEpochs(2)
         .setInitialModel(twoClasses).fit(blobs));
+    // Label metadata that declares three classes (as StringIndexer writes it) on rows of known classes only.
+    Dataset<Row> declaredThree = blobs.where("label < 2").withColumn("label", org.apache.spark.sql.functions
+        .col("label").as("label", org.apache.spark.ml.attribute.NominalAttribute.defaultAttr().withNumValues(3)
+            .toMetadata()));
+    assertRefused("number of classes 2 vs 3", () -> new BayesByBackpropClassifier().setHiddenLayers(8)
+        .setMaxEpochs(2).setInitialModel(twoClasses).fit(declaredThree));
   }
 }
