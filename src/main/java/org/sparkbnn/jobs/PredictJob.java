@@ -35,6 +35,7 @@ final class PredictJob {
     SparkSession spark = SparkSessions.create("spark-bnn predict");
     try (ClaimedOutput claimed = ClaimedOutput.claim(spark, output, overwrite)) {
       SavedPipeline model = SavedPipeline.load(modelPath);
+      System.out.println("predict: model " + modelPath + ": " + model.provenance());
       StageParams.apply(model.bnn, params);
       Dataset<Row> data = DataIO.read(spark, input);
       Dataset<Row> transformed = scoreWithoutLabel(model.model, data).drop(DataIO.FEATURES);

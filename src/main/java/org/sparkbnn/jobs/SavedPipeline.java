@@ -61,6 +61,16 @@ final class SavedPipeline {
 
   boolean isClassifier() { return bnn instanceof BayesByBackpropClassificationModel; }
 
+  /** The fit's provenance as one line, for the job's output. */
+  String provenance() {
+    java.util.Map<String, String> p = isClassifier() ? ((BayesByBackpropClassificationModel) bnn).provenance()
+        : ((BayesByBackpropRegressionModel) bnn).provenance();
+    if (p.isEmpty()) return "not recorded (saved before spark-bnn recorded it)";
+    StringBuilder line = new StringBuilder();
+    p.forEach((k, v) -> line.append(line.length() == 0 ? "" : "; ").append(k).append(' ').append(v));
+    return line.toString();
+  }
+
   String parameterDigest() {
     return isClassifier() ? ((BayesByBackpropClassificationModel) bnn).parameterDigest()
         : ((BayesByBackpropRegressionModel) bnn).parameterDigest();

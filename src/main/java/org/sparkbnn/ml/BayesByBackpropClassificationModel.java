@@ -94,6 +94,14 @@ public class BayesByBackpropClassificationModel
   /** A digest of this model's posterior parameters: its identity as another fit's initial model. */
   public String parameterDigest() { return fitted().digest(); }
 
+  /**
+   * Versions, seed and data fingerprint of the fit that made this model, saved with it; empty for a model saved
+   * before spark-bnn recorded them.
+   */
+  public java.util.Map<String, String> provenance() {
+    return fitted().provenance == null ? java.util.Map.of() : fitted().provenance;
+  }
+
   @Override
   public StructType transformSchema(StructType schema) {
     return UncertaintyColumns.append(super.transformSchema(schema), this);

@@ -83,6 +83,14 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   /** A digest of this model's posterior parameters: its identity as another fit's initial model. */
   public String parameterDigest() { return fitted().digest(); }
 
+  /**
+   * Versions, seed and data fingerprint of the fit that made this model, saved with it; empty for a model saved
+   * before spark-bnn recorded them.
+   */
+  public java.util.Map<String, String> provenance() {
+    return fitted().provenance == null ? java.util.Map.of() : fitted().provenance;
+  }
+
   /** The learned noise variance in original label units (homoscedastic likelihood only). */
   public double noiseVariance() {
     FittedNetwork f = fitted();

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -19,7 +18,6 @@ import org.apache.spark.ml.param.ParamPair;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.sparkbnn.train.EpochSummary;
 import org.sparkbnn.train.InvalidInputException;
 
@@ -108,7 +106,7 @@ public final class FitReport {
     }
     body.append(table("Data and timings", fitted.details == null
         ? Map.of("fit", "not recorded (a model loaded from disk)") : fitted.details.summary));
-    body.append(table("Provenance", provenance(model, fitted, data.sparkSession(), input)));
+    body.append(table("Provenance", provenance(fitted, input)));
     body.append(table("Params", params(model)));
 
     ArrayNode options = JSON.createArrayNode();
@@ -243,36 +241,14 @@ public final class FitReport {
     return ((Number) value).doubleValue();
   }
 
-  private static Map<String, String> provenance(org.apache.spark.ml.Model<?> model, FittedNetwork fitted,
-                                                SparkSession spark, String input) {
+  private static Map<String, String> provenance(FittedNetwork fitted, String input) {
     Map<String, String> p = new java.util.LinkedHashMap<>();
-    p.put("spark-bnn", version("org.sparkbnn", "spark-bnn"));
-    p.put("Spark", spark.version());
-    p.put("ND4J", version("org.nd4j", "nd4j-api"));
-    p.put("Java", System.getProperty("java.version"));
-    p.put("seed", String.valueOf(((BayesByBackpropParams) model).getSeed()));
+    if (fitted.provenance != null) p.putAll(fitted.provenance);
+    else p.put("fit", "provenance not recorded (saved before spark-bnn recorded it)");
     p.put("input", input.isEmpty() ? "(not named)" : input);
     p.put("parameters digest", fitted.digest());
     p.put("initial model", fitted.initialModel == null ? "none" : fitted.initialModel);
-    if (fitted.details != null) {
-      p.put("data fingerprint", fitted.details.fingerprint.get("dataMoments") + ", rows per partition "
-          + fitted.details.fingerprint.get("rowsPerPartition"));
-    }
-    p.put("written", java.time.Instant.now().toString());
     return p;
-  }
-
-  /** A library's version from its Maven metadata on the class path, when it was packaged with it. */
-  private static String version(String group, String artifact) {
-    try (InputStream in = FitReport.class.getClassLoader()
-        .getResourceAsStream("META-INF/maven/" + group + "/" + artifact + "/pom.properties")) {
-      if (in == null) return "unknown (classes not from a packaged jar)";
-      Properties props = new Properties();
-      props.load(in);
-      return props.getProperty("version", "unknown");
-    } catch (IOException e) {
-      return "unknown";
-    }
   }
 
   private static Map<String, String> params(org.apache.spark.ml.Model<?> model) {

@@ -25,16 +25,15 @@ final class FittedNetwork implements Serializable {
   final List<EpochSummary> history;
   /** The parameter digest of the model the fit started from (whose standardisation it kept), or null. */
   final String initialModel;
-  /** How the fit went (data, timings, fingerprint), for its report; null in a model loaded from disk. */
+  /** Versions, seed and data fingerprint of the fit ({@link Provenance}); null in models saved before it. */
+  final java.util.Map<String, String> provenance;
+  /** How the fit went (data, timings), for its report; null in a model loaded from disk. */
   final transient FitDetails details;
 
   FittedNetwork(ModelSpec spec, double[] theta, Standardization standardization, List<EpochSummary> history,
-                String initialModel) {
-    this(spec, theta, standardization, history, initialModel, null);
-  }
-
-  FittedNetwork(ModelSpec spec, double[] theta, Standardization standardization, List<EpochSummary> history,
-                String initialModel, FitDetails details) {
+                String initialModel, java.util.Map<String, String> provenance, FitDetails details) {
+    this.provenance = provenance == null ? null : java.util.Collections.unmodifiableMap(
+        new java.util.LinkedHashMap<>(provenance));
     this.details = details;
     this.spec = spec;
     this.theta = theta;

@@ -3,6 +3,7 @@ package org.sparkbnn.ml;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Row;
@@ -39,7 +40,9 @@ final class ModelData {
       // Added with the classifier; absent (null) in regression models saved before it.
       .add("numClasses", DataTypes.IntegerType, true)
       // Added with sequential updating; null for a fit from the initialisation and in models saved before it.
-      .add("initialModel", DataTypes.StringType, true);
+      .add("initialModel", DataTypes.StringType, true)
+      // Added with provenance; null in models saved before it.
+      .add("provenance", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType, false), true);
 
   private ModelData() {}
 
@@ -58,7 +61,7 @@ final class ModelData {
         boxed(h.stream().mapToDouble(EpochSummary::nll).toArray()),
         boxed(h.stream().mapToDouble(EpochSummary::kl).toArray()),
         boxed(h.stream().mapToDouble(EpochSummary::rowsPerSecond).toArray()), spec.numClasses,
-        fitted.initialModel);
+        fitted.initialModel, fitted.provenance);
     spark.createDataFrame(Collections.singletonList(row), SCHEMA).coalesce(1).write().parquet(path + "/data");
   }
 
@@ -84,20 +87,25 @@ final class ModelData {
         throw new InvalidInputException("cannot load " + type.getSimpleName() + " from '" + path
             + "': model data " + path + "/data is missing or corrupt: " + e.getMessage());
       }
-      ModelSpec spec = new ModelSpec(r.getInt(0), ints(r.getList(1)), r.getString(2), r.getString(3),
-          r.isNullAt(13) ? 0 : r.getInt(13));
-      double[] theta = doubles(r.getList(4));
+      // By name: columns added later (numClasses, initialModel, provenance) read as null from older models.
+      ModelSpec spec = new ModelSpec(r.getAs("numFeatures"), ints(r.getList(r.fieldIndex("hiddenLayers"))),
+          r.getAs("activation"), r.getAs("likelihood"), r.isNullAt(r.fieldIndex("numClasses")) ? 0
+          : r.<Integer>getAs("numClasses"));
+      double[] theta = doubles(r, "theta");
       if (theta.length != spec.network().numParameters()) {
         throw new InvalidInputException("cannot load model from '" + path + "': " + theta.length
             + " parameters stored, the network shape needs " + spec.network().numParameters());
       }
-      Standardization standardization =
-          new Standardization(doubles(r.getList(5)), doubles(r.getList(6)), r.getDouble(7), r.getDouble(8));
-      double[][] h = {doubles(r.getList(9)), doubles(r.getList(10)), doubles(r.getList(11)), doubles(r.getList(12))};
+      Standardization standardization = new Standardization(doubles(r, "featureMean"), doubles(r, "featureScale"),
+          r.<Double>getAs("labelMean"), r.<Double>getAs("labelScale"));
+      double[][] h = {doubles(r, "historyNegativeElbo"), doubles(r, "historyNll"), doubles(r, "historyKl"),
+          doubles(r, "historyRowsPerSecond")};
       List<EpochSummary> history = new ArrayList<>();
       for (int e = 0; e < h[0].length; e++) history.add(new EpochSummary(e + 1, h[0][e], h[1][e], h[2][e], h[3][e]));
+      Map<String, String> provenance = r.isNullAt(r.fieldIndex("provenance")) ? null
+          : r.<String, String>getJavaMap(r.fieldIndex("provenance"));
       M model = factory.create(metadata.uid, new FittedNetwork(spec, theta, standardization, history,
-          r.isNullAt(14) ? null : r.getString(14)));
+          r.getAs("initialModel"), provenance, null));
       metadata.applyParams(model);
       return model;
     }
@@ -115,8 +123,8 @@ final class ModelData {
     return out;
   }
 
-  private static double[] doubles(List<Object> v) {
-    return v.stream().mapToDouble(o -> (Double) o).toArray();
+  private static double[] doubles(Row r, String column) {
+    return r.<Object>getList(r.fieldIndex(column)).stream().mapToDouble(o -> (Double) o).toArray();
   }
 
   private static int[] ints(List<Object> v) {

@@ -110,7 +110,8 @@ final class NetworkTrainer {
       summary.put("synchronisation", sync.reason);
       summary.put("kernel", kernel);
       return new FittedNetwork(spec, result.theta, standardization, result.history,
-          initial == null ? null : initial.digest(), new FitDetails(summary, fingerprint));
+          initial == null ? null : initial.digest(), Provenance.of(stage, fingerprint, dataset.sparkSession()),
+          new FitDetails(summary));
     } catch (Exception e) {
       InvalidRowException badRow = InvalidRowException.findRowIn(e);
       if (badRow != null) throw badRow.inInputOrder(rows);

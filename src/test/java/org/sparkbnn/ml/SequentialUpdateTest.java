@@ -168,7 +168,11 @@ class SequentialUpdateTest {
     assertEquals(modelA.parameterDigest(), fromObject.initialModelDigest());
     String updated = dir.resolve("updated").toString();
     fromObject.write().save(updated);
-    assertEquals(modelA.parameterDigest(), BayesByBackpropRegressionModel.load(updated).initialModelDigest());
+    BayesByBackpropRegressionModel reloaded = BayesByBackpropRegressionModel.load(updated);
+    assertEquals(modelA.parameterDigest(), reloaded.initialModelDigest());
+    // The fit's provenance is saved with it too.
+    assertEquals("5", fromObject.provenance().get("seed"));
+    assertEquals(fromObject.provenance(), reloaded.provenance());
     assertEquals(null, modelA.initialModelDigest());
   }
 
