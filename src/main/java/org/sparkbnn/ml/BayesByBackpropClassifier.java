@@ -71,6 +71,9 @@ public class BayesByBackpropClassifier
 
   @Override
   public StructType transformSchema(StructType schema) {
+    // Fit-time Param combinations fail here, before a Pipeline fits its earlier stages (and before any data is read).
+    ModelSpec.checkTrainingParams(this);
+    InitialModel.checkConfigured(this, initialModel);
     return UncertaintyColumns.append(super.transformSchema(schema), this);
   }
 

@@ -64,6 +64,9 @@ public class BayesByBackpropRegressor
 
   @Override
   public StructType transformSchema(StructType schema) {
+    // Fit-time Param combinations fail here, before a Pipeline fits its earlier stages (and before any data is read).
+    ModelSpec.checkTrainingParams(this);
+    InitialModel.checkConfigured(this, initialModel);
     return RegressionOutput.append(super.transformSchema(schema), this);
   }
 

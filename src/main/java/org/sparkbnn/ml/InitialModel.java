@@ -21,17 +21,22 @@ final class InitialModel {
    */
   static FittedNetwork resolve(BayesByBackpropParams stage, FittedNetwork inMemory, Class<?> modelClass,
                                SparkSession spark) {
+    checkConfigured(stage, inMemory);
+    String path = stage.getInitialModelPath();
+    return inMemory != null ? inMemory : path.isEmpty() ? null : load(path, modelClass, spark);
+  }
+
+  /** The Params' part of the check, before any data or model is read (the estimators' transformSchema). */
+  static void checkConfigured(BayesByBackpropParams stage, FittedNetwork inMemory) {
     String path = stage.getInitialModelPath();
     if (inMemory != null && !path.isEmpty()) {
       throw new InvalidInputException("both an initial model object and initialModelPath='" + path + "' are set;"
           + " set one");
     }
-    FittedNetwork initial = inMemory != null ? inMemory : path.isEmpty() ? null : load(path, modelClass, spark);
-    if (initial == null && stage.getPriorFromModel()) {
+    if (inMemory == null && path.isEmpty() && stage.getPriorFromModel()) {
       throw new InvalidInputException("priorFromModel=true needs an initial model (initialModelPath or"
           + " setInitialModel)");
     }
-    return initial;
   }
 
   private static FittedNetwork load(String path, Class<?> modelClass, SparkSession spark) {

@@ -53,7 +53,6 @@ final class NetworkTrainer {
    */
   static FittedNetwork fit(BayesByBackpropParams stage, Dataset<?> dataset, String featuresCol, String labelCol,
                            LabelDomain labels, FittedNetwork initial, SpecFactory specs) {
-    ModelSpec.checkTrainingParams(stage);
     String callerDescription = dataset.sparkSession().sparkContext().getLocalProperty("spark.job.description");
     int numFeatures = numFeatures(dataset, featuresCol);
     Dataset<Row> rows = dataset.select(functions.col(featuresCol), functions.col(labelCol));

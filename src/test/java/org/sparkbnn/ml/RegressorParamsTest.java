@@ -51,6 +51,14 @@ class RegressorParamsTest {
         () -> r.fit(SyntheticData.sine(SparkTestSession.get(), 20, 0.1, 1, 1)));
     assertMessageNames(e, "estimator");
     assertMessageNames(e, "prior");
+    // In a Pipeline it fails at the schema check, before any earlier stage is fitted.
+    org.apache.spark.ml.Pipeline pipeline = new org.apache.spark.ml.Pipeline().setStages(
+        new org.apache.spark.ml.PipelineStage[] {new org.apache.spark.ml.feature.StandardScaler()
+            .setInputCol("features").setOutputCol("scaled"), r.setFeaturesCol("scaled")});
+    assertMessageNames(assertThrows(IllegalArgumentException.class,
+        () -> pipeline.transformSchema(org.sparkbnn.SyntheticData.SCHEMA)), "estimator");
+    assertThrows(org.sparkbnn.train.InvalidInputException.class, () -> new BayesByBackpropRegressor()
+        .setPriorFromModel(true).transformSchema(org.sparkbnn.SyntheticData.SCHEMA), "priorFromModel without one");
   }
 
   @Test
