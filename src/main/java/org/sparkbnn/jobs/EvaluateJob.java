@@ -64,15 +64,18 @@ final class EvaluateJob {
             + " evaluate needs more rows");
       }
       metrics[s] = score(scored);
-      System.out.printf("split %d: test rows %d, RMSE %.4f, LL %.4f, PICP90 %.3f, PICP95 %.3f%n", s,
-          scored.size(), metrics[s][0], metrics[s][1], metrics[s][2], metrics[s][3]);
+      System.out.printf("split %d: test rows %d, RMSE %.4f, LL %.4f, PICP90 %.3f, PICP95 %.3f, CalErr %.4f%n", s,
+          scored.size(), metrics[s][0], metrics[s][1], metrics[s][2], metrics[s][3], metrics[s][4]);
     }
-    String[] names = {"RMSE", "test LL", "PICP90", "PICP95"};
+    String[] names = {"RMSE", "test LL", "PICP90", "PICP95", "CalErr"};
     System.out.println("RESULT " + input + ":" + SplitSummary.format(names, metrics));
     return 0;
   }
 
-  /** RMSE, mean log N(y; mean, variance), and the fractions of y inside the central 90% and 95% intervals. */
+  /**
+   * RMSE, mean log N(y; mean, variance), the fractions of y inside the central 90% and 95% intervals, and the
+   * quantile calibration error of Kuleshov et al. (2018) at the levels 0.1..0.9.
+   */
   static double[] score(List<Row> rows) {
     double[] levels = GaussianPredictiveMetrics.evenLevels(9);
     GaussianPredictiveMetrics at90 = new GaussianPredictiveMetrics(0.9, levels);
@@ -81,6 +84,6 @@ final class EvaluateJob {
       at90.add(r.getDouble(0), r.getDouble(1), r.getDouble(2));
       at95.add(r.getDouble(0), r.getDouble(1), r.getDouble(2));
     }
-    return new double[] {at90.rmse(), -at90.nll(), at90.coverage(), at95.coverage()};
+    return new double[] {at90.rmse(), -at90.nll(), at90.coverage(), at95.coverage(), at90.calibrationError()};
   }
 }

@@ -101,7 +101,7 @@ class CommandLineTest {
         "--splits", "1", "--param", "maxEpochs=5", "--param", "hiddenLayers=8"}));
   }
 
-  /** RMSE, Gaussian log-likelihood and interval coverage, worked by hand. */
+  /** RMSE, Gaussian log-likelihood, interval coverage and calibration error, worked by hand. */
   @Test
   void protocolMetricsMatchHandComputedValues() {
     List<Row> rows = Arrays.asList(RowFactory.create(1.0, 0.0, 1.0), RowFactory.create(-2.0, 0.0, 1.0),
@@ -109,6 +109,15 @@ class CommandLineTest {
     double[] m = EvaluateJob.score(rows);
     double ll = (-0.5 * Math.log(2 * Math.PI) - 0.5) + (-0.5 * Math.log(2 * Math.PI) - 2.0)
         + (-0.5 * Math.log(8 * Math.PI) - 0.25 / 8);
-    assertArrayEquals(new double[] {Math.sqrt((1 + 4 + 0.25) / 3), ll / 3, 2 / 3.0, 2 / 3.0}, m, 1e-12);
+    // Calibration error at p = 0.1..0.9: y is below its p-quantile when Phi(z) < p, z = (y - mean) / sd: z = 1
+    // (Phi 0.84) only at p = 0.9; z = -2 (Phi 0.02) at every p; z = 0.25 (Phi 0.60) from p = 0.6. So the observed
+    // frequency is 1/3 for p <= 0.5, 2/3 for p = 0.6..0.8 and 1 at 0.9; the error is the mean of (p - observed)^2.
+    double calibration = 0;
+    for (int j = 1; j <= 9; j++) {
+      double p = j / 10.0;
+      double observed = j <= 5 ? 1 / 3.0 : j <= 8 ? 2 / 3.0 : 1;
+      calibration += (p - observed) * (p - observed) / 9;
+    }
+    assertArrayEquals(new double[] {Math.sqrt((1 + 4 + 0.25) / 3), ll / 3, 2 / 3.0, 2 / 3.0, calibration}, m, 1e-12);
   }
 }
