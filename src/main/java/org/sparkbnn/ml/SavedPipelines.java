@@ -11,9 +11,12 @@ public final class SavedPipelines {
     try {
       return PipelineModel.load(path);
     } catch (Exception e) { // Hadoop's InvalidInputException (an IOException) escapes unchecked from Scala
-      InvalidInputException cause = InvalidInputException.findIn(e);
-      throw new InvalidInputException(cause != null ? cause.getMessage()
-          : "cannot load model '" + path + "': " + e.getMessage());
+      InvalidInputException ours = InvalidInputException.findIn(e);
+      if (ours != null) throw ours;
+      InvalidInputException unreadable = new InvalidInputException("cannot load model '" + path + "': "
+          + e.getMessage());
+      unreadable.initCause(e);
+      throw unreadable;
     }
   }
 }
