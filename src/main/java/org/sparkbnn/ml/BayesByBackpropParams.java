@@ -1,5 +1,7 @@
 package org.sparkbnn.ml;
 
+import static org.sparkbnn.ml.ParamDefinitions.*;
+
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
@@ -48,15 +50,15 @@ public interface BayesByBackpropParams extends Params {
   default Param<String> reportDir() { return bnnParams().reportDir; }
 
   default int[] getHiddenLayers() { return getOrDefault(hiddenLayers()); }
-  default String getActivation() { return getOrDefault(activation()); }
-  default String getPrior() { return getOrDefault(prior()); }
+  default String getActivation() { return canonical(getOrDefault(activation()), ACTIVATIONS); }
+  default String getPrior() { return canonical(getOrDefault(prior()), PRIORS); }
   default double getPriorSigma() { return (Double) getOrDefault(priorSigma()); }
   default double getPriorPi() { return (Double) getOrDefault(priorPi()); }
   default double getPriorSigma1() { return (Double) getOrDefault(priorSigma1()); }
   default double getPriorSigma2() { return (Double) getOrDefault(priorSigma2()); }
   default double getPosteriorRhoInit() { return (Double) getOrDefault(posteriorRhoInit()); }
-  default String getEstimator() { return getOrDefault(estimator()); }
-  default String getKlWeighting() { return getOrDefault(klWeighting()); }
+  default String getEstimator() { return canonical(getOrDefault(estimator()), ESTIMATORS); }
+  default String getKlWeighting() { return canonical(getOrDefault(klWeighting()), KL_WEIGHTINGS); }
   default double getLearningRate() { return (Double) getOrDefault(learningRate()); }
   default int getBatchSize() { return (Integer) getOrDefault(batchSize()); }
   default int getMaxEpochs() { return (Integer) getOrDefault(maxEpochs()); }
@@ -64,14 +66,14 @@ public interface BayesByBackpropParams extends Params {
   default int getTrainSamples() { return (Integer) getOrDefault(trainSamples()); }
   default int getPredictSamples() { return (Integer) getOrDefault(predictSamples()); }
   default long getSeed() { return (Long) getOrDefault(seed()); }
-  default String getHandleInvalid() { return getOrDefault(handleInvalid()); }
+  default String getHandleInvalid() { return canonical(getOrDefault(handleInvalid()), HANDLE_INVALID); }
   default String getCheckpointDir() { return getOrDefault(checkpointDir()); }
   default int getCheckpointInterval() { return (Integer) getOrDefault(checkpointInterval()); }
-  default String getSyncMode() { return getOrDefault(syncMode()); }
+  default String getSyncMode() { return canonical(getOrDefault(syncMode()), SYNC_MODES); }
   default int getCollectiveTimeout() { return (Integer) getOrDefault(collectiveTimeout()); }
   default boolean getAllowUnencryptedGradients() { return (Boolean) getOrDefault(allowUnencryptedGradients()); }
   default double getMaxBlockSizeInMB() { return (Double) getOrDefault(maxBlockSizeInMB()); }
-  default String getKernel() { return getOrDefault(kernel()); }
+  default String getKernel() { return canonical(getOrDefault(kernel()), KERNELS); }
   default String getInitialModelPath() { return getOrDefault(initialModelPath()); }
   default boolean getPriorFromModel() { return (Boolean) getOrDefault(priorFromModel()); }
   default String getReportDir() { return getOrDefault(reportDir()); }

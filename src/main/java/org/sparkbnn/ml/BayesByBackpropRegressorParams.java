@@ -1,5 +1,7 @@
 package org.sparkbnn.ml;
 
+import static org.sparkbnn.ml.ParamDefinitions.*;
+
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.Param;
 
@@ -26,5 +28,7 @@ public interface BayesByBackpropRegressorParams extends BayesByBackpropParams {
   default String getLowerBoundCol() { return getOrDefault(lowerBoundCol()); }
   default String getUpperBoundCol() { return getOrDefault(upperBoundCol()); }
   default double getIntervalLevel() { return (Double) getOrDefault(intervalLevel()); }
-  default String getLikelihood() { return getOrDefault(likelihood()); }
+  default String getLikelihood() {
+    return canonical(getOrDefault(likelihood()), LIKELIHOODS);
+  }
 }

@@ -166,6 +166,10 @@ final class NetworkTrainer {
         stage.batchSize(), stage.trainSamples(), stage.seed(), stage.priorFromModel()}) {
       f.put(p.name(), String.valueOf(stage.getOrDefault(p)));
     }
+    // The choice Params as their getters spell them: "RELU" and "relu" are the same fit.
+    f.put(stage.prior().name(), stage.getPrior());
+    f.put(stage.estimator().name(), stage.getEstimator());
+    f.put(stage.klWeighting().name(), stage.getKlWeighting());
     f.put("rowsPerPartition", Arrays.toString(data.partitionRows()));
     f.put("dataMoments", digest(concat(standardization.featureMean(), standardization.featureScale(),
         new double[] {standardization.labelMean(), standardization.labelScale()})));

@@ -18,14 +18,27 @@ import scala.runtime.AbstractFunction1;
 public final class ParamDefinitions {
   private ParamDefinitions() {}
 
-  static final String[] ACTIVATIONS = {"relu", "tanh"};
+  // Allowed values of the Params that name an enum come from the enum; getters return them in this spelling.
+  static final String[] ACTIVATIONS = Arrays.stream(org.sparkbnn.bayes.Activation.values())
+      .map(a -> a.name().toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
   static final String[] PRIORS = {"gaussian", "scaleMixture"};
-  static final String[] ESTIMATORS = {"reparameterization", "localReparameterization"};
+  static final String[] ESTIMATORS = Arrays.stream(org.sparkbnn.bayes.GradientEstimator.values())
+      .map(org.sparkbnn.bayes.GradientEstimator::paramValue).toArray(String[]::new);
   static final String[] LIKELIHOODS = {"homoscedastic", "heteroscedastic"};
-  static final String[] KL_WEIGHTINGS = {"uniform", "blundell"};
+  static final String[] KL_WEIGHTINGS = Arrays.stream(org.sparkbnn.bayes.KlWeighting.values())
+      .map(org.sparkbnn.bayes.KlWeighting::paramValue).toArray(String[]::new);
   static final String[] HANDLE_INVALID = {"error", "skip"};
   static final String[] SYNC_MODES = {"auto", "collective", "sparkJob"};
   static final String[] KERNELS = org.sparkbnn.train.ComputeKernel.PARAM_VALUES;
+
+  /**
+   * A choice Param's value in the spelling of its allowed values ("RELU" reads as "relu"), so that the values
+   * compared, fingerprinted and saved downstream do not depend on how the user capitalised them.
+   */
+  static String canonical(String value, String[] allowed) {
+    for (String a : allowed) if (a.equalsIgnoreCase(value)) return a;
+    return value;
+  }
 
   /** A serialisable Scala predicate for Param validation. */
   static <T> AbstractFunction1<T, Object> valid(SerializablePredicate<T> p) {

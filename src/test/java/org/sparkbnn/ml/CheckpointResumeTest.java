@@ -30,7 +30,9 @@ class CheckpointResumeTest {
     BayesByBackpropRegressionModel firstHalf = regressor(2).setCheckpointDir(checkpoints).setCheckpointInterval(1)
         .fit(data);
     assertEquals(2, firstHalf.trainingHistory().size());
-    BayesByBackpropRegressionModel continued = regressor(4).setCheckpointDir(checkpoints).fit(data);
+    // The same configuration spelled differently ("RELU") is the same fit: it resumes.
+    BayesByBackpropRegressionModel continued = regressor(4).setActivation("RELU").setCheckpointDir(checkpoints)
+        .fit(data);
     assertEquals(4, continued.trainingHistory().size());
     assertArrayEquals(straight.theta(), continued.theta(), 0.0);
     // Epochs 1-2 came from the checkpoint, not from training again: even their measured speed is the saved one.

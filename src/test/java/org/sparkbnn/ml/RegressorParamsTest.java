@@ -62,6 +62,16 @@ class RegressorParamsTest {
   }
 
   @Test
+  void choiceParamsReadInTheirCanonicalSpelling() {
+    BayesByBackpropRegressor r = new BayesByBackpropRegressor().setActivation("TANH")
+        .setEstimator("LOCALREPARAMETERIZATION").setPrior("ScaleMixture").setLikelihood("Heteroscedastic");
+    assertEquals("tanh", r.getActivation());
+    assertEquals("localReparameterization", r.getEstimator());
+    assertEquals("scaleMixture", r.getPrior());
+    assertEquals("heteroscedastic", r.getLikelihood());
+  }
+
+  @Test
   void copyKeepsUidAndSetParamsAndAppliesExtras() {
     BayesByBackpropRegressor r = new BayesByBackpropRegressor().setHiddenLayers(7, 3).setSeed(5);
     BayesByBackpropRegressor c = r.copy(new ParamMap().put(r.maxEpochs().w(9)));
