@@ -3,8 +3,8 @@ package org.sparkbnn.bayes;
 import java.io.Serializable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** A fully factorised prior p(w) over every weight and bias. */
-public interface Prior extends Serializable {
+/** A fully factorised prior p(w) over every weight and bias: one of the three the stages offer. */
+public sealed interface Prior extends Serializable permits GaussianPrior, ScaleMixturePrior, PosteriorPrior {
 
   /** How many weights the prior is defined for, or -1 when it is the same for every weight (any network). */
   default int numWeights() { return -1; }
