@@ -45,29 +45,14 @@ class PersistenceTest {
         .setMaxEpochs(5).setPredictSamples(20).setEpistemicVarianceCol("epi").setSeed(3).fit(data);
   }
 
+  /** Uid, Params, outputs and overwrite are every stage's contract (SavableStagesTest); the model's data here. */
   @Test
-  void modelRoundTripKeepsParamsAndOutputs() throws IOException {
+  void modelRoundTripKeepsParametersAndHistory() throws IOException {
     String path = dir.resolve("model").toString();
     model.write().save(path);
     BayesByBackpropRegressionModel loaded = BayesByBackpropRegressionModel.load(path);
-    assertEquals(model.uid(), loaded.uid());
-    assertSameParams(model, loaded);
     assertArrayEquals(model.theta(), loaded.theta(), 0.0);
-    assertEquals(model.trainingHistory().size(), loaded.trainingHistory().size());
-    assertEquals(model.trainingHistory().get(4).nll(), loaded.trainingHistory().get(4).nll(), 0.0);
-    assertOutputsEqual(model.transform(data), loaded.transform(data));
-    assertThrows(IOException.class, () -> model.write().save(path), "saving over an existing path needs overwrite");
-    model.write().overwrite().save(path);
-  }
-
-  @Test
-  void estimatorRoundTripKeepsParams() throws IOException {
-    BayesByBackpropRegressor r = new BayesByBackpropRegressor().setHiddenLayers(3, 2).setPrior("scaleMixture")
-        .setPriorPi(0.3).setLearningRate(0.002);
-    String path = dir.resolve("estimator").toString();
-    r.write().save(path);
-    BayesByBackpropRegressor loaded = BayesByBackpropRegressor.load(path);
-    assertSameParams(r, loaded);
+    assertEquals(model.trainingHistory(), loaded.trainingHistory());
   }
 
   @Test
