@@ -77,7 +77,13 @@ public final class TaskCompute {
     }
     Binding binding = new Binding(task.partitionId(), assigned, device, backend, threads, cuda);
     if (previous == null || previous.device != device || previous.threads != threads) {
-      LOG.info("spark-bnn task {} (stage {}): {}", task.taskAttemptId(), task.stageId(), binding);
+      // Which GPU a task got is worth a line in the log; a CPU task's thread count is not (it would interleave
+      // with the job's output on every new executor thread).
+      if (cuda || assigned != null) {
+        LOG.info("spark-bnn task {} (stage {}): {}", task.taskAttemptId(), task.stageId(), binding);
+      } else {
+        LOG.debug("spark-bnn task {} (stage {}): {}", task.taskAttemptId(), task.stageId(), binding);
+      }
     }
     BOUND.set(binding);
     return binding;
