@@ -13,7 +13,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.sparkbnn.ml.BayesByBackpropClassificationModel;
-import org.sparkbnn.ml.BayesByBackpropRegressionModel;
+import org.sparkbnn.ml.BayesByBackpropModel;
 import org.sparkbnn.ml.SavedPipelines;
 import org.sparkbnn.train.InvalidInputException;
 
@@ -39,9 +39,7 @@ final class SavedPipeline {
     StringIndexerModel indexer = null;
     String[] labels = null;
     for (Transformer stage : model.stages()) {
-      if (stage instanceof BayesByBackpropRegressionModel || stage instanceof BayesByBackpropClassificationModel) {
-        found = stage;
-      }
+      if (stage instanceof BayesByBackpropModel) found = stage;
       if (stage instanceof VectorAssembler) features = ((VectorAssembler) stage).getInputCols();
       if (stage instanceof StringIndexerModel) indexer = (StringIndexerModel) stage;
       if (stage instanceof IndexToString) labels = ((IndexToString) stage).getLabels();
@@ -63,8 +61,7 @@ final class SavedPipeline {
 
   /** The fit's provenance as one line, for the job's output. */
   String provenance() {
-    java.util.Map<String, String> p = isClassifier() ? ((BayesByBackpropClassificationModel) bnn).provenance()
-        : ((BayesByBackpropRegressionModel) bnn).provenance();
+    java.util.Map<String, String> p = ((BayesByBackpropModel) bnn).provenance();
     if (p.isEmpty()) return "not recorded (saved before spark-bnn recorded it)";
     StringBuilder line = new StringBuilder();
     p.forEach((k, v) -> line.append(line.length() == 0 ? "" : "; ").append(k).append(' ').append(v));
@@ -72,8 +69,7 @@ final class SavedPipeline {
   }
 
   String parameterDigest() {
-    return isClassifier() ? ((BayesByBackpropClassificationModel) bnn).parameterDigest()
-        : ((BayesByBackpropRegressionModel) bnn).parameterDigest();
+    return ((BayesByBackpropModel) bnn).parameterDigest();
   }
 
   /**

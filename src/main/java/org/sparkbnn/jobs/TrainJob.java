@@ -15,10 +15,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.sparkbnn.ml.BayesByBackpropClassificationModel;
 import org.sparkbnn.ml.BayesByBackpropClassifier;
 import org.sparkbnn.ml.BayesByBackpropParams;
-import org.sparkbnn.ml.BayesByBackpropRegressionModel;
+import org.sparkbnn.ml.BayesByBackpropModel;
 import org.sparkbnn.ml.BayesByBackpropRegressor;
 import org.sparkbnn.ml.FitReport;
 import org.sparkbnn.train.EpochSummary;
@@ -103,7 +102,7 @@ final class TrainJob {
   private static void writeReport(PipelineModel fitted, Dataset<Row> data, String input, String path) {
     Dataset<Row> prepared = data;
     for (Transformer stage : fitted.stages()) {
-      if (stage instanceof Model && stage instanceof BayesByBackpropParams) {
+      if (stage instanceof BayesByBackpropModel) {
         FitReport.write((Model<?>) stage, prepared, input, path);
         return;
       }
@@ -112,9 +111,7 @@ final class TrainJob {
   }
 
   private static void report(String model, PipelineModel fitted, boolean classification) {
-    List<EpochSummary> history = classification
-        ? ((BayesByBackpropClassificationModel) fitted.stages()[2]).trainingHistory()
-        : ((BayesByBackpropRegressionModel) fitted.stages()[1]).trainingHistory();
+    List<EpochSummary> history = ((BayesByBackpropModel) fitted.stages()[classification ? 2 : 1]).trainingHistory();
     System.out.println("train: saved model to " + model + " (" + history.size() + " epochs, last "
         + history.get(history.size() - 1) + "); report: " + model + "/" + REPORT);
   }

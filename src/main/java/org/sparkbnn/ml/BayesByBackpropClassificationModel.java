@@ -30,7 +30,7 @@ import org.sparkbnn.train.EpochSummary;
 public class BayesByBackpropClassificationModel
     extends ProbabilisticClassificationModel<Vector, BayesByBackpropClassificationModel>
     implements ScoringSetters<BayesByBackpropClassificationModel>,
-    ClassificationColumnSetters<BayesByBackpropClassificationModel>, MLWritable {
+    ClassificationColumnSetters<BayesByBackpropClassificationModel>, BayesByBackpropModel, MLWritable {
   private static final long serialVersionUID = 1L;
 
   private String uid;
@@ -82,23 +82,10 @@ public class BayesByBackpropClassificationModel
   @Override public int numClasses() { return fitted().spec.numClasses; }
   @Override public int numFeatures() { return fitted().spec.numFeatures; }
 
-  /** Per-epoch training history (-ELBO, NLL, KL per row and throughput). */
-  public List<EpochSummary> trainingHistory() { return fitted().history; }
-
-  /**
-   * The {@link #parameterDigest} of the initial model this one was fitted from (whose feature and label
-   * standardisation it kept), or null when its fit started from the initialisation.
-   */
-  public String initialModelDigest() { return fitted().initialModel; }
-
-  /** A digest of this model's posterior parameters: its identity as another fit's initial model. */
-  public String parameterDigest() { return fitted().digest(); }
-
-  /**
-   * Versions, seed and data fingerprint of the fit that made this model, saved with it; empty for a model saved
-   * before spark-bnn recorded them.
-   */
-  public java.util.Map<String, String> provenance() {
+  @Override public List<EpochSummary> trainingHistory() { return fitted().history; }
+  @Override public String initialModelDigest() { return fitted().initialModel; }
+  @Override public String parameterDigest() { return fitted().digest(); }
+  @Override public java.util.Map<String, String> provenance() {
     return fitted().provenance == null ? java.util.Map.of() : fitted().provenance;
   }
 

@@ -23,7 +23,7 @@ import org.sparkbnn.train.EpochSummary;
  */
 public class BayesByBackpropRegressionModel extends PredictionModel<Vector, BayesByBackpropRegressionModel>
     implements ScoringSetters<BayesByBackpropRegressionModel>,
-    RegressionColumnSetters<BayesByBackpropRegressionModel>, MLWritable {
+    RegressionColumnSetters<BayesByBackpropRegressionModel>, BayesByBackpropModel, MLWritable {
   private static final long serialVersionUID = 1L;
 
   private String uid;
@@ -71,23 +71,10 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
 
   @Override public int numFeatures() { return fitted().spec.numFeatures; }
 
-  /** Per-epoch training history (-ELBO, NLL, KL per row and throughput). */
-  public List<EpochSummary> trainingHistory() { return fitted().history; }
-
-  /**
-   * The {@link #parameterDigest} of the initial model this one was fitted from (whose feature and label
-   * standardisation it kept), or null when its fit started from the initialisation.
-   */
-  public String initialModelDigest() { return fitted().initialModel; }
-
-  /** A digest of this model's posterior parameters: its identity as another fit's initial model. */
-  public String parameterDigest() { return fitted().digest(); }
-
-  /**
-   * Versions, seed and data fingerprint of the fit that made this model, saved with it; empty for a model saved
-   * before spark-bnn recorded them.
-   */
-  public java.util.Map<String, String> provenance() {
+  @Override public List<EpochSummary> trainingHistory() { return fitted().history; }
+  @Override public String initialModelDigest() { return fitted().initialModel; }
+  @Override public String parameterDigest() { return fitted().digest(); }
+  @Override public java.util.Map<String, String> provenance() {
     return fitted().provenance == null ? java.util.Map.of() : fitted().provenance;
   }
 
