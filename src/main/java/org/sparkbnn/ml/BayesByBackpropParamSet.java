@@ -128,7 +128,8 @@ public final class BayesByBackpropParamSet implements Serializable {
     owner.setDefault(priorFromModel, false);
     reportDir = new Param<>(owner, "reportDir", "directory (any Hadoop file system) where every fit writes its"
         + " report, <uid>-<time>.html: training curves, predictive and calibration charts on a sample of the"
-        + " training rows, the Params, data summary, timings and provenance; empty = no report",
+        + " training rows, the Params, data summary, timings and provenance; empty = no report. A report that"
+        + " cannot be written is a warning, not a failed fit",
         valid((String v) -> v != null));
     owner.setDefault(reportDir, "");
     owner.setDefault(syncMode, "auto");

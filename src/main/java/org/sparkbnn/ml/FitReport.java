@@ -29,6 +29,7 @@ import org.sparkbnn.train.InvalidInputException;
  * Charts are rendered as SVG; when all have rendered the page sets {@code data-charts-rendered} on its body.
  */
 public final class FitReport {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FitReport.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ECHARTS = "META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js";
   /** Rows of the sample scored for the predictive charts, and the most drawn as points. */
@@ -65,8 +66,14 @@ public final class FitReport {
     if (dir.isEmpty()) return;
     String time = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS")
         .format(java.time.LocalDateTime.now());
-    write(model, data, String.join(",", data.inputFiles()), new Path(dir, model.uid() + "-" + time + ".html")
-        .toString());
+    String path = new Path(dir, model.uid() + "-" + time + ".html").toString();
+    try {
+      write(model, data, String.join(",", data.inputFiles()), path);
+      LOG.info("Bayes by Backprop: fit report written to {}", path);
+    } catch (InvalidInputException e) {
+      // The fit is done and is returned: a report that cannot be written must not cost the model.
+      LOG.warn("Bayes by Backprop: reportDir={}: {}", dir, e.getMessage());
+    }
   }
 
   static String render(org.apache.spark.ml.Model<?> model, Dataset<?> data, String input) {

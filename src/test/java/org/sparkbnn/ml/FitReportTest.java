@@ -52,6 +52,15 @@ class FitReportTest {
     assertRendered(reports, 2);
   }
 
+  @Test
+  void aReportThatCannotBeWrittenDoesNotCostTheFit() throws IOException {
+    Path notADirectory = dir.resolve("file");
+    Files.writeString(notADirectory, "in the way");
+    BayesByBackpropRegressionModel model = new BayesByBackpropRegressor().setHiddenLayers(4).setMaxEpochs(1)
+        .setReportDir(notADirectory.toString()).fit(SyntheticData.sine(SparkTestSession.get(), 50, 0.1, 1, 1));
+    assertEquals(1, model.trainingHistory().size(), "the model is returned");
+  }
+
   private static String onlyReport(Path reports, String uid) throws IOException {
     List<Path> files;
     try (Stream<Path> s = Files.list(reports)) {
