@@ -18,17 +18,16 @@ public final class ClassifierParamSet implements Serializable {
   ClassifierParamSet(Params owner) {
     probabilityVarianceCol = column(owner, "probabilityVarianceCol", "output column (vector): per-class variance"
         + " of the sampled class probabilities over the weight samples; empty = off");
+    owner.setDefault(probabilityVarianceCol, "");
     predictiveEntropyCol = column(owner, "predictiveEntropyCol", "output column: entropy H[p-bar] of the"
         + " predictive class distribution in nats (total uncertainty); empty = off");
+    owner.setDefault(predictiveEntropyCol, "predictiveEntropy");
     expectedEntropyCol = column(owner, "expectedEntropyCol", "output column: mean entropy E_w[H[p(y|x,w)]] of"
         + " the sampled class distributions in nats (aleatoric uncertainty); empty = off");
+    owner.setDefault(expectedEntropyCol, "");
     mutualInformationCol = column(owner, "mutualInformationCol", "output column: mutual information"
         + " H[p-bar] - E_w[H[p(y|x,w)]] between label and weights in nats (epistemic uncertainty, BALD);"
         + " empty = off");
-
-    owner.setDefault(probabilityVarianceCol, "");
-    owner.setDefault(predictiveEntropyCol, "predictiveEntropy");
-    owner.setDefault(expectedEntropyCol, "");
     owner.setDefault(mutualInformationCol, "mutualInformation");
   }
 }
