@@ -144,7 +144,7 @@ public class BayesByBackpropClassifier
       throw new IllegalStateException(uid() + " holds an initial model object, which is not saved with an"
           + " estimator: save the model and set initialModelPath instead");
     }
-    return new StageWriter(this, null);
+    return new StageWriter(this);
   }
 
   public static MLReader<BayesByBackpropClassifier> read() {

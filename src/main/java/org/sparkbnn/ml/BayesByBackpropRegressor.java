@@ -96,7 +96,7 @@ public class BayesByBackpropRegressor
       throw new IllegalStateException(uid() + " holds an initial model object, which is not saved with an"
           + " estimator: save the model and set initialModelPath instead");
     }
-    return new StageWriter(this, null);
+    return new StageWriter(this);
   }
 
   public static MLReader<BayesByBackpropRegressor> read() {

@@ -64,6 +64,15 @@ final class StageMetadata {
   }
 
   static StageMetadata load(String path, Configuration conf, Class<?> expected) {
+    return load(path, conf, expected, false);
+  }
+
+  /**
+   * As above; {@code paramsOnly}: the stage saves nothing besides its Params, so metadata without a formatVersion
+   * is accepted too (Spark's DefaultParamsWriter, which saved the evaluators before they used this class, writes
+   * none, and a Params-only stage has no data layout to version).
+   */
+  static StageMetadata load(String path, Configuration conf, Class<?> expected, boolean paramsOnly) {
     JsonNode root = read(path, conf, expected.getSimpleName());
     String cls = root.get("class").asText();
     if (!cls.equals(expected.getName())) {
@@ -71,7 +80,7 @@ final class StageMetadata {
           + "': it holds a " + cls);
     }
     int version = root.path("formatVersion").asInt(-1);
-    if (version != FORMAT_VERSION) {
+    if (version != FORMAT_VERSION && !(paramsOnly && version == -1)) {
       throw new InvalidInputException("cannot load " + expected.getSimpleName() + " from '" + path
           + "': format version " + version + " is not supported (this build reads " + FORMAT_VERSION + ")");
     }

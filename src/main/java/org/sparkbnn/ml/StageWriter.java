@@ -5,10 +5,18 @@ import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.SparkSession;
 
-/** Writes a stage's data (if any) and then its metadata; Spark's MLWriter handles overwrite. */
-final class StageWriter extends MLWriter {
+/**
+ * Writes a stage's data (if any) and then its metadata; Spark's MLWriter handles overwrite. Every spark-bnn stage
+ * saves through this class (the evaluators with no data).
+ */
+public final class StageWriter extends MLWriter {
   private final Params stage;
   private final BiConsumer<String, SparkSession> dataWriter;
+
+  /** A writer of {@code stage}'s Params only. */
+  public StageWriter(Params stage) {
+    this(stage, null);
+  }
 
   StageWriter(Params stage, BiConsumer<String, SparkSession> dataWriter) {
     this.stage = stage;

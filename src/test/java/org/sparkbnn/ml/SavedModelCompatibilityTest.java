@@ -20,7 +20,7 @@ import org.sparkbnn.SyntheticData;
 /**
  * Persisted formats do not change under our feet: models saved on 2026-12-02 by the main branch of that day
  * (Spark 3.5; before the initialModel and provenance columns existed), with the predictions they made then, still
- * load and make the same predictions. The weight samples are seeded and the scorer is the same arithmetic, so
+ * load and make the same predictions; evaluators saved then by Spark's DefaultParamsWriter still load. The weight samples are seeded and the scorer is the same arithmetic, so
  * the predictions agree to float32 rounding of the sampled weights at most (1e-6 relative).
  */
 class SavedModelCompatibilityTest {
@@ -65,5 +65,13 @@ class SavedModelCompatibilityTest {
       Vector p = (Vector) rows.get(i).get(0);
       for (int k = 0; k < 3; k++) assertEquals(expected.get(i)[2 + k], p.apply(k), 1e-6 * expected.get(i)[2 + k]);
     }
+  }
+
+  @Test
+  void evaluatorsSavedBySparksOwnWriterStillLoad() {
+    assertEquals("crps", org.sparkbnn.ml.evaluation.GaussianRegressionEvaluator
+        .load(FIXTURES.resolve("regression-evaluator").toString()).getMetricName());
+    assertEquals("ece", org.sparkbnn.ml.evaluation.ClassificationCalibrationEvaluator
+        .load(FIXTURES.resolve("calibration-evaluator").toString()).getMetricName());
   }
 }

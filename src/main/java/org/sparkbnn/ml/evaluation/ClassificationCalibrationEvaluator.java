@@ -9,8 +9,8 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
@@ -19,6 +19,8 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
 import org.sparkbnn.ml.ParamDefinitions;
+import org.sparkbnn.ml.StageReader;
+import org.sparkbnn.ml.StageWriter;
 import org.sparkbnn.train.InvalidInputException;
 
 /**
@@ -27,7 +29,7 @@ import org.sparkbnn.train.InvalidInputException;
  * ({@link CategoricalPredictiveMetrics}). Spark's MulticlassClassificationEvaluator has log-loss but no
  * calibration error; this one lets CrossValidator select for calibrated probabilities.
  */
-public class ClassificationCalibrationEvaluator extends Evaluator implements DefaultParamsWritable {
+public class ClassificationCalibrationEvaluator extends Evaluator implements MLWritable {
   private static final long serialVersionUID = 1L;
   static final String[] METRICS = {"nll", "brier", "ece", "accuracy"};
   /** Probabilities must sum to 1 within this tolerance. */
@@ -159,8 +161,13 @@ public class ClassificationCalibrationEvaluator extends Evaluator implements Def
     return (ClassificationCalibrationEvaluator) defaultCopy(extra);
   }
 
+  @Override
+  public MLWriter write() {
+    return new StageWriter(this);
+  }
+
   public static MLReader<ClassificationCalibrationEvaluator> read() {
-    return new DefaultParamsReader<>();
+    return new StageReader<>(ClassificationCalibrationEvaluator.class);
   }
 
   public static ClassificationCalibrationEvaluator load(String path) {

@@ -7,10 +7,12 @@ import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.ml.util.MLReader;
 import org.sparkbnn.ml.ParamDefinitions;
+import org.sparkbnn.ml.StageReader;
+import org.sparkbnn.ml.StageWriter;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -25,7 +27,7 @@ import org.sparkbnn.train.InvalidInputException;
  * error of Kuleshov et al. (2018). Spark's RegressionEvaluator ignores the variance; this one scores it, so
  * CrossValidator can select for calibrated uncertainty.
  */
-public class GaussianRegressionEvaluator extends Evaluator implements DefaultParamsWritable {
+public class GaussianRegressionEvaluator extends Evaluator implements MLWritable {
   private static final long serialVersionUID = 1L;
   static final String[] METRICS = {"rmse", "nll", "crps", "coverage", "intervalWidth", "calibrationError"};
 
@@ -145,8 +147,13 @@ public class GaussianRegressionEvaluator extends Evaluator implements DefaultPar
     return (GaussianRegressionEvaluator) defaultCopy(extra);
   }
 
+  @Override
+  public MLWriter write() {
+    return new StageWriter(this);
+  }
+
   public static MLReader<GaussianRegressionEvaluator> read() {
-    return new DefaultParamsReader<>();
+    return new StageReader<>(GaussianRegressionEvaluator.class);
   }
 
   public static GaussianRegressionEvaluator load(String path) {
