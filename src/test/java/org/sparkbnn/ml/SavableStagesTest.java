@@ -11,7 +11,11 @@ import org.sparkbnn.SyntheticData;
 import org.sparkbnn.ml.evaluation.ClassificationCalibrationEvaluator;
 import org.sparkbnn.ml.evaluation.GaussianRegressionEvaluator;
 
-/** {@link SavableStageContract} for every savable stage: both estimators, both models, both evaluators. */
+/**
+ * {@link SavableStageContract} for every savable stage: both estimators, both models, both evaluators. The tests
+ * and their assertions are the contract's; each nested class supplies a configured stage, its reader and what its
+ * output is (a transform's rows, a metric, an estimator's output schema).
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SavableStagesTest {
   private Dataset<Row> sine;
