@@ -15,9 +15,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.sparkbnn.ml.BayesByBackpropClassificationModel;
 import org.sparkbnn.ml.BayesByBackpropClassifier;
 import org.sparkbnn.ml.BayesByBackpropParams;
 import org.sparkbnn.ml.BayesByBackpropModel;
+import org.sparkbnn.ml.BayesByBackpropRegressionModel;
 import org.sparkbnn.ml.BayesByBackpropRegressor;
 import org.sparkbnn.ml.FitReport;
 import org.sparkbnn.train.EpochSummary;
@@ -73,6 +75,15 @@ final class TrainJob {
         if (initial != null) initial.requireUpdatableBy(false, featureColumns, data, label);
         stages = new PipelineStage[] {DataIO.assembler(featureColumns),
             ((BayesByBackpropRegressor) bnn).setFeaturesCol(DataIO.FEATURES).setLabelCol(label)};
+      }
+      if (initial != null) {
+        // Already loaded and checked: the fit takes the model object instead of reading the path a second time.
+        bnn.clear(bnnParams.initialModelPath());
+        if (classification) {
+          ((BayesByBackpropClassifier) bnn).setInitialModel((BayesByBackpropClassificationModel) initial.bnn);
+        } else {
+          ((BayesByBackpropRegressor) bnn).setInitialModel((BayesByBackpropRegressionModel) initial.bnn);
+        }
       }
       PipelineModel fitted = new Pipeline().setStages(stages).fit(data);
       Dataset<Row> trained = data;

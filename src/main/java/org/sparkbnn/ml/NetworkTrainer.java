@@ -68,13 +68,14 @@ final class NetworkTrainer {
       }
       ModelSpec spec = specs.create(numFeatures, data);
       if (initial != null) InitialModel.checkMatches(initial, spec);
+      String initialDigest = initial == null ? null : initial.digest();
       warnIfThin(data, numFeatures, labelCol, spec.isClassification());
       // The initial model's inputs and outputs must mean what they meant when it was fitted.
       Standardization standardization = initial != null ? initial.standardization
           : data.standardization(numFeatures, !spec.isClassification());
       if (initial != null) {
         LOG.info("Bayes by Backprop: starting from the initial model (parameters {}), keeping its feature and label"
-            + " standardisation; prior: {}", initial.digest(), stage.getPriorFromModel()
+            + " standardisation; prior: {}", initialDigest, stage.getPriorFromModel()
             ? "its posterior, per weight (prior=" + stage.getPrior() + " is not used)" : "prior=" + stage.getPrior());
       }
       LOG.info("Bayes by Backprop: {} rows in {} partitions, {} features, {} parameters", data.numRows(),
@@ -86,7 +87,7 @@ final class NetworkTrainer {
       String kernel = ComputeKernel.describe(config.kernel(), stage.getKernel());
       LOG.info("Bayes by Backprop: {}", kernel);
       Consumer<EpochSummary> onEpoch = new ProgressLog(LOG, data.plannedEpochs(config));
-      Map<String, String> fingerprint = fingerprint(stage, spec, data, standardization, initial);
+      Map<String, String> fingerprint = fingerprint(stage, spec, data, standardization, initialDigest);
       Checkpointer checkpointer = checkpointer(stage, fingerprint, sc.hadoopConfiguration());
       TrainingLoop.Result result = sync.collective
           ? data.trainCollective(config, standardization, onEpoch, checkpointer, stage.getCollectiveTimeout() * 1000L)
@@ -102,14 +103,14 @@ final class NetworkTrainer {
       summary.put("partitions", String.valueOf(data.numPartitions()));
       summary.put("features", String.valueOf(numFeatures));
       summary.put("parameters", String.valueOf(spec.network().numParameters()));
-      summary.put("initial model", initial == null ? "none" : initial.digest() + (stage.getPriorFromModel()
+      summary.put("initial model", initial == null ? "none" : initialDigest + (stage.getPriorFromModel()
           ? ", its posterior as the prior" : ", a warm start"));
       summary.put("steps", String.valueOf(result.timings.steps()));
       summary.put("step timings", result.timings.toString());
       summary.put("synchronisation", sync.reason);
       summary.put("kernel", kernel);
       return new FittedNetwork(spec, result.theta, standardization, result.history,
-          initial == null ? null : initial.digest(), Provenance.of(stage, fingerprint, dataset.sparkSession()),
+          initialDigest, Provenance.of(stage, fingerprint, dataset.sparkSession()),
           new FitDetails(summary));
     } catch (Exception e) {
       InvalidRowException badRow = InvalidRowException.findRowIn(e);
@@ -151,10 +152,10 @@ final class NetworkTrainer {
   /**
    * What a checkpoint must match to be resumed: the network shape, every Param that changes the optimisation
    * path, the data as partitioned (rows per partition and the standardisation moments) and the initial model's
-   * parameters. maxEpochs and maxSteps are left out, so a fit with more epochs continues a finished shorter one.
+   * parameter digest (null: none). maxEpochs and maxSteps are left out, so a fit with more epochs continues a finished shorter one.
    */
   static Map<String, String> fingerprint(BayesByBackpropParams stage, ModelSpec spec, TrainingData data,
-                                         Standardization standardization, FittedNetwork initial) {
+                                         Standardization standardization, String initialDigest) {
     Map<String, String> f = new LinkedHashMap<>();
     f.put("numFeatures", String.valueOf(spec.numFeatures));
     f.put("hiddenLayers", Arrays.toString(spec.hiddenLayers));
@@ -173,7 +174,7 @@ final class NetworkTrainer {
     f.put("rowsPerPartition", Arrays.toString(data.partitionRows()));
     f.put("dataMoments", digest(concat(standardization.featureMean(), standardization.featureScale(),
         new double[] {standardization.labelMean(), standardization.labelScale()})));
-    f.put("initialModel", initial == null ? "none" : initial.digest());
+    f.put("initialModel", initialDigest == null ? "none" : initialDigest);
     return f;
   }
 
