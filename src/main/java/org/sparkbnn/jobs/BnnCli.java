@@ -1,6 +1,6 @@
 package org.sparkbnn.jobs;
 
-import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.input.BadInputException;
 import org.sparkbnn.train.TrainingDivergedException;
 
 /**
@@ -64,7 +64,7 @@ public final class BnnCli {
         return 4;
       }
       // Ours anywhere in the chain (Spark wraps a task's failure); Spark's own Param and schema checks on top.
-      InvalidInputException invalid = InvalidInputException.findIn(e);
+      BadInputException invalid = BadInputException.findIn(e);
       if (invalid != null || e instanceof IllegalArgumentException) {
         System.err.println("error: " + (invalid != null ? invalid : e).getMessage());
         return 3;

@@ -16,7 +16,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
-import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.input.BadInputException;
 
 /**
  * An output location (model or predictions) held by one run from before the work starts until its result is in
@@ -54,9 +54,9 @@ final class ClaimedOutput implements AutoCloseable {
       fs = dest.getFileSystem(spark.sparkContext().hadoopConfiguration());
       dest = fs.makeQualified(dest);
     } catch (IOException | IllegalArgumentException e) {
-      throw new InvalidInputException("cannot write output '" + target + "': " + e.getMessage());
+      throw new BadInputException("cannot write output '" + target + "': " + e.getMessage(), e);
     }
-    if (dest.getParent() == null) throw new InvalidInputException("output '" + target + "' is a file system root");
+    if (dest.getParent() == null) throw new BadInputException("output '" + target + "' is a file system root");
     Path claim = new Path(dest.getParent(), "." + dest.getName() + ".claim");
     try {
       if (fs.exists(dest) && !overwrite) {
@@ -75,8 +75,8 @@ final class ClaimedOutput implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      throw new InvalidInputException("cannot write output '" + target + "': creating " + claim + " failed ("
-          + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+      throw new BadInputException("cannot write output '" + target + "': creating " + claim + " failed ("
+          + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
     }
     ClaimedOutput claimed = new ClaimedOutput(fs, dest, claim, overwrite);
     claimed.removeStaleTemporaries();
@@ -95,7 +95,7 @@ final class ClaimedOutput implements AutoCloseable {
         // A scheduler's sensor waits for this marker; it appears together with the output, by the rename.
         fs.create(new Path(tmp, SUCCESS_MARKER), true).close();
       } catch (Exception e) { // Spark's job failures are checked exceptions, thrown undeclared from Scala
-        InvalidInputException invalid = InvalidInputException.findIn(e);
+        BadInputException invalid = BadInputException.findIn(e);
         if (invalid != null) throw invalid;
         throw new IllegalStateException("cannot write '" + target + "': " + rootMessage(e), e);
       }

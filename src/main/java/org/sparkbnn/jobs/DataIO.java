@@ -18,7 +18,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
-import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.input.BadInputException;
 
 /** Reading inputs and choosing feature columns, with errors that name the path, column and row. */
 final class DataIO {
@@ -44,20 +44,20 @@ final class DataIO {
     boolean csv = isCsv(path, null);
     Dataset<Row> data;
     try {
-      if (!exists(spark, path)) throw new InvalidInputException("input '" + path + "' does not exist");
+      if (!exists(spark, path)) throw new BadInputException("input '" + path + "' does not exist");
       if (!csv) requireParquet(spark, path);
       data = csv ? spark.read().option("header", "true").option("inferSchema", "true").csv(path)
           : spark.read().parquet(path);
       if (data.isEmpty()) {
-        throw new InvalidInputException("input '" + path + "' has no rows"
+        throw new BadInputException("input '" + path + "' has no rows"
             + (csv && data.columns().length > 0 ? " (only a header)" : ""));
       }
-    } catch (InvalidInputException e) {
+    } catch (BadInputException e) {
       throw e;
     } catch (Exception e) { // Spark's AnalysisException is checked, thrown undeclared from Scala
       String message = e.getMessage() == null ? e.toString() : e.getMessage().split("\n")[0];
       if (message.contains("Unable to infer schema")) message = "no data files in it";
-      throw new InvalidInputException("cannot read input '" + path + "': " + message);
+      throw new BadInputException("cannot read input '" + path + "': " + message, e);
     }
     return data;
   }
@@ -73,7 +73,7 @@ final class DataIO {
       read = in.readNBytes(head, 0, head.length);
     }
     if (read < head.length || !Arrays.equals(head, PARQUET_MAGIC)) {
-      throw new InvalidInputException("input '" + path + "' is not a Parquet file (inputs not named *.csv are read"
+      throw new BadInputException("input '" + path + "' is not a Parquet file (inputs not named *.csv are read"
           + " as Parquet; name a CSV file *.csv)");
     }
   }
@@ -94,13 +94,13 @@ final class DataIO {
   static String[] featureColumnsBeside(Dataset<Row> data, String label, String featuresOption) {
     List<String> names = Arrays.asList(data.columns());
     if (!names.contains(label)) {
-      throw new InvalidInputException("label column '" + label + "' does not exist; columns are " + names);
+      throw new BadInputException("label column '" + label + "' does not exist; columns are " + names);
     }
     if (featuresOption != null) {
       String[] requested = Arrays.stream(featuresOption.split(",")).map(String::trim).toArray(String[]::new);
       for (String f : requested) {
         if (f.equals(label)) {
-          throw new InvalidInputException("--features includes the label column '" + label + "': a model cannot"
+          throw new BadInputException("--features includes the label column '" + label + "': a model cannot"
               + " be given its own label as an input");
         }
         requireNumeric(data, f, "feature");
@@ -115,7 +115,7 @@ final class DataIO {
           + " (pass --features to choose the columns)");
     }
     if (out.isEmpty()) {
-      throw new InvalidInputException("no numeric feature columns besides label '" + label + "' in " + names);
+      throw new BadInputException("no numeric feature columns besides label '" + label + "' in " + names);
     }
     return out.toArray(new String[0]);
   }
@@ -147,12 +147,12 @@ final class DataIO {
 
   private static void requireNumeric(Dataset<Row> data, String column, String role) {
     if (!Arrays.asList(data.columns()).contains(column)) {
-      throw new InvalidInputException(role + " column '" + column + "' does not exist; columns are "
+      throw new BadInputException(role + " column '" + column + "' does not exist; columns are "
           + Arrays.toString(data.columns()));
     }
     StructField f = data.schema().apply(column);
     if (!(f.dataType() instanceof NumericType)) {
-      throw new InvalidInputException(role + " column '" + column + "' must be numeric, but " + whyNotNumeric(data, f));
+      throw new BadInputException(role + " column '" + column + "' must be numeric, but " + whyNotNumeric(data, f));
     }
   }
 
@@ -169,7 +169,7 @@ final class DataIO {
       Path p = new Path(path);
       return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
     } catch (IOException | IllegalArgumentException e) {
-      throw new InvalidInputException("cannot access '" + path + "': " + e.getMessage());
+      throw new BadInputException("cannot access '" + path + "': " + e.getMessage(), e);
     }
   }
 }

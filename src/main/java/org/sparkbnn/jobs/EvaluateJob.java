@@ -10,7 +10,7 @@ import org.apache.spark.sql.SparkSession;
 import org.sparkbnn.ml.BayesByBackpropRegressionModel;
 import org.sparkbnn.ml.BayesByBackpropRegressor;
 import org.sparkbnn.ml.evaluation.GaussianPredictiveMetrics;
-import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.input.BadInputException;
 
 /**
  * {@code evaluate}: the UCI regression protocol of Hernández-Lobato and Adams (2015): k random 90/10 splits
@@ -42,7 +42,7 @@ final class EvaluateJob {
     long n = data.count();
     if (n < MIN_ROWS) {
       data.unpersist();
-      throw new InvalidInputException("evaluate needs at least " + MIN_ROWS + " rows for its 90/10 splits (so that"
+      throw new BadInputException("evaluate needs at least " + MIN_ROWS + " rows for its 90/10 splits (so that"
           + " every test split holds rows), but '" + input + "' has " + n);
     }
     System.out.printf("evaluate: %s, %d rows, label '%s', %d features, %d splits%n", input, n, label,
@@ -60,7 +60,7 @@ final class EvaluateJob {
       BayesByBackpropRegressionModel model = regressor.fit(train);
       List<Row> scored = model.transform(test).select("label", "prediction", "variance").collectAsList();
       if (scored.isEmpty()) {
-        throw new InvalidInputException("split " + s + " of '" + input + "' has no test rows (" + n + " rows);"
+        throw new BadInputException("split " + s + " of '" + input + "' has no test rows (" + n + " rows);"
             + " evaluate needs more rows");
       }
       metrics[s] = score(scored);

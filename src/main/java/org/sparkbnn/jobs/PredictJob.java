@@ -10,8 +10,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
-import org.sparkbnn.train.InvalidInputException;
-import org.sparkbnn.train.InvalidRowException;
+import org.sparkbnn.input.BadInputException;
+import org.sparkbnn.input.InvalidRowException;
 
 /**
  * {@code predict}: scores an input with a model saved by {@code train}; the output keeps every input column and

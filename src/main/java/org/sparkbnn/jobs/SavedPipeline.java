@@ -15,7 +15,7 @@ import org.apache.spark.sql.functions;
 import org.sparkbnn.ml.BayesByBackpropClassificationModel;
 import org.sparkbnn.ml.BayesByBackpropModel;
 import org.sparkbnn.ml.SavedPipelines;
-import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.input.BadInputException;
 
 /**
  * A PipelineModel saved by {@code bnn train} and the stages the jobs need from it: the feature assembler, the
@@ -45,7 +45,7 @@ final class SavedPipeline {
       if (stage instanceof IndexToString) labels = ((IndexToString) stage).getLabels();
     }
     if (found == null || features == null) {
-      throw new InvalidInputException("'" + path + "' is not a model saved by 'bnn train'");
+      throw new BadInputException("'" + path + "' is not a model saved by 'bnn train'");
     }
     this.bnn = found;
     this.featureColumns = features;
@@ -79,11 +79,11 @@ final class SavedPipeline {
    */
   void requireUpdatableBy(boolean classification, String[] newFeatureColumns, Dataset<Row> data, String label) {
     if (classification != isClassifier()) {
-      throw new InvalidInputException("--initial-model '" + path + "' is a " + (isClassifier() ? "classification"
+      throw new BadInputException("--initial-model '" + path + "' is a " + (isClassifier() ? "classification"
           : "regression") + " model; this is a " + (classification ? "classification" : "regression") + " fit");
     }
     if (!Arrays.equals(featureColumns, newFeatureColumns)) {
-      throw new InvalidInputException("--initial-model '" + path + "' was trained on features "
+      throw new BadInputException("--initial-model '" + path + "' was trained on features "
           + String.join(",", featureColumns) + "; this fit's are " + String.join(",", newFeatureColumns));
     }
     if (!classification) return;
@@ -92,7 +92,7 @@ final class SavedPipeline {
     Set<String> unknown = new TreeSet<>();
     for (Row r : values) if (!r.isNullAt(0) && !known.contains(r.getString(0))) unknown.add(r.getString(0));
     if (!unknown.isEmpty()) {
-      throw new InvalidInputException("label column '" + label + "' holds " + String.join(", ", unknown)
+      throw new BadInputException("label column '" + label + "' holds " + String.join(", ", unknown)
           + ", which --initial-model '" + path + "' has no class for (it knows " + String.join(", ", known) + ")");
     }
   }

@@ -3,7 +3,7 @@ package org.sparkbnn.jobs;
 import java.util.Map;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
-import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.input.BadInputException;
 
 /**
  * Applies {@code --param name=value} pairs to a stage, parsing each value as its Param's type. An unknown name is
@@ -23,7 +23,7 @@ final class StageParams {
       try {
         stage.set(p, value);
       } catch (IllegalArgumentException invalid) {
-        throw new InvalidInputException("invalid --param " + e.getKey() + "=" + e.getValue() + ": " + p.doc());
+        throw new BadInputException("invalid --param " + e.getKey() + "=" + e.getValue() + ": " + p.doc(), invalid);
       }
     }
   }
@@ -42,7 +42,7 @@ final class StageParams {
         default: return raw;
       }
     } catch (NumberFormatException e) {
-      throw new InvalidInputException("invalid --param " + name + "=" + raw + ": not a " + (p instanceof org.apache.spark.ml.param.BooleanParam ? "boolean" : "number"));
+      throw new BadInputException("invalid --param " + name + "=" + raw + ": not a " + (p instanceof org.apache.spark.ml.param.BooleanParam ? "boolean" : "number"), e);
     }
   }
 

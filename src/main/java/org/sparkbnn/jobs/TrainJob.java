@@ -23,7 +23,7 @@ import org.sparkbnn.ml.BayesByBackpropRegressionModel;
 import org.sparkbnn.ml.BayesByBackpropRegressor;
 import org.sparkbnn.ml.FitReport;
 import org.sparkbnn.train.EpochSummary;
-import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.input.BadInputException;
 
 /**
  * {@code train}: fits a PipelineModel and saves it, so that {@code predict} rebuilds the same features from the
@@ -136,7 +136,7 @@ final class TrainJob {
     if (!classifier.skipInvalid()) {
       DataIO.Cell first = DataIO.firstCellWhere(data, label, missing);
       if (first == null) return data;
-      throw new InvalidInputException("label column '" + label + "' is empty in row " + first.row()
+      throw new BadInputException("label column '" + label + "' is empty in row " + first.row()
           + " (1-based, header not counted); set --param handleInvalid=skip to drop such rows");
     }
     Dataset<Row> labelled = data.where(functions.not(missing));

@@ -10,11 +10,11 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.sparkbnn.bayes.SampledNetworks;
-import org.sparkbnn.train.ComputeKernel;
-import org.sparkbnn.train.FeatureValidation;
-import org.sparkbnn.train.InvalidRowException;
-import org.sparkbnn.train.Standardization;
-import org.sparkbnn.train.TaskCompute;
+import org.sparkbnn.compute.ComputeKernel;
+import org.sparkbnn.input.FeatureValidation;
+import org.sparkbnn.input.InvalidRowException;
+import org.sparkbnn.input.Standardization;
+import org.sparkbnn.compute.TaskCompute;
 
 /**
  * Scores one partition in batches of {@value #BATCH_ROWS} rows, so that each batch is one standardised matrix

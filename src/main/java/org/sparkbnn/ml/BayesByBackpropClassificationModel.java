@@ -17,7 +17,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.sparkbnn.bayes.CategoricalPredictive;
 import org.sparkbnn.ml.ClassificationScorer.Output;
-import org.sparkbnn.train.ComputeKernel;
+import org.sparkbnn.compute.ComputeKernel;
 import org.sparkbnn.train.EpochSummary;
 
 /**

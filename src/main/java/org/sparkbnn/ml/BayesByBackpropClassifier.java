@@ -12,8 +12,8 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
-import org.sparkbnn.train.InvalidInputException;
-import org.sparkbnn.train.LabelDomain;
+import org.sparkbnn.input.BadInputException;
+import org.sparkbnn.input.LabelDomain;
 
 /**
  * Bayes-by-Backprop classification: the regressor's Bayesian MLP, priors, estimators and data-parallel trainer
@@ -110,7 +110,7 @@ public class BayesByBackpropClassifier
       int known = initial.spec.numClasses;
       for (int c = known; c < classCounts.length; c++) {
         if (classCounts[c] > 0) {
-          throw new InvalidInputException("label column '" + getLabelCol() + "' holds class " + c + ".0 ("
+          throw new BadInputException("label column '" + getLabelCol() + "' holds class " + c + ".0 ("
               + classCounts[c] + " rows), which the initial model lacks (it has classes 0.." + (known - 1) + ")");
         }
       }
@@ -125,7 +125,7 @@ public class BayesByBackpropClassifier
       }
     }
     if (present < 2) {
-      throw new InvalidInputException("label column '" + getLabelCol() + "' holds a single class (" + only
+      throw new BadInputException("label column '" + getLabelCol() + "' holds a single class (" + only
           + ".0) in all training rows: a classifier needs rows of at least two classes");
     }
     return declared > 0 ? declared : classCounts.length;

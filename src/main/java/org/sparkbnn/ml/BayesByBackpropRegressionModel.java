@@ -13,7 +13,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.sparkbnn.bayes.GaussianPredictive;
-import org.sparkbnn.train.ComputeKernel;
+import org.sparkbnn.compute.ComputeKernel;
 import org.sparkbnn.train.EpochSummary;
 
 /**

@@ -9,7 +9,7 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
-import org.sparkbnn.train.LabelDomain;
+import org.sparkbnn.input.LabelDomain;
 
 /**
  * Bayes-by-Backprop regression (Blundell et al. 2015) as a Spark ML Estimator: an MLP with a mean-field

@@ -19,7 +19,7 @@ import org.apache.spark.ml.param.Params;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.sparkbnn.train.EpochSummary;
-import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.input.BadInputException;
 
 /**
  * A fit's run report: one self-contained HTML file (the chart library, Apache ECharts, is inlined, so the page
@@ -52,7 +52,7 @@ public final class FitReport {
         out.write(html.getBytes(StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
-      throw new InvalidInputException("cannot write the fit report to '" + path + "': " + e.getMessage());
+      throw new BadInputException("cannot write the fit report to '" + path + "': " + e.getMessage(), e);
     }
   }
 
@@ -70,7 +70,7 @@ public final class FitReport {
     try {
       write(model, data, String.join(",", data.inputFiles()), path);
       LOG.info("Bayes by Backprop: fit report written to {}", path);
-    } catch (InvalidInputException e) {
+    } catch (BadInputException e) {
       // The fit is done and is returned: a report that cannot be written must not cost the model.
       LOG.warn("Bayes by Backprop: reportDir={}: {}", dir, e.getMessage());
     }

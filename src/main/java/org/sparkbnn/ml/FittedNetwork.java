@@ -4,12 +4,12 @@ import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
 import org.sparkbnn.bayes.SampledNetworks;
-import org.sparkbnn.train.ComputeKernel;
+import org.sparkbnn.compute.ComputeKernel;
 import org.sparkbnn.train.EpochSummary;
-import org.sparkbnn.train.FeatureValidation;
-import org.sparkbnn.train.InvalidInputException;
-import org.sparkbnn.train.Standardization;
-import org.sparkbnn.train.TaskCompute;
+import org.sparkbnn.input.FeatureValidation;
+import org.sparkbnn.input.BadInputException;
+import org.sparkbnn.input.Standardization;
+import org.sparkbnn.compute.TaskCompute;
 
 /**
  * What a fit produces and a fitted model carries, whether it regresses or classifies: the network's shape, its
@@ -50,7 +50,7 @@ final class FittedNetwork implements Serializable {
   /** One row's standardised features, or an error naming the column. */
   float[] standardizedRow(Vector features, String featuresCol) {
     String problem = FeatureValidation.problem(features, featuresCol, spec.numFeatures, null);
-    if (problem != null) throw new InvalidInputException(problem);
+    if (problem != null) throw new BadInputException(problem);
     float[] x = new float[spec.numFeatures];
     standardization.features(features, x, 0);
     return x;

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.sql.SparkSession;
-import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.input.BadInputException;
 
 /**
  * The model a fit starts from (issue: sequential Bayesian updating): given in memory through the estimator's
@@ -30,11 +30,11 @@ final class InitialModel {
   static void checkConfigured(BayesByBackpropParams stage, FittedNetwork inMemory) {
     String path = stage.getInitialModelPath();
     if (inMemory != null && !path.isEmpty()) {
-      throw new InvalidInputException("both an initial model object and initialModelPath='" + path + "' are set;"
+      throw new BadInputException("both an initial model object and initialModelPath='" + path + "' are set;"
           + " set one");
     }
     if (inMemory == null && path.isEmpty() && stage.getPriorFromModel()) {
-      throw new InvalidInputException("priorFromModel=true needs an initial model (initialModelPath or"
+      throw new BadInputException("priorFromModel=true needs an initial model (initialModelPath or"
           + " setInitialModel)");
     }
   }
@@ -49,11 +49,11 @@ final class InitialModel {
       model = stored.equals(BayesByBackpropRegressionModel.class.getName())
           ? BayesByBackpropRegressionModel.load(path) : BayesByBackpropClassificationModel.load(path);
     } else {
-      throw new InvalidInputException("initialModelPath '" + path + "' holds a " + stored + ", not a spark-bnn"
+      throw new BadInputException("initialModelPath '" + path + "' holds a " + stored + ", not a spark-bnn"
           + " model or a PipelineModel holding one");
     }
     if (!modelClass.isInstance(model)) {
-      throw new InvalidInputException("initialModelPath '" + path + "' holds a " + model.getClass().getSimpleName()
+      throw new BadInputException("initialModelPath '" + path + "' holds a " + model.getClass().getSimpleName()
           + "; this fit needs a " + modelClass.getSimpleName());
     }
     return model instanceof BayesByBackpropRegressionModel ? ((BayesByBackpropRegressionModel) model).fitted()
@@ -66,7 +66,7 @@ final class InitialModel {
     Transformer[] models = Arrays.stream(pipeline.stages()).filter(s -> isSparkBnnModel(s.getClass().getName()))
         .toArray(Transformer[]::new);
     if (models.length != 1) {
-      throw new InvalidInputException("initialModelPath '" + path + "' is a PipelineModel with " + models.length
+      throw new BadInputException("initialModelPath '" + path + "' is a PipelineModel with " + models.length
           + " spark-bnn models; it needs exactly one " + modelClass.getSimpleName());
     }
     return models[0];
@@ -93,7 +93,7 @@ final class InitialModel {
       differs = "number of classes " + was.numClasses + " vs " + spec.numClasses;
     }
     if (differs != null) {
-      throw new InvalidInputException("the initial model does not match this fit: " + differs
+      throw new BadInputException("the initial model does not match this fit: " + differs
           + " (the initial model's first)");
     }
   }

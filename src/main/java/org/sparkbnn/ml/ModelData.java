@@ -13,8 +13,8 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparkbnn.train.EpochSummary;
-import org.sparkbnn.train.InvalidInputException;
-import org.sparkbnn.train.Standardization;
+import org.sparkbnn.input.BadInputException;
+import org.sparkbnn.input.Standardization;
 
 /**
  * The model's {@code data/}: one Parquet row with the network shape, the flat posterior parameter vector
@@ -84,8 +84,8 @@ final class ModelData {
         if (rows.size() != 1) throw new IllegalStateException("expected 1 row, found " + rows.size());
         r = rows.get(0);
       } catch (Exception e) { // Spark rethrows Parquet's IOExceptions unchecked, wrapped in SparkException
-        throw new InvalidInputException("cannot load " + type.getSimpleName() + " from '" + path
-            + "': model data " + path + "/data is missing or corrupt: " + e.getMessage());
+        throw new BadInputException("cannot load " + type.getSimpleName() + " from '" + path
+            + "': model data " + path + "/data is missing or corrupt: " + e.getMessage(), e);
       }
       // By name: columns added later (numClasses, initialModel, provenance) read as null from older models.
       ModelSpec spec = new ModelSpec(r.getAs("numFeatures"), ints(r.getList(r.fieldIndex("hiddenLayers"))),
@@ -93,7 +93,7 @@ final class ModelData {
           : r.<Integer>getAs("numClasses"));
       double[] theta = doubles(r, "theta");
       if (theta.length != spec.network().numParameters()) {
-        throw new InvalidInputException("cannot load model from '" + path + "': " + theta.length
+        throw new BadInputException("cannot load model from '" + path + "': " + theta.length
             + " parameters stored, the network shape needs " + spec.network().numParameters());
       }
       Standardization standardization = new Standardization(doubles(r, "featureMean"), doubles(r, "featureScale"),

@@ -14,8 +14,8 @@ import org.sparkbnn.bayes.NetworkArchitecture;
 import org.sparkbnn.bayes.PosteriorPrior;
 import org.sparkbnn.bayes.Prior;
 import org.sparkbnn.bayes.ScaleMixturePrior;
-import org.sparkbnn.train.ComputeKernel;
-import org.sparkbnn.train.TaskCompute;
+import org.sparkbnn.compute.ComputeKernel;
+import org.sparkbnn.compute.TaskCompute;
 import org.sparkbnn.train.TrainingConfig;
 
 /**

@@ -20,13 +20,13 @@ import org.slf4j.LoggerFactory;
 import org.sparkbnn.train.BlockBuilder;
 import org.sparkbnn.train.Checkpointer;
 import org.sparkbnn.train.HadoopCheckpointer;
-import org.sparkbnn.train.FeatureValidation;
-import org.sparkbnn.train.InvalidInputException;
-import org.sparkbnn.train.InvalidRowException;
-import org.sparkbnn.train.LabelDomain;
-import org.sparkbnn.train.Standardization;
+import org.sparkbnn.input.FeatureValidation;
+import org.sparkbnn.input.BadInputException;
+import org.sparkbnn.input.InvalidRowException;
+import org.sparkbnn.input.LabelDomain;
+import org.sparkbnn.input.Standardization;
 import org.sparkbnn.train.TrainingData;
-import org.sparkbnn.train.ComputeKernel;
+import org.sparkbnn.compute.ComputeKernel;
 import org.sparkbnn.train.SyncMode;
 import org.sparkbnn.train.TrainingConfig;
 import org.sparkbnn.train.TrainingLoop;
@@ -63,7 +63,7 @@ final class NetworkTrainer {
           BlockBuilder.maxRowsPerBlock(stage.getMaxBlockSizeInMB(), numFeatures));
       if (data.skippedRows() > 0) LOG.warn("handleInvalid=skip: dropped {} invalid training rows", data.skippedRows());
       if (data.numRows() == 0) {
-        throw new InvalidInputException("training data set is empty"
+        throw new BadInputException("training data set is empty"
             + (data.skippedRows() > 0 ? " after skipping " + data.skippedRows() + " invalid rows" : ""));
       }
       ModelSpec spec = specs.create(numFeatures, data);
@@ -115,7 +115,7 @@ final class NetworkTrainer {
     } catch (Exception e) {
       InvalidRowException badRow = InvalidRowException.findRowIn(e);
       if (badRow != null) throw badRow.inInputOrder(rows);
-      throw InvalidInputException.surface(e);
+      throw BadInputException.surface(e);
     } finally {
       if (data != null) data.release();
       // The caller's description (a notebook's, a scheduler's) comes back; the fit's own labels do not linger.
@@ -202,7 +202,7 @@ final class NetworkTrainer {
     if (size >= 0) return size;
     List<Row> first = dataset.select(featuresCol).where(functions.col(featuresCol).isNotNull())
         .limit(1).collectAsList();
-    if (first.isEmpty()) throw new InvalidInputException("training data set is empty (no non-null '"
+    if (first.isEmpty()) throw new BadInputException("training data set is empty (no non-null '"
         + featuresCol + "' value)");
     return ((Vector) first.get(0).get(0)).size();
   }

@@ -29,7 +29,7 @@ public final class ParamDefinitions {
       .map(org.sparkbnn.bayes.KlWeighting::paramValue).toArray(String[]::new);
   static final String[] HANDLE_INVALID = {"error", "skip"};
   static final String[] SYNC_MODES = {"auto", "collective", "sparkJob"};
-  static final String[] KERNELS = org.sparkbnn.train.ComputeKernel.PARAM_VALUES;
+  static final String[] KERNELS = org.sparkbnn.compute.ComputeKernel.PARAM_VALUES;
 
   /**
    * A choice Param's value in the spelling of its allowed values ("RELU" reads as "relu"), so that the values

@@ -1,7 +1,7 @@
 package org.sparkbnn.ml;
 
 import org.apache.spark.ml.PipelineModel;
-import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.input.BadInputException;
 
 /** Loading a saved PipelineModel with a load failure reported as invalid input naming the path. */
 public final class SavedPipelines {
@@ -11,12 +11,9 @@ public final class SavedPipelines {
     try {
       return PipelineModel.load(path);
     } catch (Exception e) { // Hadoop's InvalidInputException (an IOException) escapes unchecked from Scala
-      InvalidInputException ours = InvalidInputException.findIn(e);
+      BadInputException ours = BadInputException.findIn(e);
       if (ours != null) throw ours;
-      InvalidInputException unreadable = new InvalidInputException("cannot load model '" + path + "': "
-          + e.getMessage());
-      unreadable.initCause(e);
-      throw unreadable;
+      throw new BadInputException("cannot load model '" + path + "': " + e.getMessage(), e);
     }
   }
 }

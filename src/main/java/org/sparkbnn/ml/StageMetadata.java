@@ -14,7 +14,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.sql.SparkSession;
-import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.input.BadInputException;
 
 /**
  * A stage's {@code metadata/part-00000}: one JSON line in the layout of Spark's DefaultParamsWriter (class,
@@ -76,12 +76,12 @@ final class StageMetadata {
     JsonNode root = read(path, conf, expected.getSimpleName());
     String cls = root.get("class").asText();
     if (!cls.equals(expected.getName())) {
-      throw new InvalidInputException("cannot load " + expected.getSimpleName() + " from '" + path
+      throw new BadInputException("cannot load " + expected.getSimpleName() + " from '" + path
           + "': it holds a " + cls);
     }
     int version = root.path("formatVersion").asInt(-1);
     if (version != FORMAT_VERSION && !(paramsOnly && version == -1)) {
-      throw new InvalidInputException("cannot load " + expected.getSimpleName() + " from '" + path
+      throw new BadInputException("cannot load " + expected.getSimpleName() + " from '" + path
           + "': format version " + version + " is not supported (this build reads " + FORMAT_VERSION + ")");
     }
     return new StageMetadata(root.get("uid").asText(), (ObjectNode) root);
@@ -99,18 +99,18 @@ final class StageMetadata {
       FileSystem fs = file.getFileSystem(conf);
       if (!fs.exists(file)) file = sparkTextPart(fs, new Path(path, "metadata"), file);
       if (!fs.exists(file)) {
-        throw new InvalidInputException("cannot load " + what + " from '" + path
+        throw new BadInputException("cannot load " + what + " from '" + path
             + "': " + file + " does not exist (not a saved stage, or its save did not finish)");
       }
       try (java.io.InputStream in = fs.open(file)) {
         root = JSON.readTree(in);
       }
     } catch (IOException e) {
-      throw new InvalidInputException("cannot load " + what + " from '" + path
-          + "': unreadable metadata " + file + ": " + e.getMessage());
+      throw new BadInputException("cannot load " + what + " from '" + path
+          + "': unreadable metadata " + file + ": " + e.getMessage(), e);
     }
     if (root == null || !root.isObject() || !root.has("class") || !root.has("uid")) {
-      throw new InvalidInputException("cannot load " + what + " from '" + path
+      throw new BadInputException("cannot load " + what + " from '" + path
           + "': metadata " + file + " is truncated or not stage metadata");
     }
     return root;
@@ -143,7 +143,7 @@ final class StageMetadata {
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> e = fields.next();
       if (!stage.hasParam(e.getKey())) {
-        throw new InvalidInputException("saved Param '" + e.getKey() + "' is unknown to "
+        throw new BadInputException("saved Param '" + e.getKey() + "' is unknown to "
             + stage.getClass().getSimpleName());
       }
       Param<Object> param = (Param<Object>) stage.getParam(e.getKey());

@@ -6,6 +6,9 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
+import org.sparkbnn.input.InvalidRowException;
+import org.sparkbnn.input.FeatureValidation;
+import org.sparkbnn.input.LabelDomain;
 
 /**
  * Packs one partition of (features, label) rows into a {@link FeatureBlock}, validating every row: a null

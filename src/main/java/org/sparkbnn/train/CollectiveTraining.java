@@ -20,6 +20,9 @@ import org.sparkbnn.train.collective.PeerMesh;
 import org.sparkbnn.train.collective.TrackerClient;
 import scala.collection.Iterator;
 import scala.reflect.ClassTag;
+import org.sparkbnn.input.BadInputException;
+import org.sparkbnn.input.Standardization;
+import org.sparkbnn.compute.TaskCompute;
 
 /**
  * syncMode=collective: the whole fit is ONE barrier stage with one task per partition, all running at once. Each
@@ -116,7 +119,7 @@ public final class CollectiveTraining {
     long largestBytes = partitionRows[largest] * bytesPerRow;
     if (largestBytes > budgetBytes) {
       long needed = (total * bytesPerRow + budgetBytes - 1) / budgetBytes;
-      throw new InvalidInputException("partition " + largest + " holds " + partitionRows[largest] + " training rows ("
+      throw new BadInputException("partition " + largest + " holds " + partitionRows[largest] + " training rows ("
           + largestBytes / (1 << 20) + " MB packed), more than the " + budgetBytes / (1 << 20) + " MB a task of a"
           + " collective fit may hold (spark.executor.memory x spark.memory.fraction / tasks per executor): the data"
           + " needs at least " + Math.max(needed, partitionRows.length + 1) + " partitions (repartition it), or use"
@@ -138,7 +141,7 @@ public final class CollectiveTraining {
 
     static String encode(RuntimeException e) {
       String kind = e instanceof TrainingDivergedException ? "diverged"
-          : e instanceof InvalidInputException ? "invalid" : "failed";
+          : e instanceof BadInputException ? "invalid" : "failed";
       return kind + ":" + e.getMessage();
     }
 
@@ -147,14 +150,14 @@ public final class CollectiveTraining {
       String message = fatal.substring(colon + 1);
       switch (fatal.substring(0, colon)) {
         case "diverged": return new TrainingDivergedException(message);
-        case "invalid": return new InvalidInputException(message);
+        case "invalid": return new BadInputException(message);
         default: return new IllegalStateException("collective training failed: " + message);
       }
     }
 
     /** Divergence, invalid input and a silent peer repeat on a rerun; a dead peer (its executor lost) does not. */
     static boolean isFatal(RuntimeException e) {
-      return e instanceof TrainingDivergedException || e instanceof InvalidInputException
+      return e instanceof TrainingDivergedException || e instanceof BadInputException
           || (e instanceof CollectiveException && ((CollectiveException) e).isTimeout());
     }
   }

@@ -1,6 +1,7 @@
 package org.sparkbnn.train;
 
 import java.io.Serializable;
+import org.sparkbnn.input.ColumnMoments;
 
 /**
  * Training rows of one partition packed into two float arrays (features row-major, labels), in original units:

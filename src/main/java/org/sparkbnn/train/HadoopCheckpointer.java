@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.sparkbnn.input.BadInputException;
 
 /**
  * Checkpoints in one file, {@code <dir>/bnn-checkpoint}, on any Hadoop file system. Each save writes a
@@ -52,7 +53,7 @@ public final class HadoopCheckpointer implements Checkpointer {
         return read(in, source);
       }
     } catch (IOException e) {
-      throw new InvalidInputException("cannot read checkpoint " + file + ": " + e.getMessage());
+      throw new BadInputException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -64,7 +65,7 @@ public final class HadoopCheckpointer implements Checkpointer {
       recognised = false;
     }
     if (!recognised) {
-      throw new InvalidInputException(source + " is not a spark-bnn checkpoint of format " + FORMAT_VERSION);
+      throw new BadInputException(source + " is not a spark-bnn checkpoint of format " + FORMAT_VERSION);
     }
     Map<String, String> saved = new LinkedHashMap<>();
     int entries = in.readInt();
@@ -76,7 +77,7 @@ public final class HadoopCheckpointer implements Checkpointer {
       }
     }
     if (!differences.isEmpty()) {
-      throw new InvalidInputException("checkpoint " + source + " was written for a different configuration or data ("
+      throw new BadInputException("checkpoint " + source + " was written for a different configuration or data ("
           + String.join("; ", differences) + "); use another checkpointDir, or delete it to start afresh");
     }
     return TrainingStateCodec.read(in);

@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkbnn.bayes.GaussianNoise;
+import org.sparkbnn.input.Standardization;
 
 /**
  * Splits a global minibatch of B rows over partitions in proportion to their sizes and draws each partition's

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import org.sparkbnn.input.BadInputException;
+import org.sparkbnn.input.ColumnMoments;
 
 /**
  * The cached blocks of one partition, in order, read as one sequence of rows: row r of the partition is row
@@ -29,7 +31,7 @@ final class PartitionBlocks {
       total += this.blocks[b].rows;
     }
     if (total > Integer.MAX_VALUE) {
-      throw new InvalidInputException("partition " + partition + " holds " + total + " training rows, more than "
+      throw new BadInputException("partition " + partition + " holds " + total + " training rows, more than "
           + Integer.MAX_VALUE + "; repartition the data");
     }
     this.rows = (int) total;

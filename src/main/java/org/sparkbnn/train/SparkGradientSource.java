@@ -3,6 +3,7 @@ package org.sparkbnn.train;
 import java.util.Collections;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.sparkbnn.compute.TaskCompute;
 
 /**
  * One Spark job per step over the cached blocks: the parameters travel in the task closure (a few tens of KB),

@@ -7,6 +7,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sparkbnn.bayes.ElboObjective;
 import org.sparkbnn.bayes.ScratchMemory;
 import org.sparkbnn.bayes.cpu.FusedElbo;
+import org.sparkbnn.input.Standardization;
+import org.sparkbnn.compute.ComputeKernel;
 
 /**
  * What one step computes, on the kernel the fit resolved ({@link ComputeKernel}): a task draws its share of the

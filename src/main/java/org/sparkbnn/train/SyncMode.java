@@ -7,6 +7,7 @@ import org.apache.spark.NarrowDependency;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.rdd.RDD;
+import org.sparkbnn.input.BadInputException;
 
 /**
  * Which training loop a fit runs: {@code collective} (one barrier stage, direct all-reduce) or {@code sparkJob}
@@ -83,7 +84,7 @@ public final class SyncMode {
     }
     if (refusal == null) return new SyncMode(true, "syncMode=" + requested + ": " + numPartitions
         + " tasks in one barrier stage");
-    if (explicit) throw new InvalidInputException("syncMode=collective cannot run: " + refusal
+    if (explicit) throw new BadInputException("syncMode=collective cannot run: " + refusal
         + "; use syncMode=sparkJob or auto");
     return new SyncMode(false, "syncMode=auto chose sparkJob: " + refusal);
   }

@@ -3,6 +3,7 @@ package org.sparkbnn.train;
 import java.io.Serializable;
 import org.sparkbnn.bayes.ElboObjective;
 import org.sparkbnn.bayes.KlWeighting;
+import org.sparkbnn.compute.ComputeKernel;
 
 /** Everything the training loop needs besides the data. */
 public final class TrainingConfig implements Serializable {

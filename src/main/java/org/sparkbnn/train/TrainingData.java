@@ -10,6 +10,8 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.sparkbnn.input.Standardization;
+import org.sparkbnn.input.ColumnMoments;
 
 /**
  * The training rows packed once into cached {@link FeatureBlock}s (one or more per partition), with what the

@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbnn.bayes.AdamOptimizer;
+import org.sparkbnn.input.Standardization;
 
 /**
  * The synchronous data-parallel loop: per step, the current parameters go to every partition, their data-term

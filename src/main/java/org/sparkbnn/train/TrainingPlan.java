@@ -1,5 +1,7 @@
 package org.sparkbnn.train;
 
+import org.sparkbnn.input.BadInputException;
+
 /**
  * The shape of a fit, from its configuration and the rows per partition: global batch, each partition's share of
  * it, steps per epoch and in all (maxSteps may cut the last epoch short), and the number of epochs.
@@ -32,7 +34,7 @@ final class TrainingPlan {
   /** A checkpoint with more epochs than this fit runs would silently return the longer training: refused. */
   void checkResumable(TrainingState resumed) {
     if (resumed != null && resumed.epochsDone > epochs) {
-      throw new InvalidInputException("the checkpoint holds " + resumed.epochsDone + " completed epochs, more than"
+      throw new BadInputException("the checkpoint holds " + resumed.epochsDone + " completed epochs, more than"
           + " the " + epochs + " this fit runs (maxEpochs=" + config.maxEpochs + ", maxSteps=" + config.maxSteps
           + "); raise maxEpochs to at least " + resumed.epochsDone + ", or use another checkpointDir");
     }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkbnn.SparkTestSession;
+import org.sparkbnn.input.InvalidRowException;
 
 /**
  * What bad input and faults get from the jobs: one clear line naming the column, row, Param or path, the

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sparkbnn.SparkTestSession;
 import org.sparkbnn.SyntheticData;
-import org.sparkbnn.train.InvalidInputException;
-import org.sparkbnn.train.InvalidRowException;
+import org.sparkbnn.input.BadInputException;
+import org.sparkbnn.input.InvalidRowException;
 import org.sparkbnn.train.TrainingDivergedException;
 
 /** Every kind of bad input gets an error that names what is wrong, or (skip) is dropped. */
@@ -143,7 +143,7 @@ class BadInputTest {
     assertEquals(39, model.transform(data).count());
     model.setHandleInvalid("error");
     Exception e = assertThrows(Exception.class, () -> model.transform(data).collectAsList());
-    assertTrue(InvalidInputException.findIn(e) != null && e.getMessage().contains("'features'"), e.getMessage());
+    assertTrue(BadInputException.findIn(e) != null && e.getMessage().contains("'features'"), e.getMessage());
   }
 
   @Test
@@ -158,7 +158,7 @@ class BadInputTest {
 
   @Test
   void loadingFromANonexistentPathNamesIt() {
-    InvalidInputException e = assertThrows(InvalidInputException.class,
+    BadInputException e = assertThrows(BadInputException.class,
         () -> BayesByBackpropRegressionModel.load("/nonexistent/bnn-model"));
     assertTrue(e.getMessage().contains("/nonexistent/bnn-model"), e.getMessage());
   }

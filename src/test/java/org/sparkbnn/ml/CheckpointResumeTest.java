@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkbnn.SparkTestSession;
 import org.sparkbnn.SyntheticData;
-import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.input.BadInputException;
 
 /** checkpointDir on the estimators: a fit continued from a checkpoint equals one that ran straight through. */
 class CheckpointResumeTest {
@@ -40,15 +40,15 @@ class CheckpointResumeTest {
         continued.trainingHistory().get(1).rowsPerSecond());
 
     // The checkpoint holds 2 epochs (the 4-epoch fit saves every 10): a 1-epoch fit must not return 2.
-    InvalidInputException shorter = assertThrows(InvalidInputException.class,
+    BadInputException shorter = assertThrows(BadInputException.class,
         () -> regressor(1).setCheckpointDir(checkpoints).fit(data));
     assertTrue(shorter.getMessage().contains("2 completed epochs") && shorter.getMessage().contains("maxEpochs=1"),
         shorter.getMessage());
 
-    InvalidInputException otherShape = assertThrows(InvalidInputException.class,
+    BadInputException otherShape = assertThrows(BadInputException.class,
         () -> regressor(4).setHiddenLayers(16).setCheckpointDir(checkpoints).fit(data));
     assertTrue(otherShape.getMessage().contains("hiddenLayers was [8], now [16]"), otherShape.getMessage());
-    InvalidInputException otherData = assertThrows(InvalidInputException.class,
+    BadInputException otherData = assertThrows(BadInputException.class,
         () -> regressor(4).setCheckpointDir(checkpoints)
             .fit(SyntheticData.sine(SparkTestSession.get(), 150, 0.1, 4, 2)));
     assertTrue(otherData.getMessage().contains("rowsPerPartition") && otherData.getMessage().contains("dataMoments"),

@@ -74,7 +74,7 @@ class CollectiveTrainingTest {
     Dataset<Row> coalesced = SyntheticData.sine(SparkTestSession.get(), 200, 0.1, 12, 4).coalesce(2);
     assertArrayEquals(regressor("sparkJob", 1).fit(coalesced).theta(), regressor("auto", 1).fit(coalesced).theta(),
         0.0);
-    org.sparkbnn.train.InvalidInputException e = assertThrows(org.sparkbnn.train.InvalidInputException.class,
+    org.sparkbnn.input.BadInputException e = assertThrows(org.sparkbnn.input.BadInputException.class,
         () -> regressor("collective", 1).fit(coalesced));
     assertTrue(e.getMessage().contains("coalesce"), e.getMessage());
   }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkbnn.SparkTestSession;
 import org.sparkbnn.SyntheticData;
-import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.input.BadInputException;
 
 class PersistenceTest {
   private static SparkSession spark;
@@ -86,19 +86,19 @@ class PersistenceTest {
     for (File f : new File(path, "data").listFiles()) {
       if (f.getName().endsWith(".parquet")) Files.write(f.toPath(), new byte[] {1, 2, 3});
     }
-    InvalidInputException corrupt = assertThrows(InvalidInputException.class,
+    BadInputException corrupt = assertThrows(BadInputException.class,
         () -> BayesByBackpropRegressionModel.load(path));
     assertTrue(corrupt.getMessage().contains(path + "/data"), corrupt.getMessage());
 
     String empty = dir.resolve("empty").toString();
     new File(empty).mkdirs();
-    InvalidInputException missing = assertThrows(InvalidInputException.class,
+    BadInputException missing = assertThrows(BadInputException.class,
         () -> BayesByBackpropRegressionModel.load(empty));
     assertTrue(missing.getMessage().contains(empty), missing.getMessage());
 
     String estimatorPath = dir.resolve("est").toString();
     new BayesByBackpropRegressor().write().save(estimatorPath);
-    InvalidInputException wrongClass = assertThrows(InvalidInputException.class,
+    BadInputException wrongClass = assertThrows(BadInputException.class,
         () -> BayesByBackpropRegressionModel.load(estimatorPath));
     assertTrue(wrongClass.getMessage().contains("BayesByBackpropRegressor"), wrongClass.getMessage());
   }

@@ -57,7 +57,7 @@ class RegressorParamsTest {
             .setInputCol("features").setOutputCol("scaled"), r.setFeaturesCol("scaled")});
     assertMessageNames(assertThrows(IllegalArgumentException.class,
         () -> pipeline.transformSchema(org.sparkbnn.SyntheticData.SCHEMA)), "estimator");
-    assertThrows(org.sparkbnn.train.InvalidInputException.class, () -> new BayesByBackpropRegressor()
+    assertThrows(org.sparkbnn.input.BadInputException.class, () -> new BayesByBackpropRegressor()
         .setPriorFromModel(true).transformSchema(org.sparkbnn.SyntheticData.SCHEMA), "priorFromModel without one");
   }
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkbnn.SparkTestSession;
 import org.sparkbnn.SyntheticData;
-import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.input.BadInputException;
 
 /**
  * Sequential Bayesian updating through the stage: y = sin(3x) + N(0, 0.1^2), day A on x in [-1, 0], day B on
@@ -134,10 +134,10 @@ class SequentialUpdateTest {
         .setCheckpointDir(checkpoints).setCheckpointInterval(1).fit(dayB);
     assertArrayEquals(first.theta(), second.theta(), 0.0);
     // Resuming under another initial model (or none) would mix two fits: the fingerprint refuses it.
-    InvalidInputException otherInitial = assertThrows(InvalidInputException.class, () -> regressor().setMaxEpochs(4)
+    BadInputException otherInitial = assertThrows(BadInputException.class, () -> regressor().setMaxEpochs(4)
         .setInitialModel(first).setPriorFromModel(true).setCheckpointDir(checkpoints).fit(dayB));
     assertTrue(otherInitial.getMessage().contains("initialModel was "), otherInitial.getMessage());
-    InvalidInputException none = assertThrows(InvalidInputException.class,
+    BadInputException none = assertThrows(BadInputException.class,
         () -> regressor().setMaxEpochs(4).setCheckpointDir(checkpoints).fit(dayB));
     assertTrue(none.getMessage().contains("now none"), none.getMessage());
   }
@@ -177,7 +177,7 @@ class SequentialUpdateTest {
   }
 
   private static void assertRefused(String expected, org.junit.jupiter.api.function.Executable fit) {
-    InvalidInputException e = assertThrows(InvalidInputException.class, fit);
+    BadInputException e = assertThrows(BadInputException.class, fit);
     assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
   }
 

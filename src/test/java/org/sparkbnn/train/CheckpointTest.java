@@ -13,6 +13,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkbnn.input.BadInputException;
 
 /**
  * A training run that crashes after a checkpoint and is started again ends with exactly the parameters of an
@@ -51,7 +52,7 @@ class CheckpointTest {
   @Test
   void checkpointOfAnotherConfigurationIsRefusedNamingTheDifference() {
     TrainingLoopTest.train(2, 0, e -> { }, checkpointer(FINGERPRINT));
-    InvalidInputException e = assertThrows(InvalidInputException.class,
+    BadInputException e = assertThrows(BadInputException.class,
         () -> checkpointer(Map.of("hiddenLayers", "[16]", "seed", "5")).load());
     assertTrue(e.getMessage().contains("hiddenLayers was [8], now [16]") && !e.getMessage().contains("seed"),
         e.getMessage());
@@ -60,7 +61,7 @@ class CheckpointTest {
   @Test
   void aFileThatIsNotACheckpointIsRefused() throws Exception {
     Files.writeString(dir.resolve(HadoopCheckpointer.FILE), "something else entirely");
-    InvalidInputException e = assertThrows(InvalidInputException.class, () -> checkpointer(FINGERPRINT).load());
+    BadInputException e = assertThrows(BadInputException.class, () -> checkpointer(FINGERPRINT).load());
     assertTrue(e.getMessage().contains("not a spark-bnn checkpoint"), e.getMessage());
   }
 

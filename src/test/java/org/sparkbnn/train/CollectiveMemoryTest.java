@@ -10,6 +10,8 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;
+import org.sparkbnn.input.BadInputException;
+import org.sparkbnn.input.LabelDomain;
 
 /** Bounded blocks, and a partition too large for a collective task refused before training. */
 class CollectiveMemoryTest {
@@ -17,7 +19,7 @@ class CollectiveMemoryTest {
   void aPartitionLargerThanATasksBudgetIsRefusedSayingHowManyPartitionsAreNeeded() {
     // 20 features + label = 84 bytes a row; 1,000,000 rows = 80 MB against a 32 MB budget: 3 partitions needed
     // for 1.5M rows in all (126 MB / 32 MB rounded up = 4).
-    InvalidInputException e = assertThrows(InvalidInputException.class,
+    BadInputException e = assertThrows(BadInputException.class,
         () -> CollectiveTraining.checkTaskMemory(32L << 20, new long[] {500_000, 1_000_000}, 20));
     assertTrue(e.getMessage().contains("partition 1 holds 1000000 training rows (80 MB packed)")
         && e.getMessage().contains("at least 4 partitions"), e.getMessage());

@@ -14,6 +14,8 @@ import org.sparkbnn.bayes.GaussianLikelihood;
 import org.sparkbnn.bayes.GaussianPrior;
 import org.sparkbnn.bayes.GradientEstimator;
 import org.sparkbnn.bayes.NetworkArchitecture;
+import org.sparkbnn.input.Standardization;
+import org.sparkbnn.compute.ComputeKernel;
 
 /** The fused kernel's per-thread buffers outlive a fit: a step must not depend on what the thread ran before. */
 class StepFunctionTest {

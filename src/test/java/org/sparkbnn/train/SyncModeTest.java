@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
+import org.sparkbnn.input.BadInputException;
 
 /** Which loop a fit runs, for the cluster settings that decide it. */
 class SyncModeTest {
@@ -30,7 +31,7 @@ class SyncModeTest {
     SyncMode fallback = SyncMode.resolve("auto", dynamic, "yarn", 4, 8, false);
     assertFalse(fallback.collective);
     assertTrue(fallback.reason.contains("dynamic allocation"), fallback.reason);
-    InvalidInputException refused = assertThrows(InvalidInputException.class,
+    BadInputException refused = assertThrows(BadInputException.class,
         () -> SyncMode.resolve("collective", dynamic, "local-cluster[2,1,1024]", 2, 2, false));
     assertTrue(refused.getMessage().contains("dynamic allocation"), refused.getMessage());
 
@@ -41,7 +42,7 @@ class SyncModeTest {
 
     SparkConf encrypted = conf("spark.network.crypto.enabled", "true");
     assertFalse(SyncMode.resolve("auto", encrypted, "yarn", 2, 8, false).collective);
-    assertThrows(InvalidInputException.class, () -> SyncMode.resolve("collective", encrypted, "yarn", 2, 8, false));
+    assertThrows(BadInputException.class, () -> SyncMode.resolve("collective", encrypted, "yarn", 2, 8, false));
     assertTrue(SyncMode.resolve("collective", encrypted, "yarn", 2, 8, true).collective, "explicit opt-in");
   }
 }

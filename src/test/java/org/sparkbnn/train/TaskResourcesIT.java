@@ -25,6 +25,7 @@ import org.sparkbnn.LocalCluster;
 import org.sparkbnn.SyntheticData;
 import org.sparkbnn.ml.BayesByBackpropRegressionModel;
 import org.sparkbnn.ml.BayesByBackpropRegressor;
+import org.sparkbnn.compute.TaskCompute;
 
 /**
  * GPU scheduling without a GPU: a fake discovery script reports two GPU addresses to a local-cluster worker

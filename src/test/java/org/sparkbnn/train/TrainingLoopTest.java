@@ -14,6 +14,9 @@ import org.sparkbnn.bayes.GaussianPrior;
 import org.sparkbnn.bayes.GradientEstimator;
 import org.sparkbnn.bayes.KlWeighting;
 import org.sparkbnn.bayes.NetworkArchitecture;
+import org.sparkbnn.input.Standardization;
+import org.sparkbnn.compute.ComputeKernel;
+import org.sparkbnn.input.ColumnMoments;
 
 /** The training loop without Spark: step budget, determinism, and that it fits a line. */
 class TrainingLoopTest {

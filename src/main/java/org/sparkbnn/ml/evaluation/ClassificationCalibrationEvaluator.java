@@ -21,7 +21,7 @@ import org.apache.spark.sql.types.StructType;
 import org.sparkbnn.ml.ParamDefinitions;
 import org.sparkbnn.ml.StageReader;
 import org.sparkbnn.ml.StageWriter;
-import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.input.BadInputException;
 
 /**
  * A Spark ML Evaluator of predictive class probabilities (any probabilistic classifier's probabilityCol):
@@ -84,16 +84,16 @@ public class ClassificationCalibrationEvaluator extends Evaluator implements MLW
     StructType schema = dataset.schema();
     for (String c : new String[] {label, probability}) {
       if (!Arrays.asList(schema.fieldNames()).contains(c)) {
-        throw new InvalidInputException("column '" + c + "' does not exist; columns are "
+        throw new BadInputException("column '" + c + "' does not exist; columns are "
             + Arrays.toString(schema.fieldNames()));
       }
     }
     if (!(schema.apply(label).dataType() instanceof NumericType)) {
-      throw new InvalidInputException("column '" + label + "' must be numeric but is "
+      throw new BadInputException("column '" + label + "' must be numeric but is "
           + schema.apply(label).dataType().simpleString());
     }
     if (!schema.apply(probability).dataType().equals(SQLDataTypes.VectorType())) {
-      throw new InvalidInputException("column '" + probability + "' must be a vector of class probabilities but is "
+      throw new BadInputException("column '" + probability + "' must be a vector of class probabilities but is "
           + schema.apply(probability).dataType().simpleString());
     }
     int bins = (Integer) getOrDefault(numBins);
@@ -108,23 +108,23 @@ public class ClassificationCalibrationEvaluator extends Evaluator implements MLW
       }
       return Collections.singletonList(m).iterator();
     }).reduce(CategoricalPredictiveMetrics::merge);
-    if (total.count() == 0) throw new InvalidInputException("cannot evaluate an empty data set");
+    if (total.count() == 0) throw new BadInputException("cannot evaluate an empty data set");
     return total;
   }
 
   private static double[] checkedProbabilities(Row r, String col) {
-    if (r.isNullAt(1)) throw new InvalidInputException("column '" + col + "' is null in a row with " + r);
+    if (r.isNullAt(1)) throw new BadInputException("column '" + col + "' is null in a row with " + r);
     double[] p = ((Vector) r.get(1)).toArray();
     double sum = 0;
     for (double v : p) {
       if (!(v >= 0 && v <= 1)) {
-        throw new InvalidInputException("column '" + col + "' holds " + Arrays.toString(p)
+        throw new BadInputException("column '" + col + "' holds " + Arrays.toString(p)
             + ": probabilities must lie in [0, 1]");
       }
       sum += v;
     }
     if (Math.abs(sum - 1) > SUM_TOLERANCE) {
-      throw new InvalidInputException("column '" + col + "' holds " + Arrays.toString(p) + ", which sums to " + sum
+      throw new BadInputException("column '" + col + "' holds " + Arrays.toString(p) + ", which sums to " + sum
           + " rather than 1");
     }
     return p;
@@ -133,7 +133,7 @@ public class ClassificationCalibrationEvaluator extends Evaluator implements MLW
   private static int checkedLabel(Row r, String col, int numClasses) {
     double y = r.isNullAt(0) ? Double.NaN : r.getDouble(0);
     if (!(y >= 0 && y < numClasses && y == Math.rint(y))) {
-      throw new InvalidInputException("column '" + col + "' holds " + (r.isNullAt(0) ? "null" : y)
+      throw new BadInputException("column '" + col + "' holds " + (r.isNullAt(0) ? "null" : y)
           + ", not a class index 0.." + (numClasses - 1) + " (the probability vectors have " + numClasses
           + " entries)");
     }
@@ -146,7 +146,7 @@ public class ClassificationCalibrationEvaluator extends Evaluator implements MLW
     try {
       m = metrics(dataset);
     } catch (Exception e) {
-      throw InvalidInputException.surface(e);
+      throw BadInputException.surface(e);
     }
     switch (getMetricName()) {
       case "brier": return m.brier();

@@ -19,7 +19,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
-import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.input.BadInputException;
 
 /**
  * A Spark ML Evaluator for regression with a Gaussian predictive per row (our predictionCol and varianceCol):
@@ -91,11 +91,11 @@ public class GaussianRegressionEvaluator extends Evaluator implements MLWritable
     StructType schema = dataset.schema();
     for (String c : cols) {
       if (!Arrays.asList(schema.fieldNames()).contains(c)) {
-        throw new InvalidInputException("column '" + c + "' does not exist; columns are "
+        throw new BadInputException("column '" + c + "' does not exist; columns are "
             + Arrays.toString(schema.fieldNames()));
       }
       if (!(schema.apply(c).dataType() instanceof NumericType)) {
-        throw new InvalidInputException("column '" + c + "' must be numeric but is "
+        throw new BadInputException("column '" + c + "' must be numeric but is "
             + schema.apply(c).dataType().simpleString());
       }
     }
@@ -109,18 +109,18 @@ public class GaussianRegressionEvaluator extends Evaluator implements MLWritable
         Row r = it.next();
         for (int i = 0; i < 3; i++) {
           if (r.isNullAt(i) || !Double.isFinite(r.getDouble(i))) {
-            throw new InvalidInputException("column '" + cols[i] + "' is " + (r.isNullAt(i) ? "null" : r.get(i))
+            throw new BadInputException("column '" + cols[i] + "' is " + (r.isNullAt(i) ? "null" : r.get(i))
                 + " in a row with " + r);
           }
         }
         if (!(r.getDouble(2) > 0)) {
-          throw new InvalidInputException("column '" + cols[2] + "' must be > 0, got " + r.getDouble(2));
+          throw new BadInputException("column '" + cols[2] + "' must be > 0, got " + r.getDouble(2));
         }
         m.add(r.getDouble(0), r.getDouble(1), r.getDouble(2));
       }
       return java.util.Collections.singletonList(m).iterator();
     }).reduce(GaussianPredictiveMetrics::merge);
-    if (total.count() == 0) throw new InvalidInputException("cannot evaluate an empty data set");
+    if (total.count() == 0) throw new BadInputException("cannot evaluate an empty data set");
     return total;
   }
 
@@ -130,7 +130,7 @@ public class GaussianRegressionEvaluator extends Evaluator implements MLWritable
     try {
       m = metrics(dataset);
     } catch (Exception e) {
-      throw InvalidInputException.surface(e);
+      throw BadInputException.surface(e);
     }
     switch (getMetricName()) {
       case "rmse": return m.rmse();

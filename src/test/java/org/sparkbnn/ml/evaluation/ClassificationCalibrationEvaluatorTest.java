@@ -19,7 +19,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkbnn.SparkTestSession;
-import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.input.BadInputException;
 
 class ClassificationCalibrationEvaluatorTest {
   @TempDir Path dir;
@@ -61,16 +61,16 @@ class ClassificationCalibrationEvaluatorTest {
     ClassificationCalibrationEvaluator e = new ClassificationCalibrationEvaluator();
     Dataset<Row> outOfRange = SparkTestSession.get().createDataFrame(
         List.of(RowFactory.create(3.0, Vectors.dense(0.5, 0.5))), SCHEMA);
-    InvalidInputException error = assertThrows(InvalidInputException.class, () -> e.evaluate(outOfRange));
+    BadInputException error = assertThrows(BadInputException.class, () -> e.evaluate(outOfRange));
     assertTrue(error.getMessage().contains("'label' holds 3.0"), error.getMessage());
 
     Dataset<Row> notDistribution = SparkTestSession.get().createDataFrame(
         List.of(RowFactory.create(1.0, Vectors.dense(0.5, 0.6))), SCHEMA);
-    error = assertThrows(InvalidInputException.class, () -> e.evaluate(notDistribution));
+    error = assertThrows(BadInputException.class, () -> e.evaluate(notDistribution));
     assertTrue(error.getMessage().contains("'probability'") && error.getMessage().contains("sums to"),
         error.getMessage());
 
-    error = assertThrows(InvalidInputException.class, () -> e.setProbabilityCol("label").evaluate(outOfRange));
+    error = assertThrows(BadInputException.class, () -> e.setProbabilityCol("label").evaluate(outOfRange));
     assertTrue(error.getMessage().contains("must be a vector"), error.getMessage());
   }
 }

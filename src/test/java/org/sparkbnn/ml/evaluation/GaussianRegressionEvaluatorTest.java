@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkbnn.SparkTestSession;
 import org.sparkbnn.SyntheticData;
 import org.sparkbnn.ml.BayesByBackpropRegressor;
-import org.sparkbnn.train.InvalidInputException;
+import org.sparkbnn.input.BadInputException;
 
 class GaussianRegressionEvaluatorTest {
   @TempDir Path dir;
@@ -50,10 +50,10 @@ class GaussianRegressionEvaluatorTest {
   void badColumnsAndValuesAreNamed() {
     SparkSession spark = SparkTestSession.get();
     GaussianRegressionEvaluator e = new GaussianRegressionEvaluator().setVarianceCol("var");
-    String missing = assertThrows(InvalidInputException.class,
+    String missing = assertThrows(BadInputException.class,
         () -> e.evaluate(rows(spark, new double[][] {{1, 0, 1}}))).getMessage();
     assertTrue(missing.contains("'var'"), missing);
-    String negative = assertThrows(InvalidInputException.class,
+    String negative = assertThrows(BadInputException.class,
         () -> new GaussianRegressionEvaluator().evaluate(rows(spark, new double[][] {{1, 0, -1}}))).getMessage();
     assertTrue(negative.contains("'variance'") && negative.contains("> 0"), negative);
     assertThrows(IllegalArgumentException.class, () -> e.setMetricName("r2"));

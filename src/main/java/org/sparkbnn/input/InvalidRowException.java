@@ -1,4 +1,4 @@
-package org.sparkbnn.train;
+package org.sparkbnn.input;
 
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -8,7 +8,7 @@ import org.apache.spark.sql.Dataset;
  * {@link #inInputOrder} turns that into the 1-based row number a person can find in the input (for a CSV file,
  * the data row after the header), by counting the rows of the partitions before it.
  */
-public final class InvalidRowException extends InvalidInputException {
+public final class InvalidRowException extends BadInputException {
   private static final long serialVersionUID = 1L;
   private final String problem;
   private final int partition;
@@ -28,7 +28,7 @@ public final class InvalidRowException extends InvalidInputException {
    * The same problem named by its row in input order: {@code rows} must have the partitioning of the data the
    * task read (a projection or row-wise map of it), so partition p's rows follow those of partitions 0..p-1.
    */
-  public InvalidInputException inInputOrder(Dataset<?> rows) {
+  public BadInputException inInputOrder(Dataset<?> rows) {
     int p = partition;
     List<Long> counts = rows.toJavaRDD().mapPartitionsWithIndex((index, it) -> {
       long n = 0;
@@ -37,8 +37,9 @@ public final class InvalidRowException extends InvalidInputException {
     }, true).collect();
     long before = 0;
     for (int i = 0; i < p; i++) before += counts.get(i);
-    return new InvalidInputException(problem + " in row " + (before + rowInPartition + 1)
-        + " (1-based, in input order; for a CSV file, not counting the header)" + (hint.isEmpty() ? "" : "; " + hint));
+    return new BadInputException(problem + " in row " + (before + rowInPartition + 1)
+        + " (1-based, in input order; for a CSV file, not counting the header)" + (hint.isEmpty() ? "" : "; " + hint),
+        this);
   }
 
   /** The first InvalidRowException in a cause chain, or null. */

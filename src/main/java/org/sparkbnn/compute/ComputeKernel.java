@@ -1,9 +1,10 @@
-package org.sparkbnn.train;
+package org.sparkbnn.compute;
 
 import org.sparkbnn.bayes.BayesianMlp;
 import org.sparkbnn.bayes.PosteriorSamples;
 import org.sparkbnn.bayes.SampledNetworks;
 import org.sparkbnn.bayes.cpu.FusedPosteriorSamples;
+import org.sparkbnn.input.BadInputException;
 
 /**
  * Which code computes a step's and a scoring batch's math. {@code fused}: the fused CPU kernel
@@ -31,7 +32,7 @@ public enum ComputeKernel {
     for (ComputeKernel k : values()) {
       if (k.paramValue.equalsIgnoreCase(value.trim())) return k;
     }
-    throw new InvalidInputException("kernel must be one of auto, fused, nd4j; got '" + value + "'");
+    throw new BadInputException("kernel must be one of auto, fused, nd4j; got '" + value + "'");
   }
 
   /**
@@ -44,13 +45,13 @@ public enum ComputeKernel {
     ComputeKernel requested;
     try {
       requested = parse(isForced ? forced : param);
-    } catch (InvalidInputException e) {
-      throw isForced ? new InvalidInputException("-D" + SYSTEM_PROPERTY + ": " + e.getMessage()) : e;
+    } catch (BadInputException e) {
+      throw isForced ? new BadInputException("-D" + SYSTEM_PROPERTY + ": " + e.getMessage(), e) : e;
     }
     boolean cuda = "cuda".equals(backend);
     if (requested == AUTO) return cuda ? ND4J : FUSED;
     if (requested == FUSED && cuda) {
-      throw new InvalidInputException("kernel=fused runs on the CPU (OpenBLAS), but this build uses ND4J's CUDA"
+      throw new BadInputException("kernel=fused runs on the CPU (OpenBLAS), but this build uses ND4J's CUDA"
           + " backend; use kernel=nd4j or auto");
     }
     return requested;

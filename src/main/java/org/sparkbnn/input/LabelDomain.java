@@ -1,4 +1,4 @@
-package org.sparkbnn.train;
+package org.sparkbnn.input;
 
 import java.io.Serializable;
 
@@ -31,7 +31,7 @@ public final class LabelDomain implements Serializable {
   public boolean isCategorical() { return categorical; }
 
   /** What is wrong with a label value, or null if it is valid. */
-  String problem(double label, String labelCol) {
+  public String problem(double label, String labelCol) {
     if (!Double.isFinite(label)) return "label column '" + labelCol + "' is " + label;
     if (!categorical) {
       return Math.abs(label) > Float.MAX_VALUE ? "label column '" + labelCol + "' is out of float range: " + label

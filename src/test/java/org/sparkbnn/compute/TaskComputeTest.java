@@ -1,4 +1,4 @@
-package org.sparkbnn.train;
+package org.sparkbnn.compute;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

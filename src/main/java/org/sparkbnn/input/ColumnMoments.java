@@ -1,4 +1,4 @@
-package org.sparkbnn.train;
+package org.sparkbnn.input;
 
 import java.io.Serializable;
 

@@ -1,4 +1,4 @@
-package org.sparkbnn.train;
+package org.sparkbnn.compute;
 
 import java.io.Serializable;
 import java.util.Map;

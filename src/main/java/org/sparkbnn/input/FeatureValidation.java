@@ -1,4 +1,4 @@
-package org.sparkbnn.train;
+package org.sparkbnn.input;
 
 import org.apache.spark.ml.attribute.Attribute;
 import org.apache.spark.ml.attribute.AttributeGroup;

@@ -1,4 +1,4 @@
-package org.sparkbnn.train;
+package org.sparkbnn.compute;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +12,7 @@ import org.sparkbnn.bayes.GaussianLikelihood;
 import org.sparkbnn.bayes.NetworkArchitecture;
 import org.sparkbnn.bayes.PosteriorSamples;
 import org.sparkbnn.bayes.cpu.FusedPosteriorSamples;
+import org.sparkbnn.input.BadInputException;
 
 /** Which kernel a fit or a model uses: decided by the backend, a Param, or the system property, in that order up. */
 class ComputeKernelTest {
@@ -33,7 +34,7 @@ class ComputeKernelTest {
 
   @Test
   void theFusedKernelOnACudaBuildIsRefusedNamingTheAlternative() {
-    InvalidInputException e = assertThrows(InvalidInputException.class, () -> ComputeKernel.resolve("fused", "cuda"));
+    BadInputException e = assertThrows(BadInputException.class, () -> ComputeKernel.resolve("fused", "cuda"));
     assertTrue(e.getMessage().contains("kernel=nd4j"), e.getMessage());
   }
 
@@ -43,7 +44,7 @@ class ComputeKernelTest {
     assertEquals(ComputeKernel.ND4J, ComputeKernel.resolve("fused", "cpu"));
     assertTrue(ComputeKernel.describe(ComputeKernel.ND4J, "fused").contains("-Dspark-bnn.kernel=nd4j"));
     System.setProperty(ComputeKernel.SYSTEM_PROPERTY, "sometimes");
-    InvalidInputException e = assertThrows(InvalidInputException.class, () -> ComputeKernel.resolve("auto", "cpu"));
+    BadInputException e = assertThrows(BadInputException.class, () -> ComputeKernel.resolve("auto", "cpu"));
     assertTrue(e.getMessage().contains("-Dspark-bnn.kernel") && e.getMessage().contains("'sometimes'"),
         e.getMessage());
   }
