@@ -17,6 +17,9 @@ public enum GradientEstimator {
 
   public String paramValue() { return paramValue; }
 
+  /** The Param value, as users write it (and as the logs show it). */
+  @Override public String toString() { return paramValue; }
+
   public static GradientEstimator parse(String value) {
     for (GradientEstimator e : values()) {
       if (e.paramValue.equalsIgnoreCase(value)) return e;

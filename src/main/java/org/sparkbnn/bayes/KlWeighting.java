@@ -20,6 +20,9 @@ public enum KlWeighting {
 
   public String paramValue() { return paramValue; }
 
+  /** The Param value, as users write it (and as the logs show it). */
+  @Override public String toString() { return paramValue; }
+
   /** w_i for the step with 0-based index {@code stepInEpoch} of an epoch of {@code stepsPerEpoch} steps. */
   public double weight(long stepInEpoch, long stepsPerEpoch) {
     if (this == UNIFORM) return 1.0;

@@ -72,22 +72,24 @@ public class BayesByBackpropClassifier
   @Override
   public StructType transformSchema(StructType schema) {
     // Fit-time Param combinations fail here, before a Pipeline fits its earlier stages (and before any data is read).
-    ModelSpec.checkTrainingParams(this);
-    InitialModel.checkConfigured(this, initialModel);
+    FitSettings settings = FitSettings.of(this);
+    ModelSpec.checkTrainingParams(settings);
+    InitialModel.checkConfigured(settings, initialModel);
     return UncertaintyColumns.append(super.transformSchema(schema), this);
   }
 
   @Override
   public BayesByBackpropClassificationModel train(Dataset<?> dataset) {
+    FitSettings settings = FitSettings.of(this);
     int declared = declaredNumClasses(dataset.schema().apply(getLabelCol()));
     FittedNetwork initial =
-        InitialModel.resolve(this, initialModel, BayesByBackpropClassificationModel.class, dataset.sparkSession());
-    FittedNetwork fitted = NetworkTrainer.fit(this, dataset, getFeaturesCol(), getLabelCol(),
+        InitialModel.resolve(settings, initialModel, BayesByBackpropClassificationModel.class, dataset.sparkSession());
+    FittedNetwork fitted = NetworkTrainer.fit(settings, dataset, getFeaturesCol(), getLabelCol(),
         LabelDomain.classes(declared), initial, (numFeatures, data) ->
-            ModelSpec.classification(this, numFeatures, numClasses(declared, data.classCounts(), initial)));
+            ModelSpec.classification(settings, numFeatures, numClasses(declared, data.classCounts(), initial)));
     BayesByBackpropClassificationModel model = copyValues(new BayesByBackpropClassificationModel(uid(), fitted),
         ParamMap.empty());
-    FitReport.writeIfAsked(this, model, dataset);
+    FitReport.writeIfAsked(settings, model, dataset);
     return model;
   }
 

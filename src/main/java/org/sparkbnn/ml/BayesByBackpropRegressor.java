@@ -65,21 +65,23 @@ public class BayesByBackpropRegressor
   @Override
   public StructType transformSchema(StructType schema) {
     // Fit-time Param combinations fail here, before a Pipeline fits its earlier stages (and before any data is read).
-    ModelSpec.checkTrainingParams(this);
-    InitialModel.checkConfigured(this, initialModel);
+    FitSettings settings = FitSettings.of(this);
+    ModelSpec.checkTrainingParams(settings);
+    InitialModel.checkConfigured(settings, initialModel);
     return RegressionOutput.append(super.transformSchema(schema), this);
   }
 
   @Override
   public BayesByBackpropRegressionModel train(Dataset<?> dataset) {
+    FitSettings settings = FitSettings.of(this);
     FittedNetwork initial =
-        InitialModel.resolve(this, initialModel, BayesByBackpropRegressionModel.class, dataset.sparkSession());
-    FittedNetwork fitted = NetworkTrainer.fit(this, dataset, getFeaturesCol(), getLabelCol(),
-        LabelDomain.continuous(), initial, (numFeatures, data) -> ModelSpec.regression(this, numFeatures));
+        InitialModel.resolve(settings, initialModel, BayesByBackpropRegressionModel.class, dataset.sparkSession());
+    FittedNetwork fitted = NetworkTrainer.fit(settings, dataset, getFeaturesCol(), getLabelCol(),
+        LabelDomain.continuous(), initial, (numFeatures, data) -> ModelSpec.regression(settings, getLikelihood(), numFeatures));
     // Predictor.fit copies this stage's Params onto the model and sets its parent; the report needs them first.
     BayesByBackpropRegressionModel model = copyValues(new BayesByBackpropRegressionModel(uid(), fitted),
         ParamMap.empty());
-    FitReport.writeIfAsked(this, model, dataset);
+    FitReport.writeIfAsked(settings, model, dataset);
     return model;
   }
 

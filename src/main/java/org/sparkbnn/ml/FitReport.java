@@ -61,8 +61,8 @@ public final class FitReport {
    * fit, so the fits of a CrossValidator (copies of one estimator) do not replace each other's. {@code model}
    * carries the estimator's Params.
    */
-  static void writeIfAsked(BayesByBackpropParams stage, org.apache.spark.ml.Model<?> model, Dataset<?> data) {
-    String dir = stage.getReportDir();
+  static void writeIfAsked(FitSettings settings, org.apache.spark.ml.Model<?> model, Dataset<?> data) {
+    String dir = settings.reportDir();
     if (dir.isEmpty()) return;
     String time = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS")
         .format(java.time.LocalDateTime.now());

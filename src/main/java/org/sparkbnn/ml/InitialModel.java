@@ -19,21 +19,21 @@ final class InitialModel {
    * The initial network of a fit, or null when it has none. {@code inMemory} is the network set through the Java
    * API (null if none); {@code modelClass} is the kind of model the estimator fits.
    */
-  static FittedNetwork resolve(BayesByBackpropParams stage, FittedNetwork inMemory, Class<?> modelClass,
+  static FittedNetwork resolve(FitSettings settings, FittedNetwork inMemory, Class<?> modelClass,
                                SparkSession spark) {
-    checkConfigured(stage, inMemory);
-    String path = stage.getInitialModelPath();
+    checkConfigured(settings, inMemory);
+    String path = settings.initialModelPath();
     return inMemory != null ? inMemory : path.isEmpty() ? null : load(path, modelClass, spark);
   }
 
   /** The Params' part of the check, before any data or model is read (the estimators' transformSchema). */
-  static void checkConfigured(BayesByBackpropParams stage, FittedNetwork inMemory) {
-    String path = stage.getInitialModelPath();
+  static void checkConfigured(FitSettings settings, FittedNetwork inMemory) {
+    String path = settings.initialModelPath();
     if (inMemory != null && !path.isEmpty()) {
       throw new BadInputException("both an initial model object and initialModelPath='" + path + "' are set;"
           + " set one");
     }
-    if (inMemory == null && path.isEmpty() && stage.getPriorFromModel()) {
+    if (inMemory == null && path.isEmpty() && settings.priorFromModel()) {
       throw new BadInputException("priorFromModel=true needs an initial model (initialModelPath or"
           + " setInitialModel)");
     }

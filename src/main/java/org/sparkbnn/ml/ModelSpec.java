@@ -7,13 +7,10 @@ import org.sparkbnn.bayes.CategoricalLikelihood;
 import org.sparkbnn.bayes.ElboObjective;
 import org.sparkbnn.bayes.GaussianLikelihood;
 import org.sparkbnn.bayes.GaussianPrior;
-import org.sparkbnn.bayes.GradientEstimator;
-import org.sparkbnn.bayes.KlWeighting;
 import org.sparkbnn.bayes.Likelihood;
 import org.sparkbnn.bayes.NetworkArchitecture;
 import org.sparkbnn.bayes.PosteriorPrior;
 import org.sparkbnn.bayes.Prior;
-import org.sparkbnn.bayes.ScaleMixturePrior;
 import org.sparkbnn.compute.ComputeKernel;
 import org.sparkbnn.compute.TaskCompute;
 import org.sparkbnn.train.TrainingConfig;
@@ -45,20 +42,20 @@ final class ModelSpec implements Serializable {
     this.numClasses = numClasses;
   }
 
-  static ModelSpec regression(BayesByBackpropRegressorParams p, int numFeatures) {
-    return new ModelSpec(numFeatures, p.getHiddenLayers(), p.getActivation(), p.getLikelihood(), 0);
+  static ModelSpec regression(FitSettings s, String likelihood, int numFeatures) {
+    return new ModelSpec(numFeatures, s.hiddenLayers(), s.activation(), likelihood, 0);
   }
 
-  static ModelSpec classification(BayesByBackpropParams p, int numFeatures, int numClasses) {
-    return new ModelSpec(numFeatures, p.getHiddenLayers(), p.getActivation(), CATEGORICAL, numClasses);
+  static ModelSpec classification(FitSettings s, int numFeatures, int numClasses) {
+    return new ModelSpec(numFeatures, s.hiddenLayers(), s.activation(), CATEGORICAL, numClasses);
   }
 
   /**
    * Fails on an invalid combination of training Params (e.g. the local reparameterisation trick with the
    * scale-mixture prior) before any data is read, by building the objective for a one-input network.
    */
-  static void checkTrainingParams(BayesByBackpropParams p) {
-    new ModelSpec(1, p.getHiddenLayers(), p.getActivation(), "homoscedastic", 0).trainingConfig(p, null);
+  static void checkTrainingParams(FitSettings s) {
+    new ModelSpec(1, s.hiddenLayers(), s.activation(), "homoscedastic", 0).trainingConfig(s, null);
   }
 
   boolean isClassification() { return CATEGORICAL.equals(likelihood); }
@@ -76,25 +73,22 @@ final class ModelSpec implements Serializable {
    * The objective and optimiser settings named by the estimator's Params; with an {@code initial} network (null
    * for none), training starts from its posterior, which is also the prior when priorFromModel is set.
    */
-  TrainingConfig trainingConfig(BayesByBackpropParams p, FittedNetwork initial) {
-    Prior prior = prior(p, initial);
-    GradientEstimator estimator = GradientEstimator.parse(p.getEstimator());
+  TrainingConfig trainingConfig(FitSettings s, FittedNetwork initial) {
     // ElboObjective refuses estimator=localReparameterization with a prior that has no closed-form KL.
-    ElboObjective objective = new ElboObjective(network(), prior, estimator, p.getTrainSamples(), p.getSeed());
-    TrainingConfig config = new TrainingConfig(objective, p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(),
-        p.getLearningRate(), KlWeighting.parse(p.getKlWeighting()), p.getPosteriorRhoInit(),
-        ComputeKernel.resolve(p.getKernel(), TaskCompute.backendName()));
+    ElboObjective objective = new ElboObjective(network(), prior(s, initial), s.estimator(), s.trainSamples(),
+        s.seed());
+    TrainingConfig config = new TrainingConfig(objective, s.batchSize(), s.maxEpochs(), s.maxSteps(),
+        s.learningRate(), s.klWeighting(), s.posteriorRhoInit(),
+        ComputeKernel.resolve(s.kernel(), TaskCompute.backendName()));
     return initial == null ? config : config.startingFrom(initial.theta);
   }
 
-  private Prior prior(BayesByBackpropParams p, FittedNetwork initial) {
-    if (p.getPriorFromModel()) {
+  private Prior prior(FitSettings s, FittedNetwork initial) {
+    if (s.priorFromModel()) {
       // Before the initial model is read (checkTrainingParams), a Gaussian stands in for its posterior: both are
       // per-weight Gaussians with a closed-form KL, so both gradient estimators accept them.
       return initial == null ? new GaussianPrior(1) : PosteriorPrior.of(network().architecture(), initial.theta);
     }
-    return "scaleMixture".equalsIgnoreCase(p.getPrior())
-        ? new ScaleMixturePrior(p.getPriorPi(), p.getPriorSigma1(), p.getPriorSigma2())
-        : new GaussianPrior(p.getPriorSigma());
+    return s.namedPrior();
   }
 }

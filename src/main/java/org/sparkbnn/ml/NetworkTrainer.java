@@ -11,7 +11,6 @@ import org.apache.spark.SparkContext;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -51,16 +50,17 @@ final class NetworkTrainer {
    * Fits the network on {@code dataset}, starting from {@code initial} (resolved by {@link InitialModel}; null
    * for none), whose standardisation it then keeps.
    */
-  static FittedNetwork fit(BayesByBackpropParams stage, Dataset<?> dataset, String featuresCol, String labelCol,
+  static FittedNetwork fit(FitSettings settings, Dataset<?> dataset, String featuresCol, String labelCol,
                            LabelDomain labels, FittedNetwork initial, SpecFactory specs) {
     String callerDescription = dataset.sparkSession().sparkContext().getLocalProperty("spark.job.description");
+    LOG.info("Bayes by Backprop: {}", settings);
     int numFeatures = numFeatures(dataset, featuresCol);
     Dataset<Row> rows = dataset.select(functions.col(featuresCol), functions.col(labelCol));
     TrainingData data = null;
     try {
       data = TrainingData.pack(rows, new BlockBuilder(featuresCol, labelCol, numFeatures, labels,
-          stage.skipInvalid(), FeatureValidation.sourceColumns(dataset.schema().apply(featuresCol))), numFeatures,
-          BlockBuilder.maxRowsPerBlock(stage.getMaxBlockSizeInMB(), numFeatures));
+          settings.skipInvalid(), FeatureValidation.sourceColumns(dataset.schema().apply(featuresCol))), numFeatures,
+          BlockBuilder.maxRowsPerBlock(settings.maxBlockSizeInMB(), numFeatures));
       if (data.skippedRows() > 0) LOG.warn("handleInvalid=skip: dropped {} invalid training rows", data.skippedRows());
       if (data.numRows() == 0) {
         throw new BadInputException("training data set is empty"
@@ -75,27 +75,27 @@ final class NetworkTrainer {
           : data.standardization(numFeatures, !spec.isClassification());
       if (initial != null) {
         LOG.info("Bayes by Backprop: starting from the initial model (parameters {}), keeping its feature and label"
-            + " standardisation; prior: {}", initialDigest, stage.getPriorFromModel()
-            ? "its posterior, per weight (prior=" + stage.getPrior() + " is not used)" : "prior=" + stage.getPrior());
+            + " standardisation; prior: {}", initialDigest, settings.priorFromModel()
+            ? "its posterior, per weight (prior=" + settings.prior() + " is not used)" : "prior=" + settings.prior());
       }
       LOG.info("Bayes by Backprop: {} rows in {} partitions, {} features, {} parameters", data.numRows(),
           data.numPartitions(), numFeatures, spec.network().numParameters());
       SparkContext sc = dataset.sparkSession().sparkContext();
-      SyncMode sync = data.syncMode(stage.getSyncMode(), stage.getAllowUnencryptedGradients());
+      SyncMode sync = data.syncMode(settings.syncMode(), settings.allowUnencryptedGradients());
       LOG.info("Bayes by Backprop: {}", sync.reason);
-      TrainingConfig config = spec.trainingConfig(stage, initial);
-      String kernel = ComputeKernel.describe(config.kernel(), stage.getKernel());
+      TrainingConfig config = spec.trainingConfig(settings, initial);
+      String kernel = ComputeKernel.describe(config.kernel(), settings.kernel());
       LOG.info("Bayes by Backprop: {}", kernel);
       Consumer<EpochSummary> onEpoch = new ProgressLog(LOG, data.plannedEpochs(config));
-      Map<String, String> fingerprint = fingerprint(stage, spec, data, standardization, initialDigest);
-      Checkpointer checkpointer = checkpointer(stage, fingerprint, sc.hadoopConfiguration());
+      Map<String, String> fingerprint = fingerprint(settings, spec, data, standardization, initialDigest);
+      Checkpointer checkpointer = checkpointer(settings, fingerprint, sc.hadoopConfiguration());
       TrainingLoop.Result result = sync.collective
-          ? data.trainCollective(config, standardization, onEpoch, checkpointer, stage.getCollectiveTimeout() * 1000L)
+          ? data.trainCollective(config, standardization, onEpoch, checkpointer, settings.collectiveTimeoutMillis())
           : TrainingLoop.run(config, standardization, data.gradientSource(), onEpoch, checkpointer);
       LOG.info("Bayes by Backprop: {} steps, {}", result.timings.steps(), result.timings);
-      if (result.history.size() < stage.getMaxEpochs()) {
-        LOG.info("Bayes by Backprop: stopped at maxSteps={} after {} of maxEpochs={} epochs", stage.getMaxSteps(),
-            result.history.size(), stage.getMaxEpochs());
+      if (result.history.size() < settings.maxEpochs()) {
+        LOG.info("Bayes by Backprop: stopped at maxSteps={} after {} of maxEpochs={} epochs", settings.maxSteps(),
+            result.history.size(), settings.maxEpochs());
       }
       Map<String, String> summary = new LinkedHashMap<>();
       summary.put("training rows", String.valueOf(data.numRows()));
@@ -103,14 +103,14 @@ final class NetworkTrainer {
       summary.put("partitions", String.valueOf(data.numPartitions()));
       summary.put("features", String.valueOf(numFeatures));
       summary.put("parameters", String.valueOf(spec.network().numParameters()));
-      summary.put("initial model", initial == null ? "none" : initialDigest + (stage.getPriorFromModel()
+      summary.put("initial model", initial == null ? "none" : initialDigest + (settings.priorFromModel()
           ? ", its posterior as the prior" : ", a warm start"));
       summary.put("steps", String.valueOf(result.timings.steps()));
       summary.put("step timings", result.timings.toString());
       summary.put("synchronisation", sync.reason);
       summary.put("kernel", kernel);
       return new FittedNetwork(spec, result.theta, standardization, result.history,
-          initialDigest, Provenance.of(stage, fingerprint, dataset.sparkSession()),
+          initialDigest, Provenance.of(settings, fingerprint, dataset.sparkSession()),
           new FitDetails(summary));
     } catch (Exception e) {
       InvalidRowException badRow = InvalidRowException.findRowIn(e);
@@ -139,13 +139,13 @@ final class NetworkTrainer {
     }
   }
 
-  private static Checkpointer checkpointer(BayesByBackpropParams stage, Map<String, String> fingerprint,
+  private static Checkpointer checkpointer(FitSettings settings, Map<String, String> fingerprint,
                                           Configuration hadoopConf) {
-    if (stage.getCheckpointDir().isEmpty()) return Checkpointer.NONE;
-    Checkpointer checkpointer = new HadoopCheckpointer(stage.getCheckpointDir(), stage.getCheckpointInterval(),
+    if (settings.checkpointDir().isEmpty()) return Checkpointer.NONE;
+    Checkpointer checkpointer = new HadoopCheckpointer(settings.checkpointDir(), settings.checkpointInterval(),
         fingerprint, hadoopConf);
-    LOG.info("Bayes by Backprop: checkpoints every {} epochs in {}", stage.getCheckpointInterval(),
-        stage.getCheckpointDir());
+    LOG.info("Bayes by Backprop: checkpoints every {} epochs in {}", settings.checkpointInterval(),
+        settings.checkpointDir());
     return checkpointer;
   }
 
@@ -154,7 +154,7 @@ final class NetworkTrainer {
    * path, the data as partitioned (rows per partition and the standardisation moments) and the initial model's
    * parameter digest (null: none). maxEpochs and maxSteps are left out, so a fit with more epochs continues a finished shorter one.
    */
-  static Map<String, String> fingerprint(BayesByBackpropParams stage, ModelSpec spec, TrainingData data,
+  static Map<String, String> fingerprint(FitSettings settings, ModelSpec spec, TrainingData data,
                                          Standardization standardization, String initialDigest) {
     Map<String, String> f = new LinkedHashMap<>();
     f.put("numFeatures", String.valueOf(spec.numFeatures));
@@ -162,15 +162,7 @@ final class NetworkTrainer {
     f.put("activation", spec.activation);
     f.put("likelihood", spec.likelihood);
     f.put("numClasses", String.valueOf(spec.numClasses));
-    for (Param<?> p : new Param<?>[] {stage.prior(), stage.priorSigma(), stage.priorPi(), stage.priorSigma1(),
-        stage.priorSigma2(), stage.posteriorRhoInit(), stage.estimator(), stage.klWeighting(), stage.learningRate(),
-        stage.batchSize(), stage.trainSamples(), stage.seed(), stage.priorFromModel()}) {
-      f.put(p.name(), String.valueOf(stage.getOrDefault(p)));
-    }
-    // The choice Params as their getters spell them: "RELU" and "relu" are the same fit.
-    f.put(stage.prior().name(), stage.getPrior());
-    f.put(stage.estimator().name(), stage.getEstimator());
-    f.put(stage.klWeighting().name(), stage.getKlWeighting());
+    f.putAll(settings.optimisationPath());
     f.put("rowsPerPartition", Arrays.toString(data.partitionRows()));
     f.put("dataMoments", digest(concat(standardization.featureMean(), standardization.featureScale(),
         new double[] {standardization.labelMean(), standardization.labelScale()})));

@@ -14,13 +14,13 @@ import org.apache.spark.sql.SparkSession;
 final class Provenance {
   private Provenance() {}
 
-  static Map<String, String> of(BayesByBackpropParams stage, Map<String, String> fingerprint, SparkSession spark) {
+  static Map<String, String> of(FitSettings settings, Map<String, String> fingerprint, SparkSession spark) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("spark-bnn", version("org.sparkbnn", "spark-bnn"));
     p.put("Spark", spark.version());
     p.put("ND4J", version("org.nd4j", "nd4j-api"));
     p.put("Java", System.getProperty("java.version"));
-    p.put("seed", String.valueOf(stage.getSeed()));
+    p.put("seed", String.valueOf(settings.seed()));
     p.put("data fingerprint", fingerprint.get("dataMoments") + ", rows per partition "
         + fingerprint.get("rowsPerPartition"));
     p.put("fitted", java.time.Instant.now().toString());

@@ -13,6 +13,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sparkbnn.SparkTestSession;
 import org.sparkbnn.SyntheticData;
@@ -25,6 +26,12 @@ import org.sparkbnn.SyntheticData;
  */
 class SavedModelCompatibilityTest {
   private static final Path FIXTURES = Path.of("src/test/resources/fixtures/saved-2026-12-02");
+
+  /** Loading needs an active session, as in any Spark application (the class must not rely on another's). */
+  @BeforeAll
+  static void startSpark() {
+    SparkTestSession.get();
+  }
 
   private static List<double[]> csv(String name) throws IOException {
     List<double[]> rows = new ArrayList<>();

@@ -1,0 +1,73 @@
+package org.sparkbnn.ml;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.sparkbnn.bayes.GaussianPrior;
+import org.sparkbnn.bayes.GradientEstimator;
+import org.sparkbnn.bayes.KlWeighting;
+import org.sparkbnn.bayes.Prior;
+import org.sparkbnn.bayes.ScaleMixturePrior;
+
+/**
+ * A fit's configuration: every Param that training reads, resolved once from the estimator (choice values in
+ * their canonical spelling, enums parsed) and passed down, so that the trainer, the objective, the checkpoint
+ * fingerprint and the log lines cannot see different values. Scoring Params (predictSamples, output columns) are
+ * not here: the model reads them when it scores.
+ */
+record FitSettings(
+    int[] hiddenLayers, String activation,
+    String prior, double priorSigma, double priorPi, double priorSigma1, double priorSigma2, double posteriorRhoInit,
+    GradientEstimator estimator, KlWeighting klWeighting, double learningRate, int batchSize, int maxEpochs,
+    int maxSteps, int trainSamples, long seed, boolean skipInvalid, double maxBlockSizeInMB,
+    String checkpointDir, int checkpointInterval, String syncMode, long collectiveTimeoutMillis,
+    boolean allowUnencryptedGradients, String kernel, String initialModelPath, boolean priorFromModel,
+    String reportDir) {
+
+  static FitSettings of(BayesByBackpropParams p) {
+    return new FitSettings(p.getHiddenLayers().clone(), p.getActivation(), p.getPrior(), p.getPriorSigma(),
+        p.getPriorPi(), p.getPriorSigma1(), p.getPriorSigma2(), p.getPosteriorRhoInit(),
+        GradientEstimator.parse(p.getEstimator()), KlWeighting.parse(p.getKlWeighting()), p.getLearningRate(),
+        p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(), p.getTrainSamples(), p.getSeed(), p.skipInvalid(),
+        p.getMaxBlockSizeInMB(), p.getCheckpointDir(), p.getCheckpointInterval(), p.getSyncMode(),
+        p.getCollectiveTimeout() * 1000L, p.getAllowUnencryptedGradients(), p.getKernel(), p.getInitialModelPath(),
+        p.getPriorFromModel(), p.getReportDir());
+  }
+
+  /** The prior the Params name (priorFromModel aside: the initial model's posterior replaces it). */
+  Prior namedPrior() {
+    return "scaleMixture".equals(prior)
+        ? new ScaleMixturePrior(priorPi, priorSigma1, priorSigma2)
+        : new GaussianPrior(priorSigma);
+  }
+
+  /**
+   * The Params that change the optimisation path, by Param name, as the checkpoint fingerprint has always
+   * recorded them (a checkpoint written before this record existed still matches). maxEpochs and maxSteps are
+   * left out, so a fit with more epochs continues a finished shorter one.
+   */
+  Map<String, String> optimisationPath() {
+    Object[] pairs = {"prior", prior, "priorSigma", priorSigma, "priorPi", priorPi, "priorSigma1", priorSigma1,
+        "priorSigma2", priorSigma2, "posteriorRhoInit", posteriorRhoInit, "estimator", estimator.paramValue(),
+        "klWeighting", klWeighting.paramValue(), "learningRate", learningRate, "batchSize", batchSize,
+        "trainSamples", trainSamples, "seed", seed, "priorFromModel", priorFromModel};
+    Map<String, String> f = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) f.put((String) pairs[i], String.valueOf(pairs[i + 1]));
+    return f;
+  }
+
+  @Override public int[] hiddenLayers() { return hiddenLayers.clone(); }
+
+  /** name=value for every setting, in declaration order: the fit's one log line of its configuration. */
+  @Override public String toString() {
+    return Arrays.stream(FitSettings.class.getRecordComponents()).map(c -> {
+      try {
+        Object v = c.getAccessor().invoke(this);
+        return c.getName() + "=" + (v instanceof int[] ? Arrays.toString((int[]) v) : v);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }).collect(Collectors.joining(", "));
+  }
+}
