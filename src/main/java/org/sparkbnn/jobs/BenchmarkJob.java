@@ -131,7 +131,7 @@ final class BenchmarkJob {
       long[] truncated = steps > 0 ? new TruncatedEpoch(new LocalGradientSource(blocks), (long) steps * batch)
           .partitionRows() : sizes;
       SyncMode sync = SyncMode.resolve("auto", rdd.rdd(), false);
-      if (sync.collective) {
+      if (sync.collective()) {
         // Executor JVMs of a real cluster start cold: warm them up with a short collective fit first.
         CollectiveTraining.run(config, standardization, rdd,
             new TruncatedEpoch(new LocalGradientSource(blocks), (long) WARM_UP_STEPS * batch).partitionRows(),
@@ -148,7 +148,7 @@ final class BenchmarkJob {
             estimator.paramValue(), collective.rowsPerSecond() / local.rowsPerSecond(),
             distributed.rowsPerSecond() / local.rowsPerSecond());
       } else {
-        System.out.println("BENCH collective not measured: " + sync.reason);
+        System.out.println("BENCH collective not measured: " + sync.reason());
       }
       rdd.unpersist(true);
     }

@@ -82,14 +82,14 @@ final class NetworkTrainer {
           data.numPartitions(), numFeatures, spec.network().numParameters());
       SparkContext sc = dataset.sparkSession().sparkContext();
       SyncMode sync = data.syncMode(settings.syncMode(), settings.allowUnencryptedGradients());
-      LOG.info("Bayes by Backprop: {}", sync.reason);
+      LOG.info("Bayes by Backprop: {}", sync.reason());
       TrainingConfig config = spec.trainingConfig(settings, initial);
       String kernel = ComputeKernel.describe(config.kernel(), settings.kernel());
       LOG.info("Bayes by Backprop: {}", kernel);
       Consumer<EpochSummary> onEpoch = new ProgressLog(LOG, data.plannedEpochs(config));
       Map<String, String> fingerprint = fingerprint(settings, spec, data, standardization, initialDigest);
       Checkpointer checkpointer = checkpointer(settings, fingerprint, sc.hadoopConfiguration());
-      TrainingLoop.Result result = sync.collective
+      TrainingLoop.Result result = sync.collective()
           ? data.trainCollective(config, standardization, onEpoch, checkpointer, settings.collectiveTimeoutMillis())
           : TrainingLoop.run(config, standardization, data.gradientSource(), onEpoch, checkpointer);
       LOG.info("Bayes by Backprop: {} steps, {}", result.timings.steps(), result.timings);
@@ -107,7 +107,7 @@ final class NetworkTrainer {
           ? ", its posterior as the prior" : ", a warm start"));
       summary.put("steps", String.valueOf(result.timings.steps()));
       summary.put("step timings", result.timings.toString());
-      summary.put("synchronisation", sync.reason);
+      summary.put("synchronisation", sync.reason());
       summary.put("kernel", kernel);
       return new FittedNetwork(spec, result.theta, standardization, result.history,
           initialDigest, Provenance.of(settings, fingerprint, dataset.sparkSession()),

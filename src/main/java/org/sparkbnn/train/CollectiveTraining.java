@@ -57,12 +57,12 @@ public final class CollectiveTraining {
     String previousDescription = sc.getLocalProperty("spark.job.description");
     String previousInterrupt = sc.getLocalProperty("spark.job.interruptOnCancel");
     Consumer<TrainingState> onState = state -> {
-      onEpoch.accept(state.history.get(state.history.size() - 1));
-      if (state.epochsDone % checkpointer.interval() == 0) checkpointer.save(state);
+      onEpoch.accept(state.history().get(state.history().size() - 1));
+      if (state.epochsDone() % checkpointer.interval() == 0) checkpointer.save(state);
     };
     try (CollectiveTracker tracker = new CollectiveTracker(host, partitionRows.length, secret, timeoutMillis, start,
         onState, message -> sc.cancelJobGroup(group))) {
-      if (start != null) LOG.info("Bayes by Backprop: resumed from epoch {} of {} (checkpoint)", start.epochsDone,
+      if (start != null) LOG.info("Bayes by Backprop: resumed from epoch {} of {} (checkpoint)", start.epochsDone(),
           plan.epochs);
       // interruptOnCancel: a task blocked in the collective is interrupted when the stage is cancelled or rerun.
       sc.setJobGroup(group, "spark-bnn: Bayes by Backprop (collective, " + partitionRows.length + " tasks)", true);
@@ -252,13 +252,13 @@ public final class CollectiveTraining {
     @Override
     public void save(TrainingState state) {
       long hash = 1125899906842597L;
-      for (double v : state.theta) hash = 31 * hash + Double.doubleToRawLongBits(v);
+      for (double v : state.theta()) hash = 31 * hash + Double.doubleToRawLongBits(v);
       ByteBuffer[] out = new ByteBuffer[mesh.size()];
       for (int j = 0; j < out.length; j++) out[j] = ByteBuffer.allocate(8).putLong(0, hash);
-      ByteBuffer[] in = mesh.exchange(out, "comparing parameters after epoch " + state.epochsDone);
+      ByteBuffer[] in = mesh.exchange(out, "comparing parameters after epoch " + state.epochsDone());
       for (int p = 0; p < in.length; p++) {
         if (p != mesh.rank() && in[p].getLong(0) != hash) {
-          throw new IllegalStateException("after epoch " + state.epochsDone + " partition " + p + " holds other"
+          throw new IllegalStateException("after epoch " + state.epochsDone() + " partition " + p + " holds other"
               + " parameters than partition " + mesh.rank() + ": the tasks' updates diverged");
         }
       }

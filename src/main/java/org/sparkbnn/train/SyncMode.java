@@ -15,19 +15,10 @@ import org.sparkbnn.input.BadInputException;
  * dynamic allocation (Spark's DAGScheduler; local masters count as off) and need a free task slot for every
  * partition at once, and every RDD of the stage must have as many partitions as it has tasks; the collective's
  * connections are not encrypted, so with Spark's RPC encryption or SSL on,
- * it needs an explicit opt-in.
+ * it needs an explicit opt-in. {@code reason} says why, for the log.
  */
-public final class SyncMode {
-  public final boolean collective;
-  /** Why, for the log. */
-  public final String reason;
+public record SyncMode(boolean collective, String reason) {
 
-  private SyncMode(boolean collective, String reason) {
-    this.collective = collective;
-    this.reason = reason;
-  }
-
-  /** The decision for training over {@code blocks} (one or more cached blocks per partition). */
   /**
    * Spark runs a barrier stage only if every RDD in it (the chain of narrow dependencies back to the last
    * shuffle) has as many partitions as the stage has tasks; a coalesce or union in the input's lineage breaks that.
@@ -52,6 +43,7 @@ public final class SyncMode {
     return null;
   }
 
+  /** The decision for training over {@code blocks} (one or more cached blocks per partition). */
   public static SyncMode resolve(String requested, RDD<?> blocks, boolean allowUnencrypted) {
     SparkContext sc = blocks.context();
     int slots = sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());

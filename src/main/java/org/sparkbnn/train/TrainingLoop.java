@@ -56,16 +56,16 @@ public final class TrainingLoop {
 
     TrainingState resumed = checkpointer.load();
     plan.checkResumable(resumed);
-    if (resumed != null) LOG.info("Bayes by Backprop: resumed from epoch {} of {} (checkpoint)", resumed.epochsDone,
+    if (resumed != null) LOG.info("Bayes by Backprop: resumed from epoch {} of {} (checkpoint)", resumed.epochsDone(),
         epochs);
-    double[] theta = resumed != null ? resumed.theta : config.initialParameters();
+    double[] theta = resumed != null ? resumed.theta() : config.initialParameters();
     AdamOptimizer adam = new AdamOptimizer(theta.length, config.learningRate);
     List<EpochSummary> history = new ArrayList<>();
     int firstEpoch = 1;
     if (resumed != null) {
-      adam.restore(resumed.adamFirstMoment, resumed.adamSecondMoment, resumed.adamSteps);
-      history.addAll(resumed.history);
-      firstEpoch = resumed.epochsDone + 1;
+      adam.restore(resumed.adamFirstMoment(), resumed.adamSecondMoment(), resumed.adamSteps());
+      history.addAll(resumed.history());
+      firstEpoch = resumed.epochsDone() + 1;
     }
     StepFunction function = new StepFunction(config.objective, standardization, batch, config.kernel);
     StepTimings timings = new StepTimings(batch);

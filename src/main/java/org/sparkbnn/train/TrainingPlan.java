@@ -33,10 +33,10 @@ final class TrainingPlan {
 
   /** A checkpoint with more epochs than this fit runs would silently return the longer training: refused. */
   void checkResumable(TrainingState resumed) {
-    if (resumed != null && resumed.epochsDone > epochs) {
-      throw new BadInputException("the checkpoint holds " + resumed.epochsDone + " completed epochs, more than"
+    if (resumed != null && resumed.epochsDone() > epochs) {
+      throw new BadInputException("the checkpoint holds " + resumed.epochsDone() + " completed epochs, more than"
           + " the " + epochs + " this fit runs (maxEpochs=" + config.maxEpochs + ", maxSteps=" + config.maxSteps
-          + "); raise maxEpochs to at least " + resumed.epochsDone + ", or use another checkpointDir");
+          + "); raise maxEpochs to at least " + resumed.epochsDone() + ", or use another checkpointDir");
     }
   }
 }

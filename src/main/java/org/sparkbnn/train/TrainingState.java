@@ -8,23 +8,9 @@ import java.util.List;
  * random-number state: minibatches and weight noise are keyed by (seed, global step), and the global step
  * follows from the epochs done.
  */
-public final class TrainingState {
-  final int epochsDone;
-  final double[] theta;
-  final double[] adamFirstMoment;
-  final double[] adamSecondMoment;
-  final long adamSteps;
-  final List<EpochSummary> history;
-
-  TrainingState(int epochsDone, double[] theta, double[] adamFirstMoment, double[] adamSecondMoment, long adamSteps,
-                List<EpochSummary> history) {
-    this.epochsDone = epochsDone;
-    this.theta = theta;
-    this.adamFirstMoment = adamFirstMoment;
-    this.adamSecondMoment = adamSecondMoment;
-    this.adamSteps = adamSteps;
-    this.history = List.copyOf(history);
+public record TrainingState(int epochsDone, double[] theta, double[] adamFirstMoment, double[] adamSecondMoment,
+                            long adamSteps, List<EpochSummary> history) {
+  public TrainingState {
+    history = List.copyOf(history);
   }
-
-  public int epochsDone() { return epochsDone; }
 }

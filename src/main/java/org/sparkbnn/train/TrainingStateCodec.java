@@ -14,13 +14,13 @@ public final class TrainingStateCodec {
   private TrainingStateCodec() {}
 
   public static void write(DataOutput out, TrainingState state) throws IOException {
-    out.writeInt(state.epochsDone);
-    out.writeLong(state.adamSteps);
-    writeDoubles(out, state.theta);
-    writeDoubles(out, state.adamFirstMoment);
-    writeDoubles(out, state.adamSecondMoment);
-    out.writeInt(state.history.size());
-    for (EpochSummary e : state.history) {
+    out.writeInt(state.epochsDone());
+    out.writeLong(state.adamSteps());
+    writeDoubles(out, state.theta());
+    writeDoubles(out, state.adamFirstMoment());
+    writeDoubles(out, state.adamSecondMoment());
+    out.writeInt(state.history().size());
+    for (EpochSummary e : state.history()) {
       out.writeInt(e.epoch());
       out.writeDouble(e.negativeElbo());
       out.writeDouble(e.nll());

@@ -18,31 +18,31 @@ class SyncModeTest {
 
   @Test
   void autoUsesTheCollectiveWhereTheClusterAllowsIt() {
-    assertTrue(SyncMode.resolve("auto", conf(), "local[2]", 2, 2, false).collective);
+    assertTrue(SyncMode.resolve("auto", conf(), "local[2]", 2, 2, false).collective());
     // Local masters run barrier stages whatever spark.dynamicAllocation.enabled says.
     assertTrue(SyncMode.resolve("auto", conf("spark.dynamicAllocation.enabled", "true"), "local[4]", 2, 4, false)
-        .collective);
-    assertFalse(SyncMode.resolve("sparkJob", conf(), "local[2]", 2, 2, false).collective);
+        .collective());
+    assertFalse(SyncMode.resolve("sparkJob", conf(), "local[2]", 2, 2, false).collective());
   }
 
   @Test
   void autoFallsBackSayingWhyAndAnExplicitCollectiveIsRefused() {
     SparkConf dynamic = conf("spark.dynamicAllocation.enabled", "true");
     SyncMode fallback = SyncMode.resolve("auto", dynamic, "yarn", 4, 8, false);
-    assertFalse(fallback.collective);
-    assertTrue(fallback.reason.contains("dynamic allocation"), fallback.reason);
+    assertFalse(fallback.collective());
+    assertTrue(fallback.reason().contains("dynamic allocation"), fallback.reason());
     BadInputException refused = assertThrows(BadInputException.class,
         () -> SyncMode.resolve("collective", dynamic, "local-cluster[2,1,1024]", 2, 2, false));
     assertTrue(refused.getMessage().contains("dynamic allocation"), refused.getMessage());
 
     SyncMode tooMany = SyncMode.resolve("auto", conf(), "local[2]", 3, 2, false);
-    assertFalse(tooMany.collective);
-    assertTrue(tooMany.reason.contains("3 partitions") && tooMany.reason.contains("2 free task slots"),
-        tooMany.reason);
+    assertFalse(tooMany.collective());
+    assertTrue(tooMany.reason().contains("3 partitions") && tooMany.reason().contains("2 free task slots"),
+        tooMany.reason());
 
     SparkConf encrypted = conf("spark.network.crypto.enabled", "true");
-    assertFalse(SyncMode.resolve("auto", encrypted, "yarn", 2, 8, false).collective);
+    assertFalse(SyncMode.resolve("auto", encrypted, "yarn", 2, 8, false).collective());
     assertThrows(BadInputException.class, () -> SyncMode.resolve("collective", encrypted, "yarn", 2, 8, false));
-    assertTrue(SyncMode.resolve("collective", encrypted, "yarn", 2, 8, true).collective, "explicit opt-in");
+    assertTrue(SyncMode.resolve("collective", encrypted, "yarn", 2, 8, true).collective(), "explicit opt-in");
   }
 }
