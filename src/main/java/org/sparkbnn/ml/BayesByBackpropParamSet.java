@@ -34,11 +34,11 @@ public final class BayesByBackpropParamSet extends ParamSet {
       + " the local reparameterisation trick (needs prior=gaussian).", ESTIMATORS, "localReparameterization");
   final Param<String> klWeighting = choice("klWeighting", "how the KL term is spread over the steps of an epoch.",
       KL_WEIGHTINGS, "uniform");
-  final DoubleParam learningRate = positive("learningRate", "Adam step size", 0.01);
+  final DoubleParam learningRate = positive("learningRate", "Adam step size", 0.003);
   final IntParam batchSize = atLeast("batchSize", "global minibatch size, split over partitions by their sizes",
       1, 128);
   final IntParam maxEpochs = atLeast("maxEpochs", "number of passes over the data (N / batchSize steps each)",
-      1, 100);
+      1, 300);
   final IntParam maxSteps = atLeast("maxSteps", "cap on the number of training steps whichever maxEpochs asks for,"
       + " so that large data sets train in bounded time; 0 = no cap", 0, 5000);
   final IntParam trainSamples = atLeast("trainSamples", "Monte-Carlo weight samples per training step", 1, 1);

@@ -84,7 +84,8 @@ class CommandLineTest {
     String model = dir.resolve("classifier").toString();
     String out = dir.resolve("classes-scored.csv").toString();
     assertEquals(0, BnnCli.run(new String[] {"train", "--task", "classification", "--input", csv.toString(),
-        "--label", "kind", "--model", model, "--param", "maxEpochs=20", "--param", "hiddenLayers=8"}));
+        "--label", "kind", "--model", model, "--param", "maxEpochs=20", "--param", "learningRate=0.01", "--param",
+        "hiddenLayers=8"}));
     assertEquals(0, BnnCli.run(new String[] {"predict", "--model", model, "--input", csv.toString(), "--output",
         out}));
     List<Row> rows = SparkTestSession.get().read().option("header", "true").option("inferSchema", "true").csv(out)

@@ -79,7 +79,7 @@ class RegressorParamsTest {
     assertArrayEquals(new int[] {7, 3}, c.getHiddenLayers());
     assertEquals(5L, c.getSeed());
     assertEquals(9, c.getMaxEpochs());
-    assertEquals(100, r.getMaxEpochs());
+    assertEquals(r.getDefault(r.maxEpochs()).get(), r.getMaxEpochs(), "the original keeps its default");
   }
 
   private static void assertMessageNames(Exception e, String param) {

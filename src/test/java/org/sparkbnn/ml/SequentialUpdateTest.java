@@ -49,7 +49,9 @@ class SequentialUpdateTest {
   }
 
   private static BayesByBackpropRegressor regressor() {
-    return new BayesByBackpropRegressor().setHiddenLayers(32).setBatchSize(50).setMaxEpochs(150).setSeed(5);
+    // Step size 0.01, at which the short fits here converge and the gaps below were measured.
+    return new BayesByBackpropRegressor().setHiddenLayers(32).setBatchSize(50).setMaxEpochs(150).setLearningRate(0.01)
+        .setSeed(5);
   }
 
   @BeforeAll
