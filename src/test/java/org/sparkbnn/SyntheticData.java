@@ -32,6 +32,22 @@ public final class SyntheticData {
   }
 
   /** y = sin(3x) + N(0, (0.05 + 0.25 (x + 1) / 2)^2): noise standard deviation grows linearly in x. */
+  /**
+   * y = sin(3x) + e, e from a contaminated Gaussian: N(0, 0.1^2) with probability 0.95, N(0, 1) otherwise
+   * (variance 0.0595, heavy-tailed: a Gaussian with that variance puts its 90% interval at -+0.40, which holds
+   * 0.95 + 0.05 * P(|Z| < 0.4) = 96.6% of e).
+   */
+  public static Dataset<Row> contaminatedSine(SparkSession spark, int n, long seed, int partitions) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    List<Row> rows = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      double x = rng.nextDouble(-1, 1);
+      double sd = rng.nextDouble() < 0.05 ? 1.0 : 0.1;
+      rows.add(RowFactory.create(Vectors.dense(x), Math.sin(3 * x) + sd * rng.nextGaussian()));
+    }
+    return spark.createDataFrame(rows, SCHEMA).repartition(partitions);
+  }
+
   public static Dataset<Row> heteroscedasticSine(SparkSession spark, int n, long seed, int partitions) {
     SplittableRandom rng = new SplittableRandom(seed);
     List<Row> rows = new ArrayList<>(n);

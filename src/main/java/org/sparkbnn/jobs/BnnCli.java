@@ -43,15 +43,15 @@ public final class BnnCli {
       return argv.length == 0 ? 2 : 0;
     }
     try {
-      switch (argv[0]) {
-        case "train": return TrainJob.run(new JobArgs(argv, 1, "overwrite"));
-        case "predict": return PredictJob.run(new JobArgs(argv, 1, "overwrite"));
-        case "evaluate": return EvaluateJob.run(new JobArgs(argv, 1));
-        case "compare-classifiers": return CompareClassifiersJob.run(new JobArgs(argv, 1));
-        case "demo": return DemoJob.run(new JobArgs(argv, 1));
-        case "benchmark": return BenchmarkJob.run(new JobArgs(argv, 1));
-        default: throw new UsageException("unknown command '" + argv[0] + "'");
-      }
+      return switch (argv[0]) {
+        case "train" -> TrainJob.run(new JobArgs(argv, 1, "overwrite"));
+        case "predict" -> PredictJob.run(new JobArgs(argv, 1, "overwrite"));
+        case "evaluate" -> EvaluateJob.run(new JobArgs(argv, 1));
+        case "compare-classifiers" -> CompareClassifiersJob.run(new JobArgs(argv, 1));
+        case "demo" -> DemoJob.run(new JobArgs(argv, 1));
+        case "benchmark" -> BenchmarkJob.run(new JobArgs(argv, 1));
+        default -> throw new UsageException("unknown command '" + argv[0] + "'");
+      };
     } catch (UsageException e) {
       System.err.println("error: " + e.getMessage());
       System.err.println("(run 'bnn help' for usage)");

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.sparkbnn.bayes.IntervalCalibration;
 import org.sparkbnn.ml.BayesByBackpropRegressionModel;
 import org.sparkbnn.ml.BayesByBackpropRegressor;
 import org.sparkbnn.ml.evaluation.GaussianPredictiveMetrics;
@@ -63,7 +64,7 @@ final class EvaluateJob {
         throw new BadInputException("split " + s + " of '" + input + "' has no test rows (" + n + " rows);"
             + " evaluate needs more rows");
       }
-      metrics[s] = score(scored);
+      metrics[s] = score(scored, model.calibration());
       System.out.printf("split %d: test rows %d, RMSE %.4f, LL %.4f, PICP90 %.3f, PICP95 %.3f, CalErr %.4f%n", s,
           scored.size(), metrics[s][0], metrics[s][1], metrics[s][2], metrics[s][3], metrics[s][4]);
     }
@@ -73,13 +74,16 @@ final class EvaluateJob {
   }
 
   /**
-   * RMSE, mean log N(y; mean, variance), the fractions of y inside the central 90% and 95% intervals, and the
-   * quantile calibration error of Kuleshov et al. (2018) at the levels 0.1..0.9.
+   * RMSE, mean log N(y; mean, variance), the fractions of y inside the model's central 90% and 95% intervals (as
+   * its lowerBoundCol/upperBoundCol would give them: calibrated when the model is), and the quantile calibration
+   * error of Kuleshov et al. (2018) at the levels 0.1..0.9 of N(mean, variance).
    */
-  static double[] score(List<Row> rows) {
+  static double[] score(List<Row> rows, IntervalCalibration calibration) {
     double[] levels = GaussianPredictiveMetrics.evenLevels(9);
-    GaussianPredictiveMetrics at90 = new GaussianPredictiveMetrics(0.9, levels);
-    GaussianPredictiveMetrics at95 = new GaussianPredictiveMetrics(0.95, levels);
+    GaussianPredictiveMetrics at90 = GaussianPredictiveMetrics.withIntervalHalfWidth(calibration.halfWidth(0.9),
+        levels);
+    GaussianPredictiveMetrics at95 = GaussianPredictiveMetrics.withIntervalHalfWidth(calibration.halfWidth(0.95),
+        levels);
     for (Row r : rows) {
       at90.add(r.getDouble(0), r.getDouble(1), r.getDouble(2));
       at95.add(r.getDouble(0), r.getDouble(1), r.getDouble(2));

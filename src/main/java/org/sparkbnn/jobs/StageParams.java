@@ -30,17 +30,18 @@ final class StageParams {
 
   private static Object parse(Param<?> p, String name, String raw) {
     try {
-      switch (p.getClass().getSimpleName()) {
-        case "IntParam": return Integer.parseInt(raw);
-        case "LongParam": return Long.parseLong(raw);
-        case "DoubleParam": return Double.parseDouble(raw);
-        case "BooleanParam":
+      return switch (p.getClass().getSimpleName()) {
+        case "IntParam" -> Integer.parseInt(raw);
+        case "LongParam" -> Long.parseLong(raw);
+        case "DoubleParam" -> Double.parseDouble(raw);
+        case "BooleanParam" -> {
           if (!raw.equalsIgnoreCase("true") && !raw.equalsIgnoreCase("false")) throw new NumberFormatException(raw);
-          return Boolean.parseBoolean(raw);
-        case "IntArrayParam":
-          return java.util.Arrays.stream(raw.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
-        default: return raw;
-      }
+          yield Boolean.parseBoolean(raw);
+        }
+        case "IntArrayParam" ->
+            java.util.Arrays.stream(raw.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        default -> raw;
+      };
     } catch (NumberFormatException e) {
       throw new BadInputException("invalid --param " + name + "=" + raw + ": not a " + (p instanceof org.apache.spark.ml.param.BooleanParam ? "boolean" : "number"), e);
     }

@@ -84,7 +84,7 @@ public class BayesByBackpropClassifier
     int declared = declaredNumClasses(dataset.schema().apply(getLabelCol()));
     FittedNetwork initial =
         InitialModel.resolve(settings, initialModel, BayesByBackpropClassificationModel.class, dataset.sparkSession());
-    FittedNetwork fitted = NetworkTrainer.fit(settings, dataset, getFeaturesCol(), getLabelCol(),
+    FittedNetwork fitted = NetworkTrainer.fit(settings, dataset, getFeaturesCol(), getLabelCol(), null,
         LabelDomain.classes(declared), initial, (numFeatures, data) ->
             ModelSpec.classification(settings, numFeatures, numClasses(declared, data.classCounts(), initial)));
     BayesByBackpropClassificationModel model = copyValues(new BayesByBackpropClassificationModel(uid(), fitted),

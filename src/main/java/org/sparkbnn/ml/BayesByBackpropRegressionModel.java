@@ -12,6 +12,7 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
+import org.sparkbnn.bayes.IntervalCalibration;
 import org.sparkbnn.bayes.GaussianPredictive;
 import org.sparkbnn.compute.ComputeKernel;
 import org.sparkbnn.train.EpochSummary;
@@ -77,6 +78,12 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   @Override public java.util.Map<String, String> provenance() {
     return fitted().provenance == null ? java.util.Map.of() : fitted().provenance;
   }
+
+  /**
+   * The held-out calibration (calibrationFraction) that sets this model's interval bounds, or
+   * {@link IntervalCalibration#NONE} (Gaussian intervals).
+   */
+  public IntervalCalibration calibration() { return fitted().calibration; }
 
   /** The learned noise variance in original label units (homoscedastic likelihood only). */
   public double noiseVariance() {

@@ -52,6 +52,7 @@ public class BayesByBackpropRegressor
   @Override public RegressorParamSet regressorParams() { return regressorParams; }
 
   public BayesByBackpropRegressor setLikelihood(String v) { set(likelihood(), v); return this; }
+  public BayesByBackpropRegressor setCalibrationFraction(double v) { set(calibrationFraction(), v); return this; }
 
   /**
    * Starts the fit from {@code model}'s posterior and standardisation (null: no initial model), as
@@ -76,11 +77,14 @@ public class BayesByBackpropRegressor
     FitSettings settings = FitSettings.of(this);
     FittedNetwork initial =
         InitialModel.resolve(settings, initialModel, BayesByBackpropRegressionModel.class, dataset.sparkSession());
+    HeldOutCalibration calibration = HeldOutCalibration.plan(this, dataset);
     FittedNetwork fitted = NetworkTrainer.fit(settings, dataset, getFeaturesCol(), getLabelCol(),
-        LabelDomain.continuous(), initial, (numFeatures, data) -> ModelSpec.regression(settings, getLikelihood(), numFeatures));
+        calibration.heldOut(), LabelDomain.continuous(), initial,
+        (numFeatures, data) -> ModelSpec.regression(settings, getLikelihood(), numFeatures));
     // Predictor.fit copies this stage's Params onto the model and sets its parent; the report needs them first.
     BayesByBackpropRegressionModel model = copyValues(new BayesByBackpropRegressionModel(uid(), fitted),
         ParamMap.empty());
+    model = calibration.calibrate(model, dataset);
     FitReport.writeIfAsked(settings, model, dataset);
     return model;
   }

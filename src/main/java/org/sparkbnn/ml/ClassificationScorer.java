@@ -55,18 +55,15 @@ final class ClassificationScorer extends BatchScorer<CategoricalPredictive> {
       Object[] values = widen(row, outputs.length);
       int c = row.length();
       for (Output o : outputs) {
-        switch (o) {
-          case PREDICTION: values[c++] = predict(probability, thresholds); break;
-          case RAW_PREDICTION: values[c++] = Vectors.dense(Arrays.copyOfRange(p.logProbability, from, from + k)); break;
-          case PROBABILITY: values[c++] = Vectors.dense(probability); break;
-          case PROBABILITY_VARIANCE:
-            values[c++] = Vectors.dense(Arrays.copyOfRange(p.probabilityVariance, from, from + k));
-            break;
-          case PREDICTIVE_ENTROPY: values[c++] = p.predictiveEntropy[i]; break;
-          case EXPECTED_ENTROPY: values[c++] = p.expectedEntropy[i]; break;
-          case MUTUAL_INFORMATION: values[c++] = p.mutualInformation[i]; break;
-          default: throw new IllegalStateException(o.name());
-        }
+        values[c++] = switch (o) {
+          case PREDICTION -> predict(probability, thresholds);
+          case RAW_PREDICTION -> Vectors.dense(Arrays.copyOfRange(p.logProbability, from, from + k));
+          case PROBABILITY -> Vectors.dense(probability);
+          case PROBABILITY_VARIANCE -> Vectors.dense(Arrays.copyOfRange(p.probabilityVariance, from, from + k));
+          case PREDICTIVE_ENTROPY -> p.predictiveEntropy[i];
+          case EXPECTED_ENTROPY -> p.expectedEntropy[i];
+          case MUTUAL_INFORMATION -> p.mutualInformation[i];
+        };
       }
       out.add(RowFactory.create(values));
     }

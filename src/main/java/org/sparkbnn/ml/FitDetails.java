@@ -17,4 +17,11 @@ final class FitDetails implements Serializable {
   FitDetails(Map<String, String> summary) {
     this.summary = new LinkedHashMap<>(summary);
   }
+
+  /** These details and one more line. */
+  FitDetails with(String name, String value) {
+    FitDetails more = new FitDetails(summary);
+    more.summary.put(name, value);
+    return more;
+  }
 }

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.math3.distribution.NormalDistribution;
+import org.sparkbnn.bayes.IntervalCalibration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.linalg.Vector;
@@ -98,8 +98,8 @@ public final class FitReport {
     if (fitted.spec.isClassification()) {
       charts.add(reliability(rows));
     } else {
-      charts.add(predictedVsActual(rows));
-      charts.add(calibration(rows));
+      charts.add(predictedVsActual(rows, fitted.calibration));
+      charts.add(calibration(rows, fitted.calibration));
     }
     StringBuilder body = new StringBuilder();
     body.append("<h1>spark-bnn fit report</h1>\n<p>").append(escape(model.uid())).append(": ")
@@ -165,7 +165,7 @@ public final class FitReport {
   }
 
   /** Each drawn row's actual label against its predictive mean, with the central 90% interval as a segment. */
-  private static ObjectNode predictedVsActual(List<Row> rows) {
+  private static ObjectNode predictedVsActual(List<Row> rows, IntervalCalibration calibration) {
     ObjectNode c = chart("Predicted vs actual, with 90% intervals", "actual", "predicted");
     ((ObjectNode) c.get("tooltip")).put("trigger", "item");
     ArrayNode intervals = series(c, "90% interval", "line");
@@ -173,7 +173,7 @@ public final class FitReport {
     ArrayNode points = series(c, "predictive mean", "scatter");
     ((ObjectNode) c.get("series").get(1)).put("symbolSize", 5);
     ArrayNode diagonal = series(c, "predicted = actual", "line");
-    double z = new NormalDistribution().inverseCumulativeProbability(0.95);
+    double z = calibration.halfWidth(0.9);
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < Math.min(POINTS, rows.size()); i++) {
@@ -196,19 +196,18 @@ public final class FitReport {
   }
 
   /**
-   * Observed coverage of the central intervals at nominal levels 5%..95%: on the diagonal when the predictive
-   * variances are calibrated, above it when they are too wide.
+   * Observed coverage of the model's central intervals (calibrated when it is) at nominal levels 5%..95%: on the
+   * diagonal when they are calibrated, above it when they are too wide.
    */
-  private static ObjectNode calibration(List<Row> rows) {
+  private static ObjectNode calibration(List<Row> rows, IntervalCalibration intervals) {
     ObjectNode c = chart("Calibration: observed vs nominal coverage of central intervals", "nominal level",
         "observed coverage");
     ArrayNode observed = series(c, "observed", "line");
     ((ObjectNode) c.get("series").get(0)).put("showSymbol", true);
     ArrayNode ideal = series(c, "ideal", "line");
-    NormalDistribution normal = new NormalDistribution();
     for (int k = 1; k <= 19; k++) {
       double level = k * 0.05;
-      double z = normal.inverseCumulativeProbability(0.5 + level / 2);
+      double z = intervals.halfWidth(level);
       int inside = 0;
       for (Row r : rows) {
         if (Math.abs(number(r.get(0)) - r.getDouble(1)) <= z * Math.sqrt(r.getDouble(2))) inside++;

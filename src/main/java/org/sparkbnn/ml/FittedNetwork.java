@@ -3,6 +3,7 @@ package org.sparkbnn.ml;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
+import org.sparkbnn.bayes.IntervalCalibration;
 import org.sparkbnn.bayes.SampledNetworks;
 import org.sparkbnn.compute.ComputeKernel;
 import org.sparkbnn.train.EpochSummary;
@@ -29,9 +30,13 @@ final class FittedNetwork implements Serializable {
   final java.util.Map<String, String> provenance;
   /** How the fit went (data, timings), for its report; null in a model loaded from disk. */
   final transient FitDetails details;
+  /** The regression predictive's calibration on held-out rows ({@link IntervalCalibration#NONE}: none). */
+  final IntervalCalibration calibration;
 
   FittedNetwork(ModelSpec spec, double[] theta, Standardization standardization, List<EpochSummary> history,
-                String initialModel, java.util.Map<String, String> provenance, FitDetails details) {
+                String initialModel, java.util.Map<String, String> provenance, FitDetails details,
+                IntervalCalibration calibration) {
+    this.calibration = calibration;
     this.provenance = provenance == null ? null : java.util.Collections.unmodifiableMap(
         new java.util.LinkedHashMap<>(provenance));
     this.details = details;
@@ -40,6 +45,12 @@ final class FittedNetwork implements Serializable {
     this.standardization = standardization;
     this.history = List.copyOf(history);
     this.initialModel = initialModel;
+  }
+
+  /** The same network with {@code calibration}; {@code note} (null: none) says how it was made, for the report. */
+  FittedNetwork calibrated(IntervalCalibration calibration, String note) {
+    FitDetails noted = details == null || note == null ? details : details.with("interval calibration", note);
+    return new FittedNetwork(spec, theta, standardization, history, initialModel, provenance, noted, calibration);
   }
 
   /** This network's parameter digest (what a fit started from it records as its initial model). */

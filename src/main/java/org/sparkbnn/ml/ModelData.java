@@ -12,6 +12,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.sparkbnn.bayes.IntervalCalibration;
 import org.sparkbnn.train.EpochSummary;
 import org.sparkbnn.input.BadInputException;
 import org.sparkbnn.input.Standardization;
@@ -42,7 +43,9 @@ final class ModelData {
       // Added with sequential updating; null for a fit from the initialisation and in models saved before it.
       .add("initialModel", DataTypes.StringType, true)
       // Added with provenance; null in models saved before it.
-      .add("provenance", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType, false), true);
+      .add("provenance", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType, false), true)
+      // Added with interval calibration; null for an uncalibrated model and in models saved before it.
+      .add("intervalQuantiles", DOUBLES, true);
 
   private ModelData() {}
 
@@ -61,7 +64,8 @@ final class ModelData {
         boxed(h.stream().mapToDouble(EpochSummary::nll).toArray()),
         boxed(h.stream().mapToDouble(EpochSummary::kl).toArray()),
         boxed(h.stream().mapToDouble(EpochSummary::rowsPerSecond).toArray()), spec.numClasses,
-        fitted.initialModel, fitted.provenance);
+        fitted.initialModel, fitted.provenance,
+        fitted.calibration.isCalibrated() ? boxed(fitted.calibration.quantiles()) : null);
     spark.createDataFrame(Collections.singletonList(row), SCHEMA).coalesce(1).write().parquet(path + "/data");
   }
 
@@ -87,7 +91,8 @@ final class ModelData {
         throw new BadInputException("cannot load " + type.getSimpleName() + " from '" + path
             + "': model data " + path + "/data is missing or corrupt: " + e.getMessage(), e);
       }
-      // By name: columns added later (numClasses, initialModel, provenance) read as null from older models.
+      // By name: columns added later (numClasses, initialModel, provenance, calibration) read as null from older
+      // models.
       ModelSpec spec = new ModelSpec(r.getAs("numFeatures"), ints(r.getList(r.fieldIndex("hiddenLayers"))),
           r.getAs("activation"), r.getAs("likelihood"), r.isNullAt(r.fieldIndex("numClasses")) ? 0
           : r.<Integer>getAs("numClasses"));
@@ -104,8 +109,10 @@ final class ModelData {
       for (int e = 0; e < h[0].length; e++) history.add(new EpochSummary(e + 1, h[0][e], h[1][e], h[2][e], h[3][e]));
       Map<String, String> provenance = r.isNullAt(r.fieldIndex("provenance")) ? null
           : r.<String, String>getJavaMap(r.fieldIndex("provenance"));
+      IntervalCalibration calibration = r.isNullAt(r.fieldIndex("intervalQuantiles")) ? IntervalCalibration.NONE
+          : new IntervalCalibration(doubles(r, "intervalQuantiles"));
       M model = factory.create(metadata.uid, new FittedNetwork(spec, theta, standardization, history,
-          r.getAs("initialModel"), provenance, null));
+          r.getAs("initialModel"), provenance, null, calibration));
       metadata.applyParams(model);
       return model;
     }

@@ -11,11 +11,13 @@ import org.apache.spark.SparkContext;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkbnn.bayes.IntervalCalibration;
 import org.sparkbnn.train.BlockBuilder;
 import org.sparkbnn.train.Checkpointer;
 import org.sparkbnn.train.HadoopCheckpointer;
@@ -48,14 +50,16 @@ final class NetworkTrainer {
 
   /**
    * Fits the network on {@code dataset}, starting from {@code initial} (resolved by {@link InitialModel}; null
-   * for none), whose standardisation it then keeps.
+   * for none), whose standardisation it then keeps. Rows for which {@code heldOut} (null: none) is true are
+   * validated like the others but not trained on (see {@link HeldOutCalibration}).
    */
   static FittedNetwork fit(FitSettings settings, Dataset<?> dataset, String featuresCol, String labelCol,
-                           LabelDomain labels, FittedNetwork initial, SpecFactory specs) {
+                           Column heldOut, LabelDomain labels, FittedNetwork initial, SpecFactory specs) {
     String callerDescription = dataset.sparkSession().sparkContext().getLocalProperty("spark.job.description");
     LOG.info("Bayes by Backprop: {}", settings);
     int numFeatures = numFeatures(dataset, featuresCol);
-    Dataset<Row> rows = dataset.select(functions.col(featuresCol), functions.col(labelCol));
+    Dataset<Row> rows = heldOut == null ? dataset.select(functions.col(featuresCol), functions.col(labelCol))
+        : dataset.select(functions.col(featuresCol), functions.col(labelCol), heldOut);
     TrainingData data = null;
     try {
       data = TrainingData.pack(rows, new BlockBuilder(featuresCol, labelCol, numFeatures, labels,
@@ -111,7 +115,7 @@ final class NetworkTrainer {
       summary.put("kernel", kernel);
       return new FittedNetwork(spec, result.theta, standardization, result.history,
           initialDigest, Provenance.of(settings, fingerprint, dataset.sparkSession()),
-          new FitDetails(summary));
+          new FitDetails(summary), IntervalCalibration.NONE);
     } catch (Exception e) {
       InvalidRowException badRow = InvalidRowException.findRowIn(e);
       if (badRow != null) throw badRow.inInputOrder(rows);

@@ -79,6 +79,12 @@ public final class ParamDefinitions {
     return new DoubleParam(parent, name, doc + " (in (0, 1))", valid((Object v) -> (Double) v > 0 && (Double) v < 1));
   }
 
+  /** A double in [min, max). */
+  static DoubleParam fraction(Params parent, String name, String doc, double min, double max) {
+    return new DoubleParam(parent, name, doc + " (in [" + min + ", " + max + "))",
+        valid((Object v) -> (Double) v >= min && (Double) v < max));
+  }
+
   static IntArrayParam layerSizes(Params parent, String name, String doc) {
     return new IntArrayParam(parent, name, doc + " (each >= 1)",
         valid((int[] v) -> v != null && Arrays.stream(v).allMatch(n -> n >= 1)));

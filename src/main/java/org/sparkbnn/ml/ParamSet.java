@@ -53,6 +53,10 @@ abstract class ParamSet implements Serializable {
     return withDefault(ParamDefinitions.openUnitInterval(owner, name, doc), value);
   }
 
+  final DoubleParam fraction(String name, String doc, double min, double max, double value) {
+    return withDefault(ParamDefinitions.fraction(owner, name, doc, min, max), value);
+  }
+
   final IntParam atLeast(String name, String doc, int min, int value) {
     return withDefault(ParamDefinitions.atLeast(owner, name, doc, min), value);
   }

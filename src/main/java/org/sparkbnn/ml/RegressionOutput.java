@@ -15,28 +15,28 @@ import org.apache.spark.sql.types.StructType;
  */
 enum RegressionOutput {
   VARIANCE(BayesByBackpropRegressorParams::varianceCol) {
-    @Override double value(double mean, double epistemic, double aleatoric, double z) {
+    @Override double value(double mean, double epistemic, double aleatoric, double halfWidth) {
       return epistemic + aleatoric;
     }
   },
   EPISTEMIC_VARIANCE(BayesByBackpropRegressorParams::epistemicVarianceCol) {
-    @Override double value(double mean, double epistemic, double aleatoric, double z) {
+    @Override double value(double mean, double epistemic, double aleatoric, double halfWidth) {
       return epistemic;
     }
   },
   ALEATORIC_VARIANCE(BayesByBackpropRegressorParams::aleatoricVarianceCol) {
-    @Override double value(double mean, double epistemic, double aleatoric, double z) {
+    @Override double value(double mean, double epistemic, double aleatoric, double halfWidth) {
       return aleatoric;
     }
   },
   LOWER_BOUND(BayesByBackpropRegressorParams::lowerBoundCol) {
-    @Override double value(double mean, double epistemic, double aleatoric, double z) {
-      return mean - z * Math.sqrt(epistemic + aleatoric);
+    @Override double value(double mean, double epistemic, double aleatoric, double halfWidth) {
+      return mean - halfWidth * Math.sqrt(epistemic + aleatoric);
     }
   },
   UPPER_BOUND(BayesByBackpropRegressorParams::upperBoundCol) {
-    @Override double value(double mean, double epistemic, double aleatoric, double z) {
-      return mean + z * Math.sqrt(epistemic + aleatoric);
+    @Override double value(double mean, double epistemic, double aleatoric, double halfWidth) {
+      return mean + halfWidth * Math.sqrt(epistemic + aleatoric);
     }
   };
 
@@ -47,10 +47,10 @@ enum RegressionOutput {
   }
 
   /**
-   * The column's value from the predictive mean and variance parts (original units); {@code z} is the Gaussian
-   * quantile of the interval, so the bounds are mean -+ z sqrt(variance).
+   * The column's value from the predictive mean and variance parts (original units); the bounds are
+   * mean -+ halfWidth sqrt(variance), halfWidth being the interval's quantile (Gaussian, or calibrated).
    */
-  abstract double value(double mean, double epistemic, double aleatoric, double z);
+  abstract double value(double mean, double epistemic, double aleatoric, double halfWidth);
 
   String columnName(BayesByBackpropRegressorParams params) {
     return params.getOrDefault(param.apply(params));

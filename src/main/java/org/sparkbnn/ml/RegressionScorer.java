@@ -2,27 +2,28 @@ package org.sparkbnn.ml;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.sparkbnn.bayes.GaussianPredictive;
+import org.sparkbnn.bayes.IntervalCalibration;
 
 /**
  * Appends the regression columns: mean, variance and (if configured) the epistemic and aleatoric parts and the
- * interval bounds, in the label's original units.
+ * interval bounds, in the label's original units; a calibrated model's bounds use its held-out quantiles
+ * ({@link IntervalCalibration}).
  */
 final class RegressionScorer extends BatchScorer<GaussianPredictive> {
   private static final long serialVersionUID = 1L;
 
   private final RegressionOutput[] outputs;
-  /** Gaussian quantile of the interval: bounds are mean -+ z sqrt(variance). */
-  private final double z;
+  /** Bounds are mean -+ halfWidth sqrt(variance): the calibrated quantile, or the Gaussian one without calibration. */
+  private final double halfWidth;
 
   RegressionScorer(FittedNetwork fitted, StructType inputSchema, BayesByBackpropRegressionModel params) {
     super(fitted, inputSchema, params, params.getFeaturesCol());
     this.outputs = RegressionOutput.enabled(params);
-    this.z = new NormalDistribution().inverseCumulativeProbability(0.5 + params.getIntervalLevel() / 2);
+    this.halfWidth = fitted.calibration.halfWidth(params.getIntervalLevel());
   }
 
   @Override
@@ -47,7 +48,7 @@ final class RegressionScorer extends BatchScorer<GaussianPredictive> {
       Object[] values = widen(row, 1 + outputs.length);
       int c = row.length();
       values[c++] = mean;
-      for (RegressionOutput o : outputs) values[c++] = o.value(mean, epi, alea, z);
+      for (RegressionOutput o : outputs) values[c++] = o.value(mean, epi, alea, halfWidth);
       out.add(RowFactory.create(values));
     }
     return out;

@@ -21,7 +21,13 @@ public final class RegressorParamSet extends ParamSet {
   final Param<String> upperBoundCol = column("upperBoundCol", "output column: upper end of the central"
       + " intervalLevel prediction interval; empty = off", "");
   final DoubleParam intervalLevel = openUnitInterval("intervalLevel", "probability mass of the prediction interval,"
-      + " mean +- z sqrt(variance) with z the Gaussian quantile (a Gaussian approximation of the predictive)", 0.9);
+      + " mean +- q sqrt(variance): q the held-out (conformal) quantile of a calibrated model (calibrationFraction),"
+      + " else the Gaussian quantile (a Gaussian approximation of the predictive)", 0.9);
+  final DoubleParam calibrationFraction = fraction("calibrationFraction", "fraction of the training rows held out"
+      + " to calibrate the predictive variance and the intervals (a variance factor and split-conformal quantiles):"
+      + " a second fit on the other rows scores them, the model itself is fitted on all rows; 0 = no calibration"
+      + " (Gaussian intervals from the model's own variance). With fewer than 20 held-out rows the model stays"
+      + " uncalibrated, and the log says so", 0.0, 0.5, 0.1);
   final Param<String> likelihood = choice("likelihood", "Gaussian noise model: one learned noise variance, or a"
       + " per-row variance predicted by the network.", LIKELIHOODS, "homoscedastic");
 

@@ -13,7 +13,8 @@ import org.sparkbnn.input.LabelDomain;
 /**
  * Packs one partition of (features, label) rows into a {@link FeatureBlock}, validating every row: a null
  * vector, a vector of the wrong size, a null/NaN/infinite value or a label outside its {@link LabelDomain} fails
- * with a message naming the column, partition and row, or (skip) drops the row and counts it.
+ * with a message naming the column, partition and row, or (skip) drops the row and counts it. A row whose
+ * optional third column is true is validated and then left out (held out from training, not counted).
  */
 public final class BlockBuilder implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
@@ -38,7 +39,8 @@ public final class BlockBuilder implements java.io.Serializable {
   LabelDomain labelDomain() { return labels; }
 
   /**
-   * Rows hold the features vector at index 0 and the label (a double) at index 1. Returns the partition's blocks
+   * Rows hold the features vector at index 0, the label (a double) at index 1 and optionally, at index 2, whether
+   * the row is held out. Returns the partition's blocks
    * in row order, each of at most {@code maxRowsPerBlock} rows (at least one block, empty for an empty partition).
    */
   public List<FeatureBlock> build(int partition, Iterator<Row> rows, int maxRowsPerBlock) {
@@ -59,6 +61,7 @@ public final class BlockBuilder implements java.io.Serializable {
         }
         throw new InvalidRowException(problem, partition, rowIndex, "set handleInvalid=skip to drop such rows");
       }
+      if (row.length() > 2 && row.getBoolean(2)) continue;
       if (n == maxRowsPerBlock) {
         blocks.add(new FeatureBlock(partition, n, numFeatures, x, y, skipped));
         skipped = 0;

@@ -148,11 +148,11 @@ public final class CollectiveTraining {
     static RuntimeException decode(String fatal) {
       int colon = fatal.indexOf(':');
       String message = fatal.substring(colon + 1);
-      switch (fatal.substring(0, colon)) {
-        case "diverged": return new TrainingDivergedException(message);
-        case "invalid": return new BadInputException(message);
-        default: return new IllegalStateException("collective training failed: " + message);
-      }
+      return switch (fatal.substring(0, colon)) {
+        case "diverged" -> new TrainingDivergedException(message);
+        case "invalid" -> new BadInputException(message);
+        default -> new IllegalStateException("collective training failed: " + message);
+      };
     }
 
     /** Divergence, invalid input and a silent peer repeat on a rerun; a dead peer (its executor lost) does not. */

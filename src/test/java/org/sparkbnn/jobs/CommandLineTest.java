@@ -10,9 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;
+import org.sparkbnn.bayes.IntervalCalibration;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkbnn.SparkTestSession;
 
@@ -42,8 +45,11 @@ class CommandLineTest {
     assertTrue(new File(model, "_SUCCESS").isFile() && new File(out, "_SUCCESS").isFile(),
         "a complete model and output carry the scheduler's _SUCCESS marker");
     String report = Files.readString(Path.of(model, TrainJob.REPORT));
-    assertTrue(report.contains("input</td><td>" + DIABETES) && report.contains("training rows</td><td>442"),
-        "the fit's report is saved with the model, naming its input and data");
+    Matcher trained = Pattern.compile("training rows</td><td>(\\d+)").matcher(report);
+    Matcher heldOut = Pattern.compile("interval calibration</td><td>(\\d+) rows held out").matcher(report);
+    assertTrue(report.contains("input</td><td>" + DIABETES) && trained.find() && heldOut.find()
+        && Integer.parseInt(trained.group(1)) + Integer.parseInt(heldOut.group(1)) == 442,
+        "the fit's report is saved with the model, naming its input and its 442 rows (trained on or held out)");
     assertEquals(2, BnnCli.run(new String[] {"predict", "--model", model, "--input", DIABETES, "--output", out}),
         "existing output without --overwrite is a usage error");
   }
@@ -107,7 +113,7 @@ class CommandLineTest {
   void protocolMetricsMatchHandComputedValues() {
     List<Row> rows = Arrays.asList(RowFactory.create(1.0, 0.0, 1.0), RowFactory.create(-2.0, 0.0, 1.0),
         RowFactory.create(0.5, 0.0, 4.0));
-    double[] m = EvaluateJob.score(rows);
+    double[] m = EvaluateJob.score(rows, IntervalCalibration.NONE);
     double ll = (-0.5 * Math.log(2 * Math.PI) - 0.5) + (-0.5 * Math.log(2 * Math.PI) - 2.0)
         + (-0.5 * Math.log(8 * Math.PI) - 0.25 / 8);
     // Calibration error at p = 0.1..0.9: y is below its p-quantile when Phi(z) < p, z = (y - mean) / sd: z = 1
@@ -120,5 +126,12 @@ class CommandLineTest {
       calibration += (p - observed) * (p - observed) / 9;
     }
     assertArrayEquals(new double[] {Math.sqrt((1 + 4 + 0.25) / 3), ll / 3, 2 / 3.0, 2 / 3.0, calibration}, m, 1e-12);
+
+    // A calibrated model's intervals are mean -+ q sqrt(variance): with q = 2.5 at every level, |z| = 2 is inside
+    // both; the other metrics do not change.
+    double[] wide = new double[199];
+    Arrays.fill(wide, 2.5);
+    double[] calibrated = EvaluateJob.score(rows, new IntervalCalibration(wide));
+    assertArrayEquals(new double[] {m[0], m[1], 1.0, 1.0, m[4]}, calibrated, 1e-12);
   }
 }

@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkbnn.SparkTestSession;
@@ -31,11 +33,15 @@ class FitReportTest {
   @Test
   void aRegressionFitWritesAReportWhoseThreeChartsRender() throws Exception {
     Path reports = dir.resolve("reports");
-    BayesByBackpropRegressionModel model = new BayesByBackpropRegressor().setHiddenLayers(8).setMaxEpochs(5)
-        .setFeaturesCol("x").setReportDir(reports.toString())
-        .fit(SyntheticData.sine(SparkTestSession.get(), 300, 0.1, 1, 2).withColumnRenamed("features", "x"));
+    BayesByBackpropRegressor regressor = new BayesByBackpropRegressor().setHiddenLayers(8).setMaxEpochs(5)
+        .setFeaturesCol("x").setReportDir(reports.toString());
+    Dataset<Row> data = SyntheticData.sine(SparkTestSession.get(), 300, 0.1, 1, 2).withColumnRenamed("features", "x");
+    BayesByBackpropRegressionModel model = regressor.fit(data);
     String html = onlyReport(reports, model.uid());
-    for (String expected : new String[] {"Data and timings", "training rows</td><td>300", "Provenance", "seed",
+    // calibrationFraction (0.1 by default) holds rows out of training: the report says how many.
+    long heldOut = data.where(HeldOutCalibration.plan(regressor, data).heldOut()).count();
+    for (String expected : new String[] {"Data and timings", "training rows</td><td>" + (300 - heldOut),
+        "interval calibration</td><td>" + heldOut + " rows held out", "Provenance", "seed",
         "featuresCol</td><td>x", "hiddenLayers</td><td>[8]", "Predicted vs actual", "Calibration"}) {
       assertTrue(html.contains(expected), "the report holds '" + expected + "'");
     }

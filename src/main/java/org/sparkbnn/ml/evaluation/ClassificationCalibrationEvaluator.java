@@ -148,12 +148,12 @@ public class ClassificationCalibrationEvaluator extends Evaluator implements MLW
     } catch (Exception e) {
       throw BadInputException.surface(e);
     }
-    switch (getMetricName()) {
-      case "brier": return m.brier();
-      case "ece": return m.ece();
-      case "accuracy": return m.accuracy();
-      default: return m.nll();
-    }
+    return switch (getMetricName()) {
+      case "brier" -> m.brier();
+      case "ece" -> m.ece();
+      case "accuracy" -> m.accuracy();
+      default -> m.nll();
+    };
   }
 
   @Override

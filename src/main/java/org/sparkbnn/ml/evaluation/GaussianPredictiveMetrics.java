@@ -28,7 +28,19 @@ public final class GaussianPredictiveMetrics implements Serializable {
    * @param quantileLevels levels p in (0, 1) at which calibration is checked
    */
   public GaussianPredictiveMetrics(double intervalLevel, double[] quantileLevels) {
-    this.intervalZ = STANDARD_NORMAL.inverseCumulativeProbability(0.5 + intervalLevel / 2);
+    this(quantileLevels, STANDARD_NORMAL.inverseCumulativeProbability(0.5 + intervalLevel / 2));
+  }
+
+  /**
+   * For intervals mean -+ halfWidth sqrt(variance) that are not Gaussian ones (e.g. a calibrated model's,
+   * {@code IntervalCalibration.halfWidth}); the other metrics still read the predictive as N(mean, variance).
+   */
+  public static GaussianPredictiveMetrics withIntervalHalfWidth(double halfWidth, double[] quantileLevels) {
+    return new GaussianPredictiveMetrics(quantileLevels, halfWidth);
+  }
+
+  private GaussianPredictiveMetrics(double[] quantileLevels, double intervalHalfWidth) {
+    this.intervalZ = intervalHalfWidth;
     this.quantileLevels = quantileLevels.clone();
     this.belowQuantile = new long[quantileLevels.length];
   }

@@ -132,14 +132,14 @@ public class GaussianRegressionEvaluator extends Evaluator implements MLWritable
     } catch (Exception e) {
       throw BadInputException.surface(e);
     }
-    switch (getMetricName()) {
-      case "rmse": return m.rmse();
-      case "crps": return m.crps();
-      case "coverage": return m.coverage();
-      case "intervalWidth": return m.meanIntervalWidth();
-      case "calibrationError": return m.calibrationError();
-      default: return m.nll();
-    }
+    return switch (getMetricName()) {
+      case "rmse" -> m.rmse();
+      case "crps" -> m.crps();
+      case "coverage" -> m.coverage();
+      case "intervalWidth" -> m.meanIntervalWidth();
+      case "calibrationError" -> m.calibrationError();
+      default -> m.nll();
+    };
   }
 
   @Override

@@ -1,0 +1,97 @@
+package org.sparkbnn.ml;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import java.util.List;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkbnn.bayes.IntervalCalibration;
+
+/**
+ * The regressor's calibration step (calibrationFraction). A row is held out when a hash of its features, label and
+ * the seed falls in the first calibrationFraction of the hash range: the choice depends on the row alone, not on
+ * partitioning or row order, so the fit and the scoring below see the same rows. The fit validates held-out rows
+ * like the others (a bad one is named by its place in the input) but does not train on them; the fitted model
+ * then scores them, and {@link IntervalCalibration#fit} turns their residuals into the interval quantiles it
+ * carries. Held-out and future rows are exchangeable for that model, which is what the conformal argument needs
+ * (a model refitted on all rows would have smaller errors than the held-out rows showed, and too wide intervals).
+ */
+final class HeldOutCalibration {
+  private static final Logger LOG = LoggerFactory.getLogger(HeldOutCalibration.class);
+  /** Fewer held-out rows than this leave the model uncalibrated: the 90% quantile would rest on one or two rows. */
+  static final int MIN_ROWS = 20;
+  /** At most this many held-out rows are collected (ample for the 199 stored quantiles). */
+  static final int MAX_ROWS = 100_000;
+  private static final long HASH_RANGE = 1_000_000;
+  private static final String MEAN = "__bnn_calibration_mean";
+  private static final String VARIANCE = "__bnn_calibration_variance";
+
+  /** True for the held-out rows; null when the fit is not calibrated. */
+  private final Column heldOut;
+  private final String labelCol;
+
+  private HeldOutCalibration(Column heldOut, String labelCol) {
+    this.heldOut = heldOut;
+    this.labelCol = labelCol;
+  }
+
+  /** Which rows the fit of {@code stage} holds out, if any (counting them is one pass over the data). */
+  static HeldOutCalibration plan(BayesByBackpropRegressor stage, Dataset<?> dataset) {
+    double fraction = stage.getCalibrationFraction();
+    String label = stage.getLabelCol();
+    if (fraction == 0) return new HeldOutCalibration(null, label);
+    Column heldOut = pmod(xxhash64(col(stage.getFeaturesCol()), col(label), lit(stage.getSeed())), lit(HASH_RANGE))
+        .lt(lit((long) Math.round(fraction * HASH_RANGE)));
+    long n = dataset.where(heldOut.and(finite(label))).count();
+    if (n < MIN_ROWS) {
+      LOG.warn("calibrationFraction={}: it would hold out only {} rows (needs {}); training on all rows, and the"
+          + " model is not calibrated (Gaussian intervals)", fraction, n, MIN_ROWS);
+      return new HeldOutCalibration(null, label);
+    }
+    LOG.info("Bayes by Backprop: holding out {} rows (calibrationFraction={}) to calibrate the intervals", n,
+        fraction);
+    return new HeldOutCalibration(heldOut, label);
+  }
+
+  /** The held-out indicator for the fit, or null. */
+  Column heldOut() { return heldOut; }
+
+  /** {@code model} with the calibration its held-out rows give (itself when nothing was held out). */
+  BayesByBackpropRegressionModel calibrate(BayesByBackpropRegressionModel model, Dataset<?> dataset) {
+    if (heldOut == null) return model;
+    // Its own output columns: the user's may be switched off, or named like an input column.
+    BayesByBackpropRegressionModel scorer = model.copy(ParamMap.empty()).setPredictionCol(MEAN)
+        .setVarianceCol(VARIANCE).setEpistemicVarianceCol("").setAleatoricVarianceCol("").setLowerBoundCol("")
+        .setUpperBoundCol("");
+    List<Row> scored = scorer.transform(dataset.where(heldOut.and(finite(labelCol))))
+        .select(col(labelCol).cast("double"), col(MEAN), col(VARIANCE)).limit(MAX_ROWS).collectAsList();
+    double[] residual = new double[scored.size()];
+    double[] variance = new double[scored.size()];
+    for (int i = 0; i < residual.length; i++) {
+      Row r = scored.get(i);
+      residual[i] = r.getDouble(0) - r.getDouble(1);
+      variance[i] = r.getDouble(2);
+    }
+    IntervalCalibration calibration = IntervalCalibration.fit(residual, variance);
+    String note = String.format("%d rows held out; 90%% interval mean -+ %.3f sd (Gaussian 1.645), 95%% -+ %.3f sd"
+        + " (1.960)", residual.length, calibration.halfWidth(0.9), calibration.halfWidth(0.95));
+    LOG.info("Bayes by Backprop: calibrated: {}", note);
+    return model.copyValues(new BayesByBackpropRegressionModel(model.uid(),
+        model.fitted().calibrated(calibration, note)), ParamMap.empty());
+  }
+
+  /** Rows whose label is a finite number (the only ones a residual can be taken of). */
+  private static Column finite(String column) {
+    Column c = col(column).cast("double");
+    return c.isNotNull().and(not(c.isNaN())).and(c.notEqual(Double.POSITIVE_INFINITY))
+        .and(c.notEqual(Double.NEGATIVE_INFINITY));
+  }
+}
