@@ -52,7 +52,13 @@ public final class IntervalCalibration implements Serializable {
     int n = residual.length;
     if (n == 0 || variance.length != n) throw new IllegalArgumentException("need residuals and variances alike");
     double[] u = new double[n];
-    for (int i = 0; i < n; i++) u[i] = Math.abs(residual[i]) / Math.sqrt(variance[i]);
+    for (int i = 0; i < n; i++) {
+      u[i] = Math.abs(residual[i]) / Math.sqrt(variance[i]);
+      if (!Double.isFinite(u[i])) {
+        throw new IllegalArgumentException("held-out row " + i + ": residual " + residual[i] + " with predictive"
+            + " variance " + variance[i] + " gives no finite normalised residual");
+      }
+    }
     Arrays.sort(u);
     double[] q = new double[LEVELS];
     for (int k = 0; k < LEVELS; k++) {

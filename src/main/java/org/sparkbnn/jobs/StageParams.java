@@ -43,7 +43,8 @@ final class StageParams {
         default -> raw;
       };
     } catch (NumberFormatException e) {
-      throw new BadInputException("invalid --param " + name + "=" + raw + ": not a " + (p instanceof org.apache.spark.ml.param.BooleanParam ? "boolean" : "number"), e);
+      throw new BadInputException("invalid --param " + name + "=" + raw + ": not a "
+          + (p instanceof org.apache.spark.ml.param.BooleanParam ? "boolean" : "number"), e);
     }
   }
 

@@ -104,5 +104,6 @@ class IntervalCalibrationTest {
     decreasing[0] = 1;
     assertThrows(IllegalArgumentException.class, () -> new IntervalCalibration(decreasing));
     assertThrows(IllegalArgumentException.class, () -> IntervalCalibration.fit(new double[0], new double[0]));
+    assertThrows(IllegalArgumentException.class, () -> IntervalCalibration.fit(new double[] {1}, new double[] {0}));
   }
 }
