@@ -1,9 +1,12 @@
 package org.sparkbnn.ml;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.List;
@@ -43,22 +46,38 @@ final class HeldOutCalibration {
     this.labelCol = labelCol;
   }
 
-  /** Which rows the fit of {@code stage} holds out, if any (counting them is one pass over the data). */
+  /**
+   * Which rows the fit of {@code stage} holds out, if any (counting them is one pass over the data): none with
+   * fewer than MIN_ROWS of them, or with more than half of all rows (a set of mostly identical rows).
+   */
   static HeldOutCalibration plan(BayesByBackpropRegressor stage, Dataset<?> dataset) {
     double fraction = stage.getCalibrationFraction();
     String label = stage.getLabelCol();
     if (fraction == 0) return new HeldOutCalibration(null, label);
-    Column heldOut = pmod(xxhash64(col(stage.getFeaturesCol()), col(label), lit(stage.getSeed())), lit(HASH_RANGE))
-        .lt(lit((long) Math.round(fraction * HASH_RANGE)));
-    long n = dataset.where(heldOut.and(finite(label))).count();
+    Column heldOut = hashedOut(stage);
+    Row counts = dataset.agg(count(lit(1)), sum(when(heldOut.and(finite(label)), 1).otherwise(0))).first();
+    long total = counts.getLong(0);
+    long n = counts.isNullAt(1) ? 0 : counts.getLong(1);
     if (n < MIN_ROWS) {
       LOG.warn("calibrationFraction={}: it would hold out only {} rows (needs {}); training on all rows, and the"
           + " model is not calibrated (Gaussian intervals)", fraction, n, MIN_ROWS);
       return new HeldOutCalibration(null, label);
     }
+    if (n > total / 2) {
+      // Identical rows hash alike: a set made mostly of copies of a few rows could lose most of them to the hold-out.
+      LOG.warn("calibrationFraction={}: the row hash would hold out {} of {} rows (many identical rows?); training"
+          + " on all rows, and the model is not calibrated (Gaussian intervals)", fraction, n, total);
+      return new HeldOutCalibration(null, label);
+    }
     LOG.info("Bayes by Backprop: holding out {} rows (calibrationFraction={}) to calibrate the intervals", n,
         fraction);
     return new HeldOutCalibration(heldOut, label);
+  }
+
+  /** True for the rows whose hash of (features, label, seed) falls in the first calibrationFraction of its range. */
+  static Column hashedOut(BayesByBackpropRegressor stage) {
+    return pmod(xxhash64(col(stage.getFeaturesCol()), col(stage.getLabelCol()), lit(stage.getSeed())),
+        lit(HASH_RANGE)).lt(lit((long) Math.round(stage.getCalibrationFraction() * HASH_RANGE)));
   }
 
   /** The held-out indicator for the fit, or null. */

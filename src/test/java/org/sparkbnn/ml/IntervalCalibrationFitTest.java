@@ -121,4 +121,17 @@ class IntervalCalibrationFitTest {
         .fit(SyntheticData.sine(spark, 60, 0.1, 4, 1));
     assertFalse(small.calibration().isCalibrated());
   }
+
+  /** 200 copies of one row hash alike, so all of them fall in the held-out range or none: the fit trains on all. */
+  @Test
+  void identicalRowsAreNotAllHeldOut() {
+    Dataset<Row> copies = SyntheticData.sine(spark, 1, 0.1, 4, 1).crossJoin(spark.range(200)).drop("id");
+    // A seed whose hash puts the row in the held-out range (each seed does with probability 0.1; 0.96 for one of 30).
+    long seed = java.util.stream.LongStream.range(0, 30).filter(s -> copies
+        .where(HeldOutCalibration.hashedOut(regressor().setSeed(s).setCalibrationFraction(0.1))).count() == 200)
+        .findFirst().orElseThrow();
+    BayesByBackpropRegressor stage = regressor().setMaxEpochs(1).setSeed(seed).setCalibrationFraction(0.1);
+    assertEquals(null, HeldOutCalibration.plan(stage, copies).heldOut());
+    assertFalse(stage.fit(copies).calibration().isCalibrated());
+  }
 }
