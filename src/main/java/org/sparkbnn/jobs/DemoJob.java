@@ -41,8 +41,11 @@ final class DemoJob {
     PipelineModel model = new Pipeline()
         .setStages(new PipelineStage[] {DataIO.assembler(features), regressor}).fit(data);
     BayesByBackpropRegressionModel bnn = (BayesByBackpropRegressionModel) model.stages()[1];
-    System.out.printf("demo: trained on %d rows of %s in %.1f s; learned noise std %.1f (label std %.1f)%n",
-        data.count(), input, (System.nanoTime() - start) / 1e9, Math.sqrt(bnn.noiseVariance()),
+    System.out.printf("demo: fitted on %d rows of %s in %.1f s (%s); learned noise std %.1f (label std %.1f)%n",
+        data.count(), input, (System.nanoTime() - start) / 1e9, bnn.calibration().isCalibrated()
+            ? String.format("%.0f%% held out to calibrate the intervals: 90%% is mean -+ %.2f sd",
+                100 * regressor.getCalibrationFraction(), bnn.calibration().halfWidth(0.9))
+            : "intervals not calibrated", Math.sqrt(bnn.noiseVariance()),
         data.agg(functions.stddev(label)).first().getDouble(0));
 
     Dataset<Row> sample = data.limit(5).withColumn("where", lit("in the data"));
