@@ -2,6 +2,10 @@ package org.sparkbnn.train;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.sparkbnn.train.collective.PeerMesh;
 
 /**
@@ -23,18 +27,35 @@ public final class AllReduce {
   private static final int HEADER = 8 + 4 + 8 + 8;
   /** Largest message per task (bytes) for which the direct exchange is used with three tasks or more. */
   static final long DIRECT_LIMIT_BYTES = 1 << 20;
+  /** Elements summed per block: the block of the sum (16 KB) and of one contribution stay in the L1 cache. */
+  private static final int SUM_BLOCK = 2048;
   /** This thread's outgoing buffer of the direct exchange, reused across steps. */
   private static final ThreadLocal<ByteBuffer> DIRECT_OUT = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(0));
+  /**
+   * This thread's block of a received gradient being added (the sum is formed block by block, see
+   * {@link #sumInBlocks}). Nothing of the gradient's size is allocated per step: a gradient of 10^6 parameters
+   * is a G1 humongous object, and allocating them (with the float64 sum) took more than half the all-reduce.
+   */
+  private static final ThreadLocal<float[]> PIECE = ThreadLocal.withInitial(() -> new float[AllReduce.SUM_BLOCK]);
 
   private AllReduce() {}
 
-  /** Every task calls this with its own partition's gradient of {@code n} parameters and gets the step's sum. */
-  public static StepGradient sumInPartitionOrder(PeerMesh mesh, PartitionGradient mine, int n, long step) {
-    if (mesh.size() <= 2 || 4L * n * (mesh.size() - 1) <= DIRECT_LIMIT_BYTES) return direct(mesh, mine, n, step);
-    return reduceScatterAllGather(mesh, mine, n, step);
+  /**
+   * Every task calls this with its own partition's gradient of {@code n} parameters and gets the step's sum, written
+   * into {@code sum} (length at least n, overwritten). {@code whileWaiting} (may be null) is work of the step that
+   * does not need the peers' gradients: it runs exactly once, while this task waits for its peers if it has to
+   * ({@link PeerMesh#exchange(ByteBuffer[], String, Runnable)}).
+   */
+  public static StepGradient sumInPartitionOrder(PeerMesh mesh, PartitionGradient mine, int n, long step,
+                                                 double[] sum, Runnable whileWaiting) {
+    if (mesh.size() <= 2 || 4L * n * (mesh.size() - 1) <= DIRECT_LIMIT_BYTES) {
+      return direct(mesh, mine, n, step, sum, whileWaiting);
+    }
+    return reduceScatterAllGather(mesh, mine, n, step, sum, whileWaiting);
   }
 
-  private static StepGradient direct(PeerMesh mesh, PartitionGradient mine, int n, long step) {
+  private static StepGradient direct(PeerMesh mesh, PartitionGradient mine, int n, long step, double[] sum,
+                                     Runnable whileWaiting) {
     int size = mesh.size();
     int rank = mesh.rank();
     String during = "in the all-reduce of step " + step + " (partition " + rank + ")";
@@ -50,23 +71,21 @@ public final class AllReduce {
     out.limit(length).position(0);
     ByteBuffer[] outgoing = new ByteBuffer[size];
     for (int j = 0; j < size; j++) outgoing[j] = out.duplicate();
-    ByteBuffer[] in = mesh.exchange(outgoing, during);
+    ByteBuffer[] in = mesh.exchange(outgoing, during, whileWaiting);
 
-    double[] sum = new double[n];
-    float[] piece = new float[n];
     Totals totals = new Totals();
+    List<FloatBuffer> contributions = new ArrayList<>(size);
     for (int p = 0; p < size; p++) {
       // A duplicate: the mesh reuses its receive buffers, whose byte order the next exchange's reader expects.
       ByteBuffer b = (p == rank ? out : in[p]).duplicate().order(ByteOrder.LITTLE_ENDIAN);
-      if (!totals.readHeader(b, step, p, during)) continue;
-      float[] values = p == rank ? mine.gradient : piece;
-      if (p != rank) b.asFloatBuffer().get(piece, 0, n);
-      for (int i = 0; i < n; i++) sum[i] += values[i];
+      if (totals.readHeader(b, step, p, during)) contributions.add(b.asFloatBuffer());
     }
+    sumInBlocks(contributions, n, sum);
     return new StepGradient(sum, totals.nll, totals.slowest, totals.total);
   }
 
-  private static StepGradient reduceScatterAllGather(PeerMesh mesh, PartitionGradient mine, int n, long step) {
+  private static StepGradient reduceScatterAllGather(PeerMesh mesh, PartitionGradient mine, int n, long step,
+                                                     double[] sum, Runnable whileWaiting) {
     int size = mesh.size();
     int rank = mesh.rank();
     String during = "in the all-reduce of step " + step + " (partition " + rank + ")";
@@ -79,11 +98,11 @@ public final class AllReduce {
       if (mine.gradient != null) b.asFloatBuffer().put(mine.gradient, from, to - from);
       out[j] = b.limit(HEADER + (mine.gradient == null ? 0 : 4 * (to - from))).rewind();
     }
-    ByteBuffer[] in = mesh.exchange(out, during);
+    ByteBuffer[] in = mesh.exchange(out, during, whileWaiting);
 
     int from = chunkStart(rank, n, size);
     int to = chunkStart(rank + 1, n, size);
-    double[] sum = new double[n];
+    Arrays.fill(sum, from, to, 0.0);
     float[] piece = new float[to - from];
     Totals totals = new Totals();
     for (int p = 0; p < size; p++) {
@@ -107,6 +126,23 @@ public final class AllReduce {
       b.asDoubleBuffer().get(sum, start, chunkStart(p + 1, n, size) - start);
     }
     return new StepGradient(sum, totals.nll, totals.slowest, totals.total);
+  }
+
+  /**
+   * sum[i] = the float64 sum over the contributions, in their order, of their float32 element i (0 when there are
+   * none), as the driver's running sum forms it. Block by block, so that the sum's block stays in the L1 cache
+   * while every contribution is added to it: one pass over memory instead of one per contribution.
+   */
+  private static void sumInBlocks(List<FloatBuffer> contributions, int n, double[] sum) {
+    float[] piece = PIECE.get();
+    for (int from = 0; from < n; from += SUM_BLOCK) {
+      int length = Math.min(SUM_BLOCK, n - from);
+      Arrays.fill(sum, from, from + length, 0.0);
+      for (FloatBuffer contribution : contributions) {
+        contribution.get(from, piece, 0, length);
+        for (int i = 0; i < length; i++) sum[from + i] += piece[i];
+      }
+    }
   }
 
   /** The step's NLL and compute times, summed from every partition's message header. */

@@ -5,7 +5,9 @@ import org.sparkbnn.train.collective.PeerMesh;
 
 /**
  * Inside one task of a collective fit: computes this partition's gradient and all-reduces it with the other
- * tasks ({@link AllReduce}), so that every task ends the step with the sum the driver would have formed.
+ * tasks ({@link AllReduce}), so that every task ends the step with the sum the driver would have formed. While it
+ * waits for its peers' gradients it does the work that does not need them: the step's KL term and drawing its
+ * rows of the next step (which depend only on the seed, the step and the partition).
  */
 final class CollectiveGradientSource implements GradientSource {
   private final PartitionBlocks part;
@@ -13,6 +15,10 @@ final class CollectiveGradientSource implements GradientSource {
   private final long[] partitionRows;
   /** Test hook: stop answering at this step (to test the timeout), or -1. */
   private final long stallAtStep;
+  /** This step's rows, and the next step's, drawn while waiting. */
+  private Minibatch current = new Minibatch();
+  private Minibatch next = new Minibatch();
+  private double[] sum = new double[0];
 
   CollectiveGradientSource(PartitionBlocks part, PeerMesh mesh, long[] partitionRows, long stallAtStep) {
     this.part = part;
@@ -29,10 +35,20 @@ final class CollectiveGradientSource implements GradientSource {
   }
 
   @Override
-  public StepGradient step(StepFunction function, float[] theta, long step, int[] shares) {
-    PartitionGradient mine = function.compute(part, theta, step, shares[mesh.rank()]);
+  public StepGradient step(StepFunction function, float[] theta, long step, int[] shares, Runnable alongside) {
+    int share = shares[mesh.rank()];
+    if (next.holds(step, share)) {
+      Minibatch drawn = next;
+      next = current;
+      current = drawn;
+    }
+    PartitionGradient mine = function.compute(part, theta, step, share, current);
     if (step == stallAtStep) stall();
-    return AllReduce.sumInPartitionOrder(mesh, mine, theta.length, step);
+    if (sum.length != theta.length) sum = new double[theta.length];
+    return AllReduce.sumInPartitionOrder(mesh, mine, theta.length, step, sum, () -> {
+      alongside.run();
+      function.draw(part, step + 1, share, next);
+    });
   }
 
   private static void stall() {

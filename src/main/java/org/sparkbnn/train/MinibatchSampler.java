@@ -1,8 +1,6 @@
 package org.sparkbnn.train;
 
 import java.util.SplittableRandom;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.sparkbnn.bayes.GaussianNoise;
 import org.sparkbnn.input.Standardization;
 
@@ -42,19 +40,10 @@ public final class MinibatchSampler {
   }
 
   /**
-   * A standardised (x, y) minibatch of {@code share} rows drawn from one partition's blocks; x is share x d, y
-   * share x 1. The draws index the partition's rows as one sequence, so they do not depend on the block size.
+   * A standardised (x, y) minibatch of {@code share} rows drawn from one partition's blocks into caller-owned
+   * arrays: x (at least share x d, row-major) and y (at least share). The draws index the partition's rows as one
+   * sequence, so they do not depend on the block size.
    */
-  static INDArray[] sample(PartitionBlocks part, int share, Standardization standardization, long seed,
-                           long step) {
-    int d = part.numFeatures;
-    float[] x = new float[share * d];
-    float[] y = new float[share];
-    sampleInto(part, share, standardization, seed, step, x, y);
-    return new INDArray[] {Nd4j.create(x, new long[] {share, d}, 'c'), Nd4j.create(y, new long[] {share, 1}, 'c')};
-  }
-
-  /** As {@link #sample} into caller-owned arrays: x (at least share x d, row-major) and y (at least share). */
   static void sampleInto(PartitionBlocks part, int share, Standardization standardization, long seed, long step,
                          float[] x, float[] y) {
     int d = part.numFeatures;

@@ -1,6 +1,7 @@
 package org.sparkbnn.train;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -18,8 +19,8 @@ import org.sparkbnn.compute.ComputeKernel;
  */
 public final class StepFunction implements Serializable {
   private static final long serialVersionUID = 1L;
-  /** The fused kernel's minibatch arrays, per thread, grown to the largest share seen. */
-  private static final ThreadLocal<float[][]> BATCH = ThreadLocal.withInitial(() -> new float[][] {{}, {}});
+  /** The minibatch arrays of a thread that draws its rows at the start of each step. */
+  private static final ThreadLocal<Minibatch> BATCH = ThreadLocal.withInitial(Minibatch::new);
 
   private final ElboObjective objective;
   private final Standardization standardization;
@@ -34,27 +35,41 @@ public final class StepFunction implements Serializable {
     this.kernel = kernel;
   }
 
+  /** The partition's data-term gradient at step {@code step}, on rows drawn now. */
   PartitionGradient compute(PartitionBlocks part, float[] theta, long step, int share) {
+    Minibatch batch = BATCH.get();
+    batch.forget(); // it may hold another fit's rows for the same step
+    return compute(part, theta, step, share, batch);
+  }
+
+  /**
+   * As above, on the rows {@code batch} holds if it was drawn for this step and share ({@link #draw}, e.g. while
+   * the task waited for its peers), else on rows drawn into it now: the same rows either way.
+   */
+  PartitionGradient compute(PartitionBlocks part, float[] theta, long step, int share, Minibatch batch) {
     if (share == 0 || part.rows == 0) return new PartitionGradient(part.partition, null, 0, 0);
     long start = System.nanoTime();
+    if (!batch.holds(step, share)) draw(part, step, share, batch);
     if (kernel == ComputeKernel.FUSED) {
-      float[][] batch = BATCH.get();
-      if (batch[0].length < share * part.numFeatures) batch[0] = new float[share * part.numFeatures];
-      if (batch[1].length < share) batch[1] = new float[share];
-      MinibatchSampler.sampleInto(part, share, standardization, objective.seed(), step, batch[0], batch[1]);
       float[] grad = new float[theta.length];
       double nll = FusedElbo.forThread(objective.network().architecture()).addDataGradient(objective, theta,
-          batch[0], batch[1], share, step, part.partition, globalBatchSize, grad);
+          batch.x, batch.y, share, step, part.partition, globalBatchSize, grad);
       return new PartitionGradient(part.partition, grad, nll, System.nanoTime() - start);
     }
     return ScratchMemory.run("bnn-step", () -> {
-      INDArray[] batch = MinibatchSampler.sample(part, share, standardization, objective.seed(), step);
+      INDArray x = Nd4j.create(Arrays.copyOf(batch.x, share * part.numFeatures),
+          new long[] {share, part.numFeatures}, 'c');
+      INDArray y = Nd4j.create(Arrays.copyOf(batch.y, share), new long[] {share, 1}, 'c');
       INDArray params = Nd4j.create(theta, new long[] {theta.length}, 'c');
       INDArray grad = Nd4j.zeros(DataType.FLOAT, theta.length);
-      double nll =
-          objective.addDataGradient(params, batch[0], batch[1], step, part.partition, globalBatchSize, grad);
+      double nll = objective.addDataGradient(params, x, y, step, part.partition, globalBatchSize, grad);
       return new PartitionGradient(part.partition, grad.toFloatVector(), nll, System.nanoTime() - start);
     });
+  }
+
+  /** Draws the partition's share of step {@code step} into {@code into}. */
+  void draw(PartitionBlocks part, long step, int share, Minibatch into) {
+    if (share > 0 && part.rows > 0) into.draw(part, share, standardization, objective.seed(), step);
   }
 
   /** Adds d/dtheta of klWeight * KL / N to {@code grad} (float64 master parameters) and returns KL. */

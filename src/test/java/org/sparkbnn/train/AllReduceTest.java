@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.sparkbnn.train.collective.PeerMesh;
@@ -54,10 +56,17 @@ class AllReduceTest {
         int rank = r;
         results.add(pool.submit(() -> {
           try (PeerMesh mesh = PeerMesh.connect(rank, listeners[rank], addresses, SECRET, 30_000, () -> false)) {
-            StepGradient first = AllReduce.sumInPartitionOrder(mesh, parts.get(rank), n, 7);
-            // A second step on the same mesh and reused buffers must not see the first one's bytes.
-            StepGradient second = AllReduce.sumInPartitionOrder(mesh, parts.get(rank), n, 8);
+            AtomicInteger alongside = new AtomicInteger();
+            StepGradient first =
+                AllReduce.sumInPartitionOrder(mesh, parts.get(rank), n, 7, new double[n], alongside::incrementAndGet);
+            // A second step on the same mesh and reused buffers must not see the first one's bytes, and overwrites
+            // whatever the sum array held.
+            double[] stale = new double[n];
+            Arrays.fill(stale, Double.NaN);
+            StepGradient second =
+                AllReduce.sumInPartitionOrder(mesh, parts.get(rank), n, 8, stale, alongside::incrementAndGet);
             assertArrayEquals(first.sum, second.sum, 0.0);
+            assertEquals(2, alongside.get(), "the work alongside runs once per all-reduce");
             // Nor may it leave the mesh's buffers changed for another kind of exchange (e.g. the epoch's hash).
             java.nio.ByteBuffer[] hash = new java.nio.ByteBuffer[size];
             for (int j = 0; j < size; j++) hash[j] = java.nio.ByteBuffer.allocate(8).putLong(0, 42L + j);

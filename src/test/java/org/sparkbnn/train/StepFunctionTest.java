@@ -1,6 +1,8 @@
 package org.sparkbnn.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -17,15 +19,29 @@ import org.sparkbnn.bayes.NetworkArchitecture;
 import org.sparkbnn.input.Standardization;
 import org.sparkbnn.compute.ComputeKernel;
 
-/** The fused kernel's per-thread buffers outlive a fit: a step must not depend on what the thread ran before. */
+/**
+ * A step is a pure function of (theta, partition, seed, step): not of what the thread ran before (the fused kernel's
+ * per-thread buffers outlive a fit), nor of when its rows were drawn (a collective task draws them ahead, while it
+ * waits for its peers).
+ */
 class StepFunctionTest {
 
   private static float[] step(int features, int share) {
+    return step(features, share, features);
+  }
+
+  /** Step 4's gradient on 500 rows generated from {@code dataSeed}. */
+  private static float[] step(int features, int share, long dataSeed) {
+    return step(features, share, dataSeed, null);
+  }
+
+  /** As above; with {@code batch}, on the rows it holds if they are step 4's (else drawn into it). */
+  private static float[] step(int features, int share, long dataSeed, Minibatch batch) {
     BayesianMlp net = new BayesianMlp(new NetworkArchitecture(features, new int[] {6}, 1, Activation.RELU),
         GaussianLikelihood.homoscedastic(0.2));
     ElboObjective objective =
         new ElboObjective(net, new GaussianPrior(1.0), GradientEstimator.REPARAMETERIZATION, 1, 9L);
-    SplittableRandom rng = new SplittableRandom(features);
+    SplittableRandom rng = new SplittableRandom(dataSeed);
     int rows = 500;
     float[] x = new float[rows * features];
     float[] y = new float[rows];
@@ -38,7 +54,55 @@ class StepFunctionTest {
     float[] theta = new float[net.numParameters()];
     double[] init = objective.initialParameters(-3.0);
     for (int i = 0; i < theta.length; i++) theta[i] = (float) init[i];
-    return f.compute(PartitionBlocks.of(new FeatureBlock(0, rows, features, x, y, 0)), theta, 4, share).gradient;
+    PartitionBlocks part = PartitionBlocks.of(new FeatureBlock(0, rows, features, x, y, 0));
+    if (batch == null) return f.compute(part, theta, 4, share).gradient;
+    return f.compute(part, theta, 4, share, batch).gradient;
+  }
+
+  /** The same step and share on other data, earlier on the same thread, must not lend it its rows. */
+  @Test
+  void anotherFitsStepOfTheSameNumberAndShareDoesNotLendItsRows() throws Exception {
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try {
+      float[] alone = thread.submit(() -> step(20, 64, 1L)).get();
+      float[] other = thread.submit(() -> step(20, 64, 2L)).get();
+      float[] again = thread.submit(() -> step(20, 64, 1L)).get();
+      assertFalse(Arrays.equals(alone, other), "different data, different gradient");
+      assertArrayEquals(alone, again, 0f);
+    } finally {
+      thread.shutdownNow();
+    }
+  }
+
+  /**
+   * Rows drawn ahead for the step give the step computed on rows drawn at once, bit for bit; a batch holding
+   * another step's rows (here step 5's, the next one) is drawn again rather than used.
+   */
+  @Test
+  void rowsDrawnAheadGiveTheSameGradientAndAnotherStepsRowsAreRedrawn() {
+    float[] fresh = step(20, 64, 1L);
+    float[] drawnAhead = step(20, 64, 1L, drawnFor(4));
+    float[] stale = step(20, 64, 1L, drawnFor(5));
+    assertArrayEquals(fresh, drawnAhead, 0f);
+    assertArrayEquals(fresh, stale, 0f);
+  }
+
+  /** A minibatch of 64 rows drawn for {@code step} from the data of seed 1 (as {@link #step} generates it). */
+  private static Minibatch drawnFor(long step) {
+    int features = 20;
+    SplittableRandom rng = new SplittableRandom(1L);
+    int rows = 500;
+    float[] x = new float[rows * features];
+    float[] y = new float[rows];
+    for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
+    for (int i = 0; i < rows; i++) y[i] = (float) rng.nextGaussian();
+    double[] scale = new double[features];
+    Arrays.fill(scale, 1.0);
+    Minibatch batch = new Minibatch();
+    batch.draw(PartitionBlocks.of(new FeatureBlock(0, rows, features, x, y, 0)), 64,
+        new Standardization(new double[features], scale, 0, 1), 9L, step);
+    assertTrue(batch.holds(step, 64));
+    return batch;
   }
 
   @Test

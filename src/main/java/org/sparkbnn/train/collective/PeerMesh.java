@@ -122,19 +122,31 @@ public final class PeerMesh implements AutoCloseable {
    * exchange is for, e.g. "in the all-reduce of step 12", for the error if a peer does not answer.
    */
   public ByteBuffer[] exchange(ByteBuffer[] out, String during) {
+    return exchange(out, during, null);
+  }
+
+  /**
+   * As above, running {@code whileWaiting} (if not null) exactly once: as soon as everything is sent while a peer's
+   * frame is still to come, or, if none is by then, after the exchange. Work that does not need the peers'
+   * bytes thus fills the time a task would otherwise spend waiting for the slowest one.
+   */
+  public ByteBuffer[] exchange(ByteBuffer[] out, String during, Runnable whileWaiting) {
     Deadline deadline = new Deadline(timeoutMillis, interrupted, during);
     ByteBuffer[] outHeaders = new ByteBuffer[size];
     boolean[] readingPayload = new boolean[size];
-    int pending = 0;
+    int sending = 0;
+    int receiving = 0;
+    Runnable waitingWork = whileWaiting;
     try {
       for (int j = 0; j < size; j++) {
         if (j == rank) continue;
         outHeaders[j] = Frames.header(out[j], ByteBuffer.allocate(Frames.HEADER_BYTES));
         headers[j].clear();
         peers[j].register(selector, SelectionKey.OP_READ | SelectionKey.OP_WRITE, j);
-        pending += 2;
+        sending++;
+        receiving++;
       }
-      while (pending > 0) {
+      while (sending + receiving > 0) {
         selector.select(Deadline.SLICE_MILLIS);
         for (SelectionKey key : selector.selectedKeys()) {
           int j = (Integer) key.attachment();
@@ -143,16 +155,20 @@ public final class PeerMesh implements AutoCloseable {
             ch.write(new ByteBuffer[] {outHeaders[j], out[j]});
             if (!outHeaders[j].hasRemaining() && !out[j].hasRemaining()) {
               key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
-              pending--;
+              sending--;
             }
           }
           if (key.isValid() && key.isReadable() && readFrom(j, readingPayload)) {
             key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
-            pending--;
+            receiving--;
           }
         }
         selector.selectedKeys().clear();
-        if (pending > 0) deadline.check(silentPeers());
+        if (waitingWork != null && sending == 0 && receiving > 0) {
+          waitingWork.run();
+          waitingWork = null;
+        }
+        if (sending + receiving > 0) deadline.check(silentPeers());
       }
     } catch (IOException e) {
       throw new CollectiveException("partition " + rank + ": a peer's connection failed " + during + ": " + e, e);
@@ -164,6 +180,7 @@ public final class PeerMesh implements AutoCloseable {
         // the selector is closed with the mesh
       }
     }
+    if (waitingWork != null) waitingWork.run();
     return received;
   }
 
@@ -175,7 +192,8 @@ public final class PeerMesh implements AutoCloseable {
       if (headers[j].hasRemaining()) return false;
       headers[j].flip();
       int length = Frames.checkedLength(headers[j].getInt(), "partition " + j);
-      if (received[j] == null || received[j].capacity() < length) received[j] = ByteBuffer.allocate(length);
+      // Direct: the socket reads into it without a copy through the JDK's temporary direct buffer.
+      if (received[j] == null || received[j].capacity() < length) received[j] = ByteBuffer.allocateDirect(length);
       received[j].clear().limit(length);
       readingPayload[j] = true;
     }

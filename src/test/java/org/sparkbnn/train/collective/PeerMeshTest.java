@@ -77,6 +77,48 @@ class PeerMeshTest {
     }
   }
 
+  /**
+   * The work a task does while it waits runs once it has sent and before the late peer's frame arrives: rank 1
+   * sends 300 ms late, and rank 0's work must have run before rank 1 even started sending. Rank 1, which never
+   * waits (rank 0's frame is there when it looks), runs its work after its exchange.
+   */
+  @Test
+  void workAlongsideRunsWhileWaitingForALatePeerAndExactlyOnce() throws Exception {
+    ServerSocketChannel[] listeners = listeners(2);
+    InetSocketAddress[] addresses = addresses(listeners);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    long[] workRanAt = new long[2];
+    long[] sendStartedAt = new long[2];
+    int[] runs = new int[2];
+    try {
+      List<Future<Long>> received = new ArrayList<>();
+      for (int r = 0; r < 2; r++) {
+        int rank = r;
+        received.add(pool.submit(() -> {
+          try (PeerMesh mesh = PeerMesh.connect(rank, listeners[rank], addresses, SECRET, 10_000, () -> false)) {
+            if (rank == 1) Thread.sleep(300);
+            ByteBuffer[] out = new ByteBuffer[2];
+            out[1 - rank] = ByteBuffer.allocate(8).putLong(0, 100 + rank);
+            sendStartedAt[rank] = System.nanoTime();
+            ByteBuffer[] in = mesh.exchange(out, "in a test", () -> {
+              workRanAt[rank] = System.nanoTime();
+              runs[rank]++;
+            });
+            return in[1 - rank].getLong(0);
+          }
+        }));
+      }
+      assertEquals(101L, received.get(0).get());
+      assertEquals(100L, received.get(1).get());
+      assertEquals(1, runs[0]);
+      assertEquals(1, runs[1]);
+      assertTrue(workRanAt[0] < sendStartedAt[1], "rank 0's work ran only after the late peer began to send");
+    } finally {
+      pool.shutdownNow();
+      for (ServerSocketChannel l : listeners) l.close();
+    }
+  }
+
   @Test
   void aSilentPeerFailsTheExchangeWithinTheTimeoutNamingIt() throws Exception {
     ServerSocketChannel[] listeners = listeners(2);
