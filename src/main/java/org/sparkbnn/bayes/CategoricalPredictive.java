@@ -42,8 +42,9 @@ public final class CategoricalPredictive {
     java.util.Arrays.fill(runMax, Double.NEGATIVE_INFINITY);
     double[] logp = new double[k];
     double[] rowLogits = new double[k];
+    samples.input(x, rows);
     for (int t = 0; t < samples.size(); t++) {
-      samples.output(t, x, rows, logits);
+      samples.output(t, logits);
       for (int r = 0; r < rows; r++) {
         for (int c = 0; c < k; c++) rowLogits[c] = logits[r * k + c];
         double lse = CategoricalLikelihood.logSumExp(rowLogits);

@@ -32,8 +32,9 @@ public final class GaussianPredictive {
     double[] result = new double[rows * 3];
     double homoscedasticNoise =
         heteroscedastic ? 0 : GaussianLikelihood.noiseVariance(samples.likelihoodParameters()[0]);
+    samples.input(x, rows);
     for (int t = 0; t < samples.size(); t++) {
-      samples.output(t, x, rows, out);
+      samples.output(t, out);
       double weight = 1.0 / (t + 1);
       for (int r = 0; r < rows; r++) {
         double m = out[r * outputs];

@@ -9,6 +9,7 @@ public final class PosteriorSamples implements SampledNetworks {
   private final BayesianMlp network;
   private final INDArray[] weights;
   private final float[] likelihoodParameters;
+  private INDArray input;
 
   public PosteriorSamples(BayesianMlp network, double[] theta, int samples, long seed) {
     if (samples < 1) throw new IllegalArgumentException("predictSamples must be >= 1, got " + samples);
@@ -29,10 +30,16 @@ public final class PosteriorSamples implements SampledNetworks {
   @Override public float[] likelihoodParameters() { return likelihoodParameters; }
 
   @Override
-  public void output(int t, float[] x, int rows, float[] out) {
+  public void input(float[] x, int rows) {
     int d = network.architecture().numInputs();
+    this.input = Nd4j.create(java.util.Arrays.copyOf(x, rows * d), new long[] {rows, d}, 'c');
+  }
+
+  @Override
+  public void output(int t, float[] out) {
+    if (input == null) throw new IllegalStateException("no input rows bound");
     float[] values = ScratchMemory.run("bnn-predict", () -> {
-      INDArray o = network.forward(weights[t], Nd4j.create(x, new long[] {rows, d}, 'c'));
+      INDArray o = network.forward(weights[t], input);
       return o.reshape(o.length()).toFloatVector();
     });
     System.arraycopy(values, 0, out, 0, values.length);

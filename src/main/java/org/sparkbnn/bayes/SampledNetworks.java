@@ -11,8 +11,14 @@ public interface SampledNetworks {
   /** Number of weight samples T. */
   int size();
 
-  /** Outputs of sample t (rows x numOutputs, row-major, into {@code out}) for rows x (rows x numInputs). */
-  void output(int t, float[] x, int rows, float[] out);
+  /**
+   * Makes {@code rows} standardised rows x (rows x numInputs, row-major) the input of the following
+   * {@link #output} calls: a batch is bound once and run through every sample.
+   */
+  void input(float[] x, int rows);
+
+  /** Outputs of sample t for the bound rows (rows x numOutputs, row-major, into {@code out}). */
+  void output(int t, float[] out);
 
   /** The likelihood's point-estimated parameters (float32; empty when it has none). */
   float[] likelihoodParameters();

@@ -60,7 +60,8 @@ class CategoricalPredictiveTest {
     double[] meanH = new double[8];
     float[] logits = new float[8 * K];
     for (int t = 0; t < T; t++) {
-      samples.output(t, flat(x), 8, logits);
+      samples.input(flat(x), 8);
+      samples.output(t, logits);
       for (int r = 0; r < 8; r++) {
         // Naive softmax: fine at these logit sizes, and independent of the implementation's log-sum-exp.
         double z = 0;

@@ -7,17 +7,18 @@ import org.sparkbnn.bayes.SampledNetworks;
 import org.sparkbnn.bayes.StableMath;
 
 /**
- * {@link SampledNetworks} on the fused CPU kernel: the T sampled weight vectors as float arrays, and per batch one
- * sgemm plus one bias-and-activation pass per layer and sample, into buffers reused across batches. One instance
- * per scoring task (not thread-safe).
+ * {@link SampledNetworks} on the fused CPU kernel: the T sampled weight vectors as float arrays, and per batch and
+ * sample one {@link AffineKernel} pass per layer (products, biases and activation together) into buffers reused
+ * across batches. Each output of a row depends on that row alone, so a row scores the same in any batch and
+ * {@code transform} the same under any partitioning. One instance per scoring task (not thread-safe).
  */
 public final class FusedPosteriorSamples implements SampledNetworks {
   private final NetworkArchitecture architecture;
   private final float[][] weights;
   private final float[] likelihoodParameters;
-  private final Sgemm gemm = new Sgemm(new StepProfile());
   private float[][] activations = new float[0][];
-  private int capacity;
+  private float[] input = new float[0];
+  private int rows = -1;
 
   public FusedPosteriorSamples(BayesianMlp network, double[] theta, int samples, long seed) {
     if (samples < 1) throw new IllegalArgumentException("predictSamples must be >= 1, got " + samples);
@@ -44,28 +45,30 @@ public final class FusedPosteriorSamples implements SampledNetworks {
   @Override public float[] likelihoodParameters() { return likelihoodParameters; }
 
   @Override
-  public void output(int t, float[] x, int rows, float[] out) {
-    ensureRows(rows);
-    int layers = architecture.numLayers();
-    float[] h = x;
-    for (int l = 0; l < layers; l++) {
-      int nIn = architecture.layerInputs(l);
-      int nOut = architecture.layerOutputs(l);
-      boolean hidden = l < layers - 1;
-      float[] a = hidden ? activations[l] : out;
-      gemm.multiply(false, false, rows, nOut, nIn, h, 0, weights[t], architecture.weightOffset(l), a, 0);
-      FusedOps.addBiasAndActivate(a, weights[t], FusedOps.biasOffset(architecture, l), rows, nOut,
-          hidden ? architecture.activation() : null);
-      h = a;
+  public void input(float[] x, int rows) {
+    int n = rows * architecture.numInputs();
+    if (input.length < n) input = new float[n];
+    System.arraycopy(x, 0, input, 0, n);
+    if (activations.length == 0 || activations[0].length < rows * architecture.layerOutputs(0)) {
+      activations = new float[architecture.numLayers() - 1][];
+      for (int l = 0; l + 1 < architecture.numLayers(); l++) {
+        activations[l] = new float[rows * architecture.layerOutputs(l)];
+      }
     }
+    this.rows = rows;
   }
 
-  private void ensureRows(int rows) {
-    if (rows <= capacity) return;
-    capacity = rows;
-    activations = new float[architecture.numLayers() - 1][];
-    for (int l = 0; l + 1 < architecture.numLayers(); l++) {
-      activations[l] = new float[rows * architecture.layerOutputs(l)];
+  @Override
+  public void output(int t, float[] out) {
+    if (rows < 0) throw new IllegalStateException("no input rows bound");
+    int layers = architecture.numLayers();
+    float[] h = input;
+    for (int l = 0; l < layers; l++) {
+      boolean hidden = l < layers - 1;
+      float[] a = hidden ? activations[l] : out;
+      AffineKernel.forward(h, rows, architecture.layerInputs(l), weights[t], architecture.weightOffset(l),
+          architecture.layerOutputs(l), a, hidden ? architecture.activation() : null);
+      h = a;
     }
   }
 }
