@@ -13,7 +13,7 @@ import org.sparkbnn.bayes.WeightNoise;
 /**
  * The fused CPU kernel of one training step: the same math as {@link ElboObjective} and {@link BayesianMlp} (whose
  * comments derive it), on Java arrays that live as long as the thread's kernel, with the matrix products in
- * OpenBLAS sgemm ({@link Sgemm}) and every element-wise operation fused into one pass per layer and direction:
+ * {@link Gemm} and every element-wise operation fused into one pass per layer and direction:
  * bias + activation (+ the squared input the next layer's variance needs); the local reparameterisation's
  * mean, variance, sqrt, noise and 1/(2 std) in one pass; softplus and sigmoid of rho once per step, not per
  * sample. The data term runs in float32; the KL term ({@link #addKlGradient}) in float64 on the master
@@ -32,7 +32,7 @@ public final class FusedElbo {
   private final int numWeights;
   private final int maxWidth;
   private final StepProfile profile = new StepProfile();
-  private final Sgemm gemm = new Sgemm(profile);
+  private final Gemm gemm = new Gemm(profile);
 
   // Per-weight buffers (numWeights): posterior scale, its derivative, noise, sampled weights, gradients.
   private final float[] sigma;

@@ -8,15 +8,15 @@ package org.sparkbnn.bayes.cpu;
 public final class StepProfile {
   long steps;
   long dataNanos;
-  long blasNanos;
-  long stagingNanos;
+  long productNanos;
+  long transposeNanos;
   long noiseNanos;
   long softplusNanos;
   long klNanos;
   long klSteps;
 
   public void reset() {
-    steps = dataNanos = blasNanos = stagingNanos = noiseNanos = softplusNanos = klNanos = klSteps = 0;
+    steps = dataNanos = productNanos = transposeNanos = noiseNanos = softplusNanos = klNanos = klSteps = 0;
   }
 
   public long steps() { return steps; }
@@ -25,10 +25,10 @@ public final class StepProfile {
   public String toString() {
     if (steps == 0) return "no steps";
     double s = steps * 1e6;
-    double elementWise = (dataNanos - blasNanos - stagingNanos - noiseNanos - softplusNanos) / s;
-    return String.format("data term %.3f ms per share = sgemm %.3f + staging copies %.3f + noise %.3f +"
+    double elementWise = (dataNanos - productNanos - transposeNanos - noiseNanos - softplusNanos) / s;
+    return String.format("data term %.3f ms per share = matrix products %.3f + transposes %.3f + noise %.3f +"
         + " softplus/sigmoid %.3f + element-wise passes and the rest %.3f; KL term %.3f ms per step", dataNanos / s,
-        blasNanos / s, stagingNanos / s, noiseNanos / s, softplusNanos / s, elementWise,
+        productNanos / s, transposeNanos / s, noiseNanos / s, softplusNanos / s, elementWise,
         klSteps == 0 ? 0.0 : klNanos / (klSteps * 1e6));
   }
 }
