@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sparkbnn.bayes.StableMath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class TaskCompute {
   private static final Logger LOG = LoggerFactory.getLogger(TaskCompute.class);
   private static final AtomicBoolean WARNED_CPU_WITH_GPU = new AtomicBoolean();
+  private static final AtomicBoolean WARNED_NO_VECTOR_API = new AtomicBoolean();
   private static final ThreadLocal<Binding> BOUND = new ThreadLocal<>();
 
   /** What one task was given. */
@@ -74,6 +76,9 @@ public final class TaskCompute {
     if (!cuda && assigned != null && WARNED_CPU_WITH_GPU.compareAndSet(false, true)) {
       LOG.warn("Spark assigns GPUs to tasks (gpu {} to this one) but this build uses ND4J's CPU backend; the"
           + " GPUs stay idle. Build the application jar with -Pcuda to use them.", assigned);
+    }
+    if (!cuda && !StableMath.VECTOR_API && WARNED_NO_VECTOR_API.compareAndSet(false, true)) {
+      LOG.warn(ComputeKernel.NO_VECTOR_API);
     }
     Binding binding = new Binding(task.partitionId(), assigned, device, backend, threads, cuda);
     if (previous == null || previous.device != device || previous.threads != threads) {

@@ -44,7 +44,7 @@ class DistributedTrainingIT {
   private static SparkSession cluster;
 
   /** 600 rows of y = sin(3x) + noise in exactly two partitions, split the same way on any master. */
-  private static Dataset<Row> data(SparkSession spark) {
+  static Dataset<Row> data(SparkSession spark) {
     SplittableRandom rng = new SplittableRandom(21);
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 600; i++) {
@@ -55,7 +55,7 @@ class DistributedTrainingIT {
         SyntheticData.SCHEMA);
   }
 
-  private static BayesByBackpropRegressor regressor(int epochs, String syncMode) {
+  static BayesByBackpropRegressor regressor(int epochs, String syncMode) {
     return new BayesByBackpropRegressor().setHiddenLayers(16).setBatchSize(30).setMaxEpochs(epochs)
         .setPredictSamples(20).setEpistemicVarianceCol("epistemic").setSyncMode(syncMode);
   }
