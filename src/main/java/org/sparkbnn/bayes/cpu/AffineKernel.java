@@ -17,7 +17,6 @@ import org.sparkbnn.bayes.StableMath;
  */
 final class AffineKernel {
   private static final boolean VECTOR = StableMath.VECTOR_API;
-  private static final int CHAINS = 8;
 
   private AffineKernel() {}
 
@@ -25,61 +24,9 @@ final class AffineKernel {
   static void forward(float[] a, int rows, int k, float[] w, int wOffset, int n, float[] c, Activation activation) {
     boolean relu = activation == Activation.RELU;
     int done = VECTOR ? VectorAffine.forward(a, rows, k, w, wOffset, n, c, relu) : 0;
-    scalarColumns(a, rows, k, w, wOffset, n, c, relu, done);
+    Gemm.scalarColumns(a, 0, k, 1, rows, k, w, wOffset, n, c, 0, wOffset + k * n, relu, done);
     if (activation == Activation.TANH) {
       for (int i = 0; i < rows * n; i++) c[i] = (float) Math.tanh(c[i]);
-    }
-  }
-
-  /**
-   * Columns {@code from}..n-1 in scalar code, the same operations as the vector lanes; eight rows at a time, so that
-   * eight independent multiply-add chains are in flight (the output layer, n = 1, would otherwise wait on each
-   * multiply-add's latency: 25 against 12 ns a row for 64 inputs with four chains).
-   */
-  static void scalarColumns(float[] a, int rows, int k, float[] w, int wOffset, int n, float[] c, boolean relu,
-                            int from) {
-    int bOffset = wOffset + k * n;
-    float[] s = new float[CHAINS];
-    for (int j = from; j < n; j++) {
-      float bias = w[bOffset + j];
-      int r = 0;
-      for (; r + CHAINS <= rows; r += CHAINS) {
-        float s0 = bias;
-        float s1 = bias;
-        float s2 = bias;
-        float s3 = bias;
-        float s4 = bias;
-        float s5 = bias;
-        float s6 = bias;
-        float s7 = bias;
-        int a0 = r * k;
-        for (int q = 0; q < k; q++) {
-          float wq = w[wOffset + q * n + j];
-          int at = a0 + q;
-          s0 = Math.fma(wq, a[at], s0);
-          s1 = Math.fma(wq, a[at + k], s1);
-          s2 = Math.fma(wq, a[at + 2 * k], s2);
-          s3 = Math.fma(wq, a[at + 3 * k], s3);
-          s4 = Math.fma(wq, a[at + 4 * k], s4);
-          s5 = Math.fma(wq, a[at + 5 * k], s5);
-          s6 = Math.fma(wq, a[at + 6 * k], s6);
-          s7 = Math.fma(wq, a[at + 7 * k], s7);
-        }
-        s[0] = s0;
-        s[1] = s1;
-        s[2] = s2;
-        s[3] = s3;
-        s[4] = s4;
-        s[5] = s5;
-        s[6] = s6;
-        s[7] = s7;
-        for (int i = 0; i < CHAINS; i++) c[(r + i) * n + j] = relu ? Math.max(s[i], 0f) : s[i];
-      }
-      for (; r < rows; r++) {
-        float sum = bias;
-        for (int q = 0; q < k; q++) sum = Math.fma(w[wOffset + q * n + j], a[r * k + q], sum);
-        c[r * n + j] = relu ? Math.max(sum, 0f) : sum;
-      }
     }
   }
 }

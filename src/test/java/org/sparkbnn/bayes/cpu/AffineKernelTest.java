@@ -27,7 +27,7 @@ class AffineKernelTest {
       float[] dispatched = new float[rows * n];
       AffineKernel.forward(a, rows, k, w, 3, n, dispatched, activation);
       float[] scalar = new float[rows * n];
-      AffineKernel.scalarColumns(a, rows, k, w, 3, n, scalar, activation == Activation.RELU, 0);
+      Gemm.scalarColumns(a, 0, k, 1, rows, k, w, 3, n, scalar, 0, 3 + k * n, activation == Activation.RELU, 0);
       if (activation == Activation.TANH) for (int i = 0; i < scalar.length; i++) scalar[i] = (float) Math.tanh(scalar[i]);
       assertArrayEquals(scalar, dispatched, 0f, "activation " + activation);
       // Against float64: a chain of k fused multiply-adds rounds once per step, so the error is at most about

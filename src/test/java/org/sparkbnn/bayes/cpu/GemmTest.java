@@ -33,7 +33,7 @@ class GemmTest {
       for (int j = 0; j < n; j++) for (int q = 0; q < k; q++) bStored[q * n + j] = b[5 + j * k + q];
       bOffset = 0;
     }
-    Gemm.scalarColumns(a, 2, transA ? 1 : k, transA ? m : 1, m, k, bStored, bOffset, n, scalar, 4, 0);
+    Gemm.scalarColumns(a, 2, transA ? 1 : k, transA ? m : 1, m, k, bStored, bOffset, n, scalar, 4, -1, false, 0);
     assertArrayEquals(scalar, c, 0f, "vector lanes and scalar code");
     for (int i = 0; i < m; i++) {
       for (int j = 0; j < n; j++) {
