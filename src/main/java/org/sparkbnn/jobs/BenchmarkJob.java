@@ -56,6 +56,7 @@ final class BenchmarkJob {
     int partitions = args.intValue("partitions", 2);
     int steps = args.intValue("steps", 0);
     boolean withSpark = !"false".equalsIgnoreCase(args.value("spark", "true"));
+    int scaleRows = args.intValue("scale-rows", 0);
     String peerScript = args.value("peer", PeerBenchmark.DEFAULT_SCRIPT);
     args.finish();
     if (rows < 1 || features < 1 || batch < 1 || partitions < 1 || steps < 0
@@ -63,6 +64,13 @@ final class BenchmarkJob {
       throw new UsageException("--rows, --features, --hidden, --batch and --partitions must be >= 1 and --steps >= 0");
     }
     if (rows < partitions) throw new UsageException("--rows (" + rows + ") must be at least --partitions");
+    if (scaleRows != 0) {
+      if (scaleRows < partitions) {
+        throw new UsageException("--scale-rows (" + scaleRows + ") must be at least --partitions (" + partitions + ")");
+      }
+      ScaleBenchmark.run(scaleRows, features, hidden, partitions, steps > 0 ? steps : 500);
+      return 0;
+    }
 
     System.out.printf("BENCH data: %,d x %d synthetic rows, hidden %s, batch %d, %d partitions%n", rows, features,
         java.util.Arrays.toString(hidden), batch, partitions);

@@ -22,6 +22,7 @@ public final class BnnCli {
       "  demo      train on the bundled data set and print predictions on and off the data",
       "  benchmark [--rows 1000000] [--features 20] [--hidden 64,64] [--batch 1024] [--partitions 2] [--steps N]",
       "            [--spark false] [--peer ../shared/peers/bbb_torch.py]   throughput, next to the PyTorch peer",
+      "            [--scale-rows N]   instead: one fit of N generated rows and the executors' peak memory",
       "Inputs: CSV with a header (*.csv) or Parquet; paths on any Hadoop file system.",
       "PARAMS: [--params-file FILE] [--param name=value ...], the stage's Param names, e.g.",
       "  --params-file conf/regressor.properties --param maxEpochs=200",
