@@ -10,6 +10,12 @@ public interface Checkpointer {
 
   void save(TrainingState state);
 
+  /** Whether the loop should hand {@link #saveProgress} a state now, inside an epoch (checked after every step). */
+  default boolean progressDue() { return false; }
+
+  /** A state inside an epoch, for a rerun to continue from: kept in memory, never written as a checkpoint. */
+  default void saveProgress(TrainingState state) {}
+
   /** No checkpoints. */
   Checkpointer NONE = new Checkpointer() {
     @Override public int interval() { return Integer.MAX_VALUE; }

@@ -36,6 +36,12 @@ import org.sparkbnn.compute.TaskCompute;
  */
 public final class CollectiveTraining {
   private static final Logger LOG = LoggerFactory.getLogger(CollectiveTraining.class);
+  /**
+   * How often rank 0 sends the state to the driver inside an epoch (JVM system property on the driver, in
+   * milliseconds): what a rerun after a lost executor repeats at most, against a pause of a few milliseconds each.
+   */
+  static final String STATE_INTERVAL_PROPERTY = "spark-bnn.collective.stateIntervalMillis";
+  private static final long DEFAULT_STATE_INTERVAL_MILLIS = 5_000;
 
   private CollectiveTraining() {}
 
@@ -56,7 +62,9 @@ public final class CollectiveTraining {
     String previousGroup = sc.getLocalProperty("spark.jobGroup.id");
     String previousDescription = sc.getLocalProperty("spark.job.description");
     String previousInterrupt = sc.getLocalProperty("spark.job.interruptOnCancel");
+    // A state from inside an epoch is only kept (by the tracker, for a rerun); an epoch's is logged and checkpointed.
     Consumer<TrainingState> onState = state -> {
+      if (state.stepsInEpoch() > 0) return;
       onEpoch.accept(state.history().get(state.history().size() - 1));
       if (state.epochsDone() % checkpointer.interval() == 0) checkpointer.save(state);
     };
@@ -67,7 +75,7 @@ public final class CollectiveTraining {
       // interruptOnCancel: a task blocked in the collective is interrupted when the stage is cancelled or rerun.
       sc.setJobGroup(group, "spark-bnn: Bayes by Backprop (collective, " + partitionRows.length + " tasks)", true);
       TaskFunction task = new TaskFunction(config, standardization, partitionRows, tracker.host(), tracker.port(),
-          secret, timeoutMillis, stallHook());
+          secret, timeoutMillis, stallHook(), Long.getLong(STATE_INTERVAL_PROPERTY, DEFAULT_STATE_INTERVAL_MILLIS));
       ClassTag<TrainingLoop.Result> tag = scala.reflect.ClassTag$.MODULE$.apply(TrainingLoop.Result.class);
       List<TrainingLoop.Result> results;
       try {
@@ -175,9 +183,10 @@ public final class CollectiveTraining {
     private final byte[] secret;
     private final long timeoutMillis;
     private final long[] stall;
+    private final long stateIntervalMillis;
 
     TaskFunction(TrainingConfig config, Standardization standardization, long[] partitionRows, String trackerHost,
-                 int trackerPort, byte[] secret, long timeoutMillis, long[] stall) {
+                 int trackerPort, byte[] secret, long timeoutMillis, long[] stall, long stateIntervalMillis) {
       this.config = config;
       this.standardization = standardization;
       this.partitionRows = partitionRows;
@@ -186,6 +195,7 @@ public final class CollectiveTraining {
       this.secret = secret;
       this.timeoutMillis = timeoutMillis;
       this.stall = stall;
+      this.stateIntervalMillis = stateIntervalMillis;
     }
 
     @Override
@@ -208,7 +218,7 @@ public final class CollectiveTraining {
             long stallAt = stall != null && stall[0] == rank ? stall[1] : -1;
             GradientSource source = new CollectiveGradientSource(part, mesh, partitionRows, stallAt);
             TrainingLoop.Result result = TrainingLoop.run(config, standardization, source, e -> {},
-                new TaskCheckpointer(rendezvous.start, mesh, rank == 0 ? tracker : null));
+                new TaskCheckpointer(rendezvous.start, mesh, rank == 0 ? tracker : null, stateIntervalMillis));
             List<TrainingLoop.Result> out = rank == 0 ? List.of(result) : List.of();
             return scalaIterator(out.iterator());
           }
@@ -233,17 +243,33 @@ public final class CollectiveTraining {
   /**
    * The task side of checkpointing, after every epoch: all tasks check that they hold the same parameters (a hash
    * compared through the mesh), and rank 0 sends the state to the driver, which keeps it for a rerun and writes a
-   * checkpoint every checkpointInterval epochs.
+   * checkpoint every checkpointInterval epochs. Inside long epochs rank 0 also sends the state every
+   * {@code stateIntervalMillis}, so that a rerun repeats at most that much work; only rank 0 decides when (by its
+   * clock), and the other tasks are not involved.
    */
   private static final class TaskCheckpointer implements Checkpointer {
     private final TrainingState start;
     private final PeerMesh mesh;
     private final TrackerClient tracker;
+    private final long stateIntervalNanos;
+    private long lastReport = System.nanoTime();
 
-    TaskCheckpointer(TrainingState start, PeerMesh mesh, TrackerClient tracker) {
+    TaskCheckpointer(TrainingState start, PeerMesh mesh, TrackerClient tracker, long stateIntervalMillis) {
       this.start = start;
       this.mesh = mesh;
       this.tracker = tracker;
+      this.stateIntervalNanos = stateIntervalMillis * 1_000_000L;
+    }
+
+    @Override
+    public boolean progressDue() {
+      return tracker != null && System.nanoTime() - lastReport >= stateIntervalNanos;
+    }
+
+    @Override
+    public void saveProgress(TrainingState state) {
+      tracker.reportState(state);
+      lastReport = System.nanoTime();
     }
 
     @Override public int interval() { return 1; }
@@ -262,7 +288,10 @@ public final class CollectiveTraining {
               + " parameters than partition " + mesh.rank() + ": the tasks' updates diverged");
         }
       }
-      if (tracker != null) tracker.reportState(state);
+      if (tracker != null) {
+        tracker.reportState(state);
+        lastReport = System.nanoTime();
+      }
     }
   }
 }

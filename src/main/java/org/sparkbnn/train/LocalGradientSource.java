@@ -10,7 +10,8 @@ import java.util.concurrent.Future;
 /**
  * Runs every partition's step in this process, one block per partition: the no-Spark baseline of the benchmark
  * and of tests. With one thread the partitions run one after another in the calling thread; with more, on a pool
- * of that many threads (as the tasks of a collective fit would), and {@link #close()} stops the pool.
+ * of that many threads (as the tasks of a collective fit would) while the calling thread computes the first
+ * partition, and {@link #close()} stops the pool.
  */
 public final class LocalGradientSource implements GradientSource, AutoCloseable {
   private final List<FeatureBlock> blocks;
@@ -44,10 +45,13 @@ public final class LocalGradientSource implements GradientSource, AutoCloseable 
       for (FeatureBlock b : blocks) out.add(function.compute(PartitionBlocks.of(b), theta, step, shares[b.partition]));
       return out;
     }
+    // The calling thread computes the first partition itself rather than waiting idle for the pool.
     List<Future<PartitionGradient>> pending = new ArrayList<>(blocks.size());
-    for (FeatureBlock b : blocks) {
+    for (FeatureBlock b : blocks.subList(1, blocks.size())) {
       pending.add(pool.submit(() -> function.compute(PartitionBlocks.of(b), theta, step, shares[b.partition])));
     }
+    FeatureBlock first = blocks.get(0);
+    out.add(function.compute(PartitionBlocks.of(first), theta, step, shares[first.partition]));
     try {
       for (Future<PartitionGradient> f : pending) out.add(f.get());
     } catch (InterruptedException e) {

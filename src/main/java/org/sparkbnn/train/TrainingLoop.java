@@ -58,9 +58,11 @@ public final class TrainingLoop {
 
     TrainingState resumed = checkpointer.load();
     plan.checkResumable(resumed);
-    if (resumed != null) LOG.info("Bayes by Backprop: resumed from epoch {} of {} (checkpoint)", resumed.epochsDone(),
-        epochs);
-    double[] theta = resumed != null ? resumed.theta() : config.initialParameters();
+    if (resumed != null) {
+      LOG.info("Bayes by Backprop: resumed from epoch {} of {}{} (a saved state)", resumed.epochsDone(), epochs,
+          resumed.stepsInEpoch() > 0 ? " and " + resumed.stepsInEpoch() + " steps of the next" : "");
+    }
+    double[] theta = resumed != null ? resumed.theta().clone() : config.initialParameters();
     AdamOptimizer adam = new AdamOptimizer(theta.length, config.learningRate);
     List<EpochSummary> history = new ArrayList<>();
     int firstEpoch = 1;
@@ -79,10 +81,13 @@ public final class TrainingLoop {
       // The last epoch is partial when maxSteps stops training early.
       long steps = Math.min(stepsPerEpoch, totalSteps - (epoch - 1) * stepsPerEpoch);
       long start = System.nanoTime();
-      double epochNll = 0;
-      double epochKl = 0;
-      double epochLoss = 0;
-      for (long s = 0; s < steps; s++) {
+      // A state taken inside this epoch continues it: its steps done and their sums.
+      boolean midEpoch = resumed != null && epoch == firstEpoch && resumed.stepsInEpoch() > 0;
+      long firstStep = midEpoch ? resumed.stepsInEpoch() : 0;
+      double epochNll = midEpoch ? resumed.epochSums()[0] : 0;
+      double epochKl = midEpoch ? resumed.epochSums()[1] : 0;
+      double epochLoss = midEpoch ? resumed.epochSums()[2] : 0;
+      for (long s = firstStep; s < steps; s++) {
         long step = (epoch - 1) * stepsPerEpoch + s;
         long stepStart = System.nanoTime();
         for (int i = 0; i < theta.length; i++) thetaFloat[i] = (float) theta[i];
@@ -99,10 +104,15 @@ public final class TrainingLoop {
         epochNll += nllPerRow;
         epochKl += kl;
         epochLoss += nllPerRow + kl / numRows;
+        // Inside the epoch only: its last step's state is the epoch's, saved below.
+        if (s + 1 < steps && checkpointer.progressDue()) {
+          checkpointer.saveProgress(new TrainingState(epoch - 1, theta.clone(), adam.firstMoment(),
+              adam.secondMoment(), adam.steps(), history, s + 1, new double[] {epochNll, epochKl, epochLoss}));
+        }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       EpochSummary summary = new EpochSummary(epoch, epochLoss / steps, epochNll / steps, epochKl / steps,
-          steps * batch / seconds);
+          (steps - firstStep) * batch / seconds);
       history.add(summary);
       onEpoch.accept(summary);
       if (steps == stepsPerEpoch && epoch % checkpointer.interval() == 0) {

@@ -2,6 +2,7 @@ package org.sparkbnn.train;
 
 import java.io.DataInput;
 import java.io.DataOutput;
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,10 @@ public final class TrainingStateCodec {
       out.writeDouble(e.kl());
       out.writeDouble(e.rowsPerSecond());
     }
+    // Appended after the original format: readers of that format stop before it, and reading a file written by
+    // them meets the end of the stream here (an epoch boundary).
+    out.writeLong(state.stepsInEpoch());
+    for (double sum : state.epochSums()) out.writeDouble(sum);
   }
 
   public static TrainingState read(DataInput in) throws IOException {
@@ -41,7 +46,15 @@ public final class TrainingStateCodec {
     for (int e = 0; e < epochs; e++) {
       history.add(new EpochSummary(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble()));
     }
-    return new TrainingState(epochsDone, theta, first, second, adamSteps, history);
+    long stepsInEpoch;
+    try {
+      stepsInEpoch = in.readLong();
+    } catch (EOFException end) {
+      return new TrainingState(epochsDone, theta, first, second, adamSteps, history);
+    }
+    if (stepsInEpoch < 0) throw new IOException("corrupt training state: " + stepsInEpoch + " steps into an epoch");
+    double[] sums = {in.readDouble(), in.readDouble(), in.readDouble()};
+    return new TrainingState(epochsDone, theta, first, second, adamSteps, history, stepsInEpoch, sums);
   }
 
   private static void writeDoubles(DataOutput out, double[] v) throws IOException {

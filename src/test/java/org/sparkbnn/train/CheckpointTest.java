@@ -49,6 +49,65 @@ class CheckpointTest {
     assertArrayEquals(uninterrupted.theta, resumed.theta, 0.0);
   }
 
+  /**
+   * A state taken inside an epoch (as a collective fit's rank 0 sends one every few seconds) continues that epoch:
+   * resumed from the state after step 2 of epoch 3 (4 steps an epoch), the run ends with the uninterrupted run's
+   * parameters bit for bit and the same per-epoch losses, the interrupted epoch's included.
+   */
+  @Test
+  void aStateFromInsideAnEpochContinuesItExactly() {
+    TrainingLoop.Result uninterrupted = TrainingLoopTest.train(7, 0);
+    java.util.List<TrainingState> progress = new java.util.ArrayList<>();
+    TrainingLoopTest.train(7, 0, e -> { }, new Checkpointer() {
+      @Override public int interval() { return Integer.MAX_VALUE; }
+      @Override public TrainingState load() { return null; }
+      @Override public void save(TrainingState state) { }
+      @Override public boolean progressDue() { return true; }
+      @Override public void saveProgress(TrainingState state) { progress.add(state); }
+    });
+    assertEquals(7 * 3, progress.size(), "a state after every step but an epoch's last");
+    TrainingState inside = progress.get(2 * 3 + 1);
+    assertEquals(2, inside.epochsDone());
+    assertEquals(2, inside.stepsInEpoch());
+
+    TrainingLoop.Result resumed = TrainingLoopTest.train(7, 0, e -> { }, new Checkpointer() {
+      @Override public int interval() { return Integer.MAX_VALUE; }
+      @Override public TrainingState load() { return inside; }
+      @Override public void save(TrainingState state) { }
+    });
+    assertArrayEquals(uninterrupted.theta, resumed.theta, 0.0);
+    assertEquals(uninterrupted.timings.steps() - (2 * 4 + 2), resumed.timings.steps(), "only the steps left");
+    for (int e = 0; e < 7; e++) {
+      assertEquals(uninterrupted.history.get(e).negativeElbo(), resumed.history.get(e).negativeElbo(), 0.0);
+      assertEquals(uninterrupted.history.get(e).nll(), resumed.history.get(e).nll(), 0.0);
+      assertEquals(uninterrupted.history.get(e).kl(), resumed.history.get(e).kl(), 0.0);
+    }
+  }
+
+  /**
+   * The codec carries a state from inside an epoch, and still reads the format written before it could (no steps
+   * into an epoch: the stream ends after the history), which is what older checkpoint files hold.
+   */
+  @Test
+  void theStateCodecCarriesTheStepsIntoAnEpochAndReadsTheOlderFormat() throws Exception {
+    TrainingState inside = new TrainingState(3, new double[] {1, 2}, new double[] {0.1, 0.2}, new double[] {0.01, 0.02},
+        17, java.util.List.of(new EpochSummary(1, 5, 4, 3, 100)), 2, new double[] {1.5, 2.5, 3.5});
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    TrainingStateCodec.write(new java.io.DataOutputStream(bytes), inside);
+    byte[] encoded = bytes.toByteArray();
+    TrainingState read = TrainingStateCodec.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(encoded)));
+    assertEquals(2, read.stepsInEpoch());
+    assertArrayEquals(inside.epochSums(), read.epochSums(), 0.0);
+    assertArrayEquals(inside.theta(), read.theta(), 0.0);
+    assertEquals(inside.history(), read.history());
+    // The older format: the same bytes without the appended 8 + 3 x 8.
+    byte[] older = Arrays.copyOf(encoded, encoded.length - 32);
+    TrainingState old = TrainingStateCodec.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(older)));
+    assertEquals(0, old.stepsInEpoch());
+    assertEquals(3, old.epochsDone());
+    assertArrayEquals(inside.adamSecondMoment(), old.adamSecondMoment(), 0.0);
+  }
+
   @Test
   void checkpointOfAnotherConfigurationIsRefusedNamingTheDifference() {
     TrainingLoopTest.train(2, 0, e -> { }, checkpointer(FINGERPRINT));

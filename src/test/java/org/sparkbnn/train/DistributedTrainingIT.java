@@ -97,9 +97,11 @@ class DistributedTrainingIT {
 
   /**
    * Collective mode: an executor killed mid-fit fails the barrier stage; Spark reruns it whole (it is a
-   * ShuffleMapStage), the tasks fetch the last epoch's state from the driver's tracker, and the model is the
-   * same as an undisturbed run's. The kill waits until the first checkpoint (epoch 2) is written, so the
-   * rerun really starts from a state the driver held, not from the beginning.
+   * ShuffleMapStage), the tasks fetch the last state from the driver's tracker, and the model is the same as an
+   * undisturbed run's. The disturbed run has rank 0 send its state after every step (the interval is 0), so the
+   * state the rerun starts from is almost surely one from inside an epoch (19 of an epoch's 20 steps send one).
+   * The kill waits until the first checkpoint (epoch 2) is written, so the rerun really starts from a state the
+   * driver held, not from the beginning.
    */
   @Test
   void killingAnExecutorMidCollectiveFitLeavesTheModelUnchanged(@org.junit.jupiter.api.io.TempDir
@@ -111,6 +113,7 @@ class DistributedTrainingIT {
     cluster.sparkContext().addSparkListener(new SparkListener() {
       @Override public void onExecutorRemoved(SparkListenerExecutorRemoved e) { removed.incrementAndGet(); }
     });
+    System.setProperty(CollectiveTraining.STATE_INTERVAL_PROPERTY, "0");
     CompletableFuture<double[]> disturbed = CompletableFuture.supplyAsync(() -> modelTheta(
         regressor(60, "collective").setCheckpointDir(dir.toString()).setCheckpointInterval(2).fit(data(cluster))));
     while (!java.nio.file.Files.exists(checkpoint) && !disturbed.isDone()) Thread.sleep(5);
@@ -118,7 +121,12 @@ class DistributedTrainingIT {
     List<ProcessHandle> executors = LocalCluster.executorProcesses(cluster);
     assertEquals(2, executors.size());
     assertTrue(executors.get(0).destroyForcibly(), "kill executor pid " + executors.get(0).pid());
-    double[] theta = disturbed.get(10, TimeUnit.MINUTES);
+    double[] theta;
+    try {
+      theta = disturbed.get(10, TimeUnit.MINUTES);
+    } finally {
+      System.clearProperty(CollectiveTraining.STATE_INTERVAL_PROPERTY);
+    }
     assertTrue(removed.get() >= 1, "Spark saw the executor go");
     assertArrayEquals(undisturbed, theta, 0.0);
   }
