@@ -41,20 +41,11 @@ class StepFunctionTest {
         GaussianLikelihood.homoscedastic(0.2));
     ElboObjective objective =
         new ElboObjective(net, new GaussianPrior(1.0), GradientEstimator.REPARAMETERIZATION, 1, 9L);
-    SplittableRandom rng = new SplittableRandom(dataSeed);
-    int rows = 500;
-    float[] x = new float[rows * features];
-    float[] y = new float[rows];
-    for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
-    for (int i = 0; i < rows; i++) y[i] = (float) rng.nextGaussian();
-    double[] mean = new double[features];
-    double[] scale = new double[features];
-    Arrays.fill(scale, 1.0);
-    StepFunction f = new StepFunction(objective, new Standardization(mean, scale, 0, 1), share, ComputeKernel.FUSED);
+    StepFunction f = new StepFunction(objective, identity(features), share, ComputeKernel.FUSED);
     float[] theta = new float[net.numParameters()];
     double[] init = objective.initialParameters(-3.0);
     for (int i = 0; i < theta.length; i++) theta[i] = (float) init[i];
-    PartitionBlocks part = PartitionBlocks.of(new FeatureBlock(0, rows, features, x, y, 0));
+    PartitionBlocks part = data(features, dataSeed);
     if (batch == null) return f.compute(part, theta, 4, share).gradient;
     return f.compute(part, theta, 4, share, batch).gradient;
   }
@@ -87,22 +78,28 @@ class StepFunctionTest {
     assertArrayEquals(fresh, stale, 0f);
   }
 
-  /** A minibatch of 64 rows drawn for {@code step} from the data of seed 1 (as {@link #step} generates it). */
+  /** A minibatch of 64 rows drawn for {@code step} from the 20-feature data of seed 1, as {@link #step} draws. */
   private static Minibatch drawnFor(long step) {
-    int features = 20;
-    SplittableRandom rng = new SplittableRandom(1L);
+    Minibatch batch = new Minibatch().draw(data(20, 1L), 64, identity(20), 9L, step);
+    assertTrue(batch.holds(step, 64));
+    return batch;
+  }
+
+  /** 500 rows of standard normal features and labels from {@code seed}, in one block. */
+  private static PartitionBlocks data(int features, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
     int rows = 500;
     float[] x = new float[rows * features];
     float[] y = new float[rows];
     for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
     for (int i = 0; i < rows; i++) y[i] = (float) rng.nextGaussian();
+    return PartitionBlocks.of(new FeatureBlock(0, rows, features, x, y, 0));
+  }
+
+  private static Standardization identity(int features) {
     double[] scale = new double[features];
     Arrays.fill(scale, 1.0);
-    Minibatch batch = new Minibatch();
-    batch.draw(PartitionBlocks.of(new FeatureBlock(0, rows, features, x, y, 0)), 64,
-        new Standardization(new double[features], scale, 0, 1), 9L, step);
-    assertTrue(batch.holds(step, 64));
-    return batch;
+    return new Standardization(new double[features], scale, 0, 1);
   }
 
   @Test
