@@ -20,23 +20,26 @@ import org.sparkbnn.train.collective.PeerMesh;
 /**
  * The all-reduce against the driver's sum (GradientAggregator), bit for bit, on both of its ways: the direct
  * exchange (two tasks, or a small vector) and reduce-scatter + all-gather (three tasks or more with a vector over
- * {@link AllReduce#DIRECT_LIMIT_BYTES}). One partition has no rows in the step (null gradient), as happens when
- * a small partition's share rounds to zero.
+ * {@link AllReduce#DIRECT_LIMIT_BYTES}). Partition {@code empty} (-1: none) has no rows in the step (null
+ * gradient), as happens when a small partition's share rounds to zero. Some elements are -0.0 in every partition:
+ * the driver's sum starts from +0.0, so theirs is +0.0, and the bits are compared, not only the values.
  */
 class AllReduceTest {
   private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes();
 
-  @ParameterizedTest(name = "{0} tasks, {1} parameters")
-  @CsvSource({"2, 11", "2, 300000", "3, 11", "3, 300000", "4, 200000"})
-  void everyTaskGetsTheDriversSumBitForBit(int size, int n) throws Exception {
+  @ParameterizedTest(name = "{0} tasks, {1} parameters, partition {2} empty")
+  @CsvSource({"2, 11, 1", "2, 11, -1", "2, 300000, 1", "2, 300000, -1", "3, 11, 1", "3, 300000, 1",
+      "3, 300000, -1", "4, 200000, 1"})
+  void everyTaskGetsTheDriversSumBitForBit(int size, int n, int empty) throws Exception {
     SplittableRandom rng = new SplittableRandom(size * 31L + n);
     List<PartitionGradient> parts = new ArrayList<>();
     for (int p = 0; p < size; p++) {
       float[] g = null;
-      if (p != 1) {
+      if (p != empty) {
         g = new float[n];
         // Magnitudes spread over many binades, so that a different summation order would change the bits.
         for (int i = 0; i < n; i++) g[i] = (float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(-6, 7)));
+        for (int i = 0; i < n; i += 5) g[i] = -0.0f;
       }
       parts.add(new PartitionGradient(p, g, 1.5 * p, 1000L * p));
     }
@@ -78,7 +81,7 @@ class AllReduceTest {
       }
       for (Future<StepGradient> f : results) {
         StepGradient got = f.get();
-        assertArrayEquals(expected, got.sum, 0.0);
+        assertArrayEquals(bits(expected), bits(got.sum));
         assertEquals(stats[0], got.nll, 0.0);
         assertEquals((long) stats[1], got.slowestNanos);
         assertEquals((long) stats[2], got.totalNanos);
@@ -87,5 +90,9 @@ class AllReduceTest {
       pool.shutdownNow();
       for (ServerSocketChannel l : listeners) l.close();
     }
+  }
+
+  private static long[] bits(double[] values) {
+    return Arrays.stream(values).mapToLong(Double::doubleToRawLongBits).toArray();
   }
 }
