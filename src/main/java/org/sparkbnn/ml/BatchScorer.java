@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
 import org.sparkbnn.bayes.SampledNetworks;
 import org.sparkbnn.compute.ComputeKernel;
@@ -19,7 +19,8 @@ import org.sparkbnn.compute.TaskCompute;
 /**
  * Scores one partition in batches of {@value #BATCH_ROWS} rows, so that each batch is one standardised matrix
  * through the T sampled networks, and validates every row's features on the way (error naming the row, or
- * skip). Subclasses turn a batch's predictive into output rows.
+ * skip). Subclasses turn a batch's predictive into output rows: Spark's internal rows in and out
+ * ({@link InternalRows}), the input's columns passed through unconverted.
  *
  * @param <P> the per-partition predictive (weight samples are drawn once per partition, from the model seed)
  */
@@ -55,10 +56,12 @@ abstract class BatchScorer<P> implements Serializable {
   abstract P predictive();
 
   /**
-   * Output rows (input columns followed by the appended ones) for a batch and its standardised features; a
-   * prediction that is not finite fails through {@link #notFinite}, naming the batch row.
+   * Output rows (input columns followed by the appended ones, {@link InternalRows#append}) for a batch, its rows'
+   * feature vectors and their standardised values; a prediction that is not finite fails through
+   * {@link #notFinite}, naming the batch row.
    */
-  abstract List<Row> scoreBatch(List<Row> batch, long[] rowIndices, float[] x, P predictive);
+  abstract List<InternalRow> scoreBatch(List<InternalRow> batch, Vector[] features, long[] rowIndices, float[] x,
+                                        P predictive);
 
   /** This partition's weight samples (drawn once per partition, from the model seed). */
   SampledNetworks sampledNetworks() {
@@ -69,16 +72,16 @@ abstract class BatchScorer<P> implements Serializable {
    * A prediction that overflowed: the features are so far from the training data that the network's output is
    * not a number. Never written; the row is named so that its features can be checked.
    */
-  InvalidRowException notFinite(String what, Row row, long rowIndex) {
-    return new InvalidRowException("the prediction for features " + row.get(featuresIndex) + " is not finite (" + what
+  InvalidRowException notFinite(String what, Vector features, long rowIndex) {
+    return new InvalidRowException("the prediction for features " + features + " is not finite (" + what
         + "): the features are too far outside the training data", TaskContext.getPartitionId(), rowIndex, "");
   }
 
-  Iterator<Row> score(Iterator<Row> input) {
+  Iterator<InternalRow> score(Iterator<InternalRow> input) {
     TaskCompute.prepare();
     P predictive = predictive();
-    return new Iterator<Row>() {
-      private final List<Row> pending = new ArrayList<>();
+    return new Iterator<InternalRow>() {
+      private final List<InternalRow> pending = new ArrayList<>();
       private int next;
       private long rowIndex = -1;
 
@@ -90,43 +93,40 @@ abstract class BatchScorer<P> implements Serializable {
         return !pending.isEmpty();
       }
 
-      @Override public Row next() {
+      @Override public InternalRow next() {
         if (!hasNext()) throw new NoSuchElementException();
         return pending.get(next++);
       }
 
       private void fill() {
-        List<Row> batch = new ArrayList<>(BATCH_ROWS);
+        List<InternalRow> batch = new ArrayList<>(BATCH_ROWS);
+        Vector[] features = new Vector[BATCH_ROWS];
         long[] rowIndices = new long[BATCH_ROWS];
         while (batch.size() < BATCH_ROWS && input.hasNext()) {
-          Row row = input.next();
+          InternalRow row = input.next();
           rowIndex++;
-          String problem = FeatureValidation.problem(row.get(featuresIndex), featuresCol, spec.numFeatures,
-              sourceColumns);
+          Vector v = InternalRows.vector(row, featuresIndex);
+          String problem = FeatureValidation.problem(v, featuresCol, spec.numFeatures, sourceColumns);
           if (problem != null) {
             if (skipInvalid) continue;
             throw new InvalidRowException(problem, TaskContext.getPartitionId(), rowIndex,
                 "set handleInvalid=skip to drop such rows");
           }
+          features[batch.size()] = v;
           rowIndices[batch.size()] = rowIndex;
-          batch.add(row);
+          batch.add(row.copy()); // the input may reuse its row object for the next row
         }
-        if (!batch.isEmpty()) pending.addAll(scoreBatch(batch, rowIndices, standardized(batch), predictive));
+        if (!batch.isEmpty()) {
+          pending.addAll(scoreBatch(batch, features, rowIndices, standardized(features, batch.size()), predictive));
+        }
       }
     };
   }
 
-  private float[] standardized(List<Row> batch) {
+  private float[] standardized(Vector[] features, int rows) {
     int d = spec.numFeatures;
-    float[] x = new float[batch.size() * d];
-    for (int i = 0; i < batch.size(); i++) standardization.features((Vector) batch.get(i).get(featuresIndex), x, i * d);
+    float[] x = new float[rows * d];
+    for (int i = 0; i < rows; i++) standardization.features(features[i], x, i * d);
     return x;
-  }
-
-  /** The input row's values followed by {@code extra} empty slots for the appended columns. */
-  static Object[] widen(Row row, int extra) {
-    Object[] values = new Object[row.length() + extra];
-    for (int c = 0; c < row.length(); c++) values[c] = row.get(c);
-    return values;
   }
 }

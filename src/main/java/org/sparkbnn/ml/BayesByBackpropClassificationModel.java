@@ -14,6 +14,7 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
 import org.sparkbnn.bayes.CategoricalPredictive;
 import org.sparkbnn.ml.ClassificationScorer.Output;
@@ -103,8 +104,8 @@ public class BayesByBackpropClassificationModel
     StructType outputSchema = transformSchema(dataset.schema(), true);
     ClassificationScorer scorer = new ClassificationScorer(fitted(), dataset.schema(),
         this, outputs(dataset.schema(), outputSchema), isDefined(thresholds()) ? getThresholds() : null);
-    JavaRDD<Row> scored = dataset.toDF().javaRDD().mapPartitions(scorer::score);
-    return dataset.sparkSession().createDataFrame(scored, outputSchema);
+    JavaRDD<InternalRow> scored = InternalRows.of(dataset).mapPartitions(scorer::score);
+    return InternalRows.toDataFrame(dataset.sparkSession(), scored, outputSchema);
   }
 
   /** What each appended column of the output schema holds, in schema order. */

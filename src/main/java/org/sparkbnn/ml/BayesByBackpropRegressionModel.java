@@ -11,6 +11,7 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
 import org.sparkbnn.bayes.IntervalCalibration;
 import org.sparkbnn.bayes.GaussianPredictive;
@@ -107,8 +108,8 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType outputSchema = transformSchema(dataset.schema(), true);
     RegressionScorer scorer = new RegressionScorer(fitted(), dataset.schema(), this);
-    JavaRDD<Row> scored = dataset.toDF().javaRDD().mapPartitions(scorer::score);
-    return dataset.sparkSession().createDataFrame(scored, outputSchema);
+    JavaRDD<InternalRow> scored = InternalRows.of(dataset).mapPartitions(scorer::score);
+    return InternalRows.toDataFrame(dataset.sparkSession(), scored, outputSchema);
   }
 
   /** Predictive mean of one row (scores a batch of one; use transform for data sets). */

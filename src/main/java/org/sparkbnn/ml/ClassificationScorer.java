@@ -3,9 +3,9 @@ package org.sparkbnn.ml;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
 import org.sparkbnn.bayes.CategoricalPredictive;
 import org.sparkbnn.bayes.CategoricalPredictive.ClassPredictions;
@@ -38,34 +38,35 @@ final class ClassificationScorer extends BatchScorer<CategoricalPredictive> {
   }
 
   @Override
-  List<Row> scoreBatch(List<Row> batch, long[] rowIndices, float[] x, CategoricalPredictive predictive) {
+  List<InternalRow> scoreBatch(List<InternalRow> batch, Vector[] features, long[] rowIndices, float[] x,
+                               CategoricalPredictive predictive) {
     ClassPredictions p = predictive.predict(x, batch.size());
     int k = p.numClasses;
-    List<Row> out = new ArrayList<>(batch.size());
+    List<InternalRow> out = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       int from = i * k;
       double[] probability = Arrays.copyOfRange(p.probability, from, from + k);
       for (int c = 0; c < k; c++) {
         if (!Double.isFinite(p.logProbability[from + c])) {
           throw notFinite("log p-bar " + Arrays.toString(Arrays.copyOfRange(p.logProbability, from, from + k)),
-              batch.get(i), rowIndices[i]);
+              features[i], rowIndices[i]);
         }
       }
-      Row row = batch.get(i);
-      Object[] values = widen(row, outputs.length);
-      int c = row.length();
+      Object[] values = new Object[outputs.length];
+      int c = 0;
       for (Output o : outputs) {
         values[c++] = switch (o) {
           case PREDICTION -> predict(probability, thresholds);
-          case RAW_PREDICTION -> Vectors.dense(Arrays.copyOfRange(p.logProbability, from, from + k));
-          case PROBABILITY -> Vectors.dense(probability);
-          case PROBABILITY_VARIANCE -> Vectors.dense(Arrays.copyOfRange(p.probabilityVariance, from, from + k));
+          case RAW_PREDICTION -> InternalRows.value(Vectors.dense(Arrays.copyOfRange(p.logProbability, from, from + k)));
+          case PROBABILITY -> InternalRows.value(Vectors.dense(probability));
+          case PROBABILITY_VARIANCE ->
+              InternalRows.value(Vectors.dense(Arrays.copyOfRange(p.probabilityVariance, from, from + k)));
           case PREDICTIVE_ENTROPY -> p.predictiveEntropy[i];
           case EXPECTED_ENTROPY -> p.expectedEntropy[i];
           case MUTUAL_INFORMATION -> p.mutualInformation[i];
         };
       }
-      out.add(RowFactory.create(values));
+      out.add(InternalRows.append(batch.get(i), values));
     }
     return out;
   }

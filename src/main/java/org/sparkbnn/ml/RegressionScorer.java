@@ -2,8 +2,8 @@ package org.sparkbnn.ml;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
 import org.sparkbnn.bayes.GaussianPredictive;
 import org.sparkbnn.bayes.IntervalCalibration;
@@ -32,24 +32,24 @@ final class RegressionScorer extends BatchScorer<GaussianPredictive> {
   }
 
   @Override
-  List<Row> scoreBatch(List<Row> batch, long[] rowIndices, float[] x, GaussianPredictive predictive) {
+  List<InternalRow> scoreBatch(List<InternalRow> batch, Vector[] features, long[] rowIndices, float[] x,
+                               GaussianPredictive predictive) {
     double[] m = predictive.predict(x, batch.size());
     double scale2 = standardization.labelScale() * standardization.labelScale();
-    List<Row> out = new ArrayList<>(batch.size());
+    List<InternalRow> out = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       double mean = m[3 * i] * standardization.labelScale() + standardization.labelMean();
       double epi = m[3 * i + 1] * scale2;
       double alea = m[3 * i + 2] * scale2;
       if (!Double.isFinite(mean) || !Double.isFinite(epi) || !Double.isFinite(alea)) {
         throw notFinite("mean " + mean + ", epistemic variance " + epi + ", aleatoric variance " + alea,
-            batch.get(i), rowIndices[i]);
+            features[i], rowIndices[i]);
       }
-      Row row = batch.get(i);
-      Object[] values = widen(row, 1 + outputs.length);
-      int c = row.length();
+      Object[] values = new Object[1 + outputs.length];
+      int c = 0;
       values[c++] = mean;
       for (RegressionOutput o : outputs) values[c++] = o.value(mean, epi, alea, halfWidth);
-      out.add(RowFactory.create(values));
+      out.add(InternalRows.append(batch.get(i), values));
     }
     return out;
   }
