@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""scikit-learn's MLPClassifier on exactly the splits `bnn compare-classifiers` uses, scored the same way.
+
+    python3 jobs/compare_sklearn.py --input jobs/data/pima_diabetes.csv --label diabetes --splits 5
+
+Needs numpy and scikit-learn (Debian: apt-get install python3-sklearn); the project itself does not. Split s is
+the Fisher-Yates shuffle of the rows (in file order) driven by java.util.SplittableRandom(s), reproduced here bit
+for bit, whose last n - round(0.8 n) positions are the test rows (PermutationSplits.java). The MLP gets the same
+hidden layers as the Bayesian classifier's default ([50]) and scikit-learn's defaults otherwise (Adam, L2 1e-4,
+200 iterations), on features standardised with the training rows' moments. Per split: accuracy, NLL (probabilities
+clipped at 1e-15, as sklearn's log_loss), Brier score (sum over classes) and ECE (15 equal-width confidence bins),
+then mean +- standard error (sample sd / sqrt(splits)), in the RESULT line format of compare-classifiers.
+"""
+import argparse
+import csv
+import time
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import StandardScaler
+
+MASK64 = (1 << 64) - 1
+
+
+class SplittableRandom:
+    """java.util.SplittableRandom(seed) as far as nextInt(bound) goes (JDK 17: SplitMix64, mix32, rejection)."""
+
+    def __init__(self, seed):
+        self.seed = seed & MASK64
+
+    def next_int(self):
+        self.seed = (self.seed + 0x9E3779B97F4A7C15) & MASK64
+        z = self.seed
+        z = ((z ^ (z >> 33)) * 0x62A9D9ED799705F5) & MASK64
+        return (((z ^ (z >> 28)) * 0xCB24D0A5C88C35B3) & MASK64) >> 32  # the int's 32 bits, unsigned
+
+    def next_bounded(self, bound):
+        r = self.next_int()
+        m = bound - 1
+        if bound & m == 0:
+            return r & m
+        u = r >> 1
+        while True:
+            r = u % bound
+            if u + m - r < (1 << 31):  # Java retries when u + m - r overflows an int
+                return r
+            u = self.next_int() >> 1
+
+
+def test_rows(n, split, test_fraction):
+    order = list(range(n))
+    rng = SplittableRandom(split)
+    for i in range(n - 1, 0, -1):
+        j = rng.next_bounded(i + 1)
+        order[i], order[j] = order[j], order[i]
+    num_test = n - int(np.floor(n * (1 - test_fraction) + 0.5))
+    return np.array(sorted(order[n - num_test:]))
+
+
+def metrics(p, y):
+    n, k = p.shape
+    confidence = p.max(axis=1)
+    correct = p.argmax(axis=1) == y
+    onehot = np.eye(k)[y]
+    bins = np.minimum((confidence * 15).astype(int), 14)
+    ece = sum(abs(correct[bins == b].sum() - confidence[bins == b].sum()) for b in range(15)) / n
+    return [correct.mean(), -np.log(np.clip(p[np.arange(n), y], 1e-15, 1)).mean(),
+            ((p - onehot) ** 2).sum(axis=1).mean(), ece]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--input", required=True)
+    ap.add_argument("--label", required=True)
+    ap.add_argument("--splits", type=int, default=5)
+    ap.add_argument("--test-fraction", type=float, default=0.2)
+    ap.add_argument("--hidden", default="50")
+    args = ap.parse_args()
+    with open(args.input, newline="") as f:
+        rows = list(csv.DictReader(f))
+    columns = [c for c in rows[0] if c != args.label]
+    x = np.array([[float(r[c]) for c in columns] for r in rows])
+    labels = [r[args.label] for r in rows]
+    classes = sorted(set(labels))  # StringIndexer alphabetAsc: the same class order
+    y = np.array([classes.index(v) for v in labels])
+    hidden = tuple(int(h) for h in args.hidden.split(","))
+    results = []
+    for s in range(args.splits):
+        test = np.zeros(len(y), dtype=bool)
+        test[test_rows(len(y), s, args.test_fraction)] = True
+        scaler = StandardScaler().fit(x[~test])
+        start = time.time()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            mlp = MLPClassifier(hidden_layer_sizes=hidden, random_state=s).fit(scaler.transform(x[~test]), y[~test])
+        p = np.zeros((test.sum(), len(classes)))
+        p[:, mlp.classes_] = mlp.predict_proba(scaler.transform(x[test]))
+        results.append(metrics(p, y[test]) + [time.time() - start])
+        print("split %d: test rows %d  sklearn MLP acc %.4f nll %.4f brier %.4f ece %.4f (%.1f s)"
+              % ((s, test.sum()) + tuple(results[-1])))
+    r = np.array(results)
+    se = r.std(axis=0, ddof=1) / np.sqrt(len(r)) if len(r) > 1 else np.zeros(r.shape[1])
+    print("RESULT sklearn MLPClassifier:" + "".join(
+        "  %s %.4f ± %.4f" % (name, m, e)
+        for name, m, e in zip(["accuracy", "nll", "brier", "ece", "fitSeconds"], r.mean(axis=0), se)))
+
+
+if __name__ == "__main__":
+    main()
