@@ -22,13 +22,11 @@ import org.sparkbnn.bayes.NetworkArchitecture;
 import org.sparkbnn.bayes.cpu.FusedElbo;
 import org.sparkbnn.bayes.cpu.StepProfile;
 import org.sparkbnn.bayes.GaussianPredictive;
-import org.sparkbnn.train.AllReduce;
 import org.sparkbnn.train.Checkpointer;
 import org.sparkbnn.train.CollectiveTraining;
 import org.sparkbnn.input.ColumnMoments;
 import org.sparkbnn.compute.ComputeKernel;
 import org.sparkbnn.train.PartitionGradient;
-import org.sparkbnn.train.collective.PeerMesh;
 import org.sparkbnn.train.FeatureBlock;
 import org.sparkbnn.train.GradientSource;
 import org.sparkbnn.train.LocalGradientSource;
@@ -161,10 +159,7 @@ final class BenchmarkJob {
       rdd.unpersist(true);
     }
 
-    for (int n : new int[] {10_000, 100_000, 1_000_000}) {
-      System.out.printf("BENCH all-reduce of %,d float32 parameters between 2 tasks over loopback: %.3f ms%n", n,
-          allReduceMillis(n));
-    }
+    AllReduceBenchmark.run(withSpark ? SparkSessions.create("spark-bnn benchmark") : null);
 
     double[] theta = new ElboObjective(network, new GaussianPrior(1.0), GradientEstimator.REPARAMETERIZATION, 1, 1L)
         .initialParameters(-5.0);
@@ -222,47 +217,6 @@ final class BenchmarkJob {
       throw new IllegalStateException("scoring benchmark failed: " + e, e);
     } finally {
       pool.shutdownNow();
-    }
-  }
-
-  /**
-   * Mean time of one all-reduce of n parameters between two tasks (two threads of this process, connected over
-   * loopback exactly as the tasks of a collective fit are), after a warm-up.
-   */
-  private static double allReduceMillis(int n) {
-    byte[] secret = new byte[32];
-    int reps = n >= 1_000_000 ? 20 : 200;
-    try {
-      java.nio.channels.ServerSocketChannel[] listeners = {PeerMesh.listen("127.0.0.1"), PeerMesh.listen("127.0.0.1")};
-      java.net.InetSocketAddress[] addresses = new java.net.InetSocketAddress[2];
-      for (int r = 0; r < 2; r++) addresses[r] = (java.net.InetSocketAddress) listeners[r].getLocalAddress();
-      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
-      try {
-        List<java.util.concurrent.Future<Double>> times = new ArrayList<>();
-        for (int r = 0; r < 2; r++) {
-          int rank = r;
-          times.add(pool.submit(() -> {
-            try (PeerMesh mesh = PeerMesh.connect(rank, listeners[rank], addresses, secret, 60_000L, () -> false)) {
-              float[] g = new float[n];
-              java.util.Arrays.fill(g, rank + 1);
-              PartitionGradient mine = new PartitionGradient(rank, g, 1.0, 0);
-              double[] sum = new double[n];
-              long start = 0;
-              for (int i = -reps / 4; i < reps; i++) {
-                if (i == 0) start = System.nanoTime();
-                AllReduce.sumInPartitionOrder(mesh, mine, n, i, sum, null);
-              }
-              return (System.nanoTime() - start) / 1e6 / reps;
-            }
-          }));
-        }
-        return Math.max(times.get(0).get(), times.get(1).get());
-      } finally {
-        pool.shutdownNow();
-        for (java.nio.channels.ServerSocketChannel l : listeners) l.close();
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException("all-reduce benchmark failed: " + e, e);
     }
   }
 
