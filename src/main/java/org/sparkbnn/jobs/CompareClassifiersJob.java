@@ -35,7 +35,7 @@ final class CompareClassifiersJob {
     String label = args.required("label");
     String features = args.value("features", null);
     int splits = args.intValue("splits", 5);
-    double testFraction = Double.parseDouble(args.value("test-fraction", "0.2"));
+    double testFraction = args.doubleValue("test-fraction", 0.2);
     int mlpIterations = args.intValue("mlp-max-iter", 100);
     Map<String, String> params = args.params();
     args.finish();

@@ -54,6 +54,16 @@ final class JobArgs {
     }
   }
 
+  double doubleValue(String name, double fallback) {
+    String v = options.remove(name);
+    if (v == null) return fallback;
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new UsageException("option --" + name + " must be a number, got '" + v + "'");
+    }
+  }
+
   int[] intList(String name, int[] fallback) {
     String v = options.remove(name);
     if (v == null) return fallback;

@@ -247,6 +247,11 @@ class CommandLineBadInputTest {
     assertEquals(3, BnnCli.run(new String[] {"train", "--input", DIABETES, "--label", "progression", "--model",
         dir.resolve("m").toString(), "--param", "batchSize=0"}), "invalid param value");
     assertEquals(2, BnnCli.run(new String[] {"frobnicate"}));
+    Run fraction = run("compare-classifiers", "--input", DIABETES, "--label", "progression", "--test-fraction", "a");
+    assertEquals(2, fraction.code(), "a number option that is not a number");
+    assertTrue(fraction.err().contains("option --test-fraction must be a number, got 'a'"), fraction.err());
+    assertEquals(2, run("compare-classifiers", "--input", DIABETES, "--label", "progression", "--test-fraction",
+        "1").code(), "a fraction outside (0, 1)");
     assertEquals(3, BnnCli.run(new String[] {"train", "--input", DIABETES, "--label", "nope", "--model",
         dir.resolve("m").toString()}), "unknown label column");
     assertEquals(3, BnnCli.run(new String[] {"train", "--input", dir.resolve("missing.csv").toString(), "--label",
