@@ -45,22 +45,21 @@ final class JobArgs {
   }
 
   int intValue(String name, int fallback) {
-    String v = options.remove(name);
-    if (v == null) return fallback;
-    try {
-      return Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw new UsageException("option --" + name + " must be an integer, got '" + v + "'");
-    }
+    return number(name, fallback, Integer::valueOf, "an integer");
   }
 
   double doubleValue(String name, double fallback) {
+    return number(name, fallback, Double::valueOf, "a number");
+  }
+
+  /** Option {@code name} parsed by {@code parse}, or {@code fallback} if absent; a usage error if it does not parse. */
+  private <T> T number(String name, T fallback, java.util.function.Function<String, T> parse, String what) {
     String v = options.remove(name);
     if (v == null) return fallback;
     try {
-      return Double.parseDouble(v);
+      return parse.apply(v);
     } catch (NumberFormatException e) {
-      throw new UsageException("option --" + name + " must be a number, got '" + v + "'");
+      throw new UsageException("option --" + name + " must be " + what + ", got '" + v + "'");
     }
   }
 
