@@ -57,7 +57,8 @@ final class ClassificationScorer extends BatchScorer<CategoricalPredictive> {
       for (Output o : outputs) {
         values[c++] = switch (o) {
           case PREDICTION -> predict(probability, thresholds);
-          case RAW_PREDICTION -> InternalRows.value(Vectors.dense(Arrays.copyOfRange(p.logProbability, from, from + k)));
+          case RAW_PREDICTION ->
+              InternalRows.value(Vectors.dense(Arrays.copyOfRange(p.logProbability, from, from + k)));
           case PROBABILITY -> InternalRows.value(Vectors.dense(probability));
           case PROBABILITY_VARIANCE ->
               InternalRows.value(Vectors.dense(Arrays.copyOfRange(p.probabilityVariance, from, from + k)));
