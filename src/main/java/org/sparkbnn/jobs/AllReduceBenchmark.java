@@ -84,8 +84,8 @@ final class AllReduceBenchmark {
   private static double[] barrierStageMillis(SparkSession spark) {
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
-    List<double[]> perTask = twoTasks(spark).rdd().barrier().mapPartitions(new BarrierTask(secret), false, ClassTag$.MODULE$.apply(double[].class))
-        .toJavaRDD().collect();
+    List<double[]> perTask = twoTasks(spark).rdd().barrier()
+        .mapPartitions(new BarrierTask(secret), false, ClassTag$.MODULE$.apply(double[].class)).toJavaRDD().collect();
     double[] slowest = new double[SIZES.length];
     for (double[] t : perTask) for (int k = 0; k < SIZES.length; k++) slowest[k] = Math.max(slowest[k], t[k]);
     return slowest;
