@@ -28,8 +28,16 @@ final class InternalRows {
 
   private InternalRows() {}
 
-  /** The input's rows, as the query produces them (a row may be reused by the next: copy one that is kept). */
+  /**
+   * The input's rows, as the query produces them (a row may be reused by the next: copy one that is kept). A
+   * streaming DataFrame has no rows until its query runs: refused with the way to score one.
+   */
   static JavaRDD<InternalRow> of(Dataset<?> dataset) {
+    if (dataset.isStreaming()) {
+      throw new IllegalArgumentException("transform scores a DataFrame in batches and does not take a streaming one:"
+          + " score each micro-batch instead, e.g. writeStream().foreachBatch((batch, id) -> model.transform(batch)"
+          + ".write()...)");
+    }
     return dataset.queryExecution().toRdd().toJavaRDD();
   }
 

@@ -10,6 +10,8 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.apache.spark.ml.Model;
@@ -68,6 +70,20 @@ class TransformPassThroughTest {
       }
     }
     return scored;
+  }
+
+  @Test
+  void aStreamingDataFrameIsRefusedWithTheWayToScoreIt() {
+    Dataset<Row> stream = new VectorAssembler().setInputCols(new String[] {"x0", "x1"}).setOutputCol("features")
+        .transform(SparkTestSession.get().readStream().format("rate").load()
+            .withColumn("x0", sin(col("value"))).withColumn("x1", cos(col("value"))));
+    List<Model<?>> models = List.of(
+        new BayesByBackpropRegressor().setHiddenLayers(4).setMaxEpochs(1).fit(training),
+        new BayesByBackpropClassifier().setHiddenLayers(4).setMaxEpochs(1).fit(training));
+    for (Model<?> model : models) {
+      String message = assertThrows(IllegalArgumentException.class, () -> model.transform(stream)).getMessage();
+      assertTrue(message.contains("streaming") && message.contains("foreachBatch"), message);
+    }
   }
 
   @Test
