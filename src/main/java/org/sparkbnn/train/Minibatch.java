@@ -14,12 +14,14 @@ final class Minibatch {
   int share;
   /** The step whose rows this holds, or -1. */
   long step = -1;
+  /** What {@link MinibatchSampler#sampleInto} returned: kept only so that its prefetching loads are not dropped. */
+  private float touched;
 
   /** Draws partition {@code part}'s share of step {@code step} (a pure function of its arguments). */
   Minibatch draw(PartitionBlocks part, int share, Standardization standardization, long seed, long step) {
     if (x.length < share * part.numFeatures) x = new float[share * part.numFeatures];
     if (y.length < share) y = new float[share];
-    MinibatchSampler.sampleInto(part, share, standardization, seed, step, x, y);
+    touched = MinibatchSampler.sampleInto(part, share, standardization, seed, step, x, y);
     this.share = share;
     this.step = step;
     return this;

@@ -39,19 +39,33 @@ public final class MinibatchSampler {
     return shares;
   }
 
+  /** Floats in a 64-byte cache line. */
+  private static final int FLOATS_PER_LINE = 16;
+
   /**
    * A standardised (x, y) minibatch of {@code share} rows drawn from one partition's blocks into caller-owned
    * arrays: x (at least share x d, row-major) and y (at least share). The draws index the partition's rows as one
-   * sequence, so they do not depend on the block size.
+   * sequence, so they do not depend on the block size. Returns a sum of the rows' raw values that callers keep
+   * (see the first pass below), so that the JIT cannot drop the loads that produce it.
    */
-  static void sampleInto(PartitionBlocks part, int share, Standardization standardization, long seed, long step,
-                         float[] x, float[] y) {
+  static float sampleInto(PartitionBlocks part, int share, Standardization standardization, long seed, long step,
+                          float[] x, float[] y) {
     int d = part.numFeatures;
     SplittableRandom rng = new SplittableRandom(GaussianNoise.streamKey(seed, 3, step, part.partition));
-    // Draw every index first, then gather: the gather's loads (random rows of a large block, mostly cache misses)
-    // are then independent of each other and overlap, instead of waiting behind the block lookup's branches.
     int[] index = new int[share];
     for (int i = 0; i < share; i++) index[i] = rng.nextInt(part.rows);
+    // A random row of a large block is almost always a cache (and TLB) miss. The first pass only loads one value
+    // of each cache line of every drawn row, and its label: the loads do not depend on each other, so the core
+    // keeps many misses in flight at once. In the full gather that follows, each row's converts and stores fill
+    // the core's reorder window, and alone it overlapped the misses of only two or three rows: 512 rows of 20
+    // features from a 500,000-row block took 46-65 us in one pass, 23-30 us in two (measured on an EPYC).
+    float touched = 0;
+    for (int i = 0; i < share; i++) {
+      FeatureBlock block = part.blockOf(index[i]);
+      int r = part.offsetIn(index[i]);
+      touched += block.labels[r] + block.features[r * d + d - 1];
+      for (int j = 0; j < d - 1; j += FLOATS_PER_LINE) touched += block.features[r * d + j];
+    }
     // (v - mean) * (1 / scale): a multiply per value where Standardization.feature divides (a divide costs ~4x).
     double[] mean = standardization.featureMean();
     double[] inverseScale = standardization.featureScale();
@@ -62,5 +76,6 @@ public final class MinibatchSampler {
       for (int j = 0; j < d; j++) x[i * d + j] = (float) ((block.features[r * d + j] - mean[j]) * inverseScale[j]);
       y[i] = standardization.label(block.labels[r]);
     }
+    return touched;
   }
 }
