@@ -35,13 +35,34 @@ public final class GaussianNoise {
   }
 
   /**
-   * Writes the first {@code n} draws of stream {@code key} into {@code out[offset..]}. Java 17's
-   * {@code SplittableRandom.nextGaussian} is a ziggurat (McFarland 2016): measured 2.8 ns a draw here, against
-   * 18 ns for a counter-based Box-Muller, so it stays the generator of both kernels.
+   * Writes the first {@code n} draws of stream {@code key} into {@code out[offset..]}: the weight noise of
+   * training and scoring. Java 17's {@code SplittableRandom.nextGaussian} is a ziggurat (McFarland 2016), 2.6-6 ns a
+   * draw on the machines measured; for the few thousand weights a step draws that is not worth another stream.
    */
   public static void fill(long key, float[] out, int offset, int n) {
     SplittableRandom rng = new SplittableRandom(key);
     for (int i = offset; i < offset + n; i++) out[i] = (float) rng.nextGaussian();
+  }
+
+  /**
+   * An array of the given shape filled with the first draws of the counter-based stream {@code key}
+   * ({@link #fillCounterBased}); in float64 the same float32 draws, widened.
+   */
+  public static INDArray counterBasedNormal(long key, DataType dataType, long... shape) {
+    long n = 1;
+    for (long s : shape) n *= s;
+    float[] values = new float[Math.toIntExact(n)];
+    fillCounterBased(key, values, 0, values.length);
+    return Nd4j.createFromArray(values).reshape('c', shape).castTo(dataType);
+  }
+
+  /**
+   * Writes the first {@code n} float32 draws of the counter-based stream {@code key} ({@link BoxMuller}: vectorised,
+   * 0.3-0.5 ns a draw against 2.6-6 for the ziggurat) into {@code out[offset..]}: the local reparameterisation's
+   * per-row noise in both kernels. Another stream than {@link #fill}'s for the same key.
+   */
+  public static void fillCounterBased(long key, float[] out, int offset, int n) {
+    BoxMuller.fill(key, out, offset, n);
   }
 
   /** As {@link #fill(long, float[], int, int)} in float64 (the same draws before rounding to float32). */

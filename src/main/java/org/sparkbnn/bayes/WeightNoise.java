@@ -28,9 +28,9 @@ public final class WeightNoise {
     return GaussianNoise.standardNormal(weightKey(seed, step, sample), dataType, numWeights);
   }
 
-  /** Per-row pre-activation noise of one layer (rows x units). */
+  /** Per-row pre-activation noise of one layer (rows x units), from the counter-based generator. */
   public INDArray unitNoise(int layer, long rows, long units) {
-    return GaussianNoise.standardNormal(unitKey(seed, step, sample, partition, layer), dataType, rows, units);
+    return GaussianNoise.counterBasedNormal(unitKey(seed, step, sample, partition, layer), dataType, rows, units);
   }
 
   /** Stream of the weight noise of (step, sample): the same in every partition. */

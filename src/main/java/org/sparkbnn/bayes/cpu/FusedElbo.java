@@ -194,7 +194,7 @@ public final class FusedElbo {
       gemm.multiply(false, false, rows, nOut, nIn, inputs[l], 0, theta, offset, scratch1, 0);
       gemm.multiply(false, false, rows, nOut, nIn, squaredInputs[l], 0, variance, offset, scratch2, 0);
       long noiseStart = System.nanoTime();
-      GaussianNoise.fill(WeightNoise.unitKey(objective.seed(), step, s, partition, l), q, 0, rows * nOut);
+      GaussianNoise.fillCounterBased(WeightNoise.unitKey(objective.seed(), step, s, partition, l), q, 0, rows * nOut);
       profile.noiseNanos += System.nanoTime() - noiseStart;
       FusedOps.localReparameterization(scratch1, scratch2, theta, variance, biasOffset(l), q, a,
           hidden ? squaredInputs[l + 1] : null, rows, nOut, architecture.activation(), hidden,
