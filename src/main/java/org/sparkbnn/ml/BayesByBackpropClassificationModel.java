@@ -23,9 +23,9 @@ import org.sparkbnn.train.EpochSummary;
 
 /**
  * A fitted Bayes-by-Backprop classifier: the variational posterior over the network's weights plus the feature
- * standardisation. {@code probability} is the Monte-Carlo predictive p-bar = (1/T) sum_t softmax(l_t) and
- * {@code rawPrediction} its logarithm, so Spark's evaluators, thresholds and {@code raw2probability} all agree
- * with it. {@code transform} scores rows in batches (not through Spark's per-row UDFs) and can add the per-class
+ * standardisation. {@code probability} is the Monte-Carlo predictive p-bar = (1/S) sum_s softmax(l_s) over S weight
+ * samples, temperature-scaled when the fit calibrated it ({@link #temperature()}), and {@code rawPrediction} its
+ * logarithm, so Spark's evaluators, thresholds and {@code raw2probability} all agree with it. {@code transform} scores rows in batches (not through Spark's per-row UDFs) and can add the per-class
  * probability variance, the predictive and expected entropies and the mutual information.
  */
 public class BayesByBackpropClassificationModel
@@ -136,7 +136,9 @@ public class BayesByBackpropClassificationModel
           new CategoricalPredictive(f.samples(getPredictSamples(), getSeed(), kernel), f.spec.network().likelihood());
       rowPredictiveKey = key;
     }
-    return Vectors.dense(rowPredictive.predict(f.standardizedRow(features, getFeaturesCol()), 1).logProbability);
+    CategoricalPredictive.ClassPredictions p = rowPredictive.predict(f.standardizedRow(features, getFeaturesCol()), 1);
+    f.temperature.apply(p.logProbability, p.probability, 1, p.numClasses);
+    return Vectors.dense(p.logProbability);
   }
 
 
@@ -170,6 +172,12 @@ public class BayesByBackpropClassificationModel
   public scala.Tuple3 findSummaryModel() {
     return super.findSummaryModel();
   }
+
+  /**
+   * The temperature T fitted on the rows calibrationFraction held out (1: uncalibrated): probability is
+   * softmax(log p-bar / T) of the posterior's Monte-Carlo predictive p-bar.
+   */
+  public double temperature() { return fitted().temperature.temperature(); }
 
   /** A copy of the flat posterior parameters [mu | rho | likelihood] (layout: NetworkArchitecture). */
   public double[] theta() { return fitted().theta.clone(); }

@@ -84,11 +84,13 @@ public class BayesByBackpropClassifier
     int declared = declaredNumClasses(dataset.schema().apply(getLabelCol()));
     FittedNetwork initial =
         InitialModel.resolve(settings, initialModel, BayesByBackpropClassificationModel.class, dataset.sparkSession());
-    FittedNetwork fitted = NetworkTrainer.fit(settings, dataset, getFeaturesCol(), getLabelCol(), null,
-        LabelDomain.classes(declared), initial, (numFeatures, data) ->
+    HeldOutCalibration calibration = HeldOutCalibration.plan(this, dataset);
+    FittedNetwork fitted = NetworkTrainer.fit(settings, dataset, getFeaturesCol(), getLabelCol(),
+        calibration.heldOut(), LabelDomain.classes(declared), initial, (numFeatures, data) ->
             ModelSpec.classification(settings, numFeatures, numClasses(declared, data.classCounts(), initial)));
     BayesByBackpropClassificationModel model = copyValues(new BayesByBackpropClassificationModel(uid(), fitted),
         ParamMap.empty());
+    model = calibration.calibrate(model, dataset);
     FitReport.writeIfAsked(settings, model, dataset);
     return model;
   }

@@ -76,6 +76,14 @@ public final class BayesByBackpropParamSet extends ParamSet {
       + " softplus(rho)^2), per weight, this fit's prior (sequential Bayesian updating; replaces prior, including"
       + " scaleMixture, and allows the local reparameterisation trick with either); false starts from it under the"
       + " usual prior (a warm start)", false);
+  final DoubleParam calibrationFraction = fraction("calibrationFraction", "fraction of the training rows held out"
+      + " (chosen by a hash of the row and the seed) to calibrate the predictive: they are validated but not trained"
+      + " on. Regressor: the interval bounds become mean +- q sd with q the split-conformal quantile of their"
+      + " |residual| / sd (mean and variance unchanged). Classifier: a temperature T, fitted to them by maximum"
+      + " log-likelihood under a log-normal prior, scales the probability and rawPrediction columns to"
+      + " softmax(log p-bar / T) (the argmax, variance and entropy columns are the posterior's own). 0 ="
+      + " uncalibrated. With fewer than 20 held-out rows the model stays uncalibrated, and the log says so", 0.0,
+      0.5, 0.1);
   final Param<String> reportDir = text("reportDir", "directory (any Hadoop file system) where every fit writes its"
       + " report, <uid>-<time>.html: training curves, predictive and calibration charts on a sample of the training"
       + " rows, the Params, data summary, timings and provenance; empty = no report. A report that cannot be"

@@ -48,6 +48,7 @@ public interface BayesByBackpropParams extends Params {
   default Param<String> initialModelPath() { return bnnParams().initialModelPath; }
   default BooleanParam priorFromModel() { return bnnParams().priorFromModel; }
   default Param<String> reportDir() { return bnnParams().reportDir; }
+  default DoubleParam calibrationFraction() { return bnnParams().calibrationFraction; }
 
   default int[] getHiddenLayers() { return getOrDefault(hiddenLayers()); }
   default String getActivation() { return canonical(getOrDefault(activation()), ACTIVATIONS); }
@@ -77,6 +78,7 @@ public interface BayesByBackpropParams extends Params {
   default String getInitialModelPath() { return getOrDefault(initialModelPath()); }
   default boolean getPriorFromModel() { return (Boolean) getOrDefault(priorFromModel()); }
   default String getReportDir() { return getOrDefault(reportDir()); }
+  default double getCalibrationFraction() { return (Double) getOrDefault(calibrationFraction()); }
 
   default boolean skipInvalid() { return "skip".equalsIgnoreCase(getHandleInvalid()); }
 }

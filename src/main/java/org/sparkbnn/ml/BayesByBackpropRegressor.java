@@ -52,7 +52,6 @@ public class BayesByBackpropRegressor
   @Override public RegressorParamSet regressorParams() { return regressorParams; }
 
   public BayesByBackpropRegressor setLikelihood(String v) { set(likelihood(), v); return this; }
-  public BayesByBackpropRegressor setCalibrationFraction(double v) { set(calibrationFraction(), v); return this; }
 
   /**
    * Starts the fit from {@code model}'s posterior and standardisation (null: no initial model), as

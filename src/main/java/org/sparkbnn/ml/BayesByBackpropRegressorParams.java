@@ -21,7 +21,6 @@ public interface BayesByBackpropRegressorParams extends BayesByBackpropParams {
   default Param<String> upperBoundCol() { return regressorParams().upperBoundCol; }
   default DoubleParam intervalLevel() { return regressorParams().intervalLevel; }
   default Param<String> likelihood() { return regressorParams().likelihood; }
-  default DoubleParam calibrationFraction() { return regressorParams().calibrationFraction; }
 
   default String getVarianceCol() { return getOrDefault(varianceCol()); }
   default String getEpistemicVarianceCol() { return getOrDefault(epistemicVarianceCol()); }
@@ -29,7 +28,6 @@ public interface BayesByBackpropRegressorParams extends BayesByBackpropParams {
   default String getLowerBoundCol() { return getOrDefault(lowerBoundCol()); }
   default String getUpperBoundCol() { return getOrDefault(upperBoundCol()); }
   default double getIntervalLevel() { return (Double) getOrDefault(intervalLevel()); }
-  default double getCalibrationFraction() { return (Double) getOrDefault(calibrationFraction()); }
   default String getLikelihood() {
     return canonical(getOrDefault(likelihood()), LIKELIHOODS);
   }

@@ -12,8 +12,9 @@ import org.sparkbnn.bayes.CategoricalPredictive.ClassPredictions;
 
 /**
  * Appends the classifier's columns, in the order of the output schema: Spark's prediction, rawPrediction
- * (log p-bar, so that softmax(rawPrediction) = probability exactly) and probability (p-bar), then the
- * optional per-class variance and entropy columns.
+ * (log p-bar, so that softmax(rawPrediction) = probability exactly) and probability (p-bar), both
+ * temperature-scaled when the model is calibrated, then the optional per-class variance and entropy columns (the
+ * posterior samples' own, unscaled).
  */
 final class ClassificationScorer extends BatchScorer<CategoricalPredictive> {
   private static final long serialVersionUID = 1L;
@@ -42,6 +43,7 @@ final class ClassificationScorer extends BatchScorer<CategoricalPredictive> {
                                CategoricalPredictive predictive) {
     ClassPredictions p = predictive.predict(x, batch.size());
     int k = p.numClasses;
+    fitted.temperature.apply(p.logProbability, p.probability, batch.size(), k);
     List<InternalRow> out = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       int from = i * k;

@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
 import org.sparkbnn.bayes.IntervalCalibration;
 import org.sparkbnn.bayes.SampledNetworks;
+import org.sparkbnn.bayes.TemperatureScaling;
 import org.sparkbnn.compute.ComputeKernel;
 import org.sparkbnn.train.EpochSummary;
 import org.sparkbnn.input.FeatureValidation;
@@ -32,11 +33,14 @@ final class FittedNetwork implements Serializable {
   final transient FitDetails details;
   /** The regression predictive's calibration on held-out rows ({@link IntervalCalibration#NONE}: none). */
   final IntervalCalibration calibration;
+  /** The classification predictive's temperature, fitted on held-out rows ({@link TemperatureScaling#NONE}: none). */
+  final TemperatureScaling temperature;
 
   FittedNetwork(ModelSpec spec, double[] theta, Standardization standardization, List<EpochSummary> history,
                 String initialModel, java.util.Map<String, String> provenance, FitDetails details,
-                IntervalCalibration calibration) {
+                IntervalCalibration calibration, TemperatureScaling temperature) {
     this.calibration = calibration;
+    this.temperature = temperature;
     this.provenance = provenance == null ? null : java.util.Collections.unmodifiableMap(
         new java.util.LinkedHashMap<>(provenance));
     this.details = details;
@@ -49,8 +53,18 @@ final class FittedNetwork implements Serializable {
 
   /** The same network with {@code calibration}; {@code note} (null: none) says how it was made, for the report. */
   FittedNetwork calibrated(IntervalCalibration calibration, String note) {
-    FitDetails noted = details == null || note == null ? details : details.with("interval calibration", note);
-    return new FittedNetwork(spec, theta, standardization, history, initialModel, provenance, noted, calibration);
+    return new FittedNetwork(spec, theta, standardization, history, initialModel, provenance,
+        noted("interval calibration", note), calibration, temperature);
+  }
+
+  /** The same network with {@code temperature}; {@code note} as above. */
+  FittedNetwork calibrated(TemperatureScaling temperature, String note) {
+    return new FittedNetwork(spec, theta, standardization, history, initialModel, provenance,
+        noted("temperature scaling", note), calibration, temperature);
+  }
+
+  private FitDetails noted(String what, String note) {
+    return details == null || note == null ? details : details.with(what, note);
   }
 
   /** This network's parameter digest (what a fit started from it records as its initial model). */

@@ -10,21 +10,26 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.List;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.shared.HasFeaturesCol;
+import org.apache.spark.ml.param.shared.HasLabelCol;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbnn.bayes.IntervalCalibration;
+import org.sparkbnn.bayes.TemperatureScaling;
 
 /**
- * The regressor's calibration step (calibrationFraction). A row is held out when a hash of its features, label and
+ * The calibration step of a fit (calibrationFraction). A row is held out when a hash of its features, label and
  * the seed falls in the first calibrationFraction of the hash range: the choice depends on the row alone, not on
  * partitioning or row order, so the fit and the scoring below see the same rows. The fit validates held-out rows
  * like the others (a bad one is named by its place in the input) but does not train on them; the fitted model
- * then scores them, and {@link IntervalCalibration#fit} turns their residuals into the interval quantiles it
- * carries. Held-out and future rows are exchangeable for that model, which is what the conformal argument needs
+ * then scores them: {@link IntervalCalibration#fit} turns a regressor's residuals into the interval quantiles it
+ * carries, {@link TemperatureScaling#fit} a classifier's predictive into its temperature. Held-out and future rows are exchangeable for that model, which is what the conformal argument needs
  * (a model refitted on all rows would have smaller errors than the held-out rows showed, and too wide intervals).
  */
 final class HeldOutCalibration {
@@ -36,6 +41,7 @@ final class HeldOutCalibration {
   private static final long HASH_RANGE = 1_000_000;
   private static final String MEAN = "__bnn_calibration_mean";
   private static final String VARIANCE = "__bnn_calibration_variance";
+  private static final String RAW = "__bnn_calibration_raw";
 
   /** True for the held-out rows; null when the fit is not calibrated. */
   private final Column heldOut;
@@ -50,7 +56,8 @@ final class HeldOutCalibration {
    * Which rows the fit of {@code stage} holds out, if any (counting them is one pass over the data): none with
    * fewer than MIN_ROWS of them, or with more than half of all rows (a set of mostly identical rows).
    */
-  static HeldOutCalibration plan(BayesByBackpropRegressor stage, Dataset<?> dataset) {
+  static <S extends BayesByBackpropParams & HasFeaturesCol & HasLabelCol> HeldOutCalibration plan(S stage,
+                                                                                                Dataset<?> dataset) {
     double fraction = stage.getCalibrationFraction();
     String label = stage.getLabelCol();
     if (fraction == 0) return new HeldOutCalibration(null, label);
@@ -69,13 +76,13 @@ final class HeldOutCalibration {
           + " on all rows, and the model is not calibrated (Gaussian intervals)", fraction, n, total);
       return new HeldOutCalibration(null, label);
     }
-    LOG.info("Bayes by Backprop: holding out {} rows (calibrationFraction={}) to calibrate the intervals", n,
+    LOG.info("Bayes by Backprop: holding out {} rows (calibrationFraction={}) to calibrate the predictive", n,
         fraction);
     return new HeldOutCalibration(heldOut, label);
   }
 
   /** True for the rows whose hash of (features, label, seed) falls in the first calibrationFraction of its range. */
-  static Column hashedOut(BayesByBackpropRegressor stage) {
+  static <S extends BayesByBackpropParams & HasFeaturesCol & HasLabelCol> Column hashedOut(S stage) {
     return pmod(xxhash64(col(stage.getFeaturesCol()), col(stage.getLabelCol()), lit(stage.getSeed())),
         lit(HASH_RANGE)).lt(lit((long) Math.round(stage.getCalibrationFraction() * HASH_RANGE)));
   }
@@ -105,6 +112,34 @@ final class HeldOutCalibration {
     LOG.info("Bayes by Backprop: calibrated: {}", note);
     return model.copyValues(new BayesByBackpropRegressionModel(model.uid(),
         model.fitted().calibrated(calibration, note)), ParamMap.empty());
+  }
+
+  /**
+   * {@code model} with the temperature its held-out rows give (itself when nothing was held out). Rows whose label
+   * is not one of the model's classes were refused or skipped by the fit's validation; they are left out here too.
+   */
+  BayesByBackpropClassificationModel calibrate(BayesByBackpropClassificationModel model, Dataset<?> dataset) {
+    if (heldOut == null) return model;
+    int k = model.numClasses();
+    BayesByBackpropClassificationModel scorer = model.copy(ParamMap.empty()).setRawPredictionCol(RAW)
+        .setProbabilityCol("").setPredictionCol("").setProbabilityVarianceCol("").setPredictiveEntropyCol("")
+        .setExpectedEntropyCol("").setMutualInformationCol("");
+    Column label = col(labelCol).cast("double");
+    List<Row> scored = scorer.transform(dataset.where(heldOut.and(finite(labelCol)).and(label.geq(0))
+            .and(label.lt(k)).and(label.equalTo(functions.floor(label)))))
+        .select(label, col(RAW)).limit(MAX_ROWS).collectAsList();
+    double[] logProbability = new double[scored.size() * k];
+    int[] labels = new int[scored.size()];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = (int) scored.get(i).getDouble(0);
+      System.arraycopy(((Vector) scored.get(i).get(1)).toArray(), 0, logProbability, i * k, k);
+    }
+    TemperatureScaling temperature = TemperatureScaling.fit(logProbability, labels, k);
+    String note = String.format("%d rows held out; temperature %.3f (probabilities softmax(log p-bar / T))",
+        labels.length, temperature.temperature());
+    LOG.info("Bayes by Backprop: calibrated: {}", note);
+    return model.copyValues(new BayesByBackpropClassificationModel(model.uid(),
+        model.fitted().calibrated(temperature, note)), ParamMap.empty());
   }
 
   /** Rows whose label is a finite number (the only ones a residual can be taken of). */

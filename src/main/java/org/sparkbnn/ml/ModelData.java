@@ -13,6 +13,7 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparkbnn.bayes.IntervalCalibration;
+import org.sparkbnn.bayes.TemperatureScaling;
 import org.sparkbnn.train.EpochSummary;
 import org.sparkbnn.input.BadInputException;
 import org.sparkbnn.input.Standardization;
@@ -45,7 +46,9 @@ final class ModelData {
       // Added with provenance; null in models saved before it.
       .add("provenance", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType, false), true)
       // Added with interval calibration; null for an uncalibrated model and in models saved before it.
-      .add("intervalQuantiles", DOUBLES, true);
+      .add("intervalQuantiles", DOUBLES, true)
+      // Added with the classifier's temperature scaling; null for an uncalibrated model and in models saved before it.
+      .add("temperature", DataTypes.DoubleType, true);
 
   private ModelData() {}
 
@@ -65,7 +68,8 @@ final class ModelData {
         boxed(h.stream().mapToDouble(EpochSummary::kl).toArray()),
         boxed(h.stream().mapToDouble(EpochSummary::rowsPerSecond).toArray()), spec.numClasses,
         fitted.initialModel, fitted.provenance,
-        fitted.calibration.isCalibrated() ? boxed(fitted.calibration.quantiles()) : null);
+        fitted.calibration.isCalibrated() ? boxed(fitted.calibration.quantiles()) : null,
+        fitted.temperature.isCalibrated() ? fitted.temperature.temperature() : null);
     spark.createDataFrame(Collections.singletonList(row), SCHEMA).coalesce(1).write().parquet(path + "/data");
   }
 
@@ -91,8 +95,8 @@ final class ModelData {
         throw new BadInputException("cannot load " + type.getSimpleName() + " from '" + path
             + "': model data " + path + "/data is missing or corrupt: " + e.getMessage(), e);
       }
-      // By name: columns added later (numClasses, initialModel, provenance, calibration) read as null from older
-      // models.
+      // By name: columns added later (numClasses, initialModel, provenance, calibration, temperature) read as null
+      // from older models.
       ModelSpec spec = new ModelSpec(r.getAs("numFeatures"), ints(r.getList(r.fieldIndex("hiddenLayers"))),
           r.getAs("activation"), r.getAs("likelihood"), r.isNullAt(r.fieldIndex("numClasses")) ? 0
           : r.<Integer>getAs("numClasses"));
@@ -111,8 +115,10 @@ final class ModelData {
           : r.<String, String>getJavaMap(r.fieldIndex("provenance"));
       IntervalCalibration calibration = r.isNullAt(r.fieldIndex("intervalQuantiles")) ? IntervalCalibration.NONE
           : new IntervalCalibration(doubles(r, "intervalQuantiles"));
+      TemperatureScaling temperature = r.isNullAt(r.fieldIndex("temperature")) ? TemperatureScaling.NONE
+          : new TemperatureScaling(r.<Double>getAs("temperature"));
       M model = factory.create(metadata.uid, new FittedNetwork(spec, theta, standardization, history,
-          r.getAs("initialModel"), provenance, null, calibration));
+          r.getAs("initialModel"), provenance, null, calibration, temperature));
       metadata.applyParams(model);
       return model;
     }

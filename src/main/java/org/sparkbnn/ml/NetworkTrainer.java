@@ -18,6 +18,7 @@ import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbnn.bayes.IntervalCalibration;
+import org.sparkbnn.bayes.TemperatureScaling;
 import org.sparkbnn.train.BlockBuilder;
 import org.sparkbnn.train.Checkpointer;
 import org.sparkbnn.train.HadoopCheckpointer;
@@ -115,7 +116,7 @@ final class NetworkTrainer {
       summary.put("kernel", kernel);
       return new FittedNetwork(spec, result.theta, standardization, result.history,
           initialDigest, Provenance.of(settings, fingerprint, dataset.sparkSession()),
-          new FitDetails(summary), IntervalCalibration.NONE);
+          new FitDetails(summary), IntervalCalibration.NONE, TemperatureScaling.NONE);
     } catch (Exception e) {
       InvalidRowException badRow = InvalidRowException.findRowIn(e);
       if (badRow != null) throw badRow.inInputOrder(rows);

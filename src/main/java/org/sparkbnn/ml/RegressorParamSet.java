@@ -23,11 +23,6 @@ public final class RegressorParamSet extends ParamSet {
   final DoubleParam intervalLevel = openUnitInterval("intervalLevel", "probability mass of the prediction interval,"
       + " mean +- q sqrt(variance): q the held-out (conformal) quantile of a calibrated model (calibrationFraction),"
       + " else the Gaussian quantile (a Gaussian approximation of the predictive)", 0.9);
-  final DoubleParam calibrationFraction = fraction("calibrationFraction", "fraction of the training rows held out"
-      + " (chosen by a hash of the row and the seed) to calibrate the interval bounds: they are validated but not"
-      + " trained on, and the bounds become mean +- q sd with q the split-conformal quantile of their"
-      + " |residual| / sd; mean and variance are unchanged. 0 = uncalibrated (Gaussian intervals). With fewer than"
-      + " 20 held-out rows the model stays uncalibrated, and the log says so", 0.0, 0.5, 0.1);
   final Param<String> likelihood = choice("likelihood", "Gaussian noise model: one learned noise variance, or a"
       + " per-row variance predicted by the network.", LIKELIHOODS, "homoscedastic");
 

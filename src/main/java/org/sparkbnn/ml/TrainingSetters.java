@@ -27,4 +27,5 @@ public interface TrainingSetters<T extends TrainingSetters<T>> extends ScoringSe
   default T setInitialModelPath(String v) { set(initialModelPath(), v); return (T) this; }
   default T setPriorFromModel(boolean v) { set(priorFromModel(), v); return (T) this; }
   default T setReportDir(String v) { set(reportDir(), v); return (T) this; }
+  default T setCalibrationFraction(double v) { set(calibrationFraction(), v); return (T) this; }
 }

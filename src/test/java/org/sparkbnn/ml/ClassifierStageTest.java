@@ -77,7 +77,45 @@ class ClassifierStageTest {
     PersistenceTest.assertSameParams(a, b);
     assertEquals(3, b.numClasses());
     assertArrayEquals(a.theta(), b.theta());
+    // The default calibrationFraction (0.1) held out ~90 rows and fitted a temperature, which the model keeps.
+    assertTrue(a.temperature() != 1.0, "temperature " + a.temperature());
+    assertEquals(a.temperature(), b.temperature(), 0.0);
     PersistenceTest.assertOutputsEqual(scored, loaded.transform(raw));
+  }
+
+  /**
+   * A calibrated model's probability is softmax(log p-bar / T) of the same network's uncalibrated predictive, row by
+   * row (predictRaw as well as transform), with the same prediction and the posterior's own entropy columns; with
+   * calibrationFraction=0 the model is not calibrated.
+   */
+  @Test
+  void theTemperatureScalesProbabilitiesOnlyAndIsOffWithoutHeldOutRows() {
+    Dataset<Row> data = SyntheticData.blobs(spark, 1000, 8, 2);
+    assertEquals(1.0, quick().setCalibrationFraction(0).fit(data).temperature(), 0.0);
+
+    BayesByBackpropClassificationModel calibrated = quick().setCalibrationFraction(0.2).fit(data);
+    double t = calibrated.temperature();
+    assertTrue(t != 1.0 && t > 0.05 && t < 20, "temperature " + t);
+    BayesByBackpropClassificationModel plain = calibrated.copyValues(new BayesByBackpropClassificationModel(
+        calibrated.uid(), calibrated.fitted().calibrated(org.sparkbnn.bayes.TemperatureScaling.NONE, null)),
+        new org.apache.spark.ml.param.ParamMap());
+    List<Row> a = calibrated.transform(data).select("features", "rawPrediction", "probability", "prediction",
+        "predictiveEntropy", "mutualInformation").collectAsList();
+    List<Row> b = plain.transform(data).select("features", "rawPrediction", "probability", "prediction",
+        "predictiveEntropy", "mutualInformation").collectAsList();
+    for (int i = 0; i < a.size(); i++) {
+      double[] raw = ((Vector) b.get(i).get(1)).toArray();
+      double[] expected = new double[raw.length];
+      double sum = 0;
+      for (int k = 0; k < raw.length; k++) sum += expected[k] = Math.exp(raw[k] / t);
+      for (int k = 0; k < raw.length; k++) expected[k] /= sum;
+      assertArrayEquals(expected, ((Vector) a.get(i).get(2)).toArray(), 1e-12, "row " + i);
+      assertEquals(b.get(i).getDouble(3), a.get(i).getDouble(3), "row " + i + ": prediction");
+      assertEquals(b.get(i).getDouble(4), a.get(i).getDouble(4), 0.0, "row " + i + ": predictive entropy");
+      assertEquals(b.get(i).getDouble(5), a.get(i).getDouble(5), 0.0, "row " + i + ": mutual information");
+    }
+    Vector features = (Vector) a.get(0).get(0);
+    assertArrayEquals(((Vector) a.get(0).get(1)).toArray(), calibrated.predictRaw(features).toArray(), 1e-12);
   }
 
   @Test

@@ -60,10 +60,16 @@ class ClassifierTest {
 
   @Test
   void columnsFollowSparkConventionsAndTheEntropyIdentity() {
+    // probability is softmax(log p-bar / T) (the default calibrationFraction fitted T); the variance and entropy
+    // columns describe the posterior's own predictive p-bar = softmax(T rawPrediction).
+    double t = model.temperature();
     for (Row r : test.select("rawPrediction", "probability", "prediction", "probabilityVariance",
         "predictiveEntropy", "expectedEntropy", "mutualInformation").collectAsList()) {
       double[] raw = ((Vector) r.get(0)).toArray();
       double[] p = ((Vector) r.get(1)).toArray();
+      double[] pBar = new double[3];
+      double norm = 0;
+      for (int k = 0; k < 3; k++) norm += pBar[k] = Math.exp(t * raw[k]);
       double sum = 0;
       int argmax = 0;
       double entropy = 0;
@@ -71,9 +77,11 @@ class ClassifierTest {
         assertEquals(Math.log(p[k]), raw[k], 1e-9, "rawPrediction is log probability");
         sum += p[k];
         if (p[k] > p[argmax]) argmax = k;
-        entropy -= p[k] * Math.log(p[k]);
+        pBar[k] /= norm;
+        entropy -= pBar[k] * Math.log(pBar[k]);
         double variance = ((Vector) r.get(3)).apply(k);
-        assertTrue(variance >= 0 && variance <= p[k] * (1 - p[k]) + 1e-12, "Var[p_k] <= p(1-p) for p in [0,1]");
+        assertTrue(variance >= 0 && variance <= pBar[k] * (1 - pBar[k]) + 1e-12,
+            "Var[p_k] <= p(1-p) for p in [0,1]");
       }
       assertEquals(1.0, sum, 1e-9);
       assertEquals(argmax, r.getDouble(2), 0.0);
