@@ -25,8 +25,9 @@ import org.sparkbnn.train.EpochSummary;
  * A fitted Bayes-by-Backprop classifier: the variational posterior over the network's weights plus the feature
  * standardisation. {@code probability} is the Monte-Carlo predictive p-bar = (1/S) sum_s softmax(l_s) over S weight
  * samples, temperature-scaled when the fit calibrated it ({@link #temperature()}), and {@code rawPrediction} its
- * logarithm, so Spark's evaluators, thresholds and {@code raw2probability} all agree with it. {@code transform} scores rows in batches (not through Spark's per-row UDFs) and can add the per-class
- * probability variance, the predictive and expected entropies and the mutual information.
+ * logarithm, so Spark's evaluators, thresholds and {@code raw2probability} all agree with it. {@code transform}
+ * scores rows in batches (not through Spark's per-row UDFs) and can add the per-class probability variance, the
+ * predictive and expected entropies and the mutual information (of the posterior's own p-bar).
  */
 public class BayesByBackpropClassificationModel
     extends ProbabilisticClassificationModel<Vector, BayesByBackpropClassificationModel>

@@ -29,8 +29,9 @@ import org.sparkbnn.bayes.TemperatureScaling;
  * partitioning or row order, so the fit and the scoring below see the same rows. The fit validates held-out rows
  * like the others (a bad one is named by its place in the input) but does not train on them; the fitted model
  * then scores them: {@link IntervalCalibration#fit} turns a regressor's residuals into the interval quantiles it
- * carries, {@link TemperatureScaling#fit} a classifier's predictive into its temperature. Held-out and future rows are exchangeable for that model, which is what the conformal argument needs
- * (a model refitted on all rows would have smaller errors than the held-out rows showed, and too wide intervals).
+ * carries, {@link TemperatureScaling#fit} a classifier's predictive into its temperature. Held-out and future rows
+ * are exchangeable for that model, which is what the conformal argument needs (a model refitted on all rows would
+ * have smaller errors than the held-out rows showed, and too wide intervals).
  */
 final class HeldOutCalibration {
   private static final Logger LOG = LoggerFactory.getLogger(HeldOutCalibration.class);
@@ -67,13 +68,13 @@ final class HeldOutCalibration {
     long n = counts.isNullAt(1) ? 0 : counts.getLong(1);
     if (n < MIN_ROWS) {
       LOG.warn("calibrationFraction={}: it would hold out only {} rows (needs {}); training on all rows, and the"
-          + " model is not calibrated (Gaussian intervals)", fraction, n, MIN_ROWS);
+          + " model is not calibrated", fraction, n, MIN_ROWS);
       return new HeldOutCalibration(null, label);
     }
     if (n > total / 2) {
       // Identical rows hash alike: a set made mostly of copies of a few rows could lose most of them to the hold-out.
       LOG.warn("calibrationFraction={}: the row hash would hold out {} of {} rows (many identical rows?); training"
-          + " on all rows, and the model is not calibrated (Gaussian intervals)", fraction, n, total);
+          + " on all rows, and the model is not calibrated", fraction, n, total);
       return new HeldOutCalibration(null, label);
     }
     LOG.info("Bayes by Backprop: holding out {} rows (calibrationFraction={}) to calibrate the predictive", n,

@@ -11,7 +11,7 @@ class TemperatureScalingTest {
   private static final int K = 4;
   private static final int N = 20_000;
 
-  /** Logits z ~ N(0, 1.5^2) per class, labels drawn from softmax(z); the rows' log-probabilities are log softmax(c z). */
+  /** Logits z ~ N(0, 1.5^2) per class, labels drawn from softmax(z); the rows' log-probabilities: log softmax(c z). */
   private static final class HeldOut {
     final double[] logProbability = new double[N * K];
     final int[] labels = new int[N];
