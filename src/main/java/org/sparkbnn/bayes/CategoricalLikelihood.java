@@ -68,10 +68,15 @@ public final class CategoricalLikelihood implements Likelihood {
 
   /** log sum_k e^{v_k}, shifted by the maximum so that it neither overflows nor underflows. */
   static double logSumExp(double[] v) {
+    return logSumExp(v, 0, v.length, 1.0);
+  }
+
+  /** log sum_k e^{scale v[from + k]} over k < n, shifted likewise (scale 1 gives the bits of the above). */
+  static double logSumExp(double[] v, int from, int n, double scale) {
     double max = Double.NEGATIVE_INFINITY;
-    for (double x : v) max = Math.max(max, x);
+    for (int k = from; k < from + n; k++) max = Math.max(max, scale * v[k]);
     double sum = 0;
-    for (double x : v) sum += Math.exp(x - max);
+    for (int k = from; k < from + n; k++) sum += Math.exp(scale * v[k] - max);
     return max + Math.log(sum);
   }
 }
