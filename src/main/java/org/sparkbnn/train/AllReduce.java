@@ -6,10 +6,10 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.sparkbnn.train.collective.PeerMesh;
+import org.sparkbnn.train.collective.Exchange;
 
 /**
- * The all-reduce of one step's partition gradients over a {@link PeerMesh}, with the same float64 result, bit for
+ * The all-reduce of one step's partition gradients over an {@link Exchange}, with the same float64 result, bit for
  * bit, as {@link GradientAggregator} on the driver: every element is the float64 sum of the partitions' float32
  * values in partition order. Two ways, whichever moves less or waits less:
  * <ul>
@@ -45,9 +45,9 @@ public final class AllReduce {
    * Every task calls this with its own partition's gradient of {@code n} parameters and gets the step's sum, written
    * into {@code sum} (length at least n, overwritten). {@code whileWaiting} (may be null) is work of the step that
    * does not need the peers' gradients: it runs exactly once, while this task waits for its peers if it has to
-   * ({@link PeerMesh#exchange(ByteBuffer[], String, Runnable)}).
+   * ({@link Exchange#exchange(ByteBuffer[], String, Runnable)}).
    */
-  public static StepGradient sumInPartitionOrder(PeerMesh mesh, PartitionGradient mine, int n, long step,
+  public static StepGradient sumInPartitionOrder(Exchange mesh, PartitionGradient mine, int n, long step,
                                                  double[] sum, Runnable whileWaiting) {
     if (mesh.size() <= 2 || 4L * n * (mesh.size() - 1) <= DIRECT_LIMIT_BYTES) {
       return direct(mesh, mine, n, step, sum, whileWaiting);
@@ -55,7 +55,7 @@ public final class AllReduce {
     return reduceScatterAllGather(mesh, mine, n, step, sum, whileWaiting);
   }
 
-  private static StepGradient direct(PeerMesh mesh, PartitionGradient mine, int n, long step, double[] sum,
+  private static StepGradient direct(Exchange mesh, PartitionGradient mine, int n, long step, double[] sum,
                                      Runnable whileWaiting) {
     int size = mesh.size();
     int rank = mesh.rank();
@@ -87,7 +87,7 @@ public final class AllReduce {
     return new StepGradient(sum, totals.nll, totals.slowest, totals.total);
   }
 
-  private static StepGradient reduceScatterAllGather(PeerMesh mesh, PartitionGradient mine, int n, long step,
+  private static StepGradient reduceScatterAllGather(Exchange mesh, PartitionGradient mine, int n, long step,
                                                      double[] sum, Runnable whileWaiting) {
     int size = mesh.size();
     int rank = mesh.rank();

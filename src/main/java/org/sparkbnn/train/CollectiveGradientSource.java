@@ -1,7 +1,7 @@
 package org.sparkbnn.train;
 
 import java.util.List;
-import org.sparkbnn.train.collective.PeerMesh;
+import org.sparkbnn.train.collective.Exchange;
 
 /**
  * Inside one task of a collective fit: computes this partition's gradient and all-reduces it with the other
@@ -11,7 +11,7 @@ import org.sparkbnn.train.collective.PeerMesh;
  */
 final class CollectiveGradientSource implements GradientSource {
   private final PartitionBlocks part;
-  private final PeerMesh mesh;
+  private final Exchange mesh;
   private final long[] partitionRows;
   /** Test hook: stop answering at this step (to test the timeout), or -1. */
   private final long stallAtStep;
@@ -20,7 +20,7 @@ final class CollectiveGradientSource implements GradientSource {
   private Minibatch next = new Minibatch();
   private double[] sum = new double[0];
 
-  CollectiveGradientSource(PartitionBlocks part, PeerMesh mesh, long[] partitionRows, long stallAtStep) {
+  CollectiveGradientSource(PartitionBlocks part, Exchange mesh, long[] partitionRows, long stallAtStep) {
     this.part = part;
     this.mesh = mesh;
     this.partitionRows = partitionRows.clone();

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -16,7 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbnn.train.collective.CollectiveException;
 import org.sparkbnn.train.collective.CollectiveTracker;
+import org.sparkbnn.train.collective.Exchange;
 import org.sparkbnn.train.collective.PeerMesh;
+import org.sparkbnn.train.collective.SharedMemoryExchange;
 import org.sparkbnn.train.collective.TrackerClient;
 import scala.collection.Iterator;
 import scala.reflect.ClassTag;
@@ -42,6 +45,11 @@ public final class CollectiveTraining {
    */
   static final String STATE_INTERVAL_PROPERTY = "spark-bnn.collective.stateIntervalMillis";
   private static final long DEFAULT_STATE_INTERVAL_MILLIS = 5_000;
+  /**
+   * JVM system property on the driver: {@code tcp} keeps the tasks on the TCP mesh even when they all run in one
+   * JVM (the benchmark compares the two); otherwise such tasks exchange through memory.
+   */
+  public static final String TRANSPORT_PROPERTY = "spark-bnn.collective.transport";
 
   private CollectiveTraining() {}
 
@@ -75,7 +83,8 @@ public final class CollectiveTraining {
       // interruptOnCancel: a task blocked in the collective is interrupted when the stage is cancelled or rerun.
       sc.setJobGroup(group, "spark-bnn: Bayes by Backprop (collective, " + partitionRows.length + " tasks)", true);
       TaskFunction task = new TaskFunction(config, standardization, partitionRows, tracker.host(), tracker.port(),
-          secret, timeoutMillis, stallHook(), Long.getLong(STATE_INTERVAL_PROPERTY, DEFAULT_STATE_INTERVAL_MILLIS));
+          secret, timeoutMillis, stallHook(), Long.getLong(STATE_INTERVAL_PROPERTY, DEFAULT_STATE_INTERVAL_MILLIS),
+          !"tcp".equals(System.getProperty(TRANSPORT_PROPERTY)));
       ClassTag<TrainingLoop.Result> tag = scala.reflect.ClassTag$.MODULE$.apply(TrainingLoop.Result.class);
       List<TrainingLoop.Result> results;
       try {
@@ -184,9 +193,11 @@ public final class CollectiveTraining {
     private final long timeoutMillis;
     private final long[] stall;
     private final long stateIntervalMillis;
+    private final boolean memoryWithinJvm;
 
     TaskFunction(TrainingConfig config, Standardization standardization, long[] partitionRows, String trackerHost,
-                 int trackerPort, byte[] secret, long timeoutMillis, long[] stall, long stateIntervalMillis) {
+                 int trackerPort, byte[] secret, long timeoutMillis, long[] stall, long stateIntervalMillis,
+                 boolean memoryWithinJvm) {
       this.config = config;
       this.standardization = standardization;
       this.partitionRows = partitionRows;
@@ -196,6 +207,7 @@ public final class CollectiveTraining {
       this.timeoutMillis = timeoutMillis;
       this.stall = stall;
       this.stateIntervalMillis = stateIntervalMillis;
+      this.memoryWithinJvm = memoryWithinJvm;
     }
 
     @Override
@@ -214,11 +226,20 @@ public final class CollectiveTraining {
           TrackerClient.Rendezvous rendezvous = tracker.register(secret, context.stageAttemptNumber(), rank,
               partitionRows.length, (InetSocketAddress) listener.getLocalAddress());
           try (PeerMesh mesh = PeerMesh.connect(rank, listener, rendezvous.peers, secret, timeoutMillis,
-              context::isInterrupted)) {
+              context::isInterrupted);
+               SharedMemoryExchange memory = memoryWithinJvm && SharedMemoryExchange.allInThisJvm(mesh)
+                   ? SharedMemoryExchange.join(HexFormat.of().formatHex(secret) + ":" + context.stageAttemptNumber(),
+                       rank, partitionRows.length, timeoutMillis, context::isInterrupted)
+                   : null) {
+            Exchange exchange = memory != null ? memory : mesh;
+            if (rank == 0) {
+              LOG.info("Bayes by Backprop: collective of {} tasks {}", partitionRows.length,
+                  memory != null ? "in one JVM: gradients go through memory" : "over TCP");
+            }
             long stallAt = stall != null && stall[0] == rank ? stall[1] : -1;
-            GradientSource source = new CollectiveGradientSource(part, mesh, partitionRows, stallAt);
+            GradientSource source = new CollectiveGradientSource(part, exchange, partitionRows, stallAt);
             TrainingLoop.Result result = TrainingLoop.run(config, standardization, source, e -> {},
-                new TaskCheckpointer(rendezvous.start, mesh, rank == 0 ? tracker : null, stateIntervalMillis));
+                new TaskCheckpointer(rendezvous.start, exchange, rank == 0 ? tracker : null, stateIntervalMillis));
             List<TrainingLoop.Result> out = rank == 0 ? List.of(result) : List.of();
             return scalaIterator(out.iterator());
           }
@@ -249,12 +270,12 @@ public final class CollectiveTraining {
    */
   private static final class TaskCheckpointer implements Checkpointer {
     private final TrainingState start;
-    private final PeerMesh mesh;
+    private final Exchange mesh;
     private final TrackerClient tracker;
     private final long stateIntervalNanos;
     private long lastReport = System.nanoTime();
 
-    TaskCheckpointer(TrainingState start, PeerMesh mesh, TrackerClient tracker, long stateIntervalMillis) {
+    TaskCheckpointer(TrainingState start, Exchange mesh, TrackerClient tracker, long stateIntervalMillis) {
       this.start = start;
       this.mesh = mesh;
       this.tracker = tracker;

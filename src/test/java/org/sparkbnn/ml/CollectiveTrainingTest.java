@@ -45,6 +45,21 @@ class CollectiveTrainingTest {
   }
 
   /**
+   * On local[2] both tasks run in this JVM, so their rounds go through memory; forced onto the TCP mesh (as tasks
+   * of separate executors exchange) the fit gives the same model, bit for bit.
+   */
+  @Test
+  void theTasksOfOneJvmExchangeThroughMemoryOrTcpToTheSameModel() {
+    BayesByBackpropRegressionModel memory = regressor("collective", 3).fit(data);
+    System.setProperty("spark-bnn.collective.transport", "tcp");
+    try {
+      assertArrayEquals(memory.theta(), regressor("collective", 3).fit(data).theta(), 0.0);
+    } finally {
+      System.clearProperty("spark-bnn.collective.transport");
+    }
+  }
+
+  /**
    * The last epoch's state reaches the checkpoint before the fit returns: rank 0 waits for the driver to confirm
    * it. (Before, the fit's job could end with that state still in flight, and the tracker closed unread; a rerun
    * then trained the last epoch again.) A repeated fit must find every epoch in the checkpoint: the same history,

@@ -19,7 +19,7 @@ import java.util.function.BooleanSupplier;
  * block while a peer is also writing (no deadlock whatever the message size) and no thread is left behind.
  * Every wait is bounded by the collective timeout and notices when Spark cancels the task.
  */
-public final class PeerMesh implements AutoCloseable {
+public final class PeerMesh implements Exchange {
   private final int rank;
   private final int size;
   private final SocketChannel[] peers;
@@ -45,8 +45,8 @@ public final class PeerMesh implements AutoCloseable {
     }
   }
 
-  public int rank() { return rank; }
-  public int size() { return size; }
+  @Override public int rank() { return rank; }
+  @Override public int size() { return size; }
 
   /** Opens this task's listening socket on {@code host} (an ephemeral port). */
   public static ServerSocketChannel listen(String host) throws IOException {
@@ -117,19 +117,10 @@ public final class PeerMesh implements AutoCloseable {
   }
 
   /**
-   * Sends {@code out[j]} (position..limit) to every peer j and returns the payload received from each (the entry
-   * for this rank is null). The returned buffers are reused by the next exchange. {@code during} says what the
-   * exchange is for, e.g. "in the all-reduce of step 12", for the error if a peer does not answer.
+   * {@link Exchange#exchange}: {@code whileWaiting} runs as soon as everything is sent while a peer's frame is still
+   * to come, or, if none is by then, after the round.
    */
-  public ByteBuffer[] exchange(ByteBuffer[] out, String during) {
-    return exchange(out, during, null);
-  }
-
-  /**
-   * As above, running {@code whileWaiting} (if not null) exactly once: as soon as everything is sent while a peer's
-   * frame is still to come, or, if none is by then, after the exchange. Work that does not need the peers'
-   * bytes thus fills the time a task would otherwise spend waiting for the slowest one.
-   */
+  @Override
   public ByteBuffer[] exchange(ByteBuffer[] out, String during, Runnable whileWaiting) {
     Deadline deadline = new Deadline(timeoutMillis, interrupted, during);
     ByteBuffer[] outHeaders = new ByteBuffer[size];
