@@ -8,9 +8,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.sparkbnn.bayes.Activation;
 import org.sparkbnn.bayes.BayesianMlp;
 import org.sparkbnn.bayes.ElboObjective;
@@ -40,8 +37,8 @@ import org.sparkbnn.train.TrainingLoop;
 /**
  * Throughput benchmark (not a test): one epoch of Bayes by Backprop on a synthetic regression set (the PyTorch
  * peer's generating function), on Spark and, as the baseline measured in the same run, the same training loop
- * in this process without Spark; scoring throughput; and the ND4J float32 matrix-product peak next to the
- * GFLOP/s the training step achieves.
+ * in this process without Spark; scoring throughput; and the float32 matrix-product peak ({@link SgemmPeak}) next
+ * to the GFLOP/s the training step achieves.
  */
 final class BenchmarkJob {
   private BenchmarkJob() {}
@@ -72,9 +69,7 @@ final class BenchmarkJob {
 
     System.out.printf("BENCH data: %,d x %d synthetic rows, hidden %s, batch %d, %d partitions%n", rows, features,
         java.util.Arrays.toString(hidden), batch, partitions);
-    double[] peak = {0, matmulPeakGflops(1), matmulPeakGflops(2)};
-    System.out.printf("BENCH sgemm peak (OpenBLAS through ND4J, 2048^3 float32): %.1f GFLOP/s on 1 thread, %.1f on"
-        + " 2%n", peak[1], peak[2]);
+    double[] peak = SgemmPeak.measure();
 
     List<FeatureBlock> blocks = new ArrayList<>();
     for (int p = 0; p < partitions; p++) blocks.add(syntheticBlock(p, rows, features, partitions));
@@ -83,11 +78,10 @@ final class BenchmarkJob {
     Standardization standardization = Standardization.fromMoments(moments, features);
     BayesianMlp network = new BayesianMlp(
         new NetworkArchitecture(features, hidden, 1, Activation.RELU), GaussianLikelihood.homoscedastic(0.1));
-    // Multiply-adds per row: forward 1x, backward 2x (weight gradient and input gradient).
-    double flopsPerRow = 2.0 * 3 * network.architecture().multiplyAddsPerRow();
     Map<String, Double> peer = PeerBenchmark.run(peerScript, rows, features, hidden, batch);
 
     for (GradientEstimator estimator : GradientEstimator.values()) {
+      double flopsPerRow = trainingFlopsPerRow(network.architecture(), estimator);
       StepTimings baseline = null;
       double bestFused = 0;
       for (ComputeKernel kernel : new ComputeKernel[] {ComputeKernel.FUSED, ComputeKernel.ND4J}) {
@@ -144,8 +138,21 @@ final class BenchmarkJob {
             e -> { }, Checkpointer.NONE, 300_000L);
         StepTimings collective = CollectiveTraining.run(config, standardization, rdd, truncated, e -> { },
             Checkpointer.NONE, 300_000L).timings;
-        report("Spark " + spark.sparkContext().master() + " collective", estimator, collective, flopsPerRow,
-            peak[2]);
+        String master = spark.sparkContext().master();
+        boolean oneJvm = master.startsWith("local[");
+        report("Spark " + master + " collective" + (oneJvm ? " (tasks in one JVM: through memory)" : ""), estimator,
+            collective, flopsPerRow, peak[2]);
+        if (oneJvm) {
+          // The same fit with the tasks on the TCP mesh, as tasks of separate executors exchange.
+          System.setProperty(CollectiveTraining.TRANSPORT_PROPERTY, "tcp");
+          try {
+            StepTimings tcp = CollectiveTraining.run(config, standardization, rdd, truncated, e -> { },
+                Checkpointer.NONE, 300_000L).timings;
+            report("Spark " + master + " collective over TCP", estimator, tcp, flopsPerRow, peak[2]);
+          } finally {
+            System.clearProperty(CollectiveTraining.TRANSPORT_PROPERTY);
+          }
+        }
         if (peerBest > 0) {
           System.out.printf("BENCH %s: collective in the Spark stage / PyTorch peer (best): %.2f%n",
               estimator.paramValue(), collective.rowsPerSecond() / peerBest);
@@ -268,25 +275,15 @@ final class BenchmarkJob {
         gflops, 100 * gflops / peak);
   }
 
-  /** OpenBLAS sgemm through ND4J on 2048^3 with the given number of BLAS threads (restored afterwards). */
-  private static double matmulPeakGflops(int threads) {
-    int before = Nd4j.factory().blas().getMaxThreads();
-    Nd4j.factory().blas().setMaxThreads(threads);
-    try {
-      return matmulPeakGflops();
-    } finally {
-      Nd4j.factory().blas().setMaxThreads(before);
-    }
-  }
-
-  private static double matmulPeakGflops() {
-    INDArray a = Nd4j.rand(DataType.FLOAT, 2048, 2048);
-    INDArray c = Nd4j.create(DataType.FLOAT, 2048, 2048);
-    a.mmuli(a, c);
-    long start = System.nanoTime();
-    int reps = 5;
-    for (int i = 0; i < reps; i++) a.mmuli(a, c);
-    return 2.0 * 2048 * 2048 * 2048 * reps / (System.nanoTime() - start);
+  /**
+   * Floating-point operations (2 per multiply-add) of one training row as a step computes them: the forward
+   * products, the weight-gradient products and the input-gradient products of every layer but the first (the
+   * inputs need no gradient); the local reparameterisation trick runs each product twice, on the means and on the
+   * variances (BayesianMlp.locallyReparameterizedGradient).
+   */
+  static double trainingFlopsPerRow(NetworkArchitecture a, GradientEstimator estimator) {
+    long macs = 3 * a.multiplyAddsPerRow() - (long) a.layerInputs(0) * a.layerOutputs(0);
+    return 2.0 * macs * (estimator == GradientEstimator.LOCAL_REPARAMETERIZATION ? 2 : 1);
   }
 
   /**

@@ -1,13 +1,9 @@
 package org.sparkbnn.jobs;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -19,7 +15,6 @@ import java.util.stream.Collectors;
  */
 final class PeerBenchmark {
   static final String DEFAULT_SCRIPT = "../shared/peers/bbb_torch.py";
-  private static final String PYTHON = "/usr/bin/python3";
   private static final Pattern LINE =
       Pattern.compile("BBB (reparam|local reparam): train ([\\d,]+) rows/s(?:, predict\\(T=32\\) ([\\d,]+) rows/s)?");
 
@@ -31,43 +26,30 @@ final class PeerBenchmark {
    */
   static Map<String, Double> run(String script, int rows, int features, int[] hidden, int batch) {
     Map<String, Double> results = new HashMap<>();
-    if (!new File(PYTHON).canExecute() || !new File(script).isFile()) {
-      System.out.println("BENCH PyTorch peer not available (needs " + PYTHON + " with torch and " + script + ")");
+    String why = PythonScript.unavailable(script);
+    if (why != null) {
+      System.out.println("BENCH PyTorch peer not available (" + why + "; it needs torch)");
       return results;
     }
     String hiddenList = Arrays.stream(hidden).mapToObj(Integer::toString).collect(Collectors.joining(","));
-    for (int threads = 1; threads <= 2; threads++) {
-      ProcessBuilder pb = new ProcessBuilder(PYTHON, script, "bench", "--rows", Integer.toString(rows), "--features",
-          Integer.toString(features), "--hidden", hiddenList, "--batch", Integer.toString(batch), "--threads",
-          Integer.toString(threads)).redirectErrorStream(true);
-      // torch.set_num_threads decides the peer's threads; one BLAS thread under it, as ours run.
-      pb.environment().put("OPENBLAS_NUM_THREADS", "1");
-      try {
-        Process process = pb.start();
-        StringBuilder output = new StringBuilder();
-        try (BufferedReader in = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line; (line = in.readLine()) != null; ) {
-            output.append(line).append('\n');
-            Matcher m = LINE.matcher(line);
-            if (!m.find()) continue;
-            String estimator = m.group(1).equals("reparam") ? "reparameterization" : "localReparameterization";
-            results.put(estimator + " train, " + threads + " threads", parse(m.group(2)));
-            if (m.group(3) != null) results.put(estimator + " score, " + threads + " threads", parse(m.group(3)));
-            System.out.println("BENCH PyTorch peer: " + line.trim());
-          }
-        }
-        if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
-          System.out.println("BENCH PyTorch peer not available (exit " + (process.isAlive() ? "timeout"
-              : process.exitValue()) + "): " + output.toString().trim().replace('\n', ' '));
-          results.clear();
-          return results;
-        }
-      } catch (Exception e) {
-        System.out.println("BENCH PyTorch peer not available: " + e);
-        results.clear();
-        return results;
+    try {
+      for (int threads = 1; threads <= 2; threads++) {
+        int t = threads;
+        // torch.set_num_threads decides the peer's threads; one BLAS thread under it, as ours run.
+        PythonScript.run(script, List.of("bench", "--rows", Integer.toString(rows), "--features",
+            Integer.toString(features), "--hidden", hiddenList, "--batch", Integer.toString(batch), "--threads",
+            Integer.toString(threads)), 1, 30, line -> {
+              Matcher m = LINE.matcher(line);
+              if (!m.find()) return;
+              String estimator = m.group(1).equals("reparam") ? "reparameterization" : "localReparameterization";
+              results.put(estimator + " train, " + t + " threads", parse(m.group(2)));
+              if (m.group(3) != null) results.put(estimator + " score, " + t + " threads", parse(m.group(3)));
+              System.out.println("BENCH PyTorch peer: " + line.trim());
+            });
       }
+    } catch (Exception e) {
+      System.out.println("BENCH PyTorch peer not available (" + e.getMessage() + ")");
+      results.clear();
     }
     return results;
   }
