@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -17,13 +18,16 @@ import org.apache.spark.sql.SparkSession;
 import org.sparkbnn.train.AllReduce;
 import org.sparkbnn.train.PartitionGradient;
 import org.sparkbnn.train.SyncMode;
+import org.sparkbnn.train.collective.Exchange;
 import org.sparkbnn.train.collective.PeerMesh;
+import org.sparkbnn.train.collective.SharedMemoryExchange;
 import scala.collection.Iterator;
 import scala.reflect.ClassTag$;
 
 /**
  * The all-reduce of a step's gradient between two tasks, timed alone for a range of sizes: between two threads of
- * this JVM, and between the two tasks of a barrier stage (on a local cluster, two executor JVMs: what a collective
+ * this JVM over loopback TCP and through memory (as the tasks of a local-mode fit exchange), and between the two
+ * tasks of a barrier stage over TCP (on a local cluster, two executor JVMs: what a collective
  * fit's step pays, without the wait for the slower task that the step's synchronisation time also holds).
  */
 final class AllReduceBenchmark {
@@ -34,7 +38,11 @@ final class AllReduceBenchmark {
   /** Prints both; the barrier stage only with {@code spark} not null and two free task slots. */
   static void run(SparkSession spark) {
     double[] inProcess = new double[SIZES.length];
-    for (int k = 0; k < SIZES.length; k++) inProcess[k] = inProcessMillis(SIZES[k]);
+    double[] inMemory = new double[SIZES.length];
+    for (int k = 0; k < SIZES.length; k++) {
+      inProcess[k] = inProcessMillis(SIZES[k]);
+      inMemory[k] = inMemoryMillis(SIZES[k]);
+    }
     double[] barrier = null;
     if (spark != null) {
       SyncMode sync = SyncMode.resolve("auto", twoTasks(spark).rdd(), false);
@@ -46,7 +54,8 @@ final class AllReduceBenchmark {
     }
     for (int k = 0; k < SIZES.length; k++) {
       System.out.printf("BENCH all-reduce of %,d float32 parameters between 2 tasks over loopback: %.3f ms between"
-          + " two threads of one JVM%s%n", SIZES[k], inProcess[k], barrier == null ? ""
+          + " two threads of one JVM (through memory: %.3f ms)%s%n", SIZES[k], inProcess[k], inMemory[k],
+          barrier == null ? ""
           : String.format(", %.3f ms between the two tasks of a barrier stage on %s", barrier[k],
               spark.sparkContext().master()));
     }
@@ -77,6 +86,28 @@ final class AllReduceBenchmark {
       }
     } catch (Exception e) {
       throw new IllegalStateException("all-reduce benchmark failed: " + e, e);
+    }
+  }
+
+  /** The same between two threads of this JVM through {@link SharedMemoryExchange}, as local-mode tasks exchange. */
+  private static double inMemoryMillis(int n) {
+    String key = "benchmark-" + UUID.randomUUID();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<Double>> times = new ArrayList<>();
+      for (int r = 0; r < 2; r++) {
+        int rank = r;
+        times.add(pool.submit(() -> {
+          try (SharedMemoryExchange exchange = SharedMemoryExchange.join(key, rank, 2, 60_000L, () -> false)) {
+            return meanMillis(exchange, n);
+          }
+        }));
+      }
+      return Math.max(times.get(0).get(), times.get(1).get());
+    } catch (Exception e) {
+      throw new IllegalStateException("all-reduce benchmark failed: " + e, e);
+    } finally {
+      pool.shutdownNow();
     }
   }
 
@@ -131,7 +162,7 @@ final class AllReduceBenchmark {
   }
 
   /** This task's mean time of one all-reduce of n parameters on {@code mesh}, after a warm-up of a quarter. */
-  private static double meanMillis(PeerMesh mesh, int n) {
+  private static double meanMillis(Exchange mesh, int n) {
     int reps = n >= 1_000_000 ? 100 : 400;
     float[] g = new float[n];
     Arrays.fill(g, mesh.rank() + 1);

@@ -96,6 +96,7 @@ final class DataIO {
     if (!names.contains(label)) {
       throw new BadInputException("label column '" + label + "' does not exist; columns are " + names);
     }
+    requireReadableName(label, "label");
     if (featuresOption != null) {
       String[] requested = Arrays.stream(featuresOption.split(",")).map(String::trim).toArray(String[]::new);
       for (String f : requested) {
@@ -104,6 +105,7 @@ final class DataIO {
               + " be given its own label as an input");
         }
         requireNumeric(data, f, "feature");
+        requireReadableName(f, "feature");
       }
       return requested;
     }
@@ -117,12 +119,30 @@ final class DataIO {
     if (out.isEmpty()) {
       throw new BadInputException("no numeric feature columns besides label '" + label + "' in " + names);
     }
+    for (String f : out) requireReadableName(f, "feature");
     return out.toArray(new String[0]);
+  }
+
+  /**
+   * Spark ML's stages (VectorAssembler, StringIndexer) resolve a column name with a dot as a field of a struct,
+   * so a CSV header such as 'c.d' fails deep inside Spark; refuse it here, naming it.
+   */
+  private static void requireReadableName(String column, String role) {
+    if (column.contains(".")) {
+      throw new BadInputException(role + " column '" + column + "' has a dot in its name, which Spark ML's stages"
+          + " read as a field of a struct: rename the column (e.g. '" + column.replace('.', '_') + "')"
+          + (role.equals("feature") ? " or leave it out with --features" : ""));
+    }
+  }
+
+  /** A column by its exact name, dots and backticks included (not parsed as a path into a struct). */
+  private static Column exactly(String name) {
+    return col("`" + name.replace("`", "``") + "`");
   }
 
   /** Why a column is not numeric: its type, and the first cell that is not a number, if any. */
   private static String whyNotNumeric(Dataset<Row> data, StructField f) {
-    Column c = col(f.name());
+    Column c = exactly(f.name());
     // try_cast: under ANSI mode (Spark 4's default) a plain cast of a non-number fails instead of giving null.
     Column asNumber = functions.expr("try_cast(`" + f.name().replace("`", "``") + "` AS DOUBLE)");
     Cell bad = firstCellWhere(data, f.name(), c.isNotNull().and(asNumber.isNull()));
@@ -139,7 +159,7 @@ final class DataIO {
 
   /** The first cell of {@code column}, in input order, in a row where {@code condition} holds; null if none. */
   static Cell firstCellWhere(Dataset<Row> data, String column, Column condition) {
-    List<Cell> hits = data.select(condition.as("_hit"), col(column)).javaRDD().zipWithIndex()
+    List<Cell> hits = data.select(condition.as("_hit"), exactly(column)).javaRDD().zipWithIndex()
         .filter(t -> !t._1().isNullAt(0) && t._1().getBoolean(0))
         .map(t -> new Cell(t._2() + 1, t._1().get(1))).take(1);
     return hits.isEmpty() ? null : hits.get(0);

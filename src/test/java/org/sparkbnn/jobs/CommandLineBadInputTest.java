@@ -237,6 +237,34 @@ class CommandLineBadInputTest {
     assertEquals(3, far.code(), far.err());
     assertTrue(far.err().contains("not finite") && far.err().contains("in row 2 (1-based"), far.err());
     assertFalse(new File(dir.resolve("far.parquet").toString()).exists(), "no output with a non-finite value");
+    // 1e39 is a finite double but no float32: refused before scoring, saying so.
+    Run beyond = run("predict", "--model", model, "--input", diabetesWith("beyond.csv", 2, 8, "1e39"), "--output",
+        dir.resolve("beyond.parquet").toString());
+    assertEquals(3, beyond.code(), beyond.err());
+    assertTrue(beyond.err().contains("column 's5'") && beyond.err().contains("beyond the float32 range")
+        && beyond.err().contains("in row 2 (1-based"), beyond.err());
+  }
+
+  /**
+   * A header with a dot ('s.5'): Spark ML's VectorAssembler would read it as a struct field and fail with an
+   * analysis error (exit 1); the job refuses it by name, and trains once it is left out of the features.
+   */
+  @Test
+  void aColumnNameWithADotIsRefusedByName() throws IOException {
+    List<String> lines = new ArrayList<>(diabetes);
+    lines.set(0, lines.get(0).replace("s5", "s.5"));
+    Path input = Files.write(dir.resolve("dotted.csv"), lines);
+    String model = dir.resolve("dotted-model").toString();
+    Run refused = run(quickTrain(input.toString(), model));
+    assertEquals(3, refused.code(), refused.err());
+    assertTrue(refused.err().contains("feature column 's.5' has a dot") && refused.err().contains("--features"),
+        refused.err());
+    assertFalse(new File(model).exists(), "no model from a refused run");
+    String[] others = {"age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s6"};
+    for (String c : others) assertTrue(lines.get(0).contains(c), "diabetes.csv has no column " + c);
+    List<String> withFeatures = new ArrayList<>(Arrays.asList(quickTrain(input.toString(), model)));
+    withFeatures.addAll(List.of("--features", String.join(",", others)));
+    assertEquals(0, run(withFeatures.toArray(new String[0])).code());
   }
 
   @Test
