@@ -1,5 +1,6 @@
 package org.sparkbnn.jobs;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -11,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -66,25 +68,15 @@ final class AllReduceBenchmark {
     byte[] secret = new byte[32];
     try {
       ServerSocketChannel[] listeners = {PeerMesh.listen("127.0.0.1"), PeerMesh.listen("127.0.0.1")};
-      InetSocketAddress[] addresses = new InetSocketAddress[2];
-      for (int r = 0; r < 2; r++) addresses[r] = (InetSocketAddress) listeners[r].getLocalAddress();
-      ExecutorService pool = Executors.newFixedThreadPool(2);
       try {
-        List<Future<Double>> times = new ArrayList<>();
-        for (int r = 0; r < 2; r++) {
-          int rank = r;
-          times.add(pool.submit(() -> {
-            try (PeerMesh mesh = PeerMesh.connect(rank, listeners[rank], addresses, secret, 60_000L, () -> false)) {
-              return meanMillis(mesh, n);
-            }
-          }));
-        }
-        return Math.max(times.get(0).get(), times.get(1).get());
+        InetSocketAddress[] addresses = new InetSocketAddress[2];
+        for (int r = 0; r < 2; r++) addresses[r] = (InetSocketAddress) listeners[r].getLocalAddress();
+        return slowerOfTwoThreads(rank -> PeerMesh.connect(rank, listeners[rank], addresses, secret, 60_000L,
+            () -> false), n);
       } finally {
-        pool.shutdownNow();
         for (ServerSocketChannel l : listeners) l.close();
       }
-    } catch (Exception e) {
+    } catch (IOException e) {
       throw new IllegalStateException("all-reduce benchmark failed: " + e, e);
     }
   }
@@ -92,13 +84,18 @@ final class AllReduceBenchmark {
   /** The same between two threads of this JVM through {@link SharedMemoryExchange}, as local-mode tasks exchange. */
   private static double inMemoryMillis(int n) {
     String key = "benchmark-" + UUID.randomUUID();
+    return slowerOfTwoThreads(rank -> SharedMemoryExchange.join(key, rank, 2, 60_000L, () -> false), n);
+  }
+
+  /** The slower of two threads' mean all-reduce time of n parameters, each on the exchange {@code open} gives it. */
+  private static double slowerOfTwoThreads(IntFunction<Exchange> open, int n) {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       List<Future<Double>> times = new ArrayList<>();
       for (int r = 0; r < 2; r++) {
         int rank = r;
         times.add(pool.submit(() -> {
-          try (SharedMemoryExchange exchange = SharedMemoryExchange.join(key, rank, 2, 60_000L, () -> false)) {
+          try (Exchange exchange = open.apply(rank)) {
             return meanMillis(exchange, n);
           }
         }));

@@ -3,34 +3,31 @@ package org.sparkbnn.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.net.InetSocketAddress;
-import java.nio.channels.ServerSocketChannel;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.sparkbnn.train.collective.PeerMesh;
+import org.sparkbnn.train.collective.ThreadedRanks;
+import org.sparkbnn.train.collective.ThreadedRanks.Transport;
 
 /**
  * The all-reduce against the driver's sum (GradientAggregator), bit for bit, on both of its ways: the direct
  * exchange (two tasks, or a small vector) and reduce-scatter + all-gather (three tasks or more with a vector over
  * {@link AllReduce#DIRECT_LIMIT_BYTES}). Partition {@code empty} (-1: none) has no rows in the step (null
  * gradient), as happens when a small partition's share rounds to zero. Some elements are -0.0 in every partition:
- * the driver's sum starts from +0.0, so theirs is +0.0, and the bits are compared, not only the values.
+ * the driver's sum starts from +0.0, so theirs is +0.0, and the bits are compared, not only the values. Over TCP
+ * (tasks of separate JVMs) and through memory (tasks of one JVM).
  */
 class AllReduceTest {
-  private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes();
-
-  @ParameterizedTest(name = "{0} tasks, {1} parameters, partition {2} empty")
-  @CsvSource({"2, 11, 1", "2, 11, -1", "2, 300000, 1", "2, 300000, -1", "3, 11, 1", "3, 300000, 1",
-      "3, 300000, -1", "4, 200000, 1"})
-  void everyTaskGetsTheDriversSumBitForBit(int size, int n, int empty) throws Exception {
+  @ParameterizedTest(name = "{0} tasks, {1} parameters, partition {2} empty, {3}")
+  @CsvSource({"2, 11, 1, TCP", "2, 11, -1, TCP", "2, 300000, 1, TCP", "2, 300000, -1, TCP", "3, 11, 1, TCP",
+      "3, 300000, 1, TCP", "3, 300000, -1, TCP", "4, 200000, 1, TCP", "2, 11, 1, MEMORY", "2, 300000, -1, MEMORY",
+      "3, 11, 1, MEMORY", "3, 300000, 1, MEMORY", "4, 200000, 1, MEMORY"})
+  void everyTaskGetsTheDriversSumBitForBit(int size, int n, int empty, Transport transport) throws Exception {
     SplittableRandom rng = new SplittableRandom(size * 31L + n);
     List<PartitionGradient> parts = new ArrayList<>();
     for (int p = 0; p < size; p++) {
@@ -46,49 +43,31 @@ class AllReduceTest {
     double[] stats = new double[3];
     double[] expected = GradientAggregator.sumInPartitionOrder(parts, n, stats);
 
-    ServerSocketChannel[] listeners = new ServerSocketChannel[size];
-    InetSocketAddress[] addresses = new InetSocketAddress[size];
-    for (int r = 0; r < size; r++) {
-      listeners[r] = PeerMesh.listen("127.0.0.1");
-      addresses[r] = (InetSocketAddress) listeners[r].getLocalAddress();
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(size);
-    try {
-      List<Future<StepGradient>> results = new ArrayList<>();
-      for (int r = 0; r < size; r++) {
-        int rank = r;
-        results.add(pool.submit(() -> {
-          try (PeerMesh mesh = PeerMesh.connect(rank, listeners[rank], addresses, SECRET, 30_000, () -> false)) {
-            AtomicInteger alongside = new AtomicInteger();
-            StepGradient first =
-                AllReduce.sumInPartitionOrder(mesh, parts.get(rank), n, 7, new double[n], alongside::incrementAndGet);
-            // A second step on the same mesh and reused buffers must not see the first one's bytes, and overwrites
-            // whatever the sum array held.
-            double[] stale = new double[n];
-            Arrays.fill(stale, Double.NaN);
-            StepGradient second =
-                AllReduce.sumInPartitionOrder(mesh, parts.get(rank), n, 8, stale, alongside::incrementAndGet);
-            assertArrayEquals(first.sum, second.sum, 0.0);
-            assertEquals(2, alongside.get(), "the work alongside runs once per all-reduce");
-            // Nor may it leave the mesh's buffers changed for another kind of exchange (e.g. the epoch's hash).
-            java.nio.ByteBuffer[] hash = new java.nio.ByteBuffer[size];
-            for (int j = 0; j < size; j++) hash[j] = java.nio.ByteBuffer.allocate(8).putLong(0, 42L + j);
-            java.nio.ByteBuffer[] got = mesh.exchange(hash, "test");
-            for (int p = 0; p < size; p++) if (p != rank) assertEquals(42L + rank, got[p].getLong(0));
-            return second;
-          }
-        }));
-      }
-      for (Future<StepGradient> f : results) {
-        StepGradient got = f.get();
-        assertArrayEquals(bits(expected), bits(got.sum));
-        assertEquals(stats[0], got.nll, 0.0);
-        assertEquals((long) stats[1], got.slowestNanos);
-        assertEquals((long) stats[2], got.totalNanos);
-      }
-    } finally {
-      pool.shutdownNow();
-      for (ServerSocketChannel l : listeners) l.close();
+    List<StepGradient> results = ThreadedRanks.run(size, transport, mesh -> {
+      int rank = mesh.rank();
+      AtomicInteger alongside = new AtomicInteger();
+      StepGradient first =
+          AllReduce.sumInPartitionOrder(mesh, parts.get(rank), n, 7, new double[n], alongside::incrementAndGet);
+      // A second step on the same mesh and reused buffers must not see the first one's bytes, and overwrites
+      // whatever the sum array held.
+      double[] stale = new double[n];
+      Arrays.fill(stale, Double.NaN);
+      StepGradient second =
+          AllReduce.sumInPartitionOrder(mesh, parts.get(rank), n, 8, stale, alongside::incrementAndGet);
+      assertArrayEquals(first.sum, second.sum, 0.0);
+      assertEquals(2, alongside.get(), "the work alongside runs once per all-reduce");
+      // Nor may it leave the mesh's buffers changed for another kind of exchange (e.g. the epoch's hash).
+      ByteBuffer[] hash = new ByteBuffer[size];
+      for (int j = 0; j < size; j++) hash[j] = ByteBuffer.allocate(8).putLong(0, 42L + j);
+      ByteBuffer[] got = mesh.exchange(hash, "test");
+      for (int p = 0; p < size; p++) if (p != rank) assertEquals(42L + rank, got[p].getLong(0));
+      return second;
+    });
+    for (StepGradient got : results) {
+      assertArrayEquals(bits(expected), bits(got.sum));
+      assertEquals(stats[0], got.nll, 0.0);
+      assertEquals((long) stats[1], got.slowestNanos);
+      assertEquals((long) stats[2], got.totalNanos);
     }
   }
 

@@ -6,16 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -44,46 +38,35 @@ class SharedMemoryExchangeTest {
   void everyRoundDeliversItsOwnBytesHoweverTheRanksDrift() throws Exception {
     int size = 3;
     int rounds = 3_000;
-    String key = UUID.randomUUID().toString();
-    ExecutorService pool = Executors.newFixedThreadPool(size);
-    try {
-      List<Future<Integer>> results = new ArrayList<>();
-      for (int r = 0; r < size; r++) {
-        int rank = r;
-        results.add(pool.submit(() -> {
-          SplittableRandom random = new SplittableRandom(rank);
-          AtomicInteger alongside = new AtomicInteger();
-          try (SharedMemoryExchange exchange = SharedMemoryExchange.join(key, rank, size, 30_000, () -> false)) {
-            for (int k = 0; k < rounds; k++) {
-              ByteBuffer[] out = new ByteBuffer[size];
-              int ints = 1 + (k * 7 + rank) % 50;
-              for (int j = 0; j < size; j++) {
-                ByteBuffer b = ByteBuffer.allocate(4 * ints);
-                for (int i = 0; i < ints; i++) b.putInt(value(rank, j, k, i));
-                out[j] = b.flip();
-              }
-              if (random.nextInt(50) == 0) LockSupport.parkNanos(random.nextInt(300_000));
-              ByteBuffer[] in = exchange.exchange(out, "in round " + k, alongside::incrementAndGet);
-              if (random.nextInt(50) == 0) LockSupport.parkNanos(random.nextInt(300_000));
-              assertNull(in[rank]);
-              for (int p = 0; p < size; p++) {
-                if (p == rank) continue;
-                int expected = 1 + (k * 7 + p) % 50;
-                assertEquals(4 * expected, in[p].remaining(), "length from " + p + " in round " + k);
-                for (int i = 0; i < expected; i++) {
-                  assertEquals(value(p, rank, k, i), in[p].getInt(4 * i), "from " + p + " in round " + k);
-                }
-              }
-              assertEquals(k + 1, alongside.get());
-            }
+    List<Integer> done = ThreadedRanks.run(size, ThreadedRanks.Transport.MEMORY, exchange -> {
+      int rank = exchange.rank();
+      SplittableRandom random = new SplittableRandom(rank);
+      AtomicInteger alongside = new AtomicInteger();
+      for (int k = 0; k < rounds; k++) {
+        ByteBuffer[] out = new ByteBuffer[size];
+        int ints = 1 + (k * 7 + rank) % 50;
+        for (int j = 0; j < size; j++) {
+          ByteBuffer b = ByteBuffer.allocate(4 * ints);
+          for (int i = 0; i < ints; i++) b.putInt(value(rank, j, k, i));
+          out[j] = b.flip();
+        }
+        if (random.nextInt(50) == 0) LockSupport.parkNanos(random.nextInt(300_000));
+        ByteBuffer[] in = exchange.exchange(out, "in round " + k, alongside::incrementAndGet);
+        if (random.nextInt(50) == 0) LockSupport.parkNanos(random.nextInt(300_000));
+        assertNull(in[rank]);
+        for (int p = 0; p < size; p++) {
+          if (p == rank) continue;
+          int expected = 1 + (k * 7 + p) % 50;
+          assertEquals(4 * expected, in[p].remaining(), "length from " + p + " in round " + k);
+          for (int i = 0; i < expected; i++) {
+            assertEquals(value(p, rank, k, i), in[p].getInt(4 * i), "from " + p + " in round " + k);
           }
-          return rounds;
-        }));
+        }
+        assertEquals(k + 1, alongside.get());
       }
-      for (Future<Integer> f : results) assertEquals(rounds, f.get());
-    } finally {
-      pool.shutdownNow();
-    }
+      return rounds;
+    });
+    assertEquals(List.of(rounds, rounds, rounds), done);
   }
 
   /** A peer that never sends fails the round after the timeout, naming it, not before. */
@@ -133,29 +116,8 @@ class SharedMemoryExchangeTest {
   /** Tasks that are threads of one JVM find that out over their TCP mesh (all of them, the same answer). */
   @Test
   void tasksOfOneJvmRecogniseEachOther() throws Exception {
-    int size = 2;
-    byte[] secret = "0123456789abcdef0123456789abcdef".getBytes();
-    ServerSocketChannel[] listeners = new ServerSocketChannel[size];
-    InetSocketAddress[] addresses = new InetSocketAddress[size];
-    for (int r = 0; r < size; r++) {
-      listeners[r] = PeerMesh.listen("127.0.0.1");
-      addresses[r] = (InetSocketAddress) listeners[r].getLocalAddress();
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(size);
-    try {
-      List<Future<Boolean>> answers = new ArrayList<>();
-      for (int r = 0; r < size; r++) {
-        int rank = r;
-        answers.add(pool.submit(() -> {
-          try (PeerMesh mesh = PeerMesh.connect(rank, listeners[rank], addresses, secret, 30_000, () -> false)) {
-            return SharedMemoryExchange.allInThisJvm(mesh);
-          }
-        }));
-      }
-      for (Future<Boolean> f : answers) assertTrue(f.get());
-    } finally {
-      pool.shutdownNow();
-      for (ServerSocketChannel l : listeners) l.close();
-    }
+    List<Boolean> answers = ThreadedRanks.run(3, ThreadedRanks.Transport.TCP,
+        mesh -> SharedMemoryExchange.allInThisJvm((PeerMesh) mesh));
+    assertEquals(List.of(true, true, true), answers);
   }
 }
