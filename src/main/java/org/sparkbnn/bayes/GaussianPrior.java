@@ -45,10 +45,9 @@ public final class GaussianPrior implements Prior {
   @Override
   public double closedFormKl(double[] mu, double[] q, int n, double[] gradMu, double[] gradSigma) {
     double s2 = sigma * sigma;
-    double sumLogQ = 0;
+    double sumLogQ = StableMath.sumOfLogs(q, n);
     double sumSquares = 0;
     for (int i = 0; i < n; i++) {
-      sumLogQ += Math.log(q[i]);
       sumSquares += mu[i] * mu[i] + q[i] * q[i];
       gradMu[i] += mu[i] / s2;
       gradSigma[i] += q[i] / s2 - 1 / q[i];

@@ -61,11 +61,11 @@ public final class PosteriorPrior implements Prior {
   @Override
   public double closedFormKl(double[] mu, double[] q, int n, double[] gradMu, double[] gradSigma) {
     checkLength(n);
-    double kl = sumLogSigma - 0.5 * n;
+    double kl = sumLogSigma - 0.5 * n - StableMath.sumOfLogs(q, n);
     for (int i = 0; i < n; i++) {
       double s2 = sigma[i] * sigma[i];
       double d = mu[i] - mean[i];
-      kl += -Math.log(q[i]) + (q[i] * q[i] + d * d) / (2 * s2);
+      kl += (q[i] * q[i] + d * d) / (2 * s2);
       gradMu[i] += d / s2;
       gradSigma[i] += q[i] / s2 - 1 / q[i];
     }

@@ -102,6 +102,39 @@ public final class StableMath {
     }
   }
 
+  /**
+   * sum of log x[i] over the first n values, as the log of their product: four interleaved running products, each
+   * brought back to [1, 2) by its power of two when it leaves [2^-500, 2^500], so the sum costs n multiplications
+   * and four logs instead of n logs (the logs of the posterior scales were two thirds of the KL term's time). A
+   * value outside [2^-400, 2^400] (or 0, NaN, infinity) has its log added directly instead, so no product can
+   * overflow or underflow, and zero, NaN and infinity give what the sum of the logs gives. Each multiplication rounds
+   * with a relative error below 2^-53, so the result is within about n 2^-53 of the exact sum, as a sum of n
+   * rounded logs is.
+   */
+  public static double sumOfLogs(double[] x, int n) {
+    double[] product = {1, 1, 1, 1};
+    long exponent = 0;
+    double direct = 0;
+    for (int i = 0; i < n; i++) {
+      double v = x[i];
+      if (!(v >= 0x1p-400 && v <= 0x1p400)) {
+        direct += Math.log(v);
+        continue;
+      }
+      int c = i & 3;
+      double p = product[c] * v;
+      if (!(p >= 0x1p-500 && p <= 0x1p500)) {
+        int k = Math.getExponent(p);
+        p = Math.scalb(p, -k);
+        exponent += k;
+      }
+      product[c] = p;
+    }
+    double logs = Math.log(product[0]) + Math.log(product[1]) + Math.log(product[2]) + Math.log(product[3]);
+    // exponent * LN2_HI is exact for |exponent| < 2^21 (LN2_HI has 32 significant bits).
+    return exponent * LN2_HI + (exponent * LN2_LO + logs) + direct;
+  }
+
   /** Inverse of softplus: rho such that softplus(rho) = sigma (sigma > 0). */
   public static double inverseSoftplus(double sigma) {
     // log(e^s - 1) = s + log(1 - e^{-s}); the second form is stable for large s.

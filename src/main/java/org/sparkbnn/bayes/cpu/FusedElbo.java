@@ -253,8 +253,7 @@ public final class FusedElbo {
     } else {
       // KL = log q(w) - log p(w) at w = mu + sigma eps: dKL/dmu = -dlogp/dw, dKL/dsigma = -1/sigma - eps dlogp/dw.
       int samples = objective.trainSamples();
-      double sumLogSigma = 0;
-      for (int i = 0; i < numWeights; i++) sumLogSigma += Math.log(sigma64[i]);
+      double sumLogSigma = StableMath.sumOfLogs(sigma64, numWeights);
       kl = 0;
       for (int s = 0; s < samples; s++) {
         GaussianNoise.fill(WeightNoise.weightKey(objective.seed(), step, s), eps64, 0, numWeights);
