@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.feature.VectorAssembler;
@@ -27,6 +28,13 @@ final class DataIO {
 
   private DataIO() {}
 
+  /**
+   * An input read as CSV: a name ending in .csv, or in .csv and a compression Spark's CSV reader undoes by itself
+   * (a pipeline's exports often come gzipped).
+   */
+  private static final Pattern CSV_INPUT =
+      Pattern.compile("(?i).*\\.csv(\\.(gz|bz2|deflate|lz4|snappy))?");
+
   /** {@code --format} if given (csv or parquet), else CSV for a path ending in .csv and Parquet otherwise. */
   static boolean isCsv(String path, String format) {
     if (format == null) return path.toLowerCase().endsWith(".csv");
@@ -37,11 +45,11 @@ final class DataIO {
   }
 
   /**
-   * CSV with a header (types inferred) when the path ends in .csv, Parquet otherwise. An input without rows, or
-   * a file that is not what its name says, fails naming the path.
+   * CSV with a header (types inferred) when the path ends in .csv (optionally compressed: .csv.gz, .csv.bz2, ...),
+   * Parquet otherwise. An input without rows, or a file that is not what its name says, fails naming the path.
    */
   static Dataset<Row> read(SparkSession spark, String path) {
-    boolean csv = isCsv(path, null);
+    boolean csv = CSV_INPUT.matcher(path).matches();
     Dataset<Row> data;
     try {
       if (!exists(spark, path)) throw new BadInputException("input '" + path + "' does not exist");
@@ -74,7 +82,7 @@ final class DataIO {
     }
     if (read < head.length || !Arrays.equals(head, PARQUET_MAGIC)) {
       throw new BadInputException("input '" + path + "' is not a Parquet file (inputs not named *.csv are read"
-          + " as Parquet; name a CSV file *.csv)");
+          + " as Parquet; name a CSV file or directory *.csv, or *.csv.gz, *.csv.bz2 when compressed)");
     }
   }
 

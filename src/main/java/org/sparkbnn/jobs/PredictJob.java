@@ -1,5 +1,7 @@
 package org.sparkbnn.jobs;
 
+import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.feature.StringIndexerModel;
@@ -38,6 +40,12 @@ final class PredictJob {
       System.out.println("predict: model " + modelPath + ": " + model.provenance());
       StageParams.apply(model.bnn, params);
       Dataset<Row> data = DataIO.read(spark, input);
+      List<String> columns = Arrays.asList(data.columns());
+      List<String> missing = Arrays.stream(model.featureColumns).filter(c -> !columns.contains(c)).toList();
+      if (!missing.isEmpty()) {
+        throw new BadInputException("input '" + input + "' lacks the feature column(s) " + missing + " the model was"
+            + " trained on; its columns are " + columns);
+      }
       Dataset<Row> transformed = scoreWithoutLabel(model.model, data).drop(DataIO.FEATURES);
       Dataset<Row> scored = csv ? perClassColumns(transformed, model.classLabels) : transformed;
       try {

@@ -43,9 +43,19 @@ final class StageParams {
         default -> raw;
       };
     } catch (NumberFormatException e) {
-      throw new BadInputException("invalid --param " + name + "=" + raw + ": not a "
-          + (p instanceof org.apache.spark.ml.param.BooleanParam ? "boolean" : "number"), e);
+      throw new BadInputException("invalid --param " + name + "=" + raw + ": not " + expected(p), e);
     }
+  }
+
+  /** What {@link #parse} reads for a Param of this kind, for the error when it cannot. */
+  private static String expected(Param<?> p) {
+    return switch (p.getClass().getSimpleName()) {
+      case "IntParam" -> "an integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE;
+      case "IntArrayParam" -> "a comma-separated list of integers (each up to " + Integer.MAX_VALUE + ")";
+      case "LongParam" -> "an integer from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE;
+      case "BooleanParam" -> "a boolean (true or false)";
+      default -> "a number";
+    };
   }
 
   private static String known(Params stage) {

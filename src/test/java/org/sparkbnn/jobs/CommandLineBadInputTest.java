@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import java.util.zip.GZIPOutputStream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -265,6 +267,40 @@ class CommandLineBadInputTest {
     List<String> withFeatures = new ArrayList<>(Arrays.asList(quickTrain(input.toString(), model)));
     withFeatures.addAll(List.of("--features", String.join(",", others)));
     assertEquals(0, run(withFeatures.toArray(new String[0])).code());
+  }
+
+  /**
+   * A gzipped CSV export is read as CSV (Spark undoes the compression); an input that lacks a feature column the
+   * model was trained on, and an integer Param too large for its type, are named as what they are.
+   */
+  @Test
+  void compressedCsvMissingFeaturesAndOversizedIntegers() throws IOException {
+    Path gz = dir.resolve("diabetes.csv.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      Files.copy(Path.of(DIABETES), out);
+    }
+    String model = dir.resolve("from-gzip").toString();
+    Run trained = run(quickTrain(gz.toString(), model));
+    assertEquals(0, trained.code(), trained.err());
+
+    // s6 is the tenth column (index 9) of diabetes.csv.
+    List<String> withoutS6 = new ArrayList<>();
+    for (String line : diabetes) {
+      List<String> cells = new ArrayList<>(Arrays.asList(line.split(",", -1)));
+      cells.remove(9);
+      withoutS6.add(String.join(",", cells));
+    }
+    assertEquals("age,sex,bmi,bp,s1,s2,s3,s4,s5,progression", withoutS6.get(0));
+    Path input = Files.write(dir.resolve("without-s6.csv"), withoutS6);
+    Run missing = run("predict", "--model", model, "--input", input.toString(), "--output",
+        dir.resolve("scored.parquet").toString());
+    assertEquals(3, missing.code(), missing.err());
+    assertTrue(missing.err().contains("lacks the feature column(s) [s6]"), missing.err());
+
+    Run huge = run("train", "--input", DIABETES, "--label", "progression", "--model", dir.resolve("m").toString(),
+        "--param", "maxEpochs=99999999999");
+    assertEquals(3, huge.code(), huge.err());
+    assertTrue(huge.err().contains("maxEpochs=99999999999: not an integer from"), huge.err());
   }
 
   @Test
