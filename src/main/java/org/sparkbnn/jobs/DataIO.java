@@ -29,11 +29,10 @@ final class DataIO {
   private DataIO() {}
 
   /**
-   * An input read as CSV: a name ending in .csv, or in .csv and a compression Spark's CSV reader undoes by itself
-   * (a pipeline's exports often come gzipped).
+   * An input read as CSV: a name ending in .csv, or in .csv.gz or .csv.bz2, which Spark's CSV reader decompresses
+   * by itself (a pipeline's exports often come gzipped).
    */
-  private static final Pattern CSV_INPUT =
-      Pattern.compile("(?i).*\\.csv(\\.(gz|bz2|deflate|lz4|snappy))?");
+  private static final Pattern CSV_INPUT = Pattern.compile("(?i).*\\.csv(\\.(gz|bz2))?");
 
   /** {@code --format} if given (csv or parquet), else CSV for a path ending in .csv and Parquet otherwise. */
   static boolean isCsv(String path, String format) {
@@ -45,7 +44,7 @@ final class DataIO {
   }
 
   /**
-   * CSV with a header (types inferred) when the path ends in .csv (optionally compressed: .csv.gz, .csv.bz2, ...),
+   * CSV with a header (types inferred) when the path ends in .csv (or .csv.gz, .csv.bz2: gzip or bzip2 compressed),
    * Parquet otherwise. An input without rows, or a file that is not what its name says, fails naming the path.
    */
   static Dataset<Row> read(SparkSession spark, String path) {
