@@ -84,7 +84,8 @@ public final class TemperatureScaling implements Serializable {
     double nll = 0;
     for (int i = 0; i < labels.length; i++) {
       int from = i * numClasses;
-      nll += CategoricalLikelihood.logSumExp(logProbability, from, numClasses, inverse) - inverse * logProbability[from + labels[i]];
+      nll += CategoricalLikelihood.logSumExp(logProbability, from, numClasses, inverse)
+          - inverse * logProbability[from + labels[i]];
     }
     return nll + u * u / (2 * LOG_PRIOR_SD * LOG_PRIOR_SD);
   }

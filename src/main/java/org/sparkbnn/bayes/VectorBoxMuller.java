@@ -64,9 +64,9 @@ final class VectorBoxMuller {
   /*
    * Four loops over a chunk of blocks, not one: C2 stops inlining the Vector API's calls inside one method past a
    * node budget (NodeCountInliningCutoff), and a vector operation that is not inlined allocates: a single loop doing
-   * all of a pair ran at 3.2 ns a draw, two loops at 2.7, these four at 1.0. The intermediate values go through the L1 cache: the
-   * radius where the pair's second member goes, the cosine where its first goes, the sine and the angle's word in
-   * small arrays.
+   * all of a pair ran at 3.2 ns a draw, two loops at 2.7, these four at 1.0. The intermediate values go through the
+   * L1 cache: the radius where the pair's second member goes, the cosine where its first goes, the sine and the
+   * angle's word in small arrays.
    */
 
   private static void radii(int k0, int k1, float[] out, int offset, int from, int to) {

@@ -38,8 +38,8 @@ public final class FeatureValidation {
         boolean named = sourceColumns != null && j < sourceColumns.length && sourceColumns[j] != null;
         return (named ? "column '" + sourceColumns[j] + "' (index " + j + " of features column '" + featuresCol + "')"
             : "features column '" + featuresCol + "' at index " + j) + " is " + d
-            + (Double.isFinite(d) ? ", beyond the float32 range the network computes in (|x| <= " + Float.MAX_VALUE + ")"
-            : "");
+            + (Double.isFinite(d)
+                ? ", beyond the float32 range the network computes in (|x| <= " + Float.MAX_VALUE + ")" : "");
       }
     }
     return null;

@@ -120,8 +120,8 @@ final class DataIO {
     for (StructField f : data.schema().fields()) {
       if (f.name().equals(label)) continue;
       if (f.dataType() instanceof NumericType) out.add(f.name());
-      else System.err.println("warning: column '" + f.name() + "' is left out of the features: " + whyNotNumeric(data, f)
-          + " (pass --features to choose the columns)");
+      else System.err.println("warning: column '" + f.name() + "' is left out of the features: "
+          + whyNotNumeric(data, f) + " (pass --features to choose the columns)");
     }
     if (out.isEmpty()) {
       throw new BadInputException("no numeric feature columns besides label '" + label + "' in " + names);

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * A helper script the benchmark runs beside itself (the PyTorch peer, numpy's matrix-product peak), with
- * {@code /usr/bin/python3} and one BLAS thread per torch thread unless told otherwise.
+ * A helper script the benchmark runs beside itself (the PyTorch peer, numpy's matrix-product peak) with
+ * {@code /usr/bin/python3}, its OpenBLAS threads set by the caller.
  */
 final class PythonScript {
   private static final String PYTHON = "/usr/bin/python3";
@@ -28,7 +28,8 @@ final class PythonScript {
 
   /**
    * Runs {@code script args} with OPENBLAS_NUM_THREADS = {@code blasThreads}, handing every output line (stderr
-   * included) to {@code onLine}; fails with the last line of output when the script exits non-zero or outlasts the timeout.
+   * included) to {@code onLine}; fails with the last line of output when the script exits non-zero, or when it has
+   * not exited {@code timeoutMinutes} after closing its output.
    */
   static void run(String script, List<String> args, int blasThreads, long timeoutMinutes, Consumer<String> onLine)
       throws IOException, InterruptedException {

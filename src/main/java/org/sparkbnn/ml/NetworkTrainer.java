@@ -157,7 +157,8 @@ final class NetworkTrainer {
   /**
    * What a checkpoint must match to be resumed: the network shape, every Param that changes the optimisation
    * path, the data as partitioned (rows per partition and the standardisation moments) and the initial model's
-   * parameter digest (null: none). maxEpochs and maxSteps are left out, so a fit with more epochs continues a finished shorter one.
+   * parameter digest (null: none). maxEpochs and maxSteps are left out, so a fit with more epochs continues a
+   * finished shorter one.
    */
   static Map<String, String> fingerprint(FitSettings settings, ModelSpec spec, TrainingData data,
                                          Standardization standardization, String initialDigest) {

@@ -94,7 +94,9 @@ public final class CollectiveTraining {
         if (fatal != null) throw FatalError.decode(fatal);
         throw e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e.getMessage(), e);
       }
-      if (results.size() != 1) throw new IllegalStateException("collective fit returned " + results.size() + " results");
+      if (results.size() != 1) {
+        throw new IllegalStateException("collective fit returned " + results.size() + " results");
+      }
       return results.get(0);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the collective tracker on " + host + ": " + e, e);

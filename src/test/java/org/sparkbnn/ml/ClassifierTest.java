@@ -28,7 +28,8 @@ class ClassifierTest {
   @BeforeAll
   static void fit() {
     SparkSession spark = SparkTestSession.get();
-    model = new BayesByBackpropClassifier().setMaxEpochs(60).setLearningRate(0.01).setProbabilityVarianceCol("probabilityVariance")
+    model = new BayesByBackpropClassifier().setMaxEpochs(60).setLearningRate(0.01)
+        .setProbabilityVarianceCol("probabilityVariance")
         .setExpectedEntropyCol("expectedEntropy").fit(SyntheticData.blobs(spark, 3000, 1, 2));
     test = model.transform(SyntheticData.blobs(spark, 2000, 2, 3)).cache();
   }
