@@ -133,7 +133,7 @@ final class TrainJob {
    */
   private static Dataset<Row> withLabels(Dataset<Row> data, String label, BayesByBackpropClassifier classifier) {
     Column missing = functions.col(label).isNull();
-    if (!classifier.skipInvalid()) {
+    if (!"skip".equals(classifier.getHandleInvalid())) {
       DataIO.Cell first = DataIO.firstCellWhere(data, label, missing);
       if (first == null) return data;
       throw new BadInputException("label column '" + label + "' is empty in row " + first.row()

@@ -49,7 +49,7 @@ abstract class BatchScorer<P> implements Serializable {
     this.featuresIndex = inputSchema.fieldIndex(featuresCol);
     this.featuresCol = featuresCol;
     this.sourceColumns = FeatureValidation.sourceColumns(inputSchema.apply(featuresCol));
-    this.skipInvalid = params.skipInvalid();
+    this.skipInvalid = "skip".equals(params.getHandleInvalid());
   }
 
   /** The predictive for one partition. */

@@ -35,51 +35,33 @@ public class BayesByBackpropClassificationModel
     ClassificationColumnSetters<BayesByBackpropClassificationModel>, BayesByBackpropModel, MLWritable {
   private static final long serialVersionUID = 1L;
 
-  private String uid;
-  private final BayesByBackpropParamSet bnnParams;
-  private final ClassifierParamSet classifierParams;
+  private String uid; // no initialiser: uid() sets it while Spark's constructor runs (see PendingUid)
+  private final ClassifierParamSet params = new ClassifierParamSet(this);
   /** Null only in an unfitted model made by a public constructor (see there). */
   private final FittedNetwork network;
   /** Samples for {@link #predictRaw(Vector)}, rebuilt if predictSamples or seed change. */
   private transient CategoricalPredictive rowPredictive;
   private transient String rowPredictiveKey;
 
-  BayesByBackpropClassificationModel(String uid, FittedNetwork fitted) {
-    this(PendingUid.set(uid), fitted);
-  }
-
   /**
    * An unfitted model: Spark Connect's server instantiates every stage registered in {@code META-INF/services}
    * when it looks stages up, and constructs them by uid. Fit the estimator or {@link #load} a model to use one.
    */
-  public BayesByBackpropClassificationModel() {
-    this(Identifiable.randomUID("bbbClassificationModel"));
-  }
-
+  public BayesByBackpropClassificationModel() { this(Identifiable.randomUID("bbbClassificationModel")); }
   /** An unfitted model with this uid; see {@link #BayesByBackpropClassificationModel()}. */
-  public BayesByBackpropClassificationModel(String uid) {
-    this(uid, null);
-  }
+  public BayesByBackpropClassificationModel(String uid) { this(uid, null); }
+  BayesByBackpropClassificationModel(String uid, FittedNetwork fitted) { this(PendingUid.set(uid), fitted); }
 
   private BayesByBackpropClassificationModel(PendingUid pending, FittedNetwork fitted) {
-    super();
-    if (this.uid == null) this.uid = PendingUid.take();
-    this.bnnParams = new BayesByBackpropParamSet(this);
-    this.classifierParams = new ClassifierParamSet(this);
+    uid();
     if (fitted != null && !fitted.spec.isClassification()) {
       throw new IllegalArgumentException("not a classification network: " + fitted.spec.likelihood);
     }
     this.network = fitted;
   }
 
-  @Override public String uid() {
-    if (uid == null) uid = PendingUid.take();
-    return uid;
-  }
-
-  @Override public BayesByBackpropParamSet bnnParams() { return bnnParams; }
-  @Override public ClassifierParamSet classifierParams() { return classifierParams; }
-
+  @Override public String uid() { return uid = PendingUid.claim(uid); }
+  @Override public ClassifierParamSet paramSet() { return params; }
 
   @Override public int numClasses() { return fitted().spec.numClasses; }
   @Override public int numFeatures() { return fitted().spec.numFeatures; }
@@ -184,17 +166,11 @@ public class BayesByBackpropClassificationModel
   public double[] theta() { return fitted().theta.clone(); }
 
   @Override
-  public MLWriter write() {
-    return new StageWriter(this, (path, spark) -> ModelData.write(fitted(), path, spark));
-  }
-
+  public MLWriter write() { return ModelData.writer(this, fitted()); }
   public static MLReader<BayesByBackpropClassificationModel> read() {
     return new ModelData.Reader<>(BayesByBackpropClassificationModel.class, BayesByBackpropClassificationModel::new);
   }
-
-  public static BayesByBackpropClassificationModel load(String path) {
-    return read().load(path);
-  }
+  public static BayesByBackpropClassificationModel load(String path) { return read().load(path); }
 
   /** The fitted network, or a clear error for an unfitted model. */
   FittedNetwork fitted() {

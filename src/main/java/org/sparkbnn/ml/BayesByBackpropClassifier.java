@@ -26,39 +26,21 @@ import org.sparkbnn.input.LabelDomain;
  */
 public class BayesByBackpropClassifier
     extends ProbabilisticClassifier<Vector, BayesByBackpropClassifier, BayesByBackpropClassificationModel>
-    implements TrainingSetters<BayesByBackpropClassifier>,
-    ClassificationColumnSetters<BayesByBackpropClassifier>, MLWritable {
+    implements TrainingSetters<BayesByBackpropClassifier>, ClassificationColumnSetters<BayesByBackpropClassifier>,
+    MLWritable {
   private static final long serialVersionUID = 1L;
 
-  private String uid;
-  private final BayesByBackpropParamSet bnnParams;
+  private String uid; // no initialiser: uid() sets it while Spark's constructor runs (see PendingUid)
+  private final ClassifierParamSet params = new ClassifierParamSet(this);
   /** The initial model given through {@link #setInitialModel} (the alternative to initialModelPath), or null. */
   private FittedNetwork initialModel;
-  private final ClassifierParamSet classifierParams;
 
-  public BayesByBackpropClassifier() {
-    this(Identifiable.randomUID("bbbClassifier"));
-  }
+  public BayesByBackpropClassifier() { this(Identifiable.randomUID("bbbClassifier")); }
+  public BayesByBackpropClassifier(String uid) { this(PendingUid.set(uid)); }
+  private BayesByBackpropClassifier(PendingUid pending) { uid(); }
 
-  public BayesByBackpropClassifier(String uid) {
-    this(PendingUid.set(uid));
-  }
-
-  private BayesByBackpropClassifier(PendingUid pending) {
-    super();
-    if (this.uid == null) this.uid = PendingUid.take();
-    this.bnnParams = new BayesByBackpropParamSet(this);
-    this.classifierParams = new ClassifierParamSet(this);
-  }
-
-  @Override public String uid() {
-    if (uid == null) uid = PendingUid.take();
-    return uid;
-  }
-
-  @Override public BayesByBackpropParamSet bnnParams() { return bnnParams; }
-  @Override public ClassifierParamSet classifierParams() { return classifierParams; }
-
+  @Override public String uid() { return uid = PendingUid.claim(uid); }
+  @Override public ClassifierParamSet paramSet() { return params; }
 
   /**
    * Starts the fit from {@code model}'s posterior and standardisation (null: no initial model), as
@@ -71,10 +53,7 @@ public class BayesByBackpropClassifier
 
   @Override
   public StructType transformSchema(StructType schema) {
-    // Fit-time Param combinations fail here, before a Pipeline fits its earlier stages (and before any data is read).
-    FitSettings settings = FitSettings.of(this);
-    ModelSpec.checkTrainingParams(settings);
-    InitialModel.checkConfigured(settings, initialModel);
+    FitSettings.checked(this, initialModel); // before a Pipeline fits its earlier stages, and before reading data
     return UncertaintyColumns.append(super.transformSchema(schema), this);
   }
 
@@ -142,20 +121,9 @@ public class BayesByBackpropClassifier
     return copy;
   }
 
-  @Override
-  public MLWriter write() {
-    if (initialModel != null) {
-      throw new IllegalStateException(uid() + " holds an initial model object, which is not saved with an"
-          + " estimator: save the model and set initialModelPath instead");
-    }
-    return new StageWriter(this);
-  }
-
+  @Override public MLWriter write() { return StageWriter.ofEstimator(this, initialModel); }
   public static MLReader<BayesByBackpropClassifier> read() {
     return new StageReader<>(BayesByBackpropClassifier.class);
   }
-
-  public static BayesByBackpropClassifier load(String path) {
-    return read().load(path);
-  }
+  public static BayesByBackpropClassifier load(String path) { return read().load(path); }
 }

@@ -28,48 +28,30 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
     RegressionColumnSetters<BayesByBackpropRegressionModel>, BayesByBackpropModel, MLWritable {
   private static final long serialVersionUID = 1L;
 
-  private String uid;
-  private final BayesByBackpropParamSet bnnParams;
-  private final RegressorParamSet regressorParams;
+  private String uid; // no initialiser: uid() sets it while Spark's constructor runs (see PendingUid)
+  private final RegressorParamSet params = new RegressorParamSet(this);
   /** Null only in an unfitted model made by a public constructor (see there). */
   private final FittedNetwork network;
   /** Samples for {@link #predict(Vector)}, rebuilt if predictSamples or seed change. */
   private transient GaussianPredictive rowPredictive;
   private transient String rowPredictiveKey;
 
-  BayesByBackpropRegressionModel(String uid, FittedNetwork fitted) {
-    this(PendingUid.set(uid), fitted);
-  }
-
   /**
    * An unfitted model: Spark Connect's server instantiates every stage registered in {@code META-INF/services}
    * when it looks stages up, and constructs them by uid. Fit the estimator or {@link #load} a model to use one.
    */
-  public BayesByBackpropRegressionModel() {
-    this(Identifiable.randomUID("bbbRegressionModel"));
-  }
-
+  public BayesByBackpropRegressionModel() { this(Identifiable.randomUID("bbbRegressionModel")); }
   /** An unfitted model with this uid; see {@link #BayesByBackpropRegressionModel()}. */
-  public BayesByBackpropRegressionModel(String uid) {
-    this(uid, null);
-  }
+  public BayesByBackpropRegressionModel(String uid) { this(uid, null); }
+  BayesByBackpropRegressionModel(String uid, FittedNetwork fitted) { this(PendingUid.set(uid), fitted); }
 
   private BayesByBackpropRegressionModel(PendingUid pending, FittedNetwork fitted) {
-    super();
-    if (this.uid == null) this.uid = PendingUid.take();
-    this.bnnParams = new BayesByBackpropParamSet(this);
-    this.regressorParams = new RegressorParamSet(this);
+    uid();
     this.network = fitted;
   }
 
-  @Override public String uid() {
-    if (uid == null) uid = PendingUid.take();
-    return uid;
-  }
-
-  @Override public BayesByBackpropParamSet bnnParams() { return bnnParams; }
-  @Override public RegressorParamSet regressorParams() { return regressorParams; }
-
+  @Override public String uid() { return uid = PendingUid.claim(uid); }
+  @Override public RegressorParamSet paramSet() { return params; }
 
   @Override public int numFeatures() { return fitted().spec.numFeatures; }
 
@@ -139,17 +121,11 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   public double[] theta() { return fitted().theta.clone(); }
 
   @Override
-  public MLWriter write() {
-    return new StageWriter(this, (path, spark) -> ModelData.write(fitted(), path, spark));
-  }
-
+  public MLWriter write() { return ModelData.writer(this, fitted()); }
   public static MLReader<BayesByBackpropRegressionModel> read() {
     return new ModelData.Reader<>(BayesByBackpropRegressionModel.class, BayesByBackpropRegressionModel::new);
   }
-
-  public static BayesByBackpropRegressionModel load(String path) {
-    return read().load(path);
-  }
+  public static BayesByBackpropRegressionModel load(String path) { return read().load(path); }
 
   /** The fitted network, or a clear error for an unfitted model. */
   FittedNetwork fitted() {

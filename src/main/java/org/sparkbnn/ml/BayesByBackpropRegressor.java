@@ -18,40 +18,21 @@ import org.sparkbnn.input.LabelDomain;
  */
 public class BayesByBackpropRegressor
     extends Predictor<Vector, BayesByBackpropRegressor, BayesByBackpropRegressionModel>
-    implements TrainingSetters<BayesByBackpropRegressor>,
-    RegressionColumnSetters<BayesByBackpropRegressor>, MLWritable {
+    implements TrainingSetters<BayesByBackpropRegressor>, RegressorTrainingSetters<BayesByBackpropRegressor>,
+    MLWritable {
   private static final long serialVersionUID = 1L;
 
-  private String uid;
-  private final BayesByBackpropParamSet bnnParams;
+  private String uid; // no initialiser: uid() sets it while Spark's constructor runs (see PendingUid)
+  private final RegressorParamSet params = new RegressorParamSet(this);
   /** The initial model given through {@link #setInitialModel} (the alternative to initialModelPath), or null. */
   private FittedNetwork initialModel;
-  private final RegressorParamSet regressorParams;
 
-  public BayesByBackpropRegressor() {
-    this(Identifiable.randomUID("bbbRegressor"));
-  }
+  public BayesByBackpropRegressor() { this(Identifiable.randomUID("bbbRegressor")); }
+  public BayesByBackpropRegressor(String uid) { this(PendingUid.set(uid)); }
+  private BayesByBackpropRegressor(PendingUid pending) { uid(); }
 
-  public BayesByBackpropRegressor(String uid) {
-    this(PendingUid.set(uid));
-  }
-
-  private BayesByBackpropRegressor(PendingUid pending) {
-    super();
-    if (this.uid == null) this.uid = PendingUid.take();
-    this.bnnParams = new BayesByBackpropParamSet(this);
-    this.regressorParams = new RegressorParamSet(this);
-  }
-
-  @Override public String uid() {
-    if (uid == null) uid = PendingUid.take();
-    return uid;
-  }
-
-  @Override public BayesByBackpropParamSet bnnParams() { return bnnParams; }
-  @Override public RegressorParamSet regressorParams() { return regressorParams; }
-
-  public BayesByBackpropRegressor setLikelihood(String v) { set(likelihood(), v); return this; }
+  @Override public String uid() { return uid = PendingUid.claim(uid); }
+  @Override public RegressorParamSet paramSet() { return params; }
 
   /**
    * Starts the fit from {@code model}'s posterior and standardisation (null: no initial model), as
@@ -64,10 +45,7 @@ public class BayesByBackpropRegressor
 
   @Override
   public StructType transformSchema(StructType schema) {
-    // Fit-time Param combinations fail here, before a Pipeline fits its earlier stages (and before any data is read).
-    FitSettings settings = FitSettings.of(this);
-    ModelSpec.checkTrainingParams(settings);
-    InitialModel.checkConfigured(settings, initialModel);
+    FitSettings.checked(this, initialModel); // before a Pipeline fits its earlier stages, and before reading data
     return RegressionOutput.append(super.transformSchema(schema), this);
   }
 
@@ -95,20 +73,7 @@ public class BayesByBackpropRegressor
     return copy;
   }
 
-  @Override
-  public MLWriter write() {
-    if (initialModel != null) {
-      throw new IllegalStateException(uid() + " holds an initial model object, which is not saved with an"
-          + " estimator: save the model and set initialModelPath instead");
-    }
-    return new StageWriter(this);
-  }
-
-  public static MLReader<BayesByBackpropRegressor> read() {
-    return new StageReader<>(BayesByBackpropRegressor.class);
-  }
-
-  public static BayesByBackpropRegressor load(String path) {
-    return read().load(path);
-  }
+  @Override public MLWriter write() { return StageWriter.ofEstimator(this, initialModel); }
+  public static MLReader<BayesByBackpropRegressor> read() { return new StageReader<>(BayesByBackpropRegressor.class); }
+  public static BayesByBackpropRegressor load(String path) { return read().load(path); }
 }

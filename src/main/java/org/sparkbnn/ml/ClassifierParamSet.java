@@ -2,9 +2,16 @@ package org.sparkbnn.ml;
 
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
+import org.sparkbnn.ml.paramgen.ParamInterfaces;
 
-/** The classification-only Params (uncertainty columns) and their defaults. */
-public final class ClassifierParamSet extends ParamSet {
+/**
+ * The classification-only Params (uncertainty columns) and their defaults. Generated from these declarations:
+ * {@code BayesByBackpropClassifierParams} (accessors and getters) and {@code ClassificationColumnSetters} (the
+ * classifier and its model).
+ */
+@ParamInterfaces(accessors = "BayesByBackpropClassifierParams", accessorsExtend = "BayesByBackpropParams",
+    owner = "paramSet", setters = "ClassificationColumnSetters")
+public final class ClassifierParamSet extends BayesByBackpropParamSet {
   private static final long serialVersionUID = 1L;
 
   final Param<String> probabilityVarianceCol = column("probabilityVarianceCol", "output column (vector): per-class"

@@ -25,14 +25,25 @@ record FitSettings(
     boolean allowUnencryptedGradients, String kernel, String initialModelPath, boolean priorFromModel,
     String reportDir) {
 
+  /**
+   * The estimator's settings after the checks that need no data (Param combinations, the initial model's
+   * configuration), which its transformSchema runs so that a Pipeline fails before fitting its earlier stages.
+   */
+  static FitSettings checked(BayesByBackpropParams estimator, FittedNetwork initialModel) {
+    FitSettings settings = of(estimator);
+    ModelSpec.checkTrainingParams(settings);
+    InitialModel.checkConfigured(settings, initialModel);
+    return settings;
+  }
+
   static FitSettings of(BayesByBackpropParams p) {
     return new FitSettings(p.getHiddenLayers().clone(), p.getActivation(), p.getPrior(), p.getPriorSigma(),
         p.getPriorPi(), p.getPriorSigma1(), p.getPriorSigma2(), p.getPosteriorRhoInit(),
         GradientEstimator.parse(p.getEstimator()), KlWeighting.parse(p.getKlWeighting()), p.getLearningRate(),
-        p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(), p.getTrainSamples(), p.getSeed(), p.skipInvalid(),
-        p.getMaxBlockSizeInMB(), p.getCheckpointDir(), p.getCheckpointInterval(), p.getSyncMode(),
-        p.getCollectiveTimeout() * 1000L, p.getAllowUnencryptedGradients(), p.getKernel(), p.getInitialModelPath(),
-        p.getPriorFromModel(), p.getReportDir());
+        p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(), p.getTrainSamples(), p.getSeed(),
+        "skip".equals(p.getHandleInvalid()), p.getMaxBlockSizeInMB(), p.getCheckpointDir(),
+        p.getCheckpointInterval(), p.getSyncMode(), p.getCollectiveTimeout() * 1000L, p.getAllowUnencryptedGradients(),
+        p.getKernel(), p.getInitialModelPath(), p.getPriorFromModel(), p.getReportDir());
   }
 
   /** The prior the Params name (priorFromModel aside: the initial model's posterior replaces it). */

@@ -57,7 +57,12 @@ final class ModelData {
     M create(String uid, FittedNetwork fitted);
   }
 
-  static void write(FittedNetwork fitted, String path, SparkSession spark) {
+  /** The writer of a fitted model: its data, then its Params. */
+  static StageWriter writer(Params model, FittedNetwork fitted) {
+    return new StageWriter(model, (path, spark) -> write(fitted, path, spark));
+  }
+
+  private static void write(FittedNetwork fitted, String path, SparkSession spark) {
     ModelSpec spec = fitted.spec;
     Standardization s = fitted.standardization;
     List<EpochSummary> h = fitted.history;

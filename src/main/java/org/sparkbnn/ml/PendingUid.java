@@ -16,8 +16,12 @@ final class PendingUid {
     return null;
   }
 
-  /** The pending uid (consumed), or fails if a stage is constructed without one. */
-  static String take() {
+  /**
+   * A stage's {@code uid()}: its uid once known ({@code current}), else the pending one (consumed); fails if a
+   * stage is constructed without one.
+   */
+  static String claim(String current) {
+    if (current != null) return current;
     String uid = PENDING.get();
     if (uid == null) throw new IllegalStateException("stage constructed without a uid");
     PENDING.remove();

@@ -1,13 +1,19 @@
 package org.sparkbnn.ml;
 
-import static org.sparkbnn.ml.ParamDefinitions.*;
-
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
+import org.sparkbnn.ml.paramgen.ParamInterfaces;
+import org.sparkbnn.ml.paramgen.ParamInterfaces.FitOnly;
 
-/** The regression-only Params (likelihood, variance and interval columns) and their defaults. */
-public final class RegressorParamSet extends ParamSet {
+/**
+ * The regression-only Params (likelihood, variance and interval columns) and their defaults. Generated from these
+ * declarations: {@code BayesByBackpropRegressorParams} (accessors and getters), {@code RegressionColumnSetters}
+ * (the regressor and its model) and {@code RegressorTrainingSetters} (the regressor).
+ */
+@ParamInterfaces(accessors = "BayesByBackpropRegressorParams", accessorsExtend = "BayesByBackpropParams",
+    owner = "paramSet", setters = "RegressionColumnSetters", fitSetters = "RegressorTrainingSetters")
+public final class RegressorParamSet extends BayesByBackpropParamSet {
   private static final long serialVersionUID = 1L;
 
   final Param<String> varianceCol = column("varianceCol", "output column: predictive variance (epistemic +"
@@ -23,8 +29,10 @@ public final class RegressorParamSet extends ParamSet {
   final DoubleParam intervalLevel = openUnitInterval("intervalLevel", "probability mass of the prediction interval,"
       + " mean +- q sqrt(variance): q the held-out (conformal) quantile of a calibrated model (calibrationFraction),"
       + " else the Gaussian quantile (a Gaussian approximation of the predictive)", 0.9);
-  final Param<String> likelihood = choice("likelihood", "Gaussian noise model: one learned noise variance, or a"
-      + " per-row variance predicted by the network.", LIKELIHOODS, "homoscedastic");
+  @FitOnly
+  final ChoiceParam likelihood = choice("likelihood", "Gaussian noise model: one learned noise variance, or a"
+      + " per-row variance predicted by the network.", new String[] {"homoscedastic", "heteroscedastic"},
+      "homoscedastic");
 
   RegressorParamSet(Params owner) {
     super(owner);

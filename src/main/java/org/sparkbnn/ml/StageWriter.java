@@ -18,6 +18,15 @@ public final class StageWriter extends MLWriter {
     this(stage, null);
   }
 
+  /** A writer of an estimator's Params, which refuses one holding an initial model object (not a Param). */
+  static StageWriter ofEstimator(Params estimator, FittedNetwork initialModel) {
+    if (initialModel != null) {
+      throw new IllegalStateException(estimator.uid() + " holds an initial model object, which is not saved with"
+          + " an estimator: save the model and set initialModelPath instead");
+    }
+    return new StageWriter(estimator);
+  }
+
   StageWriter(Params stage, BiConsumer<String, SparkSession> dataWriter) {
     this.stage = stage;
     this.dataWriter = dataWriter;

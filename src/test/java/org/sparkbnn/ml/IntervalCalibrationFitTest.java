@@ -99,7 +99,8 @@ class IntervalCalibrationFitTest {
     BayesByBackpropRegressor stage = regressor().setCalibrationFraction(0.3);
     Column heldOut = HeldOutCalibration.plan(stage, train).heldOut();
     long n = train.where(heldOut).count();
-    assertTrue(n > 0.25 * 3000 && n < 0.35 * 3000, n + " of 3000 rows held out for calibrationFraction 0.3");
+    // A hash of each row picks it with probability 0.3: n ~ Binomial(3000, 0.3), sd sqrt(3000 x 0.3 x 0.7) = 25.
+    assertEquals(900, n, 4 * Math.sqrt(3000 * 0.3 * 0.7), n + " of 3000 rows held out for calibrationFraction 0.3");
     BayesByBackpropRegressionModel rest = regressor().setCalibrationFraction(0).fit(train.where(not(heldOut)));
     assertArrayEquals(rest.theta(), calibrated.theta(), 0.0);
     assertFalse(rest.calibration().isCalibrated());

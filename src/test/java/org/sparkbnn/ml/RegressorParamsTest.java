@@ -62,13 +62,17 @@ class RegressorParamsTest {
   }
 
   @Test
-  void choiceParamsReadInTheirCanonicalSpelling() {
+  void choiceParamsAreStoredAndReadInTheirCanonicalSpelling() {
     BayesByBackpropRegressor r = new BayesByBackpropRegressor().setActivation("TANH")
         .setEstimator("LOCALREPARAMETERIZATION").setPrior("ScaleMixture").setLikelihood("Heteroscedastic");
     assertEquals("tanh", r.getActivation());
     assertEquals("localReparameterization", r.getEstimator());
     assertEquals("scaleMixture", r.getPrior());
     assertEquals("heteroscedastic", r.getLikelihood());
+    // The setters store the canonical spelling (what is saved); a value set around them reads canonical too.
+    assertEquals("tanh", r.getOrDefault(r.activation()));
+    r.set(r.activation(), "ReLU");
+    assertEquals("relu", r.getActivation());
   }
 
   @Test

@@ -6,8 +6,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.evaluation.Evaluator;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -18,7 +16,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
-import org.sparkbnn.ml.ParamDefinitions;
 import org.sparkbnn.ml.StageReader;
 import org.sparkbnn.ml.StageWriter;
 import org.sparkbnn.input.BadInputException;
@@ -29,17 +26,14 @@ import org.sparkbnn.input.BadInputException;
  * ({@link CategoricalPredictiveMetrics}). Spark's MulticlassClassificationEvaluator has log-loss but no
  * calibration error; this one lets CrossValidator select for calibrated probabilities.
  */
-public class ClassificationCalibrationEvaluator extends Evaluator implements MLWritable {
+public class ClassificationCalibrationEvaluator extends Evaluator
+    implements ClassificationCalibrationSetters<ClassificationCalibrationEvaluator>, MLWritable {
   private static final long serialVersionUID = 1L;
-  static final String[] METRICS = {"nll", "brier", "ece", "accuracy"};
   /** Probabilities must sum to 1 within this tolerance. */
   private static final double SUM_TOLERANCE = 1e-6;
 
   private final String uid;
-  private final Param<String> labelCol;
-  private final Param<String> probabilityCol;
-  private final Param<String> metricName;
-  private final IntParam numBins;
+  private final ClassificationCalibrationParamSet params;
 
   public ClassificationCalibrationEvaluator() {
     this(Identifiable.randomUID("classificationCalibrationEval"));
@@ -47,30 +41,11 @@ public class ClassificationCalibrationEvaluator extends Evaluator implements MLW
 
   public ClassificationCalibrationEvaluator(String uid) {
     this.uid = uid;
-    labelCol = new Param<>(this, "labelCol", "label column name (class indices 0..K-1)");
-    probabilityCol = new Param<>(this, "probabilityCol", "predicted class probabilities column name (vector)");
-    metricName = ParamDefinitions.choice(this, "metricName", "metric: nll, brier and ece are smaller-is-better,"
-        + " accuracy larger-is-better.", METRICS);
-    numBins = ParamDefinitions.atLeast(this, "numBins", "ece: number of equal-width confidence bins", 1);
-    setDefault(labelCol, "label");
-    setDefault(probabilityCol, "probability");
-    setDefault(metricName, "nll");
-    setDefault(numBins, 15);
+    this.params = new ClassificationCalibrationParamSet(this); // after the uid, which its Params capture
   }
 
   @Override public String uid() { return uid; }
-
-  public Param<String> labelCol() { return labelCol; }
-  public Param<String> probabilityCol() { return probabilityCol; }
-  public Param<String> metricName() { return metricName; }
-  public IntParam numBins() { return numBins; }
-
-  public ClassificationCalibrationEvaluator setLabelCol(String v) { set(labelCol, v); return this; }
-  public ClassificationCalibrationEvaluator setProbabilityCol(String v) { set(probabilityCol, v); return this; }
-  public ClassificationCalibrationEvaluator setMetricName(String v) { set(metricName, v); return this; }
-  public ClassificationCalibrationEvaluator setNumBins(int v) { set(numBins, v); return this; }
-
-  public String getMetricName() { return getOrDefault(metricName); }
+  @Override public ClassificationCalibrationParamSet paramSet() { return params; }
 
   @Override
   public boolean isLargerBetter() {
@@ -79,8 +54,8 @@ public class ClassificationCalibrationEvaluator extends Evaluator implements MLW
 
   /** All metrics at once (one pass over the data). */
   public CategoricalPredictiveMetrics metrics(Dataset<?> dataset) {
-    String label = getOrDefault(labelCol);
-    String probability = getOrDefault(probabilityCol);
+    String label = getLabelCol();
+    String probability = getProbabilityCol();
     StructType schema = dataset.schema();
     for (String c : new String[] {label, probability}) {
       if (!Arrays.asList(schema.fieldNames()).contains(c)) {
@@ -96,7 +71,7 @@ public class ClassificationCalibrationEvaluator extends Evaluator implements MLW
       throw new BadInputException("column '" + probability + "' must be a vector of class probabilities but is "
           + schema.apply(probability).dataType().simpleString());
     }
-    int bins = (Integer) getOrDefault(numBins);
+    int bins = getNumBins();
     JavaRDD<Row> rows =
         dataset.select(functions.col(label).cast("double"), functions.col(probability)).javaRDD();
     CategoricalPredictiveMetrics total = rows.mapPartitions(it -> {
@@ -156,21 +131,12 @@ public class ClassificationCalibrationEvaluator extends Evaluator implements MLW
     };
   }
 
-  @Override
-  public ClassificationCalibrationEvaluator copy(ParamMap extra) {
+  @Override public ClassificationCalibrationEvaluator copy(ParamMap extra) {
     return (ClassificationCalibrationEvaluator) defaultCopy(extra);
   }
-
-  @Override
-  public MLWriter write() {
-    return new StageWriter(this);
-  }
-
+  @Override public MLWriter write() { return new StageWriter(this); }
   public static MLReader<ClassificationCalibrationEvaluator> read() {
     return new StageReader<>(ClassificationCalibrationEvaluator.class);
   }
-
-  public static ClassificationCalibrationEvaluator load(String path) {
-    return read().load(path);
-  }
+  public static ClassificationCalibrationEvaluator load(String path) { return read().load(path); }
 }

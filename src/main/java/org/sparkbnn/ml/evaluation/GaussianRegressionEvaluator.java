@@ -3,14 +3,10 @@ package org.sparkbnn.ml.evaluation;
 import java.util.Arrays;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.evaluation.Evaluator;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.ml.util.MLReader;
-import org.sparkbnn.ml.ParamDefinitions;
 import org.sparkbnn.ml.StageReader;
 import org.sparkbnn.ml.StageWriter;
 import org.apache.spark.ml.util.Identifiable;
@@ -27,17 +23,12 @@ import org.sparkbnn.input.BadInputException;
  * error of Kuleshov et al. (2018). Spark's RegressionEvaluator ignores the variance; this one scores it, so
  * CrossValidator can select for calibrated uncertainty.
  */
-public class GaussianRegressionEvaluator extends Evaluator implements MLWritable {
+public class GaussianRegressionEvaluator extends Evaluator
+    implements GaussianRegressionSetters<GaussianRegressionEvaluator>, MLWritable {
   private static final long serialVersionUID = 1L;
-  static final String[] METRICS = {"rmse", "nll", "crps", "coverage", "intervalWidth", "calibrationError"};
 
   private final String uid;
-  private final Param<String> labelCol;
-  private final Param<String> predictionCol;
-  private final Param<String> varianceCol;
-  private final Param<String> metricName;
-  private final DoubleParam intervalLevel;
-  private final IntParam numQuantileLevels;
+  private final GaussianRegressionParamSet params;
 
   public GaussianRegressionEvaluator() {
     this(Identifiable.randomUID("gaussianRegressionEval"));
@@ -45,40 +36,11 @@ public class GaussianRegressionEvaluator extends Evaluator implements MLWritable
 
   public GaussianRegressionEvaluator(String uid) {
     this.uid = uid;
-    labelCol = new Param<>(this, "labelCol", "label column name");
-    predictionCol = new Param<>(this, "predictionCol", "predictive mean column name");
-    varianceCol = new Param<>(this, "varianceCol", "predictive variance column name");
-    metricName = ParamDefinitions.choice(this, "metricName", "metric: rmse, nll, crps, intervalWidth and "
-        + "calibrationError are smaller-is-better; coverage (of the central intervalLevel interval) is for "
-        + "reporting.", METRICS);
-    intervalLevel = ParamDefinitions.openUnitInterval(this, "intervalLevel", "mass of the central interval");
-    numQuantileLevels = ParamDefinitions.atLeast(this, "numQuantileLevels",
-        "calibrationError: number of evenly spaced quantile levels", 1);
-    setDefault(labelCol, "label");
-    setDefault(predictionCol, "prediction");
-    setDefault(varianceCol, "variance");
-    setDefault(metricName, "nll");
-    setDefault(intervalLevel, 0.9);
-    setDefault(numQuantileLevels, 9);
+    this.params = new GaussianRegressionParamSet(this); // after the uid, which its Params capture
   }
 
   @Override public String uid() { return uid; }
-
-  public Param<String> labelCol() { return labelCol; }
-  public Param<String> predictionCol() { return predictionCol; }
-  public Param<String> varianceCol() { return varianceCol; }
-  public Param<String> metricName() { return metricName; }
-  public DoubleParam intervalLevel() { return intervalLevel; }
-  public IntParam numQuantileLevels() { return numQuantileLevels; }
-
-  public GaussianRegressionEvaluator setLabelCol(String v) { set(labelCol, v); return this; }
-  public GaussianRegressionEvaluator setPredictionCol(String v) { set(predictionCol, v); return this; }
-  public GaussianRegressionEvaluator setVarianceCol(String v) { set(varianceCol, v); return this; }
-  public GaussianRegressionEvaluator setMetricName(String v) { set(metricName, v); return this; }
-  public GaussianRegressionEvaluator setIntervalLevel(double v) { set(intervalLevel, v); return this; }
-  public GaussianRegressionEvaluator setNumQuantileLevels(int v) { set(numQuantileLevels, v); return this; }
-
-  public String getMetricName() { return getOrDefault(metricName); }
+  @Override public GaussianRegressionParamSet paramSet() { return params; }
 
   @Override
   public boolean isLargerBetter() {
@@ -87,7 +49,7 @@ public class GaussianRegressionEvaluator extends Evaluator implements MLWritable
 
   /** All metrics at once (one pass over the data). */
   public GaussianPredictiveMetrics metrics(Dataset<?> dataset) {
-    String[] cols = {getOrDefault(labelCol), getOrDefault(predictionCol), getOrDefault(varianceCol)};
+    String[] cols = {getLabelCol(), getPredictionCol(), getVarianceCol()};
     StructType schema = dataset.schema();
     for (String c : cols) {
       if (!Arrays.asList(schema.fieldNames()).contains(c)) {
@@ -99,8 +61,8 @@ public class GaussianRegressionEvaluator extends Evaluator implements MLWritable
             + schema.apply(c).dataType().simpleString());
       }
     }
-    double level = (Double) getOrDefault(intervalLevel);
-    double[] levels = GaussianPredictiveMetrics.evenLevels((Integer) getOrDefault(numQuantileLevels));
+    double level = getIntervalLevel();
+    double[] levels = GaussianPredictiveMetrics.evenLevels(getNumQuantileLevels());
     JavaRDD<Row> rows = dataset.select(functions.col(cols[0]).cast("double"), functions.col(cols[1]).cast("double"),
         functions.col(cols[2]).cast("double")).javaRDD();
     GaussianPredictiveMetrics total = rows.mapPartitions(it -> {
@@ -142,21 +104,12 @@ public class GaussianRegressionEvaluator extends Evaluator implements MLWritable
     };
   }
 
-  @Override
-  public GaussianRegressionEvaluator copy(ParamMap extra) {
+  @Override public GaussianRegressionEvaluator copy(ParamMap extra) {
     return (GaussianRegressionEvaluator) defaultCopy(extra);
   }
-
-  @Override
-  public MLWriter write() {
-    return new StageWriter(this);
-  }
-
+  @Override public MLWriter write() { return new StageWriter(this); }
   public static MLReader<GaussianRegressionEvaluator> read() {
     return new StageReader<>(GaussianRegressionEvaluator.class);
   }
-
-  public static GaussianRegressionEvaluator load(String path) {
-    return read().load(path);
-  }
+  public static GaussianRegressionEvaluator load(String path) { return read().load(path); }
 }

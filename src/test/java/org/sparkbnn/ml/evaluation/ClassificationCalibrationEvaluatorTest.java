@@ -48,12 +48,16 @@ class ClassificationCalibrationEvaluatorTest {
     assertFalse(e.isLargerBetter());
     assertEquals(expected.accuracy(), e.setMetricName("accuracy").evaluate(data), 1e-12);
     assertTrue(e.isLargerBetter());
+    // The metric name is accepted in any capitalisation and means the same metric (it used to fall back to nll).
+    assertEquals(expected.ece(), e.setMetricName("ECE").evaluate(data), 1e-12);
+    assertEquals("ece", e.getMetricName());
+    assertTrue(e.setMetricName("Accuracy").isLargerBetter());
 
     e.write().overwrite().save(dir.resolve("evaluator").toString());
     ClassificationCalibrationEvaluator loaded =
         ClassificationCalibrationEvaluator.load(dir.resolve("evaluator").toString());
     assertEquals("accuracy", loaded.getMetricName());
-    assertEquals(7, (int) loaded.getOrDefault(loaded.numBins()));
+    assertEquals(7, loaded.getNumBins());
   }
 
   @Test
