@@ -60,13 +60,13 @@ public class BayesByBackpropClassifier
   @Override
   public BayesByBackpropClassificationModel train(Dataset<?> dataset) {
     FitSettings settings = FitSettings.of(this);
-    int declared = declaredNumClasses(dataset.schema().apply(getLabelCol()));
+    int declared = declaredNumClasses(dataset.schema().apply(settings.labelCol()));
     FittedNetwork initial =
         InitialModel.resolve(settings, initialModel, BayesByBackpropClassificationModel.class, dataset.sparkSession());
-    HeldOutCalibration calibration = HeldOutCalibration.plan(this, dataset);
-    FittedNetwork fitted = NetworkTrainer.fit(settings, dataset, getFeaturesCol(), getLabelCol(),
-        calibration.heldOut(), LabelDomain.classes(declared), initial, (numFeatures, data) ->
-            ModelSpec.classification(settings, numFeatures, numClasses(declared, data.classCounts(), initial)));
+    HeldOutCalibration calibration = HeldOutCalibration.plan(settings, dataset);
+    FittedNetwork fitted = NetworkTrainer.fit(settings, dataset, calibration.heldOut(), LabelDomain.classes(declared),
+        initial, (numFeatures, data) -> ModelSpec.classification(settings, numFeatures,
+            numClasses(settings.labelCol(), declared, data.classCounts(), initial)));
     BayesByBackpropClassificationModel model = copyValues(new BayesByBackpropClassificationModel(uid(), fitted),
         ParamMap.empty());
     model = calibration.calibrate(model, dataset);
@@ -88,12 +88,12 @@ public class BayesByBackpropClassifier
    * K: the initial model's when there is one (its data may hold classes this update lacks, but not the reverse),
    * else from the label metadata or the largest label present.
    */
-  private int numClasses(int declared, long[] classCounts, FittedNetwork initial) {
+  private static int numClasses(String labelCol, int declared, long[] classCounts, FittedNetwork initial) {
     if (initial != null) {
       int known = initial.spec.numClasses;
       for (int c = known; c < classCounts.length; c++) {
         if (classCounts[c] > 0) {
-          throw new BadInputException("label column '" + getLabelCol() + "' holds class " + c + ".0 ("
+          throw new BadInputException("label column '" + labelCol + "' holds class " + c + ".0 ("
               + classCounts[c] + " rows), which the initial model lacks (it has classes 0.." + (known - 1) + ")");
         }
       }
@@ -108,7 +108,7 @@ public class BayesByBackpropClassifier
       }
     }
     if (present < 2) {
-      throw new BadInputException("label column '" + getLabelCol() + "' holds a single class (" + only
+      throw new BadInputException("label column '" + labelCol + "' holds a single class (" + only
           + ".0) in all training rows: a classifier needs rows of at least two classes");
     }
     return declared > 0 ? declared : classCounts.length;

@@ -54,10 +54,9 @@ public class BayesByBackpropRegressor
     FitSettings settings = FitSettings.of(this);
     FittedNetwork initial =
         InitialModel.resolve(settings, initialModel, BayesByBackpropRegressionModel.class, dataset.sparkSession());
-    HeldOutCalibration calibration = HeldOutCalibration.plan(this, dataset);
-    FittedNetwork fitted = NetworkTrainer.fit(settings, dataset, getFeaturesCol(), getLabelCol(),
-        calibration.heldOut(), LabelDomain.continuous(), initial,
-        (numFeatures, data) -> ModelSpec.regression(settings, getLikelihood(), numFeatures));
+    HeldOutCalibration calibration = HeldOutCalibration.plan(settings, dataset);
+    FittedNetwork fitted = NetworkTrainer.fit(settings, dataset, calibration.heldOut(), LabelDomain.continuous(),
+        initial, (numFeatures, data) -> ModelSpec.regression(settings, numFeatures));
     // Predictor.fit copies this stage's Params onto the model and sets its parent; the report needs them first.
     BayesByBackpropRegressionModel model = copyValues(new BayesByBackpropRegressionModel(uid(), fitted),
         ParamMap.empty());

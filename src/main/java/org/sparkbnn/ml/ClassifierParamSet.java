@@ -5,7 +5,8 @@ import org.apache.spark.ml.param.Params;
 import org.sparkbnn.ml.paramgen.ParamInterfaces;
 
 /**
- * The classification-only Params (uncertainty columns) and their defaults. Generated from these declarations:
+ * A classification stage's Params: the shared ones ({@link BayesByBackpropParamSet}) and, declared here, the
+ * classification-only ones (uncertainty columns). Generated from these declarations:
  * {@code BayesByBackpropClassifierParams} (accessors and getters) and {@code ClassificationColumnSetters} (the
  * classifier and its model).
  */

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.spark.ml.param.shared.HasFeaturesCol;
+import org.apache.spark.ml.param.shared.HasLabelCol;
 import org.sparkbnn.bayes.GaussianPrior;
 import org.sparkbnn.bayes.GradientEstimator;
 import org.sparkbnn.bayes.KlWeighting;
@@ -17,6 +19,7 @@ import org.sparkbnn.bayes.ScaleMixturePrior;
  * not here: the model reads them when it scores.
  */
 record FitSettings(
+    String featuresCol, String labelCol, String likelihood, double calibrationFraction,
     int[] hiddenLayers, String activation,
     String prior, double priorSigma, double priorPi, double priorSigma1, double priorSigma2, double posteriorRhoInit,
     GradientEstimator estimator, KlWeighting klWeighting, double learningRate, int batchSize, int maxEpochs,
@@ -29,15 +32,18 @@ record FitSettings(
    * The estimator's settings after the checks that need no data (Param combinations, the initial model's
    * configuration), which its transformSchema runs so that a Pipeline fails before fitting its earlier stages.
    */
-  static FitSettings checked(BayesByBackpropParams estimator, FittedNetwork initialModel) {
+  static <E extends BayesByBackpropParams & HasFeaturesCol & HasLabelCol> FitSettings checked(
+      E estimator, FittedNetwork initialModel) {
     FitSettings settings = of(estimator);
     ModelSpec.checkTrainingParams(settings);
     InitialModel.checkConfigured(settings, initialModel);
     return settings;
   }
 
-  static FitSettings of(BayesByBackpropParams p) {
-    return new FitSettings(p.getHiddenLayers().clone(), p.getActivation(), p.getPrior(), p.getPriorSigma(),
+  static <E extends BayesByBackpropParams & HasFeaturesCol & HasLabelCol> FitSettings of(E p) {
+    String likelihood = p instanceof BayesByBackpropRegressorParams r ? r.getLikelihood() : ModelSpec.CATEGORICAL;
+    return new FitSettings(p.getFeaturesCol(), p.getLabelCol(), likelihood, p.getCalibrationFraction(),
+        p.getHiddenLayers().clone(), p.getActivation(), p.getPrior(), p.getPriorSigma(),
         p.getPriorPi(), p.getPriorSigma1(), p.getPriorSigma2(), p.getPosteriorRhoInit(),
         GradientEstimator.parse(p.getEstimator()), KlWeighting.parse(p.getKlWeighting()), p.getLearningRate(),
         p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(), p.getTrainSamples(), p.getSeed(),

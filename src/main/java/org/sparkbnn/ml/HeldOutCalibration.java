@@ -12,8 +12,6 @@ import static org.apache.spark.sql.functions.xxhash64;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.shared.HasFeaturesCol;
-import org.apache.spark.ml.param.shared.HasLabelCol;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -54,15 +52,14 @@ final class HeldOutCalibration {
   }
 
   /**
-   * Which rows the fit of {@code stage} holds out, if any (counting them is one pass over the data): none with
+   * Which rows the fit holds out, if any (counting them is one pass over the data): none with
    * fewer than MIN_ROWS of them, or with more than half of all rows (a set of mostly identical rows).
    */
-  static <S extends BayesByBackpropParams & HasFeaturesCol & HasLabelCol> HeldOutCalibration plan(S stage,
-                                                                                                Dataset<?> dataset) {
-    double fraction = stage.getCalibrationFraction();
-    String label = stage.getLabelCol();
+  static HeldOutCalibration plan(FitSettings settings, Dataset<?> dataset) {
+    double fraction = settings.calibrationFraction();
+    String label = settings.labelCol();
     if (fraction == 0) return new HeldOutCalibration(null, label);
-    Column heldOut = hashedOut(stage);
+    Column heldOut = hashedOut(settings);
     Row counts = dataset.agg(count(lit(1)), sum(when(heldOut.and(finite(label)), 1).otherwise(0))).first();
     long total = counts.getLong(0);
     long n = counts.isNullAt(1) ? 0 : counts.getLong(1);
@@ -83,9 +80,9 @@ final class HeldOutCalibration {
   }
 
   /** True for the rows whose hash of (features, label, seed) falls in the first calibrationFraction of its range. */
-  static <S extends BayesByBackpropParams & HasFeaturesCol & HasLabelCol> Column hashedOut(S stage) {
-    return pmod(xxhash64(col(stage.getFeaturesCol()), col(stage.getLabelCol()), lit(stage.getSeed())),
-        lit(HASH_RANGE)).lt(lit((long) Math.round(stage.getCalibrationFraction() * HASH_RANGE)));
+  static Column hashedOut(FitSettings s) {
+    return pmod(xxhash64(col(s.featuresCol()), col(s.labelCol()), lit(s.seed())),
+        lit(HASH_RANGE)).lt(lit((long) Math.round(s.calibrationFraction() * HASH_RANGE)));
   }
 
   /** The held-out indicator for the fit, or null. */

@@ -42,8 +42,8 @@ final class ModelSpec implements Serializable {
     this.numClasses = numClasses;
   }
 
-  static ModelSpec regression(FitSettings s, String likelihood, int numFeatures) {
-    return new ModelSpec(numFeatures, s.hiddenLayers(), s.activation(), likelihood, 0);
+  static ModelSpec regression(FitSettings s, int numFeatures) {
+    return new ModelSpec(numFeatures, s.hiddenLayers(), s.activation(), s.likelihood(), 0);
   }
 
   static ModelSpec classification(FitSettings s, int numFeatures, int numClasses) {

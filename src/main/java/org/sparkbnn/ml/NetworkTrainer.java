@@ -54,10 +54,12 @@ final class NetworkTrainer {
    * for none), whose standardisation it then keeps. Rows for which {@code heldOut} (null: none) is true are
    * validated like the others but not trained on (see {@link HeldOutCalibration}).
    */
-  static FittedNetwork fit(FitSettings settings, Dataset<?> dataset, String featuresCol, String labelCol,
-                           Column heldOut, LabelDomain labels, FittedNetwork initial, SpecFactory specs) {
+  static FittedNetwork fit(FitSettings settings, Dataset<?> dataset, Column heldOut, LabelDomain labels,
+                           FittedNetwork initial, SpecFactory specs) {
     String callerDescription = dataset.sparkSession().sparkContext().getLocalProperty("spark.job.description");
     LOG.info("Bayes by Backprop: {}", settings);
+    String featuresCol = settings.featuresCol();
+    String labelCol = settings.labelCol();
     int numFeatures = numFeatures(dataset, featuresCol);
     Dataset<Row> rows = heldOut == null ? dataset.select(functions.col(featuresCol), functions.col(labelCol))
         : dataset.select(functions.col(featuresCol), functions.col(labelCol), heldOut);

@@ -7,7 +7,8 @@ import org.sparkbnn.ml.paramgen.ParamInterfaces;
 import org.sparkbnn.ml.paramgen.ParamInterfaces.FitOnly;
 
 /**
- * The regression-only Params (likelihood, variance and interval columns) and their defaults. Generated from these
+ * A regression stage's Params: the shared ones ({@link BayesByBackpropParamSet}) and, declared here, the
+ * regression-only ones (likelihood, variance and interval columns). Generated from these
  * declarations: {@code BayesByBackpropRegressorParams} (accessors and getters), {@code RegressionColumnSetters}
  * (the regressor and its model) and {@code RegressorTrainingSetters} (the regressor).
  */

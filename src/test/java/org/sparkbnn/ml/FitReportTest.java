@@ -39,7 +39,7 @@ class FitReportTest {
     BayesByBackpropRegressionModel model = regressor.fit(data);
     String html = onlyReport(reports, model.uid());
     // calibrationFraction (0.1 by default) holds rows out of training: the report says how many.
-    long heldOut = data.where(HeldOutCalibration.plan(regressor, data).heldOut()).count();
+    long heldOut = data.where(HeldOutCalibration.plan(FitSettings.of(regressor), data).heldOut()).count();
     for (String expected : new String[] {"Data and timings", "training rows</td><td>" + (300 - heldOut),
         "interval calibration</td><td>" + heldOut + " rows held out", "Provenance", "seed",
         "featuresCol</td><td>x", "hiddenLayers</td><td>[8]", "Predicted vs actual", "Calibration"}) {

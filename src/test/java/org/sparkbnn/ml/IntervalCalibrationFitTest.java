@@ -97,7 +97,7 @@ class IntervalCalibrationFitTest {
   @Test
   void heldOutRowsAreLeftOutOfTheFitAndNothingElse() {
     BayesByBackpropRegressor stage = regressor().setCalibrationFraction(0.3);
-    Column heldOut = HeldOutCalibration.plan(stage, train).heldOut();
+    Column heldOut = HeldOutCalibration.plan(FitSettings.of(stage), train).heldOut();
     long n = train.where(heldOut).count();
     // A hash of each row picks it with probability 0.3: n ~ Binomial(3000, 0.3), sd sqrt(3000 x 0.3 x 0.7) = 25.
     assertEquals(900, n, 4 * Math.sqrt(3000 * 0.3 * 0.7), n + " of 3000 rows held out for calibrationFraction 0.3");
@@ -128,11 +128,11 @@ class IntervalCalibrationFitTest {
   void identicalRowsAreNotAllHeldOut() {
     Dataset<Row> copies = SyntheticData.sine(spark, 1, 0.1, 4, 1).crossJoin(spark.range(200)).drop("id");
     // A seed whose hash puts the row in the held-out range (each seed does with probability 0.1; 0.96 for one of 30).
-    long seed = java.util.stream.LongStream.range(0, 30).filter(s -> copies
-        .where(HeldOutCalibration.hashedOut(regressor().setSeed(s).setCalibrationFraction(0.1))).count() == 200)
-        .findFirst().orElseThrow();
+    java.util.function.LongPredicate holdsThemOut = s -> copies.where(HeldOutCalibration.hashedOut(
+        FitSettings.of(regressor().setSeed(s).setCalibrationFraction(0.1)))).count() == 200;
+    long seed = java.util.stream.LongStream.range(0, 30).filter(holdsThemOut).findFirst().orElseThrow();
     BayesByBackpropRegressor stage = regressor().setMaxEpochs(1).setSeed(seed).setCalibrationFraction(0.1);
-    assertEquals(null, HeldOutCalibration.plan(stage, copies).heldOut());
+    assertEquals(null, HeldOutCalibration.plan(FitSettings.of(stage), copies).heldOut());
     assertFalse(stage.fit(copies).calibration().isCalibrated());
   }
 }

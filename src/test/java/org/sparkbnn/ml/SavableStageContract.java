@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * What every savable spark-bnn stage must do (as Spark's DefaultReadWriteTest and ParamsSuite.checkParams ask of
  * Spark's own): a save/load round trip keeps the uid, every Param's value and whether it was set or defaulted, and
  * the stage's output; saving over an existing path needs overwrite; every Param belongs to the stage; the Params it
- * declares have their getters and setters; copy keeps the type, uid and Params. Implemented once per stage ({@link SavableStagesTest}).
+ * declares have their getters and setters; copy keeps the type, uid and Params. Implemented once per stage
+ * ({@link SavableStagesTest}).
  */
 interface SavableStageContract<T extends Params & MLWritable> {
 
