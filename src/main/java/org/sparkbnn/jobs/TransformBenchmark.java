@@ -18,6 +18,8 @@ import org.sparkbnn.ml.BayesByBackpropRegressor;
  * predictSamples 1 and 32, next to the in-process scorer on the same cores: what a user scoring a DataFrame gets.
  */
 final class TransformBenchmark {
+  private static final int TIMED_RUNS = 3;
+
   private TransformBenchmark() {}
 
   static void run(int rows, int features, int[] hidden, int partitions, double inProcessRowsPerSecond) {
@@ -39,12 +41,20 @@ final class TransformBenchmark {
     for (int samples : new int[] {1, 32}) {
       model.setPredictSamples(samples);
       write(model.transform(df)); // warm-up: JIT and the per-partition weight samples' code paths
-      long start = System.nanoTime();
-      write(model.transform(df));
-      double rowsPerSecond = rows / ((System.nanoTime() - start) / 1e9);
+      // The best of three (the slowest printed too): a one-second job on a shared machine varies by 10-20% from
+      // run to run, where the in-process scorer's figure is an average over four seconds.
+      double rowsPerSecond = 0;
+      double slowest = Double.MAX_VALUE;
+      for (int run = 0; run < TIMED_RUNS; run++) {
+        long start = System.nanoTime();
+        write(model.transform(df));
+        double r = rows / ((System.nanoTime() - start) / 1e9);
+        rowsPerSecond = Math.max(rowsPerSecond, r);
+        slowest = Math.min(slowest, r);
+      }
       System.out.printf("BENCH scoring, Spark %s transform of a cached DataFrame (%,d rows, %d partitions),"
-          + " predictSamples=%d: %,.0f rows/s%s%n", spark.sparkContext().master(), rows, partitions, samples,
-          rowsPerSecond, samples == 32 && inProcessRowsPerSecond > 0
+          + " predictSamples=%d: %,.0f rows/s (best of %d; slowest %,.0f)%s%n", spark.sparkContext().master(), rows,
+          partitions, samples, rowsPerSecond, TIMED_RUNS, slowest, samples == 32 && inProcessRowsPerSecond > 0
               ? String.format(" = %.2f of the in-process fused scorer on the same cores", rowsPerSecond
                   / inProcessRowsPerSecond) : "");
     }
