@@ -184,7 +184,7 @@ final class BenchmarkJob {
       System.out.printf("BENCH scoring: fused kernel in-process (best) / PyTorch peer (best): %.2f%n",
           bestScoring / peerScoring);
     }
-    if (withSpark) TransformBenchmark.run(Math.min(rows, 300_000), features, hidden, partitions, bestScoring);
+    if (withSpark) TransformBenchmark.run(rows, features, hidden, partitions, bestScoring);
     return 0;
   }
 
