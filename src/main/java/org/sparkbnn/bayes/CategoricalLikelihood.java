@@ -47,8 +47,8 @@ public final class CategoricalLikelihood implements Likelihood {
   }
 
   @Override
-  public double negLogLikelihood(float[] out, float[] y, int rows, float[] params, int paramOffset, float[] gradOut,
-                                 float[] gradParams) {
+  public double negLogLikelihood(double[] out, double[] y, int rows, double[] params, double[] gradOut,
+                                 double[] gradParams) {
     int k = numClasses;
     double nll = 0;
     for (int r = 0; r < rows; r++) {
@@ -60,8 +60,8 @@ public final class CategoricalLikelihood implements Likelihood {
       double lse = max + Math.log(sum);
       int label = (int) y[r];
       nll += lse - out[o + label];
-      for (int c = 0; c < k; c++) gradOut[o + c] = (float) Math.exp(out[o + c] - lse);
-      gradOut[o + label] -= 1f;
+      for (int c = 0; c < k; c++) gradOut[o + c] = Math.exp(out[o + c] - lse);
+      gradOut[o + label] -= 1;
     }
     return nll;
   }

@@ -71,8 +71,8 @@ public final class GaussianLikelihood implements Likelihood {
   }
 
   @Override
-  public double negLogLikelihood(float[] out, float[] y, int rows, float[] params, int paramOffset, float[] gradOut,
-                                 float[] gradParams) {
+  public double negLogLikelihood(double[] out, double[] y, int rows, double[] params, double[] gradOut,
+                                 double[] gradParams) {
     if (heteroscedastic) {
       double nll = 0;
       for (int r = 0; r < rows; r++) {
@@ -82,21 +82,21 @@ public final class GaussianLikelihood implements Likelihood {
         double residual = y[r] - out[2 * r];
         double scaledR2 = residual * residual * precision;
         nll += logVar + scaledR2;
-        gradOut[2 * r] = (float) (-residual * precision);
-        gradOut[2 * r + 1] = Math.abs(raw) < LOG_VAR_LIMIT ? (float) (0.5 * (1 - scaledR2)) : 0f;
+        gradOut[2 * r] = -residual * precision;
+        gradOut[2 * r + 1] = Math.abs(raw) < LOG_VAR_LIMIT ? 0.5 * (1 - scaledR2) : 0;
       }
       return 0.5 * (rows * LOG_2PI + nll);
     }
-    double raw = params[paramOffset];
+    double raw = params[0];
     double logVar = Math.max(-LOG_VAR_LIMIT, Math.min(LOG_VAR_LIMIT, raw));
     double precision = Math.exp(-logVar);
     double sumR2 = 0;
     for (int r = 0; r < rows; r++) {
       double residual = y[r] - out[r];
       sumR2 += residual * residual;
-      gradOut[r] = (float) (-residual * precision);
+      gradOut[r] = -residual * precision;
     }
-    if (Math.abs(raw) < LOG_VAR_LIMIT) gradParams[paramOffset] += (float) (0.5 * (rows - sumR2 * precision));
+    if (Math.abs(raw) < LOG_VAR_LIMIT) gradParams[0] += 0.5 * (rows - sumR2 * precision);
     return 0.5 * (rows * (LOG_2PI + logVar) + sumR2 * precision);
   }
 

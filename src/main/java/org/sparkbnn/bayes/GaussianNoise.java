@@ -65,6 +65,16 @@ public final class GaussianNoise {
     BoxMuller.fill(key, out, offset, n);
   }
 
+  /**
+   * As {@link #fillCounterBased(long, float[], int, int)} into a float64 array: the same float32 draws, widened (for
+   * the fused kernel's float64 twin).
+   */
+  public static void fillCounterBased(long key, double[] out, int offset, int n) {
+    float[] draws = new float[n];
+    BoxMuller.fill(key, draws, 0, n);
+    for (int i = 0; i < n; i++) out[offset + i] = draws[i];
+  }
+
   /** As {@link #fill(long, float[], int, int)} in float64 (the same draws before rounding to float32). */
   public static void fill(long key, double[] out, int offset, int n) {
     SplittableRandom rng = new SplittableRandom(key);

@@ -26,10 +26,9 @@ public interface Likelihood extends Serializable {
   double negLogLikelihood(INDArray out, INDArray y, INDArray params, INDArray gradOut, INDArray gradParams);
 
   /**
-   * The same on primitive arrays (the fused CPU kernel): {@code out} and {@code gradOut} are rows x numOutputs
-   * row-major, {@code y} has one value per row, the likelihood's parameters start at {@code params[paramOffset]}
-   * and their gradient is added at {@code gradParams[paramOffset]}. Sums are taken in float64.
+   * The same on float64 arrays (the fused CPU kernel, which widens its float32 outputs into them): {@code out} and
+   * {@code gradOut} are rows x numOutputs row-major, {@code y} has one value per row, {@code params} holds the
+   * likelihood's parameters and their gradient is added into {@code gradParams}.
    */
-  double negLogLikelihood(float[] out, float[] y, int rows, float[] params, int paramOffset, float[] gradOut,
-                          float[] gradParams);
+  double negLogLikelihood(double[] out, double[] y, int rows, double[] params, double[] gradOut, double[] gradParams);
 }

@@ -93,14 +93,7 @@ public class GradientCheckTest {
     objective.addKlGradient(th, step, klWeight, n, grad);
     double[] analytic = grad.toDoubleVector();
 
-    double[] numeric = new double[theta.length];
-    for (int i = 0; i < theta.length; i++) {
-      double[] plus = theta.clone();
-      double[] minus = theta.clone();
-      plus[i] += H;
-      minus[i] -= H;
-      numeric[i] = (loss.applyAsDouble(plus) - loss.applyAsDouble(minus)) / (2 * H);
-    }
+    double[] numeric = centralDifferences(theta, H, loss);
     // Relative error per parameter block: each layer's mu and rho, and the likelihood parameters.
     for (int l = 0; l < arch.numLayers(); l++) {
       int from = arch.weightOffset(l);
@@ -111,6 +104,19 @@ public class GradientCheckTest {
     if (likelihood.numParameters() > 0) {
       assertBlock("likelihood", analytic, numeric, arch.likelihoodOffset(), theta.length);
     }
+  }
+
+  /** (L(theta + h e_i) - L(theta - h e_i)) / 2h for every i (shared with the fused kernel's checks). */
+  public static double[] centralDifferences(double[] theta, double h, ToDoubleFunction<double[]> loss) {
+    double[] numeric = new double[theta.length];
+    for (int i = 0; i < theta.length; i++) {
+      double[] plus = theta.clone();
+      double[] minus = theta.clone();
+      plus[i] += h;
+      minus[i] -= h;
+      numeric[i] = (loss.applyAsDouble(plus) - loss.applyAsDouble(minus)) / (2 * h);
+    }
+    return numeric;
   }
 
   private static INDArray gaussianMatrix(SplittableRandom rng, int rows, int columns) {

@@ -5,10 +5,12 @@ import org.sparkbnn.bayes.BayesianMlp;
 import org.sparkbnn.bayes.ElboObjective;
 import org.sparkbnn.bayes.GaussianNoise;
 import org.sparkbnn.bayes.GradientEstimator;
+import org.sparkbnn.bayes.Likelihood;
 import org.sparkbnn.bayes.NetworkArchitecture;
 import org.sparkbnn.bayes.Prior;
 import org.sparkbnn.bayes.StableMath;
 import org.sparkbnn.bayes.WeightNoise;
+import org.sparkbnn.bayes.cpu.precision.Float64Twin;
 
 /**
  * The fused CPU kernel of one training step: the same math as {@link ElboObjective} and {@link BayesianMlp} (whose
@@ -21,8 +23,10 @@ import org.sparkbnn.bayes.WeightNoise;
  * (theta, rows, seed, step, partition) as on the ND4J path.
  *
  * <p>Buffers depend only on the network's shape and the row capacity; one instance per thread
- * ({@link #forThread}), not thread-safe.
+ * ({@link #forThread}), not thread-safe. The build generates a float64 twin of it (and of the classes it computes
+ * with) for the gradient checks: see {@link Float64Twin}.
  */
+@Float64Twin
 public final class FusedElbo {
   private static final ThreadLocal<FusedElbo> PER_THREAD = new ThreadLocal<>();
   private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -63,6 +67,12 @@ public final class FusedElbo {
   private float[] deltaNext;
   private float[] scratch1;
   private float[] scratch2;
+  // The likelihood's float64 arrays.
+  private double[] outWide;
+  private double[] yWide;
+  private double[] deltaWide;
+  private double[] likelihoodParams = new double[0];
+  private double[] likelihoodGrad = new double[0];
 
   private FusedElbo(NetworkArchitecture architecture) {
     this.architecture = architecture;
@@ -229,10 +239,27 @@ public final class FusedElbo {
     return nll;
   }
 
-  /** NLL of the output buffer; its gradient goes to delta, the likelihood's own into sampleGrad. */
+  /**
+   * NLL of the output buffer; its gradient goes to delta, the likelihood's own into sampleGrad. The likelihood
+   * works on float64 arrays: the outputs and labels are widened into them (a few hundred values a step).
+   */
   private double likelihood(ElboObjective objective, float[] theta, float[] y, int rows) {
-    return objective.network().likelihood().negLogLikelihood(out, y, rows, theta, architecture.likelihoodOffset(),
-        delta, sampleGrad);
+    Likelihood likelihood = objective.network().likelihood();
+    int outputs = rows * architecture.numOutputs();
+    int offset = architecture.likelihoodOffset();
+    int numLikelihood = likelihood.numParameters();
+    if (likelihoodParams.length != numLikelihood) {
+      likelihoodParams = new double[numLikelihood];
+      likelihoodGrad = new double[numLikelihood];
+    }
+    for (int i = 0; i < outputs; i++) outWide[i] = out[i];
+    for (int r = 0; r < rows; r++) yWide[r] = y[r];
+    for (int i = 0; i < numLikelihood; i++) likelihoodParams[i] = theta[offset + i];
+    Arrays.fill(likelihoodGrad, 0);
+    double nll = likelihood.negLogLikelihood(outWide, yWide, rows, likelihoodParams, deltaWide, likelihoodGrad);
+    for (int i = 0; i < outputs; i++) delta[i] = (float) deltaWide[i];
+    for (int i = 0; i < numLikelihood; i++) sampleGrad[offset + i] += (float) likelihoodGrad[i];
+    return nll;
   }
 
   /**
@@ -316,5 +343,8 @@ public final class FusedElbo {
     deltaNext = new float[capacity * maxWidth];
     scratch1 = new float[capacity * maxWidth];
     scratch2 = new float[capacity * maxWidth];
+    outWide = new double[capacity * architecture.numOutputs()];
+    yWide = new double[capacity];
+    deltaWide = new double[capacity * architecture.numOutputs()];
   }
 }

@@ -4,12 +4,14 @@ import java.util.Arrays;
 import org.sparkbnn.bayes.Activation;
 import org.sparkbnn.bayes.NetworkArchitecture;
 import org.sparkbnn.bayes.StableMath;
+import org.sparkbnn.bayes.cpu.precision.Float64Twin;
 
 /**
  * The element-wise passes the fused training and scoring kernels share, on row-major float arrays; on
  * {@link VectorOps} when the Vector API is present (the same IEEE operations in the same order: bit-identical
  * results), else scalar loops.
  */
+@Float64Twin
 final class FusedOps {
   private static final boolean VECTOR = StableMath.VECTOR_API;
 

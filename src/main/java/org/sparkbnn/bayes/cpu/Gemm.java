@@ -1,6 +1,7 @@
 package org.sparkbnn.bayes.cpu;
 
 import org.sparkbnn.bayes.StableMath;
+import org.sparkbnn.bayes.cpu.precision.Float64Twin;
 
 /**
  * The training step's row-major float32 matrix products, in Java. Every output element is one chain: 0, then one
@@ -12,6 +13,7 @@ import org.sparkbnn.bayes.StableMath;
  * throughput from this code against 1.3-1.7x from sgemm. (The scoring layers have their own kernel,
  * {@link AffineKernel}, with the bias and activation folded in.)
  */
+@Float64Twin
 final class Gemm {
   private static final boolean VECTOR = StableMath.VECTOR_API;
   private static final int CHAINS = 8;

@@ -2,6 +2,7 @@ package org.sparkbnn.bayes.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.sparkbnn.bayes.cpu.precision.Float64Twin;
 
 /**
  * {@link Gemm#product}'s columns on the Java 17 Vector API: lanes run along the output columns, each lane the same
@@ -10,6 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector API is fast only when the JIT compiles each loop for one use (one kernel serving both training and scoring
  * measured 113k instead of 150k rows/s for scoring, and 20k inside Spark tasks).
  */
+@Float64Twin
 final class VectorGemm {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final int LANES = F.length();

@@ -3,6 +3,7 @@ package org.sparkbnn.bayes.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.sparkbnn.bayes.cpu.precision.Float64Twin;
 
 /**
  * {@link FusedOps}' passes on the Java 17 Vector API, used when the jdk.incubator.vector module is present
@@ -10,6 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * (no fused multiply-add, sums per column in row order), so a step's result does not depend on whether the
  * module is there: only its speed does. Remainders shorter than a vector run the scalar code.
  */
+@Float64Twin
 final class VectorOps {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final int LANES = F.length();
