@@ -184,7 +184,10 @@ final class BenchmarkJob {
       System.out.printf("BENCH scoring: fused kernel in-process (best) / PyTorch peer (best): %.2f%n",
           bestScoring / peerScoring);
     }
-    if (withSpark) TransformBenchmark.run(rows, features, hidden, partitions, bestScoring);
+    if (withSpark) {
+      TransformBenchmark.run(rows, features, hidden, partitions,
+          threads -> scoringRowsPerSecond(network, theta, ComputeKernel.FUSED, threads, features));
+    }
     return 0;
   }
 
