@@ -22,7 +22,7 @@ record FitSettings(
     String featuresCol, String labelCol, String likelihood, double calibrationFraction,
     int[] hiddenLayers, String activation,
     String prior, double priorSigma, double priorPi, double priorSigma1, double priorSigma2, double posteriorRhoInit,
-    GradientEstimator estimator, KlWeighting klWeighting, double learningRate, int batchSize, int maxEpochs,
+    GradientEstimator estimator, KlWeighting klWeighting, double klScale, double learningRate, int batchSize, int maxEpochs,
     int maxSteps, int trainSamples, long seed, boolean skipInvalid, double maxBlockSizeInMB,
     String checkpointDir, int checkpointInterval, String syncMode, long collectiveTimeoutMillis,
     boolean allowUnencryptedGradients, String kernel, String initialModelPath, boolean priorFromModel,
@@ -42,10 +42,11 @@ record FitSettings(
 
   static <E extends BayesByBackpropParams & HasFeaturesCol & HasLabelCol> FitSettings of(E p) {
     String likelihood = p instanceof BayesByBackpropRegressorParams r ? r.getLikelihood() : ModelSpec.CATEGORICAL;
+    double klScale = p instanceof BayesByBackpropRegressorParams r ? r.getKlScale() : 1.0;
     return new FitSettings(p.getFeaturesCol(), p.getLabelCol(), likelihood, p.getCalibrationFraction(),
         p.getHiddenLayers().clone(), p.getActivation(), p.getPrior(), p.getPriorSigma(),
         p.getPriorPi(), p.getPriorSigma1(), p.getPriorSigma2(), p.getPosteriorRhoInit(),
-        GradientEstimator.parse(p.getEstimator()), KlWeighting.parse(p.getKlWeighting()), p.getLearningRate(),
+        GradientEstimator.parse(p.getEstimator()), KlWeighting.parse(p.getKlWeighting()), klScale, p.getLearningRate(),
         p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(), p.getTrainSamples(), p.getSeed(),
         "skip".equals(p.getHandleInvalid()), p.getMaxBlockSizeInMB(), p.getCheckpointDir(),
         p.getCheckpointInterval(), p.getSyncMode(), p.getCollectiveTimeout() * 1000L, p.getAllowUnencryptedGradients(),
@@ -62,7 +63,8 @@ record FitSettings(
   /**
    * The Params that change the optimisation path, by Param name, as the checkpoint fingerprint has always
    * recorded them (a checkpoint written before this record existed still matches). maxEpochs and maxSteps are
-   * left out, so a fit with more epochs continues a finished shorter one.
+   * left out, so a fit with more epochs continues a finished shorter one. klScale is recorded when it is not 1, the
+   * value of every fit before it existed.
    */
   Map<String, String> optimisationPath() {
     Object[] pairs = {"prior", prior, "priorSigma", priorSigma, "priorPi", priorPi, "priorSigma1", priorSigma1,
@@ -71,6 +73,7 @@ record FitSettings(
         "trainSamples", trainSamples, "seed", seed, "priorFromModel", priorFromModel};
     Map<String, String> f = new LinkedHashMap<>();
     for (int i = 0; i < pairs.length; i += 2) f.put((String) pairs[i], String.valueOf(pairs[i + 1]));
+    if (klScale != 1.0) f.put("klScale", String.valueOf(klScale));
     return f;
   }
 

@@ -78,7 +78,7 @@ final class ModelSpec implements Serializable {
     ElboObjective objective = new ElboObjective(network(), prior(s, initial), s.estimator(), s.trainSamples(),
         s.seed());
     TrainingConfig config = new TrainingConfig(objective, s.batchSize(), s.maxEpochs(), s.maxSteps(),
-        s.learningRate(), s.klWeighting(), s.posteriorRhoInit(),
+        s.learningRate(), s.klWeighting(), s.klScale(), s.posteriorRhoInit(),
         ComputeKernel.resolve(s.kernel(), TaskCompute.backendName()));
     return initial == null ? config : config.startingFrom(initial.theta);
   }

@@ -15,6 +15,8 @@ public final class TrainingConfig implements Serializable {
   final long maxSteps;
   final double learningRate;
   final KlWeighting klWeighting;
+  /** beta in NLL + beta KL / N: 1 for the ELBO. */
+  final double klScale;
   final double rhoInit;
   final ComputeKernel kernel;
   /** Where training starts (a previous fit's parameters), or null for the objective's initialisation. */
@@ -22,19 +24,22 @@ public final class TrainingConfig implements Serializable {
 
   /** {@code maxSteps <= 0} means no cap: train for maxEpochs. {@code kernel} is resolved (fused or nd4j). */
   public TrainingConfig(ElboObjective objective, int batchSize, int maxEpochs, long maxSteps, double learningRate,
-                        KlWeighting klWeighting, double rhoInit, ComputeKernel kernel) {
-    this(objective, batchSize, maxEpochs, maxSteps, learningRate, klWeighting, rhoInit, kernel, null);
+                        KlWeighting klWeighting, double klScale, double rhoInit, ComputeKernel kernel) {
+    this(objective, batchSize, maxEpochs, maxSteps, learningRate, klWeighting, klScale, rhoInit, kernel, null);
   }
 
   private TrainingConfig(ElboObjective objective, int batchSize, int maxEpochs, long maxSteps, double learningRate,
-                         KlWeighting klWeighting, double rhoInit, ComputeKernel kernel, double[] start) {
+                         KlWeighting klWeighting, double klScale, double rhoInit, ComputeKernel kernel,
+                         double[] start) {
     if (kernel == ComputeKernel.AUTO) throw new IllegalArgumentException("resolve kernel=auto before training");
+    if (!(klScale > 0)) throw new IllegalArgumentException("klScale must be > 0, got " + klScale);
     this.objective = objective;
     this.batchSize = batchSize;
     this.maxEpochs = maxEpochs;
     this.maxSteps = maxSteps;
     this.learningRate = learningRate;
     this.klWeighting = klWeighting;
+    this.klScale = klScale;
     this.rhoInit = rhoInit;
     this.kernel = kernel;
     if (start != null && start.length != objective.network().numParameters()) {
@@ -46,8 +51,8 @@ public final class TrainingConfig implements Serializable {
 
   /** The same configuration, training from {@code theta} (e.g. a previous fit's posterior) instead. */
   public TrainingConfig startingFrom(double[] theta) {
-    return new TrainingConfig(objective, batchSize, maxEpochs, maxSteps, learningRate, klWeighting, rhoInit, kernel,
-        theta);
+    return new TrainingConfig(objective, batchSize, maxEpochs, maxSteps, learningRate, klWeighting, klScale, rhoInit,
+        kernel, theta);
   }
 
   /** The parameters of step 0. */

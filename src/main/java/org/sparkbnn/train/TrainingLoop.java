@@ -91,7 +91,7 @@ public final class TrainingLoop {
         long step = (epoch - 1) * stepsPerEpoch + s;
         long stepStart = System.nanoTime();
         for (int i = 0; i < theta.length; i++) thetaFloat[i] = (float) theta[i];
-        klTerm.prepare(step, config.klWeighting.weight(s, stepsPerEpoch));
+        klTerm.prepare(step, config.klScale * config.klWeighting.weight(s, stepsPerEpoch));
         StepGradient gradient = source.step(function, thetaFloat, step, shares, klTerm);
         double[] grad = gradient.sum;
         long gradientsDone = System.nanoTime();
