@@ -22,8 +22,8 @@ record FitSettings(
     String featuresCol, String labelCol, String likelihood, double calibrationFraction,
     int[] hiddenLayers, String activation,
     String prior, double priorSigma, double priorPi, double priorSigma1, double priorSigma2, double posteriorRhoInit,
-    GradientEstimator estimator, KlWeighting klWeighting, double klScale, double learningRate, int batchSize, int maxEpochs,
-    int maxSteps, int trainSamples, long seed, boolean skipInvalid, double maxBlockSizeInMB,
+    GradientEstimator estimator, KlWeighting klWeighting, double klScale, double learningRate, int batchSize,
+    int maxEpochs, int maxSteps, int trainSamples, long seed, boolean skipInvalid, double maxBlockSizeInMB,
     String checkpointDir, int checkpointInterval, String syncMode, long collectiveTimeoutMillis,
     boolean allowUnencryptedGradients, String kernel, String initialModelPath, boolean priorFromModel,
     String reportDir) {

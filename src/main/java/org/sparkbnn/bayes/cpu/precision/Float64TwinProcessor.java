@@ -29,7 +29,8 @@ import javax.tools.Diagnostic;
 @SupportedSourceVersion(SourceVersion.RELEASE_17)
 public final class Float64TwinProcessor extends AbstractProcessor {
   static final String SUFFIX = "64";
-  private static final Pattern FLOAT_LITERAL = Pattern.compile("(?<![\\w.])(\\d+(?:\\.\\d*)?(?:[eE][-+]?\\d+)?)[fF]\\b");
+  private static final Pattern FLOAT_LITERAL =
+      Pattern.compile("(?<![\\w.])(\\d+(?:\\.\\d*)?(?:[eE][-+]?\\d+)?)[fF]\\b");
   private static final Pattern MARK = Pattern.compile("(?m)^import [\\w.]*\\.Float64Twin;\\R|^\\s*@Float64Twin\\s*\\R");
 
   @Override
