@@ -73,7 +73,8 @@ public abstract class BayesByBackpropParamSet extends ParamSet {
       1, 300);
   @FitOnly
   final IntParam maxSteps = atLeast("maxSteps", "cap on the number of training steps whichever maxEpochs asks for,"
-      + " so that large data sets train in bounded time; 0 = no cap", 0, 5000);
+      + " so that very large data sets train in bounded time (300 epochs of up to ~42,000 rows fit under the"
+      + " default); 0 = no cap", 0, 100_000);
   @FitOnly
   final IntParam trainSamples = atLeast("trainSamples", "Monte-Carlo weight samples per training step", 1, 1);
   final IntParam predictSamples = atLeast("predictSamples", "Monte-Carlo weight samples used by transform", 1, 100);
