@@ -91,6 +91,8 @@ final class NetworkTrainer {
       SyncMode sync = data.syncMode(settings.syncMode(), settings.allowUnencryptedGradients());
       LOG.info("Bayes by Backprop: {}", sync.reason());
       TrainingConfig config = spec.trainingConfig(settings, initial);
+      String costWarning = sync.costWarning(data.plannedSteps(config));
+      if (costWarning != null) LOG.warn("Bayes by Backprop: {}", costWarning);
       String kernel = ComputeKernel.describe(config.kernel(), settings.kernel());
       LOG.info("Bayes by Backprop: {}", kernel);
       Consumer<EpochSummary> onEpoch = new ProgressLog(LOG, data.plannedEpochs(config));

@@ -43,6 +43,23 @@ public record SyncMode(boolean collective, String reason) {
     return null;
   }
 
+  /**
+   * Steps beyond which a sparkJob fit is warned of: one Spark job per step costs 20-60 ms on the clusters measured
+   * (README, Performance), so 10,000 steps are already 3-10 minutes of scheduling alone.
+   */
+  static final long SPARK_JOB_STEPS_WARNED = 10_000;
+
+  /**
+   * A warning for a fit of {@code steps} steps in this mode, or null: in sparkJob mode a long fit pays Spark's
+   * round trip every step (the collective does not), which the user should see before it starts.
+   */
+  public String costWarning(long steps) {
+    if (collective || steps <= SPARK_JOB_STEPS_WARNED) return null;
+    return String.format(java.util.Locale.ROOT, "%s: %,d steps, each a Spark job of 20-60 ms, may take %d-%d"
+        + " minutes besides the math; lower maxSteps or maxEpochs to bound the fit, or let it run collective (see"
+        + " syncMode)", reason, steps, steps * 20 / 60_000, steps * 60 / 60_000);
+  }
+
   /** The decision for training over {@code blocks} (one or more cached blocks per partition). */
   public static SyncMode resolve(String requested, RDD<?> blocks, boolean allowUnencrypted) {
     SparkContext sc = blocks.context();

@@ -77,6 +77,11 @@ public final class TrainingData {
     return TrainingPlan.of(config, partitionRows).epochs;
   }
 
+  /** The steps a fit of this configuration runs over these rows. */
+  public long plannedSteps(TrainingConfig config) {
+    return TrainingPlan.of(config, partitionRows).totalSteps;
+  }
+
   /** How this fit combines its gradients: see {@link SyncMode}. */
   public SyncMode syncMode(String requested, boolean allowUnencrypted) {
     return SyncMode.resolve(requested, blocks.rdd(), allowUnencrypted);

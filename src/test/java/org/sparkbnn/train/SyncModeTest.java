@@ -1,6 +1,7 @@
 package org.sparkbnn.train;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,5 +45,16 @@ class SyncModeTest {
     assertFalse(SyncMode.resolve("auto", encrypted, "yarn", 2, 8, false).collective());
     assertThrows(BadInputException.class, () -> SyncMode.resolve("collective", encrypted, "yarn", 2, 8, false));
     assertTrue(SyncMode.resolve("collective", encrypted, "yarn", 2, 8, true).collective(), "explicit opt-in");
+  }
+
+  @Test
+  void aLongFitOneSparkJobPerStepIsWarnedOfAndACollectiveOneIsNot() {
+    SyncMode sparkJob = SyncMode.resolve("auto", conf("spark.dynamicAllocation.enabled", "true"), "yarn", 4, 8,
+        false);
+    assertNull(sparkJob.costWarning(SyncMode.SPARK_JOB_STEPS_WARNED));
+    String warning = sparkJob.costWarning(60_000);
+    assertTrue(warning != null && warning.contains("60,000 steps") && warning.contains("20-60 minutes")
+        && warning.contains("dynamic allocation") && warning.contains("maxSteps"), warning);
+    assertNull(SyncMode.resolve("auto", conf(), "local[2]", 2, 2, false).costWarning(1_000_000));
   }
 }
