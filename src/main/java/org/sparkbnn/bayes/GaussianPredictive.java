@@ -30,11 +30,11 @@ public final class GaussianPredictive {
     int outputs = heteroscedastic ? 2 : 1;
     if (out.length < rows * outputs) out = new float[rows * outputs];
     double[] result = new double[rows * 3];
-    double homoscedasticNoise =
-        heteroscedastic ? 0 : GaussianLikelihood.noiseVariance(samples.likelihoodParameters()[0]);
     samples.input(x, rows);
     for (int t = 0; t < samples.size(); t++) {
       samples.output(t, out);
+      double homoscedasticNoise =
+          heteroscedastic ? 0 : GaussianLikelihood.noiseVariance(samples.likelihoodParameters(t)[0]);
       double weight = 1.0 / (t + 1);
       for (int r = 0; r < rows; r++) {
         double m = out[r * outputs];

@@ -23,6 +23,9 @@ public interface SampledNetworks {
   /** The likelihood's point-estimated parameters (float32; empty when it has none). */
   float[] likelihoodParameters();
 
+  /** Those of sample t's network (they differ between the members of an ensemble, {@link EnsembleSamples}). */
+  default float[] likelihoodParameters(int t) { return likelihoodParameters(); }
+
   /** Weight-noise stream of sample t. */
   static long sampleKey(long seed, int t) {
     return GaussianNoise.streamKey(seed, 4, t);

@@ -68,16 +68,21 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
    */
   public IntervalCalibration calibration() { return fitted().calibration; }
 
-  /** The learned noise variance in original label units (homoscedastic likelihood only). */
+  /**
+   * The learned noise variance in original label units (homoscedastic likelihood only); an ensemble's is the mean
+   * of its members' (the aleatoric variance its predictive adds).
+   */
   public double noiseVariance() {
     FittedNetwork f = fitted();
     if (!"homoscedastic".equalsIgnoreCase(f.spec.likelihood)) {
       throw new IllegalStateException("noiseVariance is per row for likelihood=" + f.spec.likelihood
           + "; use aleatoricVarianceCol");
     }
-    double logVar = f.theta[f.spec.network().architecture().likelihoodOffset()];
+    int offset = f.spec.network().architecture().likelihoodOffset();
+    double variance = 0;
+    for (int k = 0; k < f.spec.members; k++) variance += Math.exp(f.member(k).theta[offset]) / f.spec.members;
     double labelScale = f.standardization.labelScale();
-    return Math.exp(logVar) * labelScale * labelScale;
+    return variance * labelScale * labelScale;
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.ml.param.shared.HasFeaturesCol;
 import org.apache.spark.ml.param.shared.HasLabelCol;
+import org.sparkbnn.bayes.EnsembleSamples;
 import org.sparkbnn.bayes.GaussianPrior;
 import org.sparkbnn.bayes.GradientEstimator;
 import org.sparkbnn.bayes.KlWeighting;
@@ -23,7 +24,8 @@ record FitSettings(
     int[] hiddenLayers, String activation,
     String prior, double priorSigma, double priorPi, double priorSigma1, double priorSigma2, double posteriorRhoInit,
     GradientEstimator estimator, KlWeighting klWeighting, double klScale, double learningRate, int batchSize,
-    int maxEpochs, int maxSteps, int trainSamples, long seed, boolean skipInvalid, double maxBlockSizeInMB,
+    int maxEpochs, int maxSteps, int trainSamples, int ensembleSize, long seed, boolean skipInvalid,
+    double maxBlockSizeInMB,
     String checkpointDir, int checkpointInterval, String syncMode, long collectiveTimeoutMillis,
     boolean allowUnencryptedGradients, String kernel, String initialModelPath, boolean priorFromModel,
     String reportDir) {
@@ -47,10 +49,24 @@ record FitSettings(
         p.getHiddenLayers().clone(), p.getActivation(), p.getPrior(), p.getPriorSigma(),
         p.getPriorPi(), p.getPriorSigma1(), p.getPriorSigma2(), p.getPosteriorRhoInit(),
         GradientEstimator.parse(p.getEstimator()), KlWeighting.parse(p.getKlWeighting()), klScale, p.getLearningRate(),
-        p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(), p.getTrainSamples(), p.getSeed(),
+        p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(), p.getTrainSamples(), p.getEnsembleSize(), p.getSeed(),
         "skip".equals(p.getHandleInvalid()), p.getMaxBlockSizeInMB(), p.getCheckpointDir(),
         p.getCheckpointInterval(), p.getSyncMode(), p.getCollectiveTimeout() * 1000L, p.getAllowUnencryptedGradients(),
         p.getKernel(), p.getInitialModelPath(), p.getPriorFromModel(), p.getReportDir());
+  }
+
+  /**
+   * The settings of ensemble member {@code k} of {@code ensembleSize}: its own seed (member 0 keeps the fit's, so
+   * an ensemble's first member is the model a fit of one would give) and, with checkpoints, its own subdirectory.
+   */
+  FitSettings member(int k) {
+    if (ensembleSize == 1) return this;
+    return new FitSettings(featuresCol, labelCol, likelihood, calibrationFraction, hiddenLayers, activation, prior,
+        priorSigma, priorPi, priorSigma1, priorSigma2, posteriorRhoInit, estimator, klWeighting, klScale,
+        learningRate, batchSize, maxEpochs, maxSteps, trainSamples, 1, EnsembleSamples.memberSeed(seed, k),
+        skipInvalid, maxBlockSizeInMB, checkpointDir.isEmpty() ? "" : checkpointDir + "/member-" + k,
+        checkpointInterval, syncMode, collectiveTimeoutMillis, allowUnencryptedGradients, kernel, initialModelPath,
+        priorFromModel, reportDir);
   }
 
   /** The prior the Params name (priorFromModel aside: the initial model's posterior replaces it). */

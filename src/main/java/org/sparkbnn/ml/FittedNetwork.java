@@ -3,6 +3,7 @@ package org.sparkbnn.ml;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
+import org.sparkbnn.bayes.EnsembleSamples;
 import org.sparkbnn.bayes.IntervalCalibration;
 import org.sparkbnn.bayes.SampledNetworks;
 import org.sparkbnn.bayes.TemperatureScaling;
@@ -15,8 +16,9 @@ import org.sparkbnn.compute.TaskCompute;
 
 /**
  * What a fit produces and a fitted model carries, whether it regresses or classifies: the network's shape, its
- * flat posterior parameters (layout: {@link org.sparkbnn.bayes.NetworkArchitecture}), the standardisation and
- * the per-epoch history. Persisted by {@link ModelData}.
+ * flat posterior parameters (layout: {@link org.sparkbnn.bayes.NetworkArchitecture}; an ensemble's members one
+ * after the other), the standardisation and the per-epoch history (an ensemble's: its first member's). Persisted
+ * by {@link ModelData}.
  */
 final class FittedNetwork implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -81,9 +83,24 @@ final class FittedNetwork implements Serializable {
     return x;
   }
 
-  /** The model's weight samples on the given (resolved) kernel. */
+  /**
+   * The model's weight samples on the given (resolved) kernel; an ensemble's are its members' in turn
+   * ({@link EnsembleSamples}), member k's drawn with its own seed.
+   */
   SampledNetworks samples(int samples, long seed, ComputeKernel kernel) {
-    return kernel.sampledNetworks(spec.network(), theta, samples, seed);
+    if (spec.members == 1) return kernel.sampledNetworks(spec.network(), theta, samples, seed);
+    return new EnsembleSamples(spec.members, samples, (k, n) -> kernel.sampledNetworks(spec.network(),
+        spec.member(theta, k), n, EnsembleSamples.memberSeed(seed, k)));
+  }
+
+  /**
+   * Member k of an ensemble as a network of its own (what member k of a fit starting from this one starts from);
+   * a single network is every member's start.
+   */
+  FittedNetwork member(int k) {
+    if (spec.members == 1) return this;
+    return new FittedNetwork(spec.singleMember(), spec.member(theta, k), standardization, history, initialModel,
+        provenance, details, calibration, temperature);
   }
 
   /** The kernel a model's Params resolve to on this JVM's backend. */

@@ -91,6 +91,9 @@ final class InitialModel {
       differs = "likelihood " + was.likelihood + " vs " + spec.likelihood;
     } else if (was.numClasses != spec.numClasses) {
       differs = "number of classes " + was.numClasses + " vs " + spec.numClasses;
+    } else if (was.members != 1 && was.members != spec.members) {
+      // Member k continues member k; a single network is every member's start.
+      differs = "ensembleSize " + was.members + " vs " + spec.members;
     }
     if (differs != null) {
       throw new BadInputException("the initial model does not match this fit: " + differs

@@ -48,7 +48,9 @@ final class ModelData {
       // Added with interval calibration; null for an uncalibrated model and in models saved before it.
       .add("intervalQuantiles", DOUBLES, true)
       // Added with the classifier's temperature scaling; null for an uncalibrated model and in models saved before it.
-      .add("temperature", DataTypes.DoubleType, true);
+      .add("temperature", DataTypes.DoubleType, true)
+      // Added with ensembles (ensembleSize); null (one network) in models saved before them.
+      .add("ensembleSize", DataTypes.IntegerType, true);
 
   private ModelData() {}
 
@@ -74,7 +76,7 @@ final class ModelData {
         boxed(h.stream().mapToDouble(EpochSummary::rowsPerSecond).toArray()), spec.numClasses,
         fitted.initialModel, fitted.provenance,
         fitted.calibration.isCalibrated() ? boxed(fitted.calibration.quantiles()) : null,
-        fitted.temperature.isCalibrated() ? fitted.temperature.temperature() : null);
+        fitted.temperature.isCalibrated() ? fitted.temperature.temperature() : null, spec.members);
     spark.createDataFrame(Collections.singletonList(row), SCHEMA).coalesce(1).write().parquet(path + "/data");
   }
 
@@ -100,15 +102,17 @@ final class ModelData {
         throw new BadInputException("cannot load " + type.getSimpleName() + " from '" + path
             + "': model data " + path + "/data is missing or corrupt: " + e.getMessage(), e);
       }
-      // By name: columns added later (numClasses, initialModel, provenance, calibration, temperature) read as null
+      // By name: columns added later (numClasses, initialModel, provenance, calibration, temperature,
+      // ensembleSize) read as null
       // from older models.
       ModelSpec spec = new ModelSpec(r.getAs("numFeatures"), ints(r.getList(r.fieldIndex("hiddenLayers"))),
           r.getAs("activation"), r.getAs("likelihood"), r.isNullAt(r.fieldIndex("numClasses")) ? 0
-          : r.<Integer>getAs("numClasses"));
+          : r.<Integer>getAs("numClasses"), r.isNullAt(r.fieldIndex("ensembleSize")) ? 1
+          : r.<Integer>getAs("ensembleSize"));
       double[] theta = doubles(r, "theta");
-      if (theta.length != spec.network().numParameters()) {
+      if (theta.length != spec.numParameters()) {
         throw new BadInputException("cannot load model from '" + path + "': " + theta.length
-            + " parameters stored, the network shape needs " + spec.network().numParameters());
+            + " parameters stored, the network shape needs " + spec.numParameters());
       }
       Standardization standardization = new Standardization(doubles(r, "featureMean"), doubles(r, "featureScale"),
           r.<Double>getAs("labelMean"), r.<Double>getAs("labelScale"));

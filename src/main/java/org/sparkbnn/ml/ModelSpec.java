@@ -33,21 +33,46 @@ final class ModelSpec implements Serializable {
   final String likelihood;
   /** Number of classes of a categorical likelihood; 0 for regression. */
   final int numClasses;
+  /**
+   * Ensemble members (ensembleSize): the parameter vector holds this many networks' parameters, one after the
+   * other ({@link #member}).
+   */
+  final int members;
 
-  ModelSpec(int numFeatures, int[] hiddenLayers, String activation, String likelihood, int numClasses) {
+  ModelSpec(int numFeatures, int[] hiddenLayers, String activation, String likelihood, int numClasses,
+            int members) {
+    if (members < 1) throw new IllegalArgumentException("an ensemble needs at least one member, got " + members);
     this.numFeatures = numFeatures;
     this.hiddenLayers = hiddenLayers.clone();
     this.activation = activation;
     this.likelihood = likelihood;
     this.numClasses = numClasses;
+    this.members = members;
   }
 
   static ModelSpec regression(FitSettings s, int numFeatures) {
-    return new ModelSpec(numFeatures, s.hiddenLayers(), s.activation(), s.likelihood(), 0);
+    return new ModelSpec(numFeatures, s.hiddenLayers(), s.activation(), s.likelihood(), 0, s.ensembleSize());
   }
 
   static ModelSpec classification(FitSettings s, int numFeatures, int numClasses) {
-    return new ModelSpec(numFeatures, s.hiddenLayers(), s.activation(), CATEGORICAL, numClasses);
+    return new ModelSpec(numFeatures, s.hiddenLayers(), s.activation(), CATEGORICAL, numClasses,
+        s.ensembleSize());
+  }
+
+  /** The same network as a single member (what each member's fit trains). */
+  ModelSpec singleMember() {
+    return members == 1 ? this : new ModelSpec(numFeatures, hiddenLayers, activation, likelihood, numClasses, 1);
+  }
+
+  /** Length of the parameter vector: every member's network. */
+  int numParameters() {
+    return members * network().numParameters();
+  }
+
+  /** Member k's parameters in the vector {@code theta} of all of them. */
+  double[] member(double[] theta, int k) {
+    int n = network().numParameters();
+    return java.util.Arrays.copyOfRange(theta, k * n, (k + 1) * n);
   }
 
   /**
@@ -55,7 +80,7 @@ final class ModelSpec implements Serializable {
    * scale-mixture prior) before any data is read, by building the objective for a one-input network.
    */
   static void checkTrainingParams(FitSettings s) {
-    new ModelSpec(1, s.hiddenLayers(), s.activation(), "homoscedastic", 0).trainingConfig(s, null);
+    new ModelSpec(1, s.hiddenLayers(), s.activation(), "homoscedastic", 0, 1).trainingConfig(s, null);
   }
 
   boolean isClassification() { return CATEGORICAL.equals(likelihood); }
@@ -70,8 +95,9 @@ final class ModelSpec implements Serializable {
   }
 
   /**
-   * The objective and optimiser settings named by the estimator's Params; with an {@code initial} network (null
-   * for none), training starts from its posterior, which is also the prior when priorFromModel is set.
+   * The objective and optimiser settings named by the estimator's Params (of one member: {@link
+   * FitSettings#member}); with an {@code initial} network (null for none; one member), training starts from its
+   * posterior, which is also the prior when priorFromModel is set.
    */
   TrainingConfig trainingConfig(FitSettings s, FittedNetwork initial) {
     // ElboObjective refuses estimator=localReparameterization with a prior that has no closed-form KL.

@@ -85,40 +85,60 @@ final class NetworkTrainer {
             + " standardisation; prior: {}", initialDigest, settings.priorFromModel()
             ? "its posterior, per weight (prior=" + settings.prior() + " is not used)" : "prior=" + settings.prior());
       }
-      LOG.info("Bayes by Backprop: {} rows in {} partitions, {} features, {} parameters", data.numRows(),
-          data.numPartitions(), numFeatures, spec.network().numParameters());
+      LOG.info("Bayes by Backprop: {} rows in {} partitions, {} features, {} parameters{}", data.numRows(),
+          data.numPartitions(), numFeatures, spec.numParameters(),
+          spec.members > 1 ? " (" + spec.members + " ensemble members)" : "");
       SparkContext sc = dataset.sparkSession().sparkContext();
       SyncMode sync = data.syncMode(settings.syncMode(), settings.allowUnencryptedGradients());
       LOG.info("Bayes by Backprop: {}", sync.reason());
-      TrainingConfig config = spec.trainingConfig(settings, initial);
-      String costWarning = sync.costWarning(data.plannedSteps(config));
-      if (costWarning != null) LOG.warn("Bayes by Backprop: {}", costWarning);
-      String kernel = ComputeKernel.describe(config.kernel(), settings.kernel());
-      LOG.info("Bayes by Backprop: {}", kernel);
-      Consumer<EpochSummary> onEpoch = new ProgressLog(LOG, data.plannedEpochs(config));
-      Map<String, String> fingerprint = fingerprint(settings, spec, data, standardization, initialDigest);
-      Checkpointer checkpointer = checkpointer(settings, fingerprint, sc.hadoopConfiguration());
-      TrainingLoop.Result result = sync.collective()
-          ? data.trainCollective(config, standardization, onEpoch, checkpointer, settings.collectiveTimeoutMillis())
-          : TrainingLoop.run(config, standardization, data.gradientSource(), onEpoch, checkpointer);
-      LOG.info("Bayes by Backprop: {} steps, {}", result.timings.steps(), result.timings);
-      if (result.history.size() < settings.maxEpochs()) {
-        LOG.info("Bayes by Backprop: stopped at maxSteps={} after {} of maxEpochs={} epochs", settings.maxSteps(),
-            result.history.size(), settings.maxEpochs());
+      ModelSpec memberSpec = spec.singleMember();
+      int memberParameters = memberSpec.numParameters();
+      double[] theta = new double[spec.numParameters()];
+      TrainingLoop.Result first = null;
+      long steps = 0;
+      String kernel = null;
+      // An ensemble's members are fits of their own, one after another, over the same cached rows.
+      for (int k = 0; k < spec.members; k++) {
+        FitSettings member = settings.member(k);
+        TrainingConfig config = memberSpec.trainingConfig(member, initial == null ? null : initial.member(k));
+        if (k == 0) {
+          String costWarning = sync.costWarning(spec.members * data.plannedSteps(config));
+          if (costWarning != null) LOG.warn("Bayes by Backprop: {}", costWarning);
+          kernel = ComputeKernel.describe(config.kernel(), settings.kernel());
+          LOG.info("Bayes by Backprop: {}", kernel);
+        }
+        if (spec.members > 1) {
+          LOG.info("Bayes by Backprop: ensemble member {} of {} (seed {})", k + 1, spec.members, member.seed());
+        }
+        Consumer<EpochSummary> onEpoch = new ProgressLog(LOG, data.plannedEpochs(config));
+        Checkpointer checkpointer = checkpointer(member,
+            fingerprint(member, memberSpec, data, standardization, initialDigest), sc.hadoopConfiguration());
+        TrainingLoop.Result result = sync.collective()
+            ? data.trainCollective(config, standardization, onEpoch, checkpointer, member.collectiveTimeoutMillis())
+            : TrainingLoop.run(config, standardization, data.gradientSource(), onEpoch, checkpointer);
+        LOG.info("Bayes by Backprop: {} steps, {}", result.timings.steps(), result.timings);
+        if (result.history.size() < settings.maxEpochs()) {
+          LOG.info("Bayes by Backprop: stopped at maxSteps={} after {} of maxEpochs={} epochs", settings.maxSteps(),
+              result.history.size(), settings.maxEpochs());
+        }
+        System.arraycopy(result.theta, 0, theta, k * memberParameters, memberParameters);
+        steps += result.timings.steps();
+        if (k == 0) first = result;
       }
+      Map<String, String> fingerprint = fingerprint(settings, spec, data, standardization, initialDigest);
       Map<String, String> summary = new LinkedHashMap<>();
       summary.put("training rows", String.valueOf(data.numRows()));
       summary.put("invalid rows skipped", String.valueOf(data.skippedRows()));
       summary.put("partitions", String.valueOf(data.numPartitions()));
       summary.put("features", String.valueOf(numFeatures));
-      summary.put("parameters", String.valueOf(spec.network().numParameters()));
+      summary.put("parameters", String.valueOf(spec.numParameters()));
       summary.put("initial model", initial == null ? "none" : initialDigest + (settings.priorFromModel()
           ? ", its posterior as the prior" : ", a warm start"));
-      summary.put("steps", String.valueOf(result.timings.steps()));
-      summary.put("step timings", result.timings.toString());
+      summary.put("steps", String.valueOf(steps) + (spec.members > 1 ? " (" + spec.members + " members)" : ""));
+      summary.put("step timings", first.timings + (spec.members > 1 ? " (the first member)" : ""));
       summary.put("synchronisation", sync.reason());
       summary.put("kernel", kernel);
-      return new FittedNetwork(spec, result.theta, standardization, result.history,
+      return new FittedNetwork(spec, theta, standardization, first.history,
           initialDigest, Provenance.of(settings, fingerprint, dataset.sparkSession()),
           new FitDetails(summary), IntervalCalibration.NONE, TemperatureScaling.NONE);
     } catch (Exception e) {
@@ -172,6 +192,8 @@ final class NetworkTrainer {
     f.put("activation", spec.activation);
     f.put("likelihood", spec.likelihood);
     f.put("numClasses", String.valueOf(spec.numClasses));
+    // Recorded for ensembles only: a member's own fingerprint (its checkpoints) is that of a fit of one network.
+    if (spec.members > 1) f.put("ensembleSize", String.valueOf(spec.members));
     f.putAll(settings.optimisationPath());
     f.put("rowsPerPartition", Arrays.toString(data.partitionRows()));
     f.put("dataMoments", digest(concat(standardization.featureMean(), standardization.featureScale(),
