@@ -28,4 +28,7 @@ public final class ClassifierParamSet extends BayesByBackpropParamSet {
   ClassifierParamSet(Params owner) {
     super(owner);
   }
+
+  /** One: five members were as accurate but worse calibrated (ECE) on two of three classification sets. */
+  @Override int defaultEnsembleSize() { return 1; }
 }
