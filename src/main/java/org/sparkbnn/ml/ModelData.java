@@ -103,8 +103,7 @@ final class ModelData {
             + "': model data " + path + "/data is missing or corrupt: " + e.getMessage(), e);
       }
       // By name: columns added later (numClasses, initialModel, provenance, calibration, temperature,
-      // ensembleSize) read as null
-      // from older models.
+      // ensembleSize) read as null from older models.
       ModelSpec spec = new ModelSpec(r.getAs("numFeatures"), ints(r.getList(r.fieldIndex("hiddenLayers"))),
           r.getAs("activation"), r.getAs("likelihood"), r.isNullAt(r.fieldIndex("numClasses")) ? 0
           : r.<Integer>getAs("numClasses"), r.isNullAt(r.fieldIndex("ensembleSize")) ? 1

@@ -23,13 +23,18 @@ class EnsembleSamplesTest {
     };
   }
 
-  @Test
-  void sampleTIsSampleTOverKOfMemberTModK() {
-    List<Integer> built = new ArrayList<>();
-    EnsembleSamples seven = new EnsembleSamples(3, 7, (k, n) -> {
+  /** An ensemble of such members; {@code built} receives how many samples each member was built with. */
+  private static EnsembleSamples ensemble(int members, int samples, List<Integer> built) {
+    return new EnsembleSamples(members, samples, (k, n) -> {
       built.add(n);
       return member(k, n);
     });
+  }
+
+  @Test
+  void sampleTIsSampleTOverKOfMemberTModK() {
+    List<Integer> built = new ArrayList<>();
+    EnsembleSamples seven = ensemble(3, 7, built);
     // 7 samples over 3 members: t = 0, 3, 6 to member 0; 1, 4 to member 1; 2, 5 to member 2.
     assertEquals(List.of(3, 2, 2), built);
     assertEquals(7, seven.size());
@@ -45,10 +50,7 @@ class EnsembleSamplesTest {
   @Test
   void fewerSamplesThanMembersUseTheFirstMembersOnly() {
     List<Integer> built = new ArrayList<>();
-    EnsembleSamples two = new EnsembleSamples(5, 2, (k, n) -> {
-      built.add(n);
-      return member(k, n);
-    });
+    EnsembleSamples two = ensemble(5, 2, built);
     assertEquals(List.of(1, 1), built);
     float[] out = new float[1];
     two.output(1, out);

@@ -87,21 +87,25 @@ class EnsembleTest {
       double mean = r.getDouble(r.fieldIndex("prediction"));
       assertEquals(perMember[i][0], mean, 1e-9 * Math.max(1, Math.abs(mean)), "mean of row " + i);
       double epi = perMember[i][1] - perMember[i][0] * perMember[i][0];
-      assertEquals(epi, r.getDouble(r.fieldIndex("epi")), 1e-9 * Math.max(1, perMember[i][1]), "epistemic, row " + i);
-      assertEquals(perMember[i][2], r.getDouble(r.fieldIndex("alea")), 1e-9 * perMember[i][2], "aleatoric, row " + i);
+      assertEquals(epi, r.getDouble(r.fieldIndex("epi")), 1e-9 * Math.max(1, perMember[i][1]),
+          "epistemic, row " + i);
+      assertEquals(perMember[i][2], r.getDouble(r.fieldIndex("alea")), 1e-9 * perMember[i][2],
+          "aleatoric, row " + i);
     }
-    assertEquals(perMember[0][2], ensemble.noiseVariance(), 1e-6 * perMember[0][2], "noiseVariance: the members' mean");
+    assertEquals(perMember[0][2], ensemble.noiseVariance(), 1e-6 * perMember[0][2],
+        "noiseVariance: the members' mean");
   }
 
   @Test
   void anEnsembleSavesLoadsCheckpointsAndContinuesOnlyAnEnsembleOfItsSize() throws Exception {
     String checkpoints = dir.resolve("checkpoints").toString();
-    BayesByBackpropRegressionModel ensemble = regressor(K).setCheckpointDir(checkpoints).setCheckpointInterval(1).fit(train);
+    BayesByBackpropRegressor checkpointed = regressor(K).setCheckpointDir(checkpoints).setCheckpointInterval(1);
+    BayesByBackpropRegressionModel ensemble = checkpointed.fit(train);
     for (int k = 0; k < K; k++) {
       assertTrue(Files.isDirectory(dir.resolve("checkpoints/member-" + k)), "no checkpoints of member " + k);
     }
     // Every member finds its own finished state: the same ensemble, without training again.
-    assertArrayEquals(ensemble.theta(), regressor(K).setCheckpointDir(checkpoints).setCheckpointInterval(1).fit(train).theta(), 0.0);
+    assertArrayEquals(ensemble.theta(), checkpointed.fit(train).theta(), 0.0);
 
     String path = dir.resolve("model").toString();
     ensemble.write().save(path);
