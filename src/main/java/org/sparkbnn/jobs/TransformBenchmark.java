@@ -39,8 +39,9 @@ final class TransformBenchmark {
         .flatMap(p -> syntheticRows(p, rows, features, partitions).iterator());
     Dataset<Row> df = spark.createDataFrame(generated, schema).cache();
     df.count();
+    // One network, as the in-process scorer next to it.
     BayesByBackpropRegressionModel model = new BayesByBackpropRegressor().setHiddenLayers(hidden).setBatchSize(1024)
-        .setMaxSteps(20).fit(df);
+        .setMaxSteps(20).setEnsembleSize(1).fit(df);
     int threads = Math.min(partitions, spark.sparkContext().defaultParallelism());
     for (int samples : new int[] {1, 32}) {
       model.setPredictSamples(samples);
