@@ -55,9 +55,10 @@ class DistributedTrainingIT {
         SyntheticData.SCHEMA);
   }
 
+  /** One network: what is tested here is the distributed loop, which every ensemble member runs alike. */
   static BayesByBackpropRegressor regressor(int epochs, String syncMode) {
     return new BayesByBackpropRegressor().setHiddenLayers(16).setBatchSize(30).setMaxEpochs(epochs)
-        .setPredictSamples(20).setEpistemicVarianceCol("epistemic").setSyncMode(syncMode);
+        .setEnsembleSize(1).setPredictSamples(20).setEpistemicVarianceCol("epistemic").setSyncMode(syncMode);
   }
 
   private static List<Row> scores(BayesByBackpropRegressionModel model, Dataset<Row> data) {
