@@ -80,7 +80,7 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
     }
     int offset = f.spec.network().architecture().likelihoodOffset();
     double variance = 0;
-    for (int k = 0; k < f.spec.members; k++) variance += Math.exp(f.member(k).theta[offset]) / f.spec.members;
+    for (int k = 0; k < f.spec.members; k++) variance += Math.exp(f.spec.member(f.theta, k)[offset]) / f.spec.members;
     double labelScale = f.standardization.labelScale();
     return variance * labelScale * labelScale;
   }

@@ -91,40 +91,14 @@ final class NetworkTrainer {
       SparkContext sc = dataset.sparkSession().sparkContext();
       SyncMode sync = data.syncMode(settings.syncMode(), settings.allowUnencryptedGradients());
       LOG.info("Bayes by Backprop: {}", sync.reason());
-      ModelSpec memberSpec = spec.singleMember();
-      int memberParameters = memberSpec.numParameters();
-      double[] theta = new double[spec.numParameters()];
-      TrainingLoop.Result first = null;
-      long steps = 0;
-      String kernel = null;
-      // An ensemble's members are fits of their own, one after another, over the same cached rows.
-      for (int k = 0; k < spec.members; k++) {
-        FitSettings member = settings.member(k);
-        TrainingConfig config = memberSpec.trainingConfig(member, initial == null ? null : initial.member(k));
-        if (k == 0) {
-          String costWarning = sync.costWarning(spec.members * data.plannedSteps(config));
-          if (costWarning != null) LOG.warn("Bayes by Backprop: {}", costWarning);
-          kernel = ComputeKernel.describe(config.kernel(), settings.kernel());
-          LOG.info("Bayes by Backprop: {}", kernel);
-        }
-        if (spec.members > 1) {
-          LOG.info("Bayes by Backprop: ensemble member {} of {} (seed {})", k + 1, spec.members, member.seed());
-        }
-        Consumer<EpochSummary> onEpoch = new ProgressLog(LOG, data.plannedEpochs(config));
-        Checkpointer checkpointer = checkpointer(member,
-            fingerprint(member, memberSpec, data, standardization, initialDigest), sc.hadoopConfiguration());
-        TrainingLoop.Result result = sync.collective()
-            ? data.trainCollective(config, standardization, onEpoch, checkpointer, member.collectiveTimeoutMillis())
-            : TrainingLoop.run(config, standardization, data.gradientSource(), onEpoch, checkpointer);
-        LOG.info("Bayes by Backprop: {} steps, {}", result.timings.steps(), result.timings);
-        if (result.history.size() < settings.maxEpochs()) {
-          LOG.info("Bayes by Backprop: stopped at maxSteps={} after {} of maxEpochs={} epochs", settings.maxSteps(),
-              result.history.size(), settings.maxEpochs());
-        }
-        System.arraycopy(result.theta, 0, theta, k * memberParameters, memberParameters);
-        steps += result.timings.steps();
-        if (k == 0) first = result;
-      }
+      TrainingConfig firstConfig = spec.singleMember().trainingConfig(settings.member(0),
+          initial == null ? null : initial.member(0));
+      String costWarning = sync.costWarning(spec.members * data.plannedSteps(firstConfig));
+      if (costWarning != null) LOG.warn("Bayes by Backprop: {}", costWarning);
+      String kernel = ComputeKernel.describe(firstConfig.kernel(), settings.kernel());
+      LOG.info("Bayes by Backprop: {}", kernel);
+      Members members = trainMembers(settings, spec, data, standardization, initial, initialDigest, sync,
+          sc.hadoopConfiguration());
       Map<String, String> fingerprint = fingerprint(settings, spec, data, standardization, initialDigest);
       Map<String, String> summary = new LinkedHashMap<>();
       summary.put("training rows", String.valueOf(data.numRows()));
@@ -134,11 +108,11 @@ final class NetworkTrainer {
       summary.put("parameters", String.valueOf(spec.numParameters()));
       summary.put("initial model", initial == null ? "none" : initialDigest + (settings.priorFromModel()
           ? ", its posterior as the prior" : ", a warm start"));
-      summary.put("steps", String.valueOf(steps) + (spec.members > 1 ? " (" + spec.members + " members)" : ""));
-      summary.put("step timings", first.timings + (spec.members > 1 ? " (the first member)" : ""));
+      summary.put("steps", members.steps + (spec.members > 1 ? " (" + spec.members + " members)" : ""));
+      summary.put("step timings", members.first.timings + (spec.members > 1 ? " (the first member)" : ""));
       summary.put("synchronisation", sync.reason());
       summary.put("kernel", kernel);
-      return new FittedNetwork(spec, theta, standardization, first.history,
+      return new FittedNetwork(spec, members.theta, standardization, members.first.history,
           initialDigest, Provenance.of(settings, fingerprint, dataset.sparkSession()),
           new FitDetails(summary), IntervalCalibration.NONE, TemperatureScaling.NONE);
     } catch (Exception e) {
@@ -150,6 +124,45 @@ final class NetworkTrainer {
       // The caller's description (a notebook's, a scheduler's) comes back; the fit's own labels do not linger.
       dataset.sparkSession().sparkContext().setJobDescription(callerDescription);
     }
+  }
+
+  /** The members' parameters one after the other, the first member's result (its history) and all their steps. */
+  private record Members(double[] theta, TrainingLoop.Result first, long steps) {}
+
+  /**
+   * Trains an ensemble's members (one network: the one member), one after another over the same cached rows, each a
+   * fit of its own with its settings ({@link FitSettings#member}) and checkpoints.
+   */
+  private static Members trainMembers(FitSettings settings, ModelSpec spec, TrainingData data,
+                                      Standardization standardization, FittedNetwork initial, String initialDigest,
+                                      SyncMode sync, Configuration hadoopConf) {
+    ModelSpec memberSpec = spec.singleMember();
+    int n = memberSpec.numParameters();
+    double[] theta = new double[spec.numParameters()];
+    TrainingLoop.Result first = null;
+    long steps = 0;
+    for (int k = 0; k < spec.members; k++) {
+      FitSettings member = settings.member(k);
+      TrainingConfig config = memberSpec.trainingConfig(member, initial == null ? null : initial.member(k));
+      if (spec.members > 1) {
+        LOG.info("Bayes by Backprop: ensemble member {} of {} (seed {})", k + 1, spec.members, member.seed());
+      }
+      Consumer<EpochSummary> onEpoch = new ProgressLog(LOG, data.plannedEpochs(config));
+      Checkpointer checkpointer = checkpointer(member,
+          fingerprint(member, memberSpec, data, standardization, initialDigest), hadoopConf);
+      TrainingLoop.Result result = sync.collective()
+          ? data.trainCollective(config, standardization, onEpoch, checkpointer, member.collectiveTimeoutMillis())
+          : TrainingLoop.run(config, standardization, data.gradientSource(), onEpoch, checkpointer);
+      LOG.info("Bayes by Backprop: {} steps, {}", result.timings.steps(), result.timings);
+      if (result.history.size() < settings.maxEpochs()) {
+        LOG.info("Bayes by Backprop: stopped at maxSteps={} after {} of maxEpochs={} epochs", settings.maxSteps(),
+            result.history.size(), settings.maxEpochs());
+      }
+      System.arraycopy(result.theta, 0, theta, k * n, n);
+      steps += result.timings.steps();
+      if (k == 0) first = result;
+    }
+    return new Members(theta, first, steps);
   }
 
   /**
