@@ -16,7 +16,8 @@ import org.sparkbnn.bayes.Activation;
 class AffineKernelTest {
 
   @ParameterizedTest(name = "{0} rows, {1} inputs, {2} outputs")
-  @CsvSource({"1, 1, 1", "3, 20, 64", "9, 65, 64", "17, 5, 7", "2, 13, 33", "11, 64, 1", "8, 7, 100", "5, 3, 16"})
+  @CsvSource({"1, 1, 1", "3, 20, 64", "9, 65, 64", "17, 5, 7", "2, 13, 33", "11, 64, 1", "8, 7, 100", "5, 3, 16", "13, 9, 50",
+      "10, 6, 40", "21, 5, 33", "7, 4, 128"})
   void vectorAndScalarCodeAgreeBitForBitAndComputeTheAffineMap(int rows, int k, int n) {
     SplittableRandom rng = new SplittableRandom(rows * 1000L + k * 10L + n);
     float[] a = new float[rows * k];

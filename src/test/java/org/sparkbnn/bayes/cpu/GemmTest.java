@@ -8,8 +8,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The training step's matrix products: vector lanes and scalar code give the same bits for every shape (whole
- * vectors, single vectors, scalar tails, row counts that leave remainders), so a model trains the same on an
+ * The training step's matrix products: vector lanes and scalar code give the same bits for every shape (blocks of
+ * four, three and one vectors, a last vector overlapping the one before, scalar tails, row counts that leave
+ * remainders after blocks of four, two and eight rows), so a model trains the same on an
  * executor without the Vector API; and they compute the product: a chain of k fused multiply-adds rounds once per
  * step, so against float64 |error| <= about (k + 1) 2^-24 sum |terms|.
  */
@@ -18,7 +19,8 @@ class GemmTest {
   /** The three products a training step takes (forward, weight gradient, input gradient), into an offset. */
   @ParameterizedTest(name = "transA={0}, transB={1}: {2} x {3}, inner {4}")
   @CsvSource({"false, false, 9, 64, 20", "true, false, 20, 64, 9", "false, true, 9, 20, 64", "true, false, 64, 1, 33",
-      "false, true, 33, 64, 1", "false, false, 1, 7, 3"})
+      "false, true, 33, 64, 1", "false, false, 1, 7, 3", "false, false, 11, 50, 13", "true, false, 50, 50, 17",
+      "false, false, 19, 40, 7", "false, true, 10, 33, 5", "true, false, 7, 128, 6"})
   void theTrainingProductsMatchFloat64(boolean transA, boolean transB, int m, int n, int k) {
     SplittableRandom rng = new SplittableRandom(m * 100L + n * 10L + k);
     float[] a = random(rng, 2 + m * k);
