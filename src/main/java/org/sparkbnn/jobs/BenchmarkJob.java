@@ -132,10 +132,7 @@ final class BenchmarkJob {
           .partitionRows() : sizes;
       SyncMode sync = SyncMode.resolve("auto", rdd.rdd(), false);
       if (sync.collective()) {
-        // Executor JVMs of a real cluster start cold: warm them up with a short collective fit first.
-        CollectiveTraining.run(config, standardization, rdd,
-            new TruncatedEpoch(new LocalGradientSource(blocks), (long) WARM_UP_STEPS * batch).partitionRows(),
-            e -> { }, Checkpointer.NONE, 300_000L);
+        warmUpCollective(config, standardization, rdd, truncated);
         StepTimings collective = CollectiveTraining.run(config, standardization, rdd, truncated, e -> { },
             Checkpointer.NONE, 300_000L).timings;
         String master = spark.sparkContext().master();
@@ -146,6 +143,7 @@ final class BenchmarkJob {
           // The same fit with the tasks on the TCP mesh, as tasks of separate executors exchange.
           System.setProperty(CollectiveTraining.TRANSPORT_PROPERTY, "tcp");
           try {
+            warmUpCollective(config, standardization, rdd, truncated);
             StepTimings tcp = CollectiveTraining.run(config, standardization, rdd, truncated, e -> { },
                 Checkpointer.NONE, 300_000L).timings;
             report("Spark " + master + " collective over TCP", estimator, tcp, flopsPerRow, peak[2]);
@@ -270,6 +268,21 @@ final class BenchmarkJob {
   }
 
   private static final int WARM_UP_STEPS = 200;
+  /**
+   * Untimed collective fits before the timed one, on each transport: {@value #COLLECTIVE_WARM_UP_FITS} of the timed
+   * fit's length. More than in-process: the stage runs code the in-process loop did not (the task, the exchange,
+   * the loop with another gradient source), and on 2 vCPUs the JIT compiler takes one of them for 1-2 s to compile
+   * it (a flight recording: C2 busy through the first ~2 s of collective steps, the tasks stalling each other
+   * meanwhile); executor JVMs of a real cluster start cold. A fit of many epochs pays this once.
+   */
+  private static void warmUpCollective(TrainingConfig config, Standardization standardization,
+                                       JavaRDD<FeatureBlock> rdd, long[] partitionRows) {
+    for (int i = 0; i < COLLECTIVE_WARM_UP_FITS; i++) {
+      CollectiveTraining.run(config, standardization, rdd, partitionRows, e -> { }, Checkpointer.NONE, 300_000L);
+    }
+  }
+
+  private static final int COLLECTIVE_WARM_UP_FITS = 3;
 
   private static void report(String where, GradientEstimator estimator, StepTimings t, double flopsPerRow,
                              double peak) {

@@ -17,7 +17,8 @@ import java.util.function.BooleanSupplier;
  * the rounds go through memory instead of loopback TCP. Over sockets a task that waits blocks in {@code select},
  * and on the 2-vCPU machines measured a blocked thread took 0.1-0.25 ms per step to be woken (README,
  * Performance), more than the exchange of ~11,000 gradients itself; here a waiting task spins on a volatile
- * counter while there is a core for every task, then parks in short slices, and no system call is on the path.
+ * counter while there is a core for every task (yielding after the first microseconds), then parks in short
+ * slices.
  *
  * <p>The tasks share a board: every task owns two slots per destination (rounds alternate between them) and a
  * counter of the rounds it has published. A round copies each outgoing message into this task's slot, publishes
@@ -35,6 +36,13 @@ public final class SharedMemoryExchange implements Exchange {
   private static final Map<String, Board> BOARDS = new ConcurrentHashMap<>();
   /** How long a waiting task spins before it parks, when every task has a core. */
   private static final long SPIN_NANOS = 2_000_000L;
+  /**
+   * How much of that it spins without giving up its core: after it, each turn of the loop yields, so that a peer
+   * (or a thread the peer needs) waiting for this core runs at once. Without the yields, two tasks that shared one
+   * vCPU while the JIT compiler held the other stalled each other by a scheduler time slice, ~4.5 ms, every other
+   * step (a probe of the benchmark's stage, 2 vCPUs); in steady state 85-90% of the waits end within 10 us.
+   */
+  private static final long PURE_SPIN_NANOS = 20_000L;
   /** Park slice once spinning is over. */
   private static final long PARK_NANOS = 50_000L;
 
@@ -109,15 +117,21 @@ public final class SharedMemoryExchange implements Exchange {
     board.published.set(rank, r);
     if (whileWaiting != null) whileWaiting.run();
     Deadline deadline = null;
-    long spinEnd = spin ? System.nanoTime() + SPIN_NANOS : 0;
+    long spinStart = System.nanoTime();
+    long spinEnd = spin ? spinStart + SPIN_NANOS : 0;
     for (int p = 0; p < size; p++) {
       if (p == rank) continue;
       while (board.published.get(p) < r) {
         if (board.closed.get(p) != 0) {
           throw new CollectiveException("partition " + p + " left the collective " + during, false);
         }
-        if (spin && System.nanoTime() < spinEnd) {
-          Thread.onSpinWait();
+        long now = System.nanoTime();
+        if (spin && now < spinEnd) {
+          if (now - spinStart < PURE_SPIN_NANOS) {
+            Thread.onSpinWait();
+          } else {
+            Thread.yield();
+          }
           continue;
         }
         if (deadline == null) deadline = new Deadline(timeoutMillis, interrupted, during);
