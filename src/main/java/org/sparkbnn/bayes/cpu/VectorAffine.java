@@ -9,6 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * does not depend on the vector width or on whether the module is present. Register blocking: four rows (AVX-512)
  * or two x four vectors of outputs share each loaded weight vector; outputs left over take three vectors and four
  * rows (AVX-512) or one vector and eight rows at a time, and the last few one vector overlapping those before it.
+ * No helper takes or returns a vector (see {@link VectorGemm}).
  */
 final class VectorAffine {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -107,7 +108,6 @@ final class VectorAffine {
         c32 = c32.max(0f);
         c33 = c33.max(0f);
       }
-      // relu and stores here, not through a helper: see VectorGemm.fourVectorsFourRows.
       int o = r * n + j;
       c00.intoArray(c, o);
       c01.intoArray(c, o + LANES);
@@ -241,8 +241,26 @@ final class VectorAffine {
         c12 = w2.fma(x1, c12);
         c13 = w3.fma(x1, c13);
       }
-      store(c00, c01, c02, c03, c, r * n + j, relu);
-      store(c10, c11, c12, c13, c, (r + 1) * n + j, relu);
+      if (relu) {
+        c00 = c00.max(0f);
+        c01 = c01.max(0f);
+        c02 = c02.max(0f);
+        c03 = c03.max(0f);
+        c10 = c10.max(0f);
+        c11 = c11.max(0f);
+        c12 = c12.max(0f);
+        c13 = c13.max(0f);
+      }
+      int o = r * n + j;
+      c00.intoArray(c, o);
+      c01.intoArray(c, o + LANES);
+      c02.intoArray(c, o + 2 * LANES);
+      c03.intoArray(c, o + 3 * LANES);
+      o += n;
+      c10.intoArray(c, o);
+      c11.intoArray(c, o + LANES);
+      c12.intoArray(c, o + 2 * LANES);
+      c13.intoArray(c, o + 3 * LANES);
     }
     for (; r < rows; r++) {
       FloatVector c0 = FloatVector.fromArray(F, w, bOffset);
@@ -257,7 +275,17 @@ final class VectorAffine {
         c2 = FloatVector.fromArray(F, w, wq + 2 * LANES).fma(x, c2);
         c3 = FloatVector.fromArray(F, w, wq + 3 * LANES).fma(x, c3);
       }
-      store(c0, c1, c2, c3, c, r * n + j, relu);
+      if (relu) {
+        c0 = c0.max(0f);
+        c1 = c1.max(0f);
+        c2 = c2.max(0f);
+        c3 = c3.max(0f);
+      }
+      int o = r * n + j;
+      c0.intoArray(c, o);
+      c1.intoArray(c, o + LANES);
+      c2.intoArray(c, o + 2 * LANES);
+      c3.intoArray(c, o + 3 * LANES);
     }
   }
 
@@ -287,33 +315,31 @@ final class VectorAffine {
         s6 = wq.fma(FloatVector.broadcast(F, a[a0 + 6 * k + q]), s6);
         s7 = wq.fma(FloatVector.broadcast(F, a[a0 + 7 * k + q]), s7);
       }
-      activate(s0, relu).intoArray(c, r * n + j);
-      activate(s1, relu).intoArray(c, (r + 1) * n + j);
-      activate(s2, relu).intoArray(c, (r + 2) * n + j);
-      activate(s3, relu).intoArray(c, (r + 3) * n + j);
-      activate(s4, relu).intoArray(c, (r + 4) * n + j);
-      activate(s5, relu).intoArray(c, (r + 5) * n + j);
-      activate(s6, relu).intoArray(c, (r + 6) * n + j);
-      activate(s7, relu).intoArray(c, (r + 7) * n + j);
+      if (relu) {
+        s0 = s0.max(0f);
+        s1 = s1.max(0f);
+        s2 = s2.max(0f);
+        s3 = s3.max(0f);
+        s4 = s4.max(0f);
+        s5 = s5.max(0f);
+        s6 = s6.max(0f);
+        s7 = s7.max(0f);
+      }
+      s0.intoArray(c, r * n + j);
+      s1.intoArray(c, (r + 1) * n + j);
+      s2.intoArray(c, (r + 2) * n + j);
+      s3.intoArray(c, (r + 3) * n + j);
+      s4.intoArray(c, (r + 4) * n + j);
+      s5.intoArray(c, (r + 5) * n + j);
+      s6.intoArray(c, (r + 6) * n + j);
+      s7.intoArray(c, (r + 7) * n + j);
     }
     for (; r < rows; r++) {
       FloatVector s = bias;
       for (int q = 0; q < k; q++) {
         s = FloatVector.fromArray(F, w, wOffset + q * n + j).fma(FloatVector.broadcast(F, a[r * k + q]), s);
       }
-      activate(s, relu).intoArray(c, r * n + j);
+      (relu ? s.max(0f) : s).intoArray(c, r * n + j);
     }
-  }
-
-  private static void store(FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3, float[] c, int offset,
-                            boolean relu) {
-    activate(v0, relu).intoArray(c, offset);
-    activate(v1, relu).intoArray(c, offset + LANES);
-    activate(v2, relu).intoArray(c, offset + 2 * LANES);
-    activate(v3, relu).intoArray(c, offset + 3 * LANES);
-  }
-
-  private static FloatVector activate(FloatVector v, boolean relu) {
-    return relu ? v.max(0f) : v;
   }
 }

@@ -10,7 +10,9 @@ import org.sparkbnn.bayes.cpu.precision.Float64Twin;
  * no result. Register blocking as in {@link VectorAffine}, of which this is the bias-free form with a strided A:
  * the two are kept apart because the Vector API is fast only when the JIT compiles each loop for one use (one
  * kernel serving both training and scoring measured 113k instead of 150k rows/s for scoring, and 20k inside Spark
- * tasks).
+ * tasks). No helper method takes or returns a vector: one that C2 compiled on its own before its callers is
+ * "already compiled into a big method", is then not inlined, and every call boxes its vectors (measured 4x slower,
+ * 26 against 160 GFLOP/s, in some JVM runs and not in others).
  */
 @Float64Twin
 final class VectorGemm {
@@ -106,9 +108,6 @@ final class VectorGemm {
         c32 = w2.fma(x, c32);
         c33 = w3.fma(x, c33);
       }
-      // Stored here, not through a helper: a helper that C2 happens not to inline (it compiles one standalone once
-      // it is hot) receives its vectors boxed, which measured 4x slower (VectorAffine's scoring kernel, 26 against
-      // 160 GFLOP/s, in some JVM runs and not in others).
       int o = cOffset + i * n + j;
       c00.intoArray(c, o);
       c01.intoArray(c, o + LANES);
@@ -230,8 +229,16 @@ final class VectorGemm {
         c12 = w2.fma(x1, c12);
         c13 = w3.fma(x1, c13);
       }
-      store(c00, c01, c02, c03, c, cOffset + i * n + j);
-      store(c10, c11, c12, c13, c, cOffset + (i + 1) * n + j);
+      int o = cOffset + i * n + j;
+      c00.intoArray(c, o);
+      c01.intoArray(c, o + LANES);
+      c02.intoArray(c, o + 2 * LANES);
+      c03.intoArray(c, o + 3 * LANES);
+      o += n;
+      c10.intoArray(c, o);
+      c11.intoArray(c, o + LANES);
+      c12.intoArray(c, o + 2 * LANES);
+      c13.intoArray(c, o + 3 * LANES);
     }
     for (; i < m; i++) {
       FloatVector c0 = FloatVector.zero(F);
@@ -247,7 +254,11 @@ final class VectorGemm {
         c2 = FloatVector.fromArray(F, b, bq + 2 * LANES).fma(x, c2);
         c3 = FloatVector.fromArray(F, b, bq + 3 * LANES).fma(x, c3);
       }
-      store(c0, c1, c2, c3, c, cOffset + i * n + j);
+      int o = cOffset + i * n + j;
+      c0.intoArray(c, o);
+      c1.intoArray(c, o + LANES);
+      c2.intoArray(c, o + 2 * LANES);
+      c3.intoArray(c, o + 3 * LANES);
     }
   }
 
@@ -295,12 +306,5 @@ final class VectorGemm {
       }
       s.intoArray(c, cOffset + i * n + j);
     }
-  }
-
-  private static void store(FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3, float[] c, int offset) {
-    v0.intoArray(c, offset);
-    v1.intoArray(c, offset + LANES);
-    v2.intoArray(c, offset + 2 * LANES);
-    v3.intoArray(c, offset + 3 * LANES);
   }
 }
