@@ -81,11 +81,10 @@ final class VectorBoxMuller {
    * node budget (NodeCountInliningCutoff), and a vector operation that is not inlined allocates: a single loop doing
    * all of a pair ran at 3.2 ns a draw, two loops at 2.7, these four at 1.0. The intermediate values go through the
    * L1 cache: the radius where the pair's second member goes, the cosine where its first goes, the sine and the
-   * angle's word in small arrays. For the same reason the loops call no helper of their own that takes or returns a
-   * vector (the hash, the uniform, the logarithm are written out where they are used): a helper that C2 compiled on
-   * its own first, while its callers were still interpreted, is "already compiled into a big method" and is then
-   * not inlined, and every call boxes its vectors. That happened in some JVM runs and not in others: the noise of
-   * a 512-row share took 0.6-1.0 ms instead of 0.05.
+   * angle's word in small arrays. For a related reason the loops call no helper of their own that takes or returns
+   * a vector (the hash, the uniform, the logarithm are written out where they are used): a helper that C2 compiled
+   * on its own first is "already compiled into a big method" when its caller is compiled, is not inlined, and every
+   * call boxes its vectors (measured on a matrix kernel: see VectorGemm).
    */
 
   private static void radii(int k0, int k1, float[] out, int offset, int from, int to) {
