@@ -7,12 +7,13 @@ import org.sparkbnn.bayes.cpu.precision.Float64Twin;
 /**
  * {@link Gemm#product}'s columns on the Java 17 Vector API: lanes run along the output columns, each lane the same
  * chain as the scalar code (0, then a fused multiply-add per inner term in order), so the blocking below changes
- * no result. Register blocking as in {@link VectorAffine}, of which this is the bias-free form with a strided A:
- * the two are kept apart because the Vector API is fast only when the JIT compiles each loop for one use (one
- * kernel serving both training and scoring measured 113k instead of 150k rows/s for scoring, and 20k inside Spark
- * tasks). No helper method takes or returns a vector: one that C2 compiled on its own before its callers is
- * "already compiled into a big method", is then not inlined, and every call boxes its vectors (measured 4x slower,
- * 26 against 160 GFLOP/s, in some JVM runs and not in others).
+ * no result. Register blocking as in {@link VectorAffine} (two rows x four vectors), here four rows on AVX-512, of
+ * which this is the bias-free form with a strided A: the two are kept apart because the Vector API is fast only
+ * when the JIT compiles each loop for one use (one kernel serving both training and scoring measured 113k instead
+ * of 150k rows/s for scoring, and 20k inside Spark tasks). No helper method takes or returns a vector: one that C2
+ * compiled on its own before its callers is "already compiled into a big method", is then not inlined, and every
+ * call boxes its vectors (a four-row scoring kernel storing through a helper measured 26 against 160 GFLOP/s in
+ * some JVM runs).
  */
 @Float64Twin
 final class VectorGemm {
