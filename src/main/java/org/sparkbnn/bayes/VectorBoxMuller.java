@@ -53,65 +53,27 @@ final class VectorBoxMuller {
     float[] sines = new float[CHUNK * PAIRS];
     for (int k = 0; k < blocks; k += CHUNK) {
       int end = Math.min(blocks, k + CHUNK);
-      for (Pass pass : PASSES) pass.run(k0, k1, words, sines, out, offset, k, end);
+      radii(k0, k1, out, offset, k, end);
+      angleWords(k0, k1, words, k, end);
+      cosinesAndSines(words, out, offset, sines, k, end);
+      pairs(words, sines, out, offset, k, end);
     }
     return blocks;
   }
-
-  /** One of the four loops below over the blocks from..to-1 of a chunk. */
-  private interface Pass {
-    void run(int k0, int k1, int[] words, float[] sines, float[] out, int offset, int from, int to);
-  }
-
-  /**
-   * The loops, called through one call site with four receivers, which C2 does not inline: each loop is compiled
-   * on its own, with its own node budget (below). Called directly, C2 inlined the smaller loops into their caller
-   * whenever it compiled the caller first, and that compilation ran out of its budget: in half of the benchmark
-   * runs of an afternoon the per-row noise of a 512-row share took 0.6-1.0 ms instead of 0.05 (a run with
-   * -XX:+PrintInlining: two loops inlined, the third cut off by NodeCountInliningCutoff).
-   */
-  private static final Pass[] PASSES = {
-      (k0, k1, words, sines, out, offset, from, to) -> radii(k0, k1, out, offset, from, to),
-      (k0, k1, words, sines, out, offset, from, to) -> angleWords(k0, k1, words, from, to),
-      (k0, k1, words, sines, out, offset, from, to) -> cosinesAndSines(words, out, offset, sines, from, to),
-      (k0, k1, words, sines, out, offset, from, to) -> pairs(words, sines, out, offset, from, to)};
 
   /*
    * Four loops over a chunk of blocks, not one: C2 stops inlining the Vector API's calls inside one method past a
    * node budget (NodeCountInliningCutoff), and a vector operation that is not inlined allocates: a single loop doing
    * all of a pair ran at 3.2 ns a draw, two loops at 2.7, these four at 1.0. The intermediate values go through the
    * L1 cache: the radius where the pair's second member goes, the cosine where its first goes, the sine and the
-   * angle's word in small arrays. For a related reason the loops call no helper of their own that takes or returns
-   * a vector (the hash, the uniform, the logarithm are written out where they are used): a helper that C2 compiled
-   * on its own first is "already compiled into a big method" when its caller is compiled, is not inlined, and every
-   * call boxes its vectors (measured on a matrix kernel: see VectorGemm).
+   * angle's word in small arrays.
    */
 
   private static void radii(int k0, int k1, float[] out, int offset, int from, int to) {
     IntVector twiceLane = IntVector.zero(I).addIndex(2);
     for (int k = from; k < to; k++) {
       for (int h = 0; h < PAIRS; h += LANES) {
-        // The counter's hash: lowbias32(lowbias32(counter + k0) + k1).
-        IntVector x = twiceLane.add(2 * (k * PAIRS + h)).add(k0);
-        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(HASH_MULTIPLIER_1);
-        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(HASH_MULTIPLIER_2);
-        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).add(k1);
-        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(HASH_MULTIPLIER_1);
-        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(HASH_MULTIPLIER_2);
-        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16));
-        // The uniform u = ((w >>> 9) + 0.5) 2^-23 (BoxMuller#unit), then sqrt(-2 ln u) (BoxMuller#radius).
-        IntVector bits = x.lanewise(VectorOperators.LSHR, 9).or(ONE_BITS).reinterpretAsFloats().sub(1f).add(HALF_STEP)
-            .reinterpretAsInts();
-        IntVector mantissa = bits.and(MANTISSA);
-        IntVector big = mantissa.add(ABOVE_SQRT2).lanewise(VectorOperators.LSHR, 23);
-        FloatVector m = mantissa.or(big.lanewise(VectorOperators.LSHL, 23).neg().add(ONE_BITS)).reinterpretAsFloats();
-        FloatVector e = bits.lanewise(VectorOperators.LSHR, 23).add(big).add(EXPONENT_TO_FLOAT).reinterpretAsFloats()
-            .sub(EXPONENT_OFFSET);
-        FloatVector s = m.sub(1f).div(m.add(1f));
-        FloatVector s2 = s.mul(s);
-        FloatVector series = s2.mul(s2.mul(s2.mul(s2.mul(L9).add(L7)).add(L5)).add(L3)).add(1f);
-        FloatVector ln = e.mul(LN2).add(s.mul(2f).mul(series));
-        ln.mul(-2f).lanewise(VectorOperators.SQRT).intoArray(out, offset + k * BLOCK + PAIRS + h);
+        radius(hash(twiceLane.add(2 * (k * PAIRS + h)), k0, k1)).intoArray(out, offset + k * BLOCK + PAIRS + h);
       }
     }
   }
@@ -120,13 +82,7 @@ final class VectorBoxMuller {
     IntVector twiceLanePlusOne = IntVector.zero(I).addIndex(2).add(1);
     for (int k = from; k < to; k++) {
       for (int h = 0; h < PAIRS; h += LANES) {
-        IntVector x = twiceLanePlusOne.add(2 * (k * PAIRS + h)).add(k0);
-        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(HASH_MULTIPLIER_1);
-        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(HASH_MULTIPLIER_2);
-        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).add(k1);
-        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(HASH_MULTIPLIER_1);
-        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(HASH_MULTIPLIER_2);
-        x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).intoArray(words, (k - from) * PAIRS + h);
+        hash(twiceLanePlusOne.add(2 * (k * PAIRS + h)), k0, k1).intoArray(words, (k - from) * PAIRS + h);
       }
     }
   }
@@ -134,8 +90,7 @@ final class VectorBoxMuller {
   private static void cosinesAndSines(int[] words, float[] out, int offset, float[] sines, int from, int to) {
     for (int k = from; k < to; k++) {
       for (int h = 0; h < PAIRS; h += LANES) {
-        FloatVector phi = IntVector.fromArray(I, words, (k - from) * PAIRS + h).lanewise(VectorOperators.LSHR, 9)
-            .or(ONE_BITS).reinterpretAsFloats().sub(1f).add(HALF_STEP).sub(0.5f).mul(HALF_PI);
+        FloatVector phi = unit(IntVector.fromArray(I, words, (k - from) * PAIRS + h)).sub(0.5f).mul(HALF_PI);
         FloatVector p2 = phi.mul(phi);
         phi.mul(p2.mul(p2.mul(p2.mul(S7).add(S5)).add(S3)).add(1f)).intoArray(sines, (k - from) * PAIRS + h);
         p2.mul(p2.mul(p2.mul(p2.mul(C8).add(C6)).add(C4)).add(C2)).add(1f).intoArray(out, offset + k * BLOCK + h);
@@ -143,10 +98,7 @@ final class VectorBoxMuller {
     }
   }
 
-  /**
-   * The radius times the direction: (cos, sin) swapped and negated by the angle word's three low bits (bit 0 swaps,
-   * bits 1 and 2 negate the first and the second member).
-   */
+  /** The radius times the direction: (cos, sin) swapped and negated by the angle word's three low bits. */
   private static void pairs(int[] words, float[] sines, float[] out, int offset, int from, int to) {
     for (int k = from; k < to; k++) {
       for (int h = 0; h < PAIRS; h += LANES) {
@@ -156,14 +108,47 @@ final class VectorBoxMuller {
         IntVector cos = FloatVector.fromArray(F, out, first).reinterpretAsInts();
         IntVector sin = FloatVector.fromArray(F, sines, (k - from) * PAIRS + h).reinterpretAsInts();
         IntVector swap = b.and(1).neg();
-        IntVector notSwap = swap.not();
-        FloatVector x = sin.and(swap).or(cos.and(notSwap)).reinterpretAsFloats();
-        FloatVector y = cos.and(swap).or(sin.and(notSwap)).reinterpretAsFloats();
-        r.mul(x).reinterpretAsInts().lanewise(VectorOperators.XOR, b.lanewise(VectorOperators.LSHL, 30).and(SIGN))
-            .reinterpretAsFloats().intoArray(out, first);
-        r.mul(y).reinterpretAsInts().lanewise(VectorOperators.XOR, b.lanewise(VectorOperators.LSHL, 29).and(SIGN))
-            .reinterpretAsFloats().intoArray(out, first + PAIRS);
+        negateIf(r.mul(select(swap, sin, cos)), b.lanewise(VectorOperators.LSHL, 30)).intoArray(out, first);
+        negateIf(r.mul(select(swap, cos, sin)), b.lanewise(VectorOperators.LSHL, 29)).intoArray(out, first + PAIRS);
       }
     }
+  }
+
+  /** ((w >>> 9) + 0.5) 2^-23, as (1 + (w >>> 9) 2^-23) - 1 + 2^-24: see {@link BoxMuller#unit}. */
+  private static FloatVector unit(IntVector w) {
+    return w.lanewise(VectorOperators.LSHR, 9).or(ONE_BITS).reinterpretAsFloats().sub(1f).add(HALF_STEP);
+  }
+
+  private static FloatVector radius(IntVector a) {
+    IntVector bits = unit(a).reinterpretAsInts();
+    IntVector mantissa = bits.and(MANTISSA);
+    IntVector big = mantissa.add(ABOVE_SQRT2).lanewise(VectorOperators.LSHR, 23);
+    FloatVector m = mantissa.or(big.lanewise(VectorOperators.LSHL, 23).neg().add(ONE_BITS)).reinterpretAsFloats();
+    FloatVector e = bits.lanewise(VectorOperators.LSHR, 23).add(big).add(EXPONENT_TO_FLOAT).reinterpretAsFloats()
+        .sub(EXPONENT_OFFSET);
+    FloatVector s = m.sub(1f).div(m.add(1f));
+    FloatVector s2 = s.mul(s);
+    FloatVector series = s2.mul(s2.mul(s2.mul(s2.mul(L9).add(L7)).add(L5)).add(L3)).add(1f);
+    FloatVector ln = e.mul(LN2).add(s.mul(2f).mul(series));
+    return ln.mul(-2f).lanewise(VectorOperators.SQRT);
+  }
+
+  /** The bits of {@code ifSet} where {@code mask} is all ones, else of {@code otherwise}. */
+  private static FloatVector select(IntVector mask, IntVector ifSet, IntVector otherwise) {
+    return ifSet.and(mask).or(otherwise.and(mask.not())).reinterpretAsFloats();
+  }
+
+  private static FloatVector negateIf(FloatVector v, IntVector bit) {
+    return v.reinterpretAsInts().lanewise(VectorOperators.XOR, bit.and(SIGN)).reinterpretAsFloats();
+  }
+
+  private static IntVector hash(IntVector counter, int k0, int k1) {
+    return lowbias32(lowbias32(counter.add(k0)).add(k1));
+  }
+
+  private static IntVector lowbias32(IntVector x) {
+    x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(HASH_MULTIPLIER_1);
+    x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(HASH_MULTIPLIER_2);
+    return x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16));
   }
 }
