@@ -76,6 +76,11 @@ public abstract class BayesByBackpropParamSet extends ParamSet {
       + " so that very large data sets train in bounded time (300 epochs of up to ~42,000 rows fit under the"
       + " default); 0 = no cap", 0, 100_000);
   @FitOnly
+  final IntParam minSteps = atLeast("minSteps", "least number of training steps: a data set with fewer than"
+      + " minSteps / maxEpochs steps per epoch trains for more epochs than maxEpochs, whole epochs until it has had"
+      + " minSteps (Adam needs a number of steps to converge whatever the data size); maxSteps still caps;"
+      + " 0 = maxEpochs alone", 0, 0);
+  @FitOnly
   final IntParam trainSamples = atLeast("trainSamples", "Monte-Carlo weight samples per training step", 1, 1);
   @FitOnly
   final IntParam ensembleSize = atLeast("ensembleSize", "independently initialised posteriors fitted to the same"

@@ -24,7 +24,7 @@ record FitSettings(
     int[] hiddenLayers, String activation,
     String prior, double priorSigma, double priorPi, double priorSigma1, double priorSigma2, double posteriorRhoInit,
     GradientEstimator estimator, KlWeighting klWeighting, double klScale, double learningRate, int batchSize,
-    int maxEpochs, int maxSteps, int trainSamples, int ensembleSize, long seed, boolean skipInvalid,
+    int maxEpochs, int maxSteps, int minSteps, int trainSamples, int ensembleSize, long seed, boolean skipInvalid,
     double maxBlockSizeInMB,
     String checkpointDir, int checkpointInterval, String syncMode, long collectiveTimeoutMillis,
     boolean allowUnencryptedGradients, String kernel, String initialModelPath, boolean priorFromModel,
@@ -49,7 +49,7 @@ record FitSettings(
         p.getHiddenLayers().clone(), p.getActivation(), p.getPrior(), p.getPriorSigma(),
         p.getPriorPi(), p.getPriorSigma1(), p.getPriorSigma2(), p.getPosteriorRhoInit(),
         GradientEstimator.parse(p.getEstimator()), KlWeighting.parse(p.getKlWeighting()), klScale, p.getLearningRate(),
-        p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(), p.getTrainSamples(), p.getEnsembleSize(), p.getSeed(),
+        p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(), p.getMinSteps(), p.getTrainSamples(), p.getEnsembleSize(), p.getSeed(),
         "skip".equals(p.getHandleInvalid()), p.getMaxBlockSizeInMB(), p.getCheckpointDir(),
         p.getCheckpointInterval(), p.getSyncMode(), p.getCollectiveTimeout() * 1000L, p.getAllowUnencryptedGradients(),
         p.getKernel(), p.getInitialModelPath(), p.getPriorFromModel(), p.getReportDir());
@@ -63,7 +63,7 @@ record FitSettings(
     if (ensembleSize == 1) return this;
     return new FitSettings(featuresCol, labelCol, likelihood, calibrationFraction, hiddenLayers, activation, prior,
         priorSigma, priorPi, priorSigma1, priorSigma2, posteriorRhoInit, estimator, klWeighting, klScale,
-        learningRate, batchSize, maxEpochs, maxSteps, trainSamples, 1, EnsembleSamples.memberSeed(seed, k),
+        learningRate, batchSize, maxEpochs, maxSteps, minSteps, trainSamples, 1, EnsembleSamples.memberSeed(seed, k),
         skipInvalid, maxBlockSizeInMB, checkpointDir.isEmpty() ? "" : checkpointDir + "/member-" + k,
         checkpointInterval, syncMode, collectiveTimeoutMillis, allowUnencryptedGradients, kernel, initialModelPath,
         priorFromModel, reportDir);
@@ -78,8 +78,8 @@ record FitSettings(
 
   /**
    * The Params that change the optimisation path, by Param name, as the checkpoint fingerprint has always
-   * recorded them (a checkpoint written before this record existed still matches). maxEpochs and maxSteps are
-   * left out, so a fit with more epochs continues a finished shorter one. klScale is recorded when it is not 1, the
+   * recorded them (a checkpoint written before this record existed still matches). maxEpochs, maxSteps and
+   * minSteps are left out, so a fit with more epochs continues a finished shorter one. klScale is recorded when it is not 1, the
    * value of every fit before it existed.
    */
   Map<String, String> optimisationPath() {

@@ -103,7 +103,7 @@ final class ModelSpec implements Serializable {
     // ElboObjective refuses estimator=localReparameterization with a prior that has no closed-form KL.
     ElboObjective objective = new ElboObjective(network(), prior(s, initial), s.estimator(), s.trainSamples(),
         s.seed());
-    TrainingConfig config = new TrainingConfig(objective, s.batchSize(), s.maxEpochs(), s.maxSteps(),
+    TrainingConfig config = new TrainingConfig(objective, s.batchSize(), s.maxEpochs(), s.maxSteps(), s.minSteps(),
         s.learningRate(), s.klWeighting(), s.klScale(), s.posteriorRhoInit(),
         ComputeKernel.resolve(s.kernel(), TaskCompute.backendName()));
     return initial == null ? config : config.startingFrom(initial.theta);

@@ -157,6 +157,9 @@ final class NetworkTrainer {
       if (result.history.size() < settings.maxEpochs()) {
         LOG.info("Bayes by Backprop: stopped at maxSteps={} after {} of maxEpochs={} epochs", settings.maxSteps(),
             result.history.size(), settings.maxEpochs());
+      } else if (result.history.size() > settings.maxEpochs()) {
+        LOG.info("Bayes by Backprop: trained {} epochs, past maxEpochs={}, to reach minSteps={}",
+            result.history.size(), settings.maxEpochs(), settings.minSteps());
       }
       System.arraycopy(result.theta, 0, theta, k * n, n);
       steps += result.timings.steps();

@@ -13,6 +13,7 @@ public final class TrainingConfig implements Serializable {
   final int batchSize;
   final int maxEpochs;
   final long maxSteps;
+  final long minSteps;
   final double learningRate;
   final KlWeighting klWeighting;
   /** beta in NLL + beta KL / N: 1 for the ELBO. */
@@ -22,21 +23,27 @@ public final class TrainingConfig implements Serializable {
   /** Where training starts (a previous fit's parameters), or null for the objective's initialisation. */
   private final double[] start;
 
-  /** {@code maxSteps <= 0} means no cap: train for maxEpochs. {@code kernel} is resolved (fused or nd4j). */
-  public TrainingConfig(ElboObjective objective, int batchSize, int maxEpochs, long maxSteps, double learningRate,
-                        KlWeighting klWeighting, double klScale, double rhoInit, ComputeKernel kernel) {
-    this(objective, batchSize, maxEpochs, maxSteps, learningRate, klWeighting, klScale, rhoInit, kernel, null);
+  /**
+   * {@code maxSteps <= 0} means no cap; {@code minSteps} extends training past maxEpochs, by whole epochs, to at
+   * least that many steps (0: maxEpochs alone); maxSteps caps both. {@code kernel} is resolved (fused or nd4j).
+   */
+  public TrainingConfig(ElboObjective objective, int batchSize, int maxEpochs, long maxSteps, long minSteps,
+                        double learningRate, KlWeighting klWeighting, double klScale, double rhoInit,
+                        ComputeKernel kernel) {
+    this(objective, batchSize, maxEpochs, maxSteps, minSteps, learningRate, klWeighting, klScale, rhoInit, kernel,
+        null);
   }
 
-  private TrainingConfig(ElboObjective objective, int batchSize, int maxEpochs, long maxSteps, double learningRate,
-                         KlWeighting klWeighting, double klScale, double rhoInit, ComputeKernel kernel,
-                         double[] start) {
+  private TrainingConfig(ElboObjective objective, int batchSize, int maxEpochs, long maxSteps, long minSteps,
+                         double learningRate, KlWeighting klWeighting, double klScale, double rhoInit,
+                         ComputeKernel kernel, double[] start) {
     if (kernel == ComputeKernel.AUTO) throw new IllegalArgumentException("resolve kernel=auto before training");
     if (!(klScale > 0)) throw new IllegalArgumentException("klScale must be > 0, got " + klScale);
     this.objective = objective;
     this.batchSize = batchSize;
     this.maxEpochs = maxEpochs;
     this.maxSteps = maxSteps;
+    this.minSteps = minSteps;
     this.learningRate = learningRate;
     this.klWeighting = klWeighting;
     this.klScale = klScale;
@@ -51,7 +58,7 @@ public final class TrainingConfig implements Serializable {
 
   /** The same configuration, training from {@code theta} (e.g. a previous fit's posterior) instead. */
   public TrainingConfig startingFrom(double[] theta) {
-    return new TrainingConfig(objective, batchSize, maxEpochs, maxSteps, learningRate, klWeighting, klScale, rhoInit,
+    return new TrainingConfig(objective, batchSize, maxEpochs, maxSteps, minSteps, learningRate, klWeighting, klScale, rhoInit,
         kernel, theta);
   }
 

@@ -4,7 +4,8 @@ import org.sparkbnn.input.BadInputException;
 
 /**
  * The shape of a fit, from its configuration and the rows per partition: global batch, each partition's share of
- * it, steps per epoch and in all (maxSteps may cut the last epoch short), and the number of epochs.
+ * it, steps per epoch and in all, and the number of epochs: maxEpochs, or more whole epochs when that is fewer
+ * than minSteps steps; maxSteps may cut the last epoch short.
  */
 final class TrainingPlan {
   final long numRows;
@@ -22,7 +23,8 @@ final class TrainingPlan {
     this.batch = (int) Math.min(config.batchSize, numRows);
     this.shares = MinibatchSampler.shares(partitionRows, batch);
     this.stepsPerEpoch = (numRows + batch - 1) / batch;
-    long steps = config.maxEpochs * stepsPerEpoch;
+    long epochsAsked = Math.max(config.maxEpochs, (config.minSteps + stepsPerEpoch - 1) / stepsPerEpoch);
+    long steps = epochsAsked * stepsPerEpoch;
     this.totalSteps = config.maxSteps > 0 ? Math.min(steps, config.maxSteps) : steps;
     this.epochs = (int) ((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
   }
@@ -35,8 +37,9 @@ final class TrainingPlan {
   void checkResumable(TrainingState resumed) {
     if (resumed != null && resumed.epochsDone() > epochs) {
       throw new BadInputException("the checkpoint holds " + resumed.epochsDone() + " completed epochs, more than"
-          + " the " + epochs + " this fit runs (maxEpochs=" + config.maxEpochs + ", maxSteps=" + config.maxSteps
-          + "); raise maxEpochs to at least " + resumed.epochsDone() + ", or use another checkpointDir");
+          + " the " + epochs + " this fit runs (maxEpochs=" + config.maxEpochs + ", minSteps=" + config.minSteps
+          + ", maxSteps=" + config.maxSteps + "); raise maxEpochs to at least " + resumed.epochsDone()
+          + ", or use another checkpointDir");
     }
   }
 }

@@ -21,14 +21,31 @@ class RegressorParamsTest {
     assertEquals("localReparameterization", r.getEstimator());
     assertEquals("gaussian", r.getPrior());
     assertEquals("error", r.getHandleInvalid());
+    assertEquals(0, r.getMinSteps(), "maxEpochs alone unless asked");
     String explained = r.explainParams();
     for (String name : new String[] {"hiddenLayers", "activation", "prior", "priorSigma", "priorPi", "priorSigma1",
         "priorSigma2", "posteriorRhoInit", "estimator", "likelihood", "klWeighting", "learningRate", "batchSize",
-        "maxEpochs", "maxSteps", "trainSamples", "ensembleSize", "predictSamples", "seed", "handleInvalid",
+        "maxEpochs", "maxSteps", "minSteps", "trainSamples", "ensembleSize", "predictSamples", "seed", "handleInvalid",
         "varianceCol", "epistemicVarianceCol", "aleatoricVarianceCol", "lowerBoundCol", "upperBoundCol",
         "intervalLevel", "featuresCol", "labelCol", "predictionCol"}) {
       assertTrue(explained.contains(name + ":"), "explainParams lacks " + name);
     }
+  }
+
+  /** 200 rows at batch 32: 7 steps an epoch, so minSteps 20 runs ceil(20 / 7) = 3 whole epochs, as maxEpochs 3. */
+  @Test
+  void minStepsLengthensAShortFitByWholeEpochs() {
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> data =
+        SyntheticData.sine(SparkTestSession.get(), 200, 0.1, 3, 2).cache();
+    BayesByBackpropRegressionModel lengthened = small().setMaxEpochs(1).setMinSteps(20).fit(data);
+    BayesByBackpropRegressionModel threeEpochs = small().setMaxEpochs(3).fit(data);
+    assertEquals(3, lengthened.trainingHistory().size());
+    assertArrayEquals(threeEpochs.theta(), lengthened.theta(), 0.0);
+  }
+
+  private static BayesByBackpropRegressor small() {
+    return new BayesByBackpropRegressor().setHiddenLayers(8).setBatchSize(32).setCalibrationFraction(0)
+        .setEnsembleSize(1);
   }
 
   @Test
@@ -41,6 +58,7 @@ class RegressorParamsTest {
     assertMessageNames(assertThrows(IllegalArgumentException.class, () -> r.setHiddenLayers(10, 0)), "hiddenLayers");
     assertMessageNames(assertThrows(IllegalArgumentException.class, () -> r.setHandleInvalid("keep")), "handleInvalid");
     assertMessageNames(assertThrows(IllegalArgumentException.class, () -> r.setIntervalLevel(1.0)), "intervalLevel");
+    assertMessageNames(assertThrows(IllegalArgumentException.class, () -> r.setMinSteps(-1)), "minSteps");
   }
 
   @Test

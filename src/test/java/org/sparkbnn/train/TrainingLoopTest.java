@@ -44,16 +44,16 @@ class TrainingLoopTest {
 
   static TrainingLoop.Result train(int maxEpochs, long maxSteps, java.util.function.Consumer<EpochSummary> onEpoch,
                                    Checkpointer checkpointer) {
-    return train(maxEpochs, maxSteps, 1.0, onEpoch, checkpointer);
+    return train(maxEpochs, maxSteps, 0, 1.0, onEpoch, checkpointer);
   }
 
-  static TrainingLoop.Result train(int maxEpochs, long maxSteps, double klScale,
+  static TrainingLoop.Result train(int maxEpochs, long maxSteps, long minSteps, double klScale,
                                    java.util.function.Consumer<EpochSummary> onEpoch, Checkpointer checkpointer) {
     BayesianMlp net = new BayesianMlp(new NetworkArchitecture(1, new int[] {8}, 1, Activation.TANH),
         GaussianLikelihood.homoscedastic(0.1));
     TrainingConfig config = new TrainingConfig(
         new ElboObjective(net, new GaussianPrior(1.0), GradientEstimator.LOCAL_REPARAMETERIZATION, 1, 5L),
-        10, maxEpochs, maxSteps, 0.02, KlWeighting.UNIFORM, klScale, -5.0, ComputeKernel.FUSED);
+        10, maxEpochs, maxSteps, minSteps, 0.02, KlWeighting.UNIFORM, klScale, -5.0, ComputeKernel.FUSED);
     ColumnMoments m = new ColumnMoments(2);
     for (FeatureBlock b : blocks()) m.merge(b.moments());
     return TrainingLoop.run(config, Standardization.fromMoments(m, 1), new LocalGradientSource(blocks()), onEpoch,
@@ -73,8 +73,8 @@ class TrainingLoopTest {
    */
   @Test
   void aSmallerKlScaleGivesANarrowerPosterior() {
-    TrainingLoop.Result elbo = train(150, 0, 1.0, e -> { }, Checkpointer.NONE);
-    TrainingLoop.Result tempered = train(150, 0, 0.3, e -> { }, Checkpointer.NONE);
+    TrainingLoop.Result elbo = train(150, 0, 0, 1.0, e -> { }, Checkpointer.NONE);
+    TrainingLoop.Result tempered = train(150, 0, 0, 0.3, e -> { }, Checkpointer.NONE);
     double ratio = Math.exp(meanLogSigma(tempered.theta) - meanLogSigma(elbo.theta));
     assertTrue(ratio < 0.9, "geometric mean sigma at klScale 0.3 / at 1: " + ratio);
     double nllElbo = elbo.history.get(elbo.history.size() - 1).nll();
@@ -97,6 +97,17 @@ class TrainingLoopTest {
     assertEquals(7, capped.timings.steps());
     assertEquals(2, capped.history.size(), "4 steps per epoch: 7 steps end in the second epoch");
     assertEquals(20, train(5, 0).timings.steps(), "maxSteps=0 means no cap");
+  }
+
+  /** 40 rows at batch 10: 4 steps an epoch. */
+  @Test
+  void minStepsAddsWholeEpochsPastMaxEpochsAndMaxStepsStillCaps() {
+    TrainingLoop.Result extended = train(2, 0, 9, 1.0, e -> { }, Checkpointer.NONE);
+    assertEquals(12, extended.timings.steps(), "9 steps need ceil(9 / 4) = 3 whole epochs");
+    assertEquals(3, extended.history.size());
+    assertEquals(8, train(2, 0, 8, 1.0, e -> { }, Checkpointer.NONE).timings.steps(),
+        "maxEpochs already gives minSteps: nothing added");
+    assertEquals(10, train(2, 10, 100, 1.0, e -> { }, Checkpointer.NONE).timings.steps(), "maxSteps caps minSteps");
   }
 
   @Test
