@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -17,8 +18,8 @@ import java.util.function.BooleanSupplier;
  * the rounds go through memory instead of loopback TCP. Over sockets a task that waits blocks in {@code select},
  * and on the 2-vCPU machines measured a blocked thread took 0.1-0.25 ms per step to be woken (README,
  * Performance), more than the exchange of ~11,000 gradients itself; here a waiting task spins on a volatile
- * counter while there is a core for every task (yielding after the first microseconds), then parks in short
- * slices.
+ * counter for a few microseconds while there is a core for every task, then parks until the peer it waits for
+ * publishes its round and wakes it (or a slice ends, to check the timeout and cancellation).
  *
  * <p>The tasks share a board: every task owns two slots per destination (rounds alternate between them) and a
  * counter of the rounds it has published. A round copies each outgoing message into this task's slot, publishes
@@ -34,17 +35,16 @@ public final class SharedMemoryExchange implements Exchange {
   /** This JVM's identity, compared over the mesh to find out whether all tasks share one JVM. */
   private static final UUID JVM_ID = UUID.randomUUID();
   private static final Map<String, Board> BOARDS = new ConcurrentHashMap<>();
-  /** How long a waiting task spins before it parks, when every task has a core. */
-  private static final long SPIN_NANOS = 2_000_000L;
   /**
-   * How much of that it spins without giving up its core: after it, each turn of the loop yields, so that a peer
-   * (or a thread the peer needs) waiting for this core runs at once. Without the yields, two tasks that shared one
-   * vCPU while the JIT compiler held the other stalled each other by a scheduler time slice, ~4.5 ms, every other
-   * step (a probe of the benchmark's stage, 2 vCPUs); in steady state 85-90% of the waits end within 10 us.
+   * How long a waiting task spins before it parks, when every task has a core: in steady state 85-90% of the waits
+   * end within 10 us. A longer spin costs more than it saves on 2 vCPUs: spinning for 2 ms, the tasks that shared
+   * one vCPU while the JIT compiler held the other stalled each other by a scheduler time slice (~4.5 ms) every
+   * other step, and spinning, then yielding until 2 ms, made steps of plain reparameterisation (0.2 ms of math a
+   * task) 1.5x slower than over TCP, where a waiting task sleeps (README, Performance).
    */
-  private static final long PURE_SPIN_NANOS = 20_000L;
-  /** Park slice once spinning is over. */
-  private static final long PARK_NANOS = 50_000L;
+  private static final long SPIN_NANOS = 20_000L;
+  /** Longest park: a waiting task is woken when its peer publishes; the slice bounds timeout and cancel checks. */
+  private static final long PARK_NANOS = 1_000_000L;
 
   private final String key;
   private final Board board;
@@ -115,28 +115,23 @@ public final class SharedMemoryExchange implements Exchange {
       if (j != rank) board.write(parity, rank, j, out[j]);
     }
     board.published.set(rank, r);
+    board.wakeWaiters(rank);
     if (whileWaiting != null) whileWaiting.run();
     Deadline deadline = null;
-    long spinStart = System.nanoTime();
-    long spinEnd = spin ? spinStart + SPIN_NANOS : 0;
+    long spinEnd = spin ? System.nanoTime() + SPIN_NANOS : 0;
     for (int p = 0; p < size; p++) {
       if (p == rank) continue;
       while (board.published.get(p) < r) {
         if (board.closed.get(p) != 0) {
           throw new CollectiveException("partition " + p + " left the collective " + during, false);
         }
-        long now = System.nanoTime();
-        if (spin && now < spinEnd) {
-          if (now - spinStart < PURE_SPIN_NANOS) {
-            Thread.onSpinWait();
-          } else {
-            Thread.yield();
-          }
+        if (spin && System.nanoTime() < spinEnd) {
+          Thread.onSpinWait();
           continue;
         }
         if (deadline == null) deadline = new Deadline(timeoutMillis, interrupted, during);
         deadline.check(silentPeers(r));
-        LockSupport.parkNanos(PARK_NANOS);
+        board.parkUntilPublished(rank, p, r);
       }
       in[p] = board.slots[parity][p][rank].duplicate();
     }
@@ -157,6 +152,7 @@ public final class SharedMemoryExchange implements Exchange {
     if (closed) return;
     closed = true;
     board.closed.set(rank, 1);
+    board.wakeWaiters(rank);
     BOARDS.computeIfPresent(key, (k, b) -> b.members.decrementAndGet() == 0 ? null : b);
   }
 
@@ -172,6 +168,8 @@ public final class SharedMemoryExchange implements Exchange {
     final ByteBuffer[][][] slots;
     final AtomicLongArray published;
     final AtomicIntegerArray closed;
+    /** The thread of each task while it is parked waiting for a peer (else null): who to wake on a publish. */
+    final AtomicReferenceArray<Thread> parked;
     final AtomicInteger members = new AtomicInteger();
 
     Board(int size) {
@@ -180,6 +178,27 @@ public final class SharedMemoryExchange implements Exchange {
       this.published = new AtomicLongArray(size);
       for (int p = 0; p < size; p++) published.set(p, -1);
       this.closed = new AtomicIntegerArray(size);
+      this.parked = new AtomicReferenceArray<>(size);
+    }
+
+    /**
+     * Parks task {@code rank} until {@code peer} has published round r or closed (or a slice ends). No wake-up is
+     * lost: the waiter registers before it checks the round again, the peer publishes before it looks for waiters
+     * (both volatile), so either the waiter sees the round or the peer sees the waiter; a wake-up that comes before
+     * the park makes the park return at once.
+     */
+    void parkUntilPublished(int rank, int peer, long r) {
+      parked.set(rank, Thread.currentThread());
+      if (published.get(peer) < r && closed.get(peer) == 0) LockSupport.parkNanos(this, PARK_NANOS);
+      parked.set(rank, null);
+    }
+
+    /** Wakes every task parked on this board (after {@code rank} published a round or closed). */
+    void wakeWaiters(int rank) {
+      for (int p = 0; p < size; p++) {
+        Thread waiter = p == rank ? null : parked.get(p);
+        if (waiter != null) LockSupport.unpark(waiter);
+      }
     }
 
     void write(int parity, int source, int destination, ByteBuffer message) {
