@@ -246,8 +246,8 @@ final class BenchmarkJob {
 
   private static TrainingConfig config(BayesianMlp network, GradientEstimator estimator, int batch,
                                       ComputeKernel kernel) {
-    return new TrainingConfig(new ElboObjective(network, new GaussianPrior(1.0), estimator, 1, 1L), batch, 1, 0, 0, 1e-3,
-        KlWeighting.UNIFORM, 1.0, -5.0, kernel);
+    return new TrainingConfig(new ElboObjective(network, new GaussianPrior(1.0), estimator, 1, 1L), batch, 1, 0, 0,
+        1e-3, KlWeighting.UNIFORM, 1.0, -5.0, kernel);
   }
 
   private static StepTimings timeEpoch(TrainingConfig config, Standardization standardization,

@@ -49,10 +49,11 @@ record FitSettings(
         p.getHiddenLayers().clone(), p.getActivation(), p.getPrior(), p.getPriorSigma(),
         p.getPriorPi(), p.getPriorSigma1(), p.getPriorSigma2(), p.getPosteriorRhoInit(),
         GradientEstimator.parse(p.getEstimator()), KlWeighting.parse(p.getKlWeighting()), klScale, p.getLearningRate(),
-        p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(), p.getMinSteps(), p.getTrainSamples(), p.getEnsembleSize(), p.getSeed(),
-        "skip".equals(p.getHandleInvalid()), p.getMaxBlockSizeInMB(), p.getCheckpointDir(),
-        p.getCheckpointInterval(), p.getSyncMode(), p.getCollectiveTimeout() * 1000L, p.getAllowUnencryptedGradients(),
-        p.getKernel(), p.getInitialModelPath(), p.getPriorFromModel(), p.getReportDir());
+        p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(), p.getMinSteps(), p.getTrainSamples(),
+        p.getEnsembleSize(), p.getSeed(), "skip".equals(p.getHandleInvalid()), p.getMaxBlockSizeInMB(),
+        p.getCheckpointDir(), p.getCheckpointInterval(), p.getSyncMode(), p.getCollectiveTimeout() * 1000L,
+        p.getAllowUnencryptedGradients(), p.getKernel(), p.getInitialModelPath(), p.getPriorFromModel(),
+        p.getReportDir());
   }
 
   /**
@@ -79,8 +80,8 @@ record FitSettings(
   /**
    * The Params that change the optimisation path, by Param name, as the checkpoint fingerprint has always
    * recorded them (a checkpoint written before this record existed still matches). maxEpochs, maxSteps and
-   * minSteps are left out, so a fit with more epochs continues a finished shorter one. klScale is recorded when it is not 1, the
-   * value of every fit before it existed.
+   * minSteps are left out, so a fit with more epochs continues a finished shorter one. klScale is recorded when it is
+   * not 1, the value of every fit before it existed.
    */
   Map<String, String> optimisationPath() {
     Object[] pairs = {"prior", prior, "priorSigma", priorSigma, "priorPi", priorPi, "priorSigma1", priorSigma1,

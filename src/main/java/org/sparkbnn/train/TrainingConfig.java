@@ -58,8 +58,8 @@ public final class TrainingConfig implements Serializable {
 
   /** The same configuration, training from {@code theta} (e.g. a previous fit's posterior) instead. */
   public TrainingConfig startingFrom(double[] theta) {
-    return new TrainingConfig(objective, batchSize, maxEpochs, maxSteps, minSteps, learningRate, klWeighting, klScale, rhoInit,
-        kernel, theta);
+    return new TrainingConfig(objective, batchSize, maxEpochs, maxSteps, minSteps, learningRate, klWeighting, klScale,
+        rhoInit, kernel, theta);
   }
 
   /** The parameters of step 0. */

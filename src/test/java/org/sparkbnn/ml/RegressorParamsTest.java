@@ -25,9 +25,9 @@ class RegressorParamsTest {
     String explained = r.explainParams();
     for (String name : new String[] {"hiddenLayers", "activation", "prior", "priorSigma", "priorPi", "priorSigma1",
         "priorSigma2", "posteriorRhoInit", "estimator", "likelihood", "klWeighting", "learningRate", "batchSize",
-        "maxEpochs", "maxSteps", "minSteps", "trainSamples", "ensembleSize", "predictSamples", "seed", "handleInvalid",
-        "varianceCol", "epistemicVarianceCol", "aleatoricVarianceCol", "lowerBoundCol", "upperBoundCol",
-        "intervalLevel", "featuresCol", "labelCol", "predictionCol"}) {
+        "maxEpochs", "maxSteps", "minSteps", "trainSamples", "ensembleSize", "predictSamples", "seed",
+        "handleInvalid", "varianceCol", "epistemicVarianceCol", "aleatoricVarianceCol", "lowerBoundCol",
+        "upperBoundCol", "intervalLevel", "featuresCol", "labelCol", "predictionCol"}) {
       assertTrue(explained.contains(name + ":"), "explainParams lacks " + name);
     }
   }
