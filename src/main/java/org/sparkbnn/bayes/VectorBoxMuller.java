@@ -69,11 +69,38 @@ final class VectorBoxMuller {
    * angle's word in small arrays.
    */
 
+  /*
+   * No helper method takes or returns a vector: each loop writes its hash, uniform, logarithm and selection out in
+   * full. A helper that C2 compiles on its own first (while the loops still run in C1 code, which calls it) is
+   * "already compiled into a big method" when the loops are compiled, is not inlined, and then boxes its vectors
+   * on every call; the same was measured in VectorGemm (README, Performance). The operations and their order are
+   * the scalar code's, as before.
+   */
+
   private static void radii(int k0, int k1, float[] out, int offset, int from, int to) {
     IntVector twiceLane = IntVector.zero(I).addIndex(2);
     for (int k = from; k < to; k++) {
       for (int h = 0; h < PAIRS; h += LANES) {
-        radius(hash(twiceLane.add(2 * (k * PAIRS + h)), k0, k1)).intoArray(out, offset + k * BLOCK + PAIRS + h);
+        IntVector x = twiceLane.add(2 * (k * PAIRS + h)).add(k0);
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(HASH_MULTIPLIER_1);
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(HASH_MULTIPLIER_2);
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).add(k1);
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(HASH_MULTIPLIER_1);
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(HASH_MULTIPLIER_2);
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16));
+        // unit(x), then ln of it as e ln 2 + 2 atanh(s): see BoxMuller#radius.
+        IntVector bits = x.lanewise(VectorOperators.LSHR, 9).or(ONE_BITS).reinterpretAsFloats().sub(1f).add(HALF_STEP)
+            .reinterpretAsInts();
+        IntVector mantissa = bits.and(MANTISSA);
+        IntVector big = mantissa.add(ABOVE_SQRT2).lanewise(VectorOperators.LSHR, 23);
+        FloatVector m = mantissa.or(big.lanewise(VectorOperators.LSHL, 23).neg().add(ONE_BITS)).reinterpretAsFloats();
+        FloatVector e = bits.lanewise(VectorOperators.LSHR, 23).add(big).add(EXPONENT_TO_FLOAT).reinterpretAsFloats()
+            .sub(EXPONENT_OFFSET);
+        FloatVector s = m.sub(1f).div(m.add(1f));
+        FloatVector s2 = s.mul(s);
+        FloatVector series = s2.mul(s2.mul(s2.mul(s2.mul(L9).add(L7)).add(L5)).add(L3)).add(1f);
+        FloatVector ln = e.mul(LN2).add(s.mul(2f).mul(series));
+        ln.mul(-2f).lanewise(VectorOperators.SQRT).intoArray(out, offset + k * BLOCK + PAIRS + h);
       }
     }
   }
@@ -82,7 +109,13 @@ final class VectorBoxMuller {
     IntVector twiceLanePlusOne = IntVector.zero(I).addIndex(2).add(1);
     for (int k = from; k < to; k++) {
       for (int h = 0; h < PAIRS; h += LANES) {
-        hash(twiceLanePlusOne.add(2 * (k * PAIRS + h)), k0, k1).intoArray(words, (k - from) * PAIRS + h);
+        IntVector x = twiceLanePlusOne.add(2 * (k * PAIRS + h)).add(k0);
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(HASH_MULTIPLIER_1);
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(HASH_MULTIPLIER_2);
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).add(k1);
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(HASH_MULTIPLIER_1);
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(HASH_MULTIPLIER_2);
+        x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).intoArray(words, (k - from) * PAIRS + h);
       }
     }
   }
@@ -90,7 +123,9 @@ final class VectorBoxMuller {
   private static void cosinesAndSines(int[] words, float[] out, int offset, float[] sines, int from, int to) {
     for (int k = from; k < to; k++) {
       for (int h = 0; h < PAIRS; h += LANES) {
-        FloatVector phi = unit(IntVector.fromArray(I, words, (k - from) * PAIRS + h)).sub(0.5f).mul(HALF_PI);
+        IntVector w = IntVector.fromArray(I, words, (k - from) * PAIRS + h);
+        FloatVector phi = w.lanewise(VectorOperators.LSHR, 9).or(ONE_BITS).reinterpretAsFloats().sub(1f)
+            .add(HALF_STEP).sub(0.5f).mul(HALF_PI);
         FloatVector p2 = phi.mul(phi);
         phi.mul(p2.mul(p2.mul(p2.mul(S7).add(S5)).add(S3)).add(1f)).intoArray(sines, (k - from) * PAIRS + h);
         p2.mul(p2.mul(p2.mul(p2.mul(C8).add(C6)).add(C4)).add(C2)).add(1f).intoArray(out, offset + k * BLOCK + h);
@@ -98,7 +133,10 @@ final class VectorBoxMuller {
     }
   }
 
-  /** The radius times the direction: (cos, sin) swapped and negated by the angle word's three low bits. */
+  /**
+   * The radius times the direction: (cos, sin) swapped and negated by the angle word's three low bits (the bits of
+   * sin where the swap mask is all ones, else of cos; the sign flipped by bit 1 or bit 2 moved to the sign bit).
+   */
   private static void pairs(int[] words, float[] sines, float[] out, int offset, int from, int to) {
     for (int k = from; k < to; k++) {
       for (int h = 0; h < PAIRS; h += LANES) {
@@ -108,47 +146,16 @@ final class VectorBoxMuller {
         IntVector cos = FloatVector.fromArray(F, out, first).reinterpretAsInts();
         IntVector sin = FloatVector.fromArray(F, sines, (k - from) * PAIRS + h).reinterpretAsInts();
         IntVector swap = b.and(1).neg();
-        negateIf(r.mul(select(swap, sin, cos)), b.lanewise(VectorOperators.LSHL, 30)).intoArray(out, first);
-        negateIf(r.mul(select(swap, cos, sin)), b.lanewise(VectorOperators.LSHL, 29)).intoArray(out, first + PAIRS);
+        IntVector keep = swap.not();
+        FloatVector firstDirection = sin.and(swap).or(cos.and(keep)).reinterpretAsFloats();
+        FloatVector secondDirection = cos.and(swap).or(sin.and(keep)).reinterpretAsFloats();
+        r.mul(firstDirection).reinterpretAsInts()
+            .lanewise(VectorOperators.XOR, b.lanewise(VectorOperators.LSHL, 30).and(SIGN)).reinterpretAsFloats()
+            .intoArray(out, first);
+        r.mul(secondDirection).reinterpretAsInts()
+            .lanewise(VectorOperators.XOR, b.lanewise(VectorOperators.LSHL, 29).and(SIGN)).reinterpretAsFloats()
+            .intoArray(out, first + PAIRS);
       }
     }
-  }
-
-  /** ((w >>> 9) + 0.5) 2^-23, as (1 + (w >>> 9) 2^-23) - 1 + 2^-24: see {@link BoxMuller#unit}. */
-  private static FloatVector unit(IntVector w) {
-    return w.lanewise(VectorOperators.LSHR, 9).or(ONE_BITS).reinterpretAsFloats().sub(1f).add(HALF_STEP);
-  }
-
-  private static FloatVector radius(IntVector a) {
-    IntVector bits = unit(a).reinterpretAsInts();
-    IntVector mantissa = bits.and(MANTISSA);
-    IntVector big = mantissa.add(ABOVE_SQRT2).lanewise(VectorOperators.LSHR, 23);
-    FloatVector m = mantissa.or(big.lanewise(VectorOperators.LSHL, 23).neg().add(ONE_BITS)).reinterpretAsFloats();
-    FloatVector e = bits.lanewise(VectorOperators.LSHR, 23).add(big).add(EXPONENT_TO_FLOAT).reinterpretAsFloats()
-        .sub(EXPONENT_OFFSET);
-    FloatVector s = m.sub(1f).div(m.add(1f));
-    FloatVector s2 = s.mul(s);
-    FloatVector series = s2.mul(s2.mul(s2.mul(s2.mul(L9).add(L7)).add(L5)).add(L3)).add(1f);
-    FloatVector ln = e.mul(LN2).add(s.mul(2f).mul(series));
-    return ln.mul(-2f).lanewise(VectorOperators.SQRT);
-  }
-
-  /** The bits of {@code ifSet} where {@code mask} is all ones, else of {@code otherwise}. */
-  private static FloatVector select(IntVector mask, IntVector ifSet, IntVector otherwise) {
-    return ifSet.and(mask).or(otherwise.and(mask.not())).reinterpretAsFloats();
-  }
-
-  private static FloatVector negateIf(FloatVector v, IntVector bit) {
-    return v.reinterpretAsInts().lanewise(VectorOperators.XOR, bit.and(SIGN)).reinterpretAsFloats();
-  }
-
-  private static IntVector hash(IntVector counter, int k0, int k1) {
-    return lowbias32(lowbias32(counter.add(k0)).add(k1));
-  }
-
-  private static IntVector lowbias32(IntVector x) {
-    x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(HASH_MULTIPLIER_1);
-    x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(HASH_MULTIPLIER_2);
-    return x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16));
   }
 }
