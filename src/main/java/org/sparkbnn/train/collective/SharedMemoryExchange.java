@@ -40,7 +40,8 @@ public final class SharedMemoryExchange implements Exchange {
    * end within 10 us. A longer spin costs more than it saves on 2 vCPUs: spinning for 2 ms, the tasks that shared
    * one vCPU while the JIT compiler held the other stalled each other by a scheduler time slice (~4.5 ms) every
    * other step, and spinning, then yielding until 2 ms, made steps of plain reparameterisation (0.2 ms of math a
-   * task) 1.5x slower than over TCP, where a waiting task sleeps (README, Performance).
+   * task) 1.5x slower than over TCP, where a waiting task sleeps. Parking cured that in some runs only: in four
+   * benchmark runs of five the plain stage was still faster over TCP, for a cause not found (README, Performance).
    */
   private static final long SPIN_NANOS = 20_000L;
   /** Longest park: a waiting task is woken when its peer publishes; the slice bounds timeout and cancel checks. */
