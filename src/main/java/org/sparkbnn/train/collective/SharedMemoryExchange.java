@@ -123,7 +123,9 @@ public final class SharedMemoryExchange implements Exchange {
     for (int p = 0; p < size; p++) {
       if (p == rank) continue;
       while (board.published.get(p) < r) {
-        if (board.closed.get(p) != 0) {
+        // A peer publishes its last round before it closes: read its counter again after seeing it closed, or a
+        // peer that published and closed between this loop's two reads would seem to have left the round.
+        if (board.closed.get(p) != 0 && board.published.get(p) < r) {
           throw new CollectiveException("partition " + p + " left the collective " + during, false);
         }
         if (spin && System.nanoTime() < spinEnd) {

@@ -5,6 +5,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,7 +23,21 @@ public final class ThreadedRanks {
 
   private ThreadedRanks() {}
 
-  /** Runs {@code body} on every rank at once and returns the results in rank order (a rank's failure is thrown). */
+  /**
+   * The failure to report of two ranks' failures: a rank whose own body failed, rather than the peers it left
+   * behind, which fail only because it closed its end ("partition p left the collective"); the other is suppressed.
+   */
+  private static ExecutionException firstCause(ExecutionException kept, ExecutionException next) {
+    if (kept == null) return next;
+    boolean keptIsEcho = kept.getCause() instanceof CollectiveException;
+    boolean nextIsEcho = next.getCause() instanceof CollectiveException;
+    ExecutionException first = keptIsEcho && !nextIsEcho ? next : kept;
+    ExecutionException other = first == kept ? next : kept;
+    first.addSuppressed(other);
+    return first;
+  }
+
+  /** Runs {@code body} on every rank at once; the results in rank order, or the failure firstCause picks. */
   public static <T> List<T> run(int size, Transport transport, Body<T> body) throws Exception {
     ServerSocketChannel[] listeners = new ServerSocketChannel[size];
     InetSocketAddress[] addresses = new InetSocketAddress[size];
@@ -47,7 +62,15 @@ public final class ThreadedRanks {
         }));
       }
       List<T> results = new ArrayList<>();
-      for (Future<T> f : futures) results.add(f.get());
+      ExecutionException cause = null;
+      for (Future<T> f : futures) {
+        try {
+          results.add(f.get());
+        } catch (ExecutionException e) {
+          cause = firstCause(cause, e);
+        }
+      }
+      if (cause != null) throw cause;
       return results;
     } finally {
       pool.shutdownNow();
