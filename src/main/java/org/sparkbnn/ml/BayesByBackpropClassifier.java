@@ -64,12 +64,12 @@ public class BayesByBackpropClassifier
     FittedNetwork initial =
         InitialModel.resolve(settings, initialModel, BayesByBackpropClassificationModel.class, dataset.sparkSession());
     HeldOutCalibration calibration = HeldOutCalibration.plan(settings, dataset);
-    FittedNetwork fitted = NetworkTrainer.fit(settings, dataset, calibration.heldOut(), LabelDomain.classes(declared),
-        initial, (numFeatures, data) -> ModelSpec.classification(settings, numFeatures,
+    NetworkTrainer.Trained trained = NetworkTrainer.fit(settings, dataset, calibration.heldOut(),
+        LabelDomain.classes(declared), initial, (numFeatures, data) -> ModelSpec.classification(settings, numFeatures,
             numClasses(settings.labelCol(), declared, data.classCounts(), initial)));
-    BayesByBackpropClassificationModel model = copyValues(new BayesByBackpropClassificationModel(uid(), fitted),
-        ParamMap.empty());
-    model = calibration.calibrate(model, dataset);
+    BayesByBackpropClassificationModel model =
+        copyValues(new BayesByBackpropClassificationModel(uid(), trained.network()), ParamMap.empty());
+    model = calibration.calibrate(model, trained.shorter(), dataset);
     FitReport.writeIfAsked(settings, model, dataset);
     return model;
   }

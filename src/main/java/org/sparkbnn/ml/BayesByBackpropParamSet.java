@@ -81,6 +81,11 @@ public abstract class BayesByBackpropParamSet extends ParamSet {
       + " minSteps (Adam needs a number of steps to converge whatever the data size); maxSteps still caps;"
       + " 0 = maxEpochs alone", 0, 0);
   @FitOnly
+  final BooleanParam earlyStopping = flag("earlyStopping", "with rows held out (calibrationFraction): keep, of the"
+      + " parameters after 1/8, 1/4, 1/2 and all of the epochs the fit trains (maxEpochs, or more for minSteps),"
+      + " those whose predictive scores the held-out rows best (log-likelihood), then calibrate on them; training"
+      + " never sees those rows. Without held-out rows it does nothing", false);
+  @FitOnly
   final IntParam trainSamples = atLeast("trainSamples", "Monte-Carlo weight samples per training step", 1, 1);
   @FitOnly
   final IntParam ensembleSize = atLeast("ensembleSize", "independently initialised posteriors fitted to the same"

@@ -55,12 +55,12 @@ public class BayesByBackpropRegressor
     FittedNetwork initial =
         InitialModel.resolve(settings, initialModel, BayesByBackpropRegressionModel.class, dataset.sparkSession());
     HeldOutCalibration calibration = HeldOutCalibration.plan(settings, dataset);
-    FittedNetwork fitted = NetworkTrainer.fit(settings, dataset, calibration.heldOut(), LabelDomain.continuous(),
-        initial, (numFeatures, data) -> ModelSpec.regression(settings, numFeatures));
+    NetworkTrainer.Trained trained = NetworkTrainer.fit(settings, dataset, calibration.heldOut(),
+        LabelDomain.continuous(), initial, (numFeatures, data) -> ModelSpec.regression(settings, numFeatures));
     // Predictor.fit copies this stage's Params onto the model and sets its parent; the report needs them first.
-    BayesByBackpropRegressionModel model = copyValues(new BayesByBackpropRegressionModel(uid(), fitted),
-        ParamMap.empty());
-    model = calibration.calibrate(model, dataset);
+    BayesByBackpropRegressionModel model =
+        copyValues(new BayesByBackpropRegressionModel(uid(), trained.network()), ParamMap.empty());
+    model = calibration.calibrate(model, trained.shorter(), dataset);
     FitReport.writeIfAsked(settings, model, dataset);
     return model;
   }

@@ -65,6 +65,21 @@ final class FittedNetwork implements Serializable {
         noted("temperature scaling", note), calibration, temperature);
   }
 
+  /**
+   * This fit's network as it was after its first {@code epochs} epochs, with {@code thetaThen} its parameters at
+   * that point: what a fit of that many epochs gives (its history too).
+   */
+  FittedNetwork after(int epochs, double[] thetaThen) {
+    return new FittedNetwork(spec, thetaThen, standardization, history.subList(0, Math.min(epochs, history.size())),
+        initialModel, provenance, details, calibration, temperature);
+  }
+
+  /** The same network with {@code note} on how its training length was chosen, for the report. */
+  FittedNetwork lengthNoted(String note) {
+    return new FittedNetwork(spec, theta, standardization, history, initialModel, provenance,
+        noted("training length", note), calibration, temperature);
+  }
+
   private FitDetails noted(String what, String note) {
     return details == null || note == null ? details : details.with(what, note);
   }

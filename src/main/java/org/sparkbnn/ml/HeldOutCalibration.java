@@ -10,16 +10,19 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.List;
+import java.util.function.Function;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbnn.bayes.IntervalCalibration;
 import org.sparkbnn.bayes.TemperatureScaling;
+import org.sparkbnn.ml.NetworkTrainer.ShorterFit;
 
 /**
  * The calibration step of a fit (calibrationFraction). A row is held out when a hash of its features, label and
@@ -29,7 +32,9 @@ import org.sparkbnn.bayes.TemperatureScaling;
  * then scores them: {@link IntervalCalibration#fit} turns a regressor's residuals into the interval quantiles it
  * carries, {@link TemperatureScaling#fit} a classifier's predictive into its temperature. Held-out and future rows
  * are exchangeable for that model, which is what the conformal argument needs (a model refitted on all rows would
- * have smaller errors than the held-out rows showed, and too wide intervals).
+ * have smaller errors than the held-out rows showed, and too wide intervals). With earlyStopping the same rows first
+ * choose the training length: that choice among four candidates makes them a little less than exchangeable, which
+ * the measured coverage did not show (README, Accuracy).
  */
 final class HeldOutCalibration {
   private static final Logger LOG = LoggerFactory.getLogger(HeldOutCalibration.class);
@@ -88,15 +93,39 @@ final class HeldOutCalibration {
   /** The held-out indicator for the fit, or null. */
   Column heldOut() { return heldOut; }
 
-  /** {@code model} with the calibration its held-out rows give (itself when nothing was held out). */
-  BayesByBackpropRegressionModel calibrate(BayesByBackpropRegressionModel model, Dataset<?> dataset) {
+  /**
+   * {@code model} with the calibration its held-out rows give (itself when nothing was held out), after keeping, of
+   * its parameters and those of the {@code shorter} training lengths (earlyStopping; may be empty), the ones whose
+   * predictive has the highest held-out log-likelihood (the full length unless a shorter one is strictly better).
+   */
+  BayesByBackpropRegressionModel calibrate(BayesByBackpropRegressionModel model, List<ShorterFit> shorter,
+                                           Dataset<?> dataset) {
     if (heldOut == null) return model;
+    Dataset<?> rows = heldOutRows(dataset.where(heldOut.and(finite(labelCol))), shorter);
+    try {
+      Chooser<Residuals> lengths = Chooser.of(model.fitted(), shorter, network -> residuals(
+          model.copyValues(new BayesByBackpropRegressionModel(model.uid(), network), ParamMap.empty()), rows));
+      FittedNetwork network = lengths.kept();
+      Residuals kept = lengths.best();
+      IntervalCalibration calibration = IntervalCalibration.fit(kept.residual, kept.variance);
+      String note = String.format("%d rows held out; 90%% interval mean -+ %.3f sd (Gaussian 1.645), 95%% -+ %.3f"
+          + " sd (1.960)", kept.residual.length, calibration.halfWidth(0.9), calibration.halfWidth(0.95));
+      LOG.info("Bayes by Backprop: calibrated: {}", note);
+      return model.copyValues(new BayesByBackpropRegressionModel(model.uid(),
+          network.calibrated(calibration, note)), ParamMap.empty());
+    } finally {
+      if (!shorter.isEmpty()) rows.unpersist(false);
+    }
+  }
+
+  /** The held-out rows' residuals and predictive variances under {@code model}. */
+  private Residuals residuals(BayesByBackpropRegressionModel model, Dataset<?> rows) {
     // Its own output columns: the user's may be switched off, or named like an input column.
     BayesByBackpropRegressionModel scorer = model.copy(ParamMap.empty()).setPredictionCol(MEAN)
         .setVarianceCol(VARIANCE).setEpistemicVarianceCol("").setAleatoricVarianceCol("").setLowerBoundCol("")
         .setUpperBoundCol("");
-    List<Row> scored = scorer.transform(dataset.where(heldOut.and(finite(labelCol))))
-        .select(col(labelCol).cast("double"), col(MEAN), col(VARIANCE)).limit(MAX_ROWS).collectAsList();
+    List<Row> scored = scorer.transform(rows).select(col(labelCol).cast("double"), col(MEAN), col(VARIANCE))
+        .limit(MAX_ROWS).collectAsList();
     double[] residual = new double[scored.size()];
     double[] variance = new double[scored.size()];
     for (int i = 0; i < residual.length; i++) {
@@ -104,40 +133,134 @@ final class HeldOutCalibration {
       residual[i] = r.getDouble(0) - r.getDouble(1);
       variance[i] = r.getDouble(2);
     }
-    IntervalCalibration calibration = IntervalCalibration.fit(residual, variance);
-    String note = String.format("%d rows held out; 90%% interval mean -+ %.3f sd (Gaussian 1.645), 95%% -+ %.3f sd"
-        + " (1.960)", residual.length, calibration.halfWidth(0.9), calibration.halfWidth(0.95));
-    LOG.info("Bayes by Backprop: calibrated: {}", note);
-    return model.copyValues(new BayesByBackpropRegressionModel(model.uid(),
-        model.fitted().calibrated(calibration, note)), ParamMap.empty());
+    return new Residuals(residual, variance);
+  }
+
+  /** Held-out residuals and predictive variances; scored by their Gaussian log-likelihood per row. */
+  private record Residuals(double[] residual, double[] variance) implements Scored {
+    @Override public double logLikelihood() {
+      double sum = 0;
+      for (int i = 0; i < residual.length; i++) {
+        sum += -0.5 * (Math.log(2 * Math.PI * variance[i]) + residual[i] * residual[i] / variance[i]);
+      }
+      return sum / residual.length;
+    }
   }
 
   /**
-   * {@code model} with the temperature its held-out rows give (itself when nothing was held out). Rows whose label
+   * {@code model} with the temperature its held-out rows give (itself when nothing was held out), after choosing
+   * among it and the {@code shorter} lengths as the regressor does, by the held-out log-likelihood. Rows whose label
    * is not one of the model's classes were refused or skipped by the fit's validation; they are left out here too.
    */
-  BayesByBackpropClassificationModel calibrate(BayesByBackpropClassificationModel model, Dataset<?> dataset) {
+  BayesByBackpropClassificationModel calibrate(BayesByBackpropClassificationModel model, List<ShorterFit> shorter,
+                                               Dataset<?> dataset) {
     if (heldOut == null) return model;
+    int k = model.numClasses();
+    Column label = col(labelCol).cast("double");
+    Dataset<?> rows = heldOutRows(dataset.where(heldOut.and(finite(labelCol)).and(label.geq(0)).and(label.lt(k))
+        .and(label.equalTo(functions.floor(label)))), shorter);
+    try {
+      Chooser<LogProbabilities> lengths = Chooser.of(model.fitted(), shorter, network -> logProbabilities(
+          model.copyValues(new BayesByBackpropClassificationModel(model.uid(), network), ParamMap.empty()), rows));
+      FittedNetwork network = lengths.kept();
+      LogProbabilities kept = lengths.best();
+      TemperatureScaling temperature = TemperatureScaling.fit(kept.logProbability, kept.labels, k);
+      String note = String.format("%d rows held out; temperature %.3f (probabilities softmax(log p-bar / T))",
+          kept.labels.length, temperature.temperature());
+      LOG.info("Bayes by Backprop: calibrated: {}", note);
+      return model.copyValues(new BayesByBackpropClassificationModel(model.uid(),
+          network.calibrated(temperature, note)), ParamMap.empty());
+    } finally {
+      if (!shorter.isEmpty()) rows.unpersist(false);
+    }
+  }
+
+  /** The held-out rows' labels and log predictive probabilities (row-major, numClasses a row) under {@code model}. */
+  private LogProbabilities logProbabilities(BayesByBackpropClassificationModel model, Dataset<?> rows) {
     int k = model.numClasses();
     BayesByBackpropClassificationModel scorer = model.copy(ParamMap.empty()).setRawPredictionCol(RAW)
         .setProbabilityCol("").setPredictionCol("").setProbabilityVarianceCol("").setPredictiveEntropyCol("")
         .setExpectedEntropyCol("").setMutualInformationCol("");
-    Column label = col(labelCol).cast("double");
-    List<Row> scored = scorer.transform(dataset.where(heldOut.and(finite(labelCol)).and(label.geq(0))
-            .and(label.lt(k)).and(label.equalTo(functions.floor(label)))))
-        .select(label, col(RAW)).limit(MAX_ROWS).collectAsList();
+    List<Row> scored = scorer.transform(rows).select(col(labelCol).cast("double"), col(RAW)).limit(MAX_ROWS)
+        .collectAsList();
     double[] logProbability = new double[scored.size() * k];
     int[] labels = new int[scored.size()];
     for (int i = 0; i < labels.length; i++) {
       labels[i] = (int) scored.get(i).getDouble(0);
       System.arraycopy(((Vector) scored.get(i).get(1)).toArray(), 0, logProbability, i * k, k);
     }
-    TemperatureScaling temperature = TemperatureScaling.fit(logProbability, labels, k);
-    String note = String.format("%d rows held out; temperature %.3f (probabilities softmax(log p-bar / T))",
-        labels.length, temperature.temperature());
-    LOG.info("Bayes by Backprop: calibrated: {}", note);
-    return model.copyValues(new BayesByBackpropClassificationModel(model.uid(),
-        model.fitted().calibrated(temperature, note)), ParamMap.empty());
+    return new LogProbabilities(logProbability, labels, k);
+  }
+
+  /** Held-out labels and log predictive probabilities; scored by the mean log-probability of the label. */
+  private record LogProbabilities(double[] logProbability, int[] labels, int k) implements Scored {
+    @Override public double logLikelihood() {
+      double sum = 0;
+      for (int i = 0; i < labels.length; i++) sum += logProbability[i * k + labels[i]];
+      return sum / labels.length;
+    }
+  }
+
+  /** The held-out rows, cached while several training lengths score them (each scoring is a pass over them). */
+  private static Dataset<?> heldOutRows(Dataset<?> rows, List<ShorterFit> shorter) {
+    return shorter.isEmpty() ? rows : rows.persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /** What a training length's predictive is judged by: its held-out log-likelihood per row. */
+  private interface Scored {
+    double logLikelihood();
+  }
+
+  /**
+   * Keeps the best-scoring of a fit's training lengths: the full one first, a shorter one only when strictly
+   * better, so that ties (and a fit without shorter lengths) keep the network as trained. Logs the comparison.
+   */
+  private static final class Chooser<S extends Scored> {
+    private final StringBuilder scores = new StringBuilder();
+    private final int fullEpochs;
+    private final double fullScore;
+    private FittedNetwork kept;
+    private S best;
+    private int keptEpochs;
+    private boolean compared;
+
+    /** The full length scored and each shorter one considered in turn. */
+    static <S extends Scored> Chooser<S> of(FittedNetwork full, List<ShorterFit> shorter,
+                                            Function<FittedNetwork, S> score) {
+      Chooser<S> lengths = new Chooser<>(full, score.apply(full));
+      for (ShorterFit fit : shorter) lengths.consider(fit, score.apply(fit.network()));
+      return lengths;
+    }
+
+    private Chooser(FittedNetwork full, S scored) {
+      this.kept = full;
+      this.best = scored;
+      this.fullEpochs = full.history.size();
+      this.fullScore = scored.logLikelihood();
+      this.keptEpochs = fullEpochs;
+    }
+
+    private void consider(ShorterFit fit, S scored) {
+      compared = true;
+      scores.append(String.format("%d: %.4f, ", fit.epochs(), scored.logLikelihood()));
+      if (scored.logLikelihood() > best.logLikelihood()) {
+        kept = fit.network();
+        best = scored;
+        keptEpochs = fit.epochs();
+      }
+    }
+
+    S best() { return best; }
+
+    /** The kept network, with a note of the comparison for the report when there was one. */
+    FittedNetwork kept() {
+      if (!compared) return kept;
+      String note = String.format("earlyStopping: kept the parameters after %d of %d epochs (held-out"
+          + " log-likelihood per row after %s%d: %.4f)", keptEpochs, fullEpochs, scores, fullEpochs,
+          fullScore);
+      LOG.info("Bayes by Backprop: {}", note);
+      return kept.lengthNoted(note);
+    }
   }
 
   /** Rows whose label is a finite number (the only ones a residual can be taken of). */

@@ -2,6 +2,7 @@ package org.sparkbnn.ml;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.sparkbnn.bayes.TemperatureScaling;
 import org.sparkbnn.train.BlockBuilder;
 import org.sparkbnn.train.Checkpointer;
 import org.sparkbnn.train.HadoopCheckpointer;
+import org.sparkbnn.train.LengthSnapshots;
 import org.sparkbnn.input.FeatureValidation;
 import org.sparkbnn.input.BadInputException;
 import org.sparkbnn.input.InvalidRowException;
@@ -42,6 +44,12 @@ import org.sparkbnn.train.EpochSummary;
 final class NetworkTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(NetworkTrainer.class);
 
+  /** A fit's network and, with earlyStopping, the same network after the shorter lengths it may keep instead. */
+  record Trained(FittedNetwork network, List<ShorterFit> shorter) {}
+
+  /** The network after {@code epochs} epochs, every member's parameters at that point. */
+  record ShorterFit(int epochs, FittedNetwork network) {}
+
   /** Chooses the network shape once the rows are packed (the classifier reads its classes from them). */
   interface SpecFactory {
     ModelSpec create(int numFeatures, TrainingData data);
@@ -52,9 +60,10 @@ final class NetworkTrainer {
   /**
    * Fits the network on {@code dataset}, starting from {@code initial} (resolved by {@link InitialModel}; null
    * for none), whose standardisation it then keeps. Rows for which {@code heldOut} (null: none) is true are
-   * validated like the others but not trained on (see {@link HeldOutCalibration}).
+   * validated like the others but not trained on (see {@link HeldOutCalibration}); with earlyStopping, the
+   * parameters after shorter lengths are kept for them to choose from.
    */
-  static FittedNetwork fit(FitSettings settings, Dataset<?> dataset, Column heldOut, LabelDomain labels,
+  static Trained fit(FitSettings settings, Dataset<?> dataset, Column heldOut, LabelDomain labels,
                            FittedNetwork initial, SpecFactory specs) {
     String callerDescription = dataset.sparkSession().sparkContext().getLocalProperty("spark.job.description");
     LOG.info("Bayes by Backprop: {}", settings);
@@ -97,8 +106,11 @@ final class NetworkTrainer {
       if (costWarning != null) LOG.warn("Bayes by Backprop: {}", costWarning);
       String kernel = ComputeKernel.describe(firstConfig.kernel(), settings.kernel());
       LOG.info("Bayes by Backprop: {}", kernel);
+      if (settings.earlyStopping() && heldOut == null) {
+        LOG.warn("earlyStopping=true: no rows are held out (calibrationFraction), so the fit keeps its full length");
+      }
       Members members = trainMembers(settings, spec, data, standardization, initial, initialDigest, sync,
-          sc.hadoopConfiguration());
+          sc.hadoopConfiguration(), settings.earlyStopping() && heldOut != null);
       Map<String, String> fingerprint = fingerprint(settings, spec, data, standardization, initialDigest);
       Map<String, String> summary = new LinkedHashMap<>();
       summary.put("training rows", String.valueOf(data.numRows()));
@@ -112,9 +124,12 @@ final class NetworkTrainer {
       summary.put("step timings", members.first.timings + (spec.members > 1 ? " (the first member)" : ""));
       summary.put("synchronisation", sync.reason());
       summary.put("kernel", kernel);
-      return new FittedNetwork(spec, members.theta, standardization, members.first.history,
+      FittedNetwork network = new FittedNetwork(spec, members.theta, standardization, members.first.history,
           initialDigest, Provenance.of(settings, fingerprint, dataset.sparkSession()),
           new FitDetails(summary), IntervalCalibration.NONE, TemperatureScaling.NONE);
+      List<ShorterFit> shorter = new ArrayList<>();
+      members.shorter.forEach((epochs, theta) -> shorter.add(new ShorterFit(epochs, network.after(epochs, theta))));
+      return new Trained(network, shorter);
     } catch (Exception e) {
       InvalidRowException badRow = InvalidRowException.findRowIn(e);
       if (badRow != null) throw badRow.inInputOrder(rows);
@@ -126,8 +141,11 @@ final class NetworkTrainer {
     }
   }
 
-  /** The members' parameters one after the other, the first member's result (its history) and all their steps. */
-  private record Members(double[] theta, TrainingLoop.Result first, long steps) {}
+  /**
+   * The members' parameters one after the other, the first member's result (its history), all their steps, and
+   * the parameters after the shorter lengths every member kept ({@link LengthSnapshots}; empty without them).
+   */
+  private record Members(double[] theta, TrainingLoop.Result first, long steps, Map<Integer, double[]> shorter) {}
 
   /**
    * Trains an ensemble's members (one network: the one member), one after another over the same cached rows, each a
@@ -135,12 +153,13 @@ final class NetworkTrainer {
    */
   private static Members trainMembers(FitSettings settings, ModelSpec spec, TrainingData data,
                                       Standardization standardization, FittedNetwork initial, String initialDigest,
-                                      SyncMode sync, Configuration hadoopConf) {
+                                      SyncMode sync, Configuration hadoopConf, boolean keepShorter) {
     ModelSpec memberSpec = spec.singleMember();
     int n = memberSpec.numParameters();
     double[] theta = new double[spec.numParameters()];
     TrainingLoop.Result first = null;
     long steps = 0;
+    Map<Integer, double[]> shorter = new LinkedHashMap<>();
     for (int k = 0; k < spec.members; k++) {
       FitSettings member = settings.member(k);
       TrainingConfig config = memberSpec.trainingConfig(member, initial == null ? null : initial.member(k));
@@ -150,6 +169,8 @@ final class NetworkTrainer {
       Consumer<EpochSummary> onEpoch = new ProgressLog(LOG, data.plannedEpochs(config));
       Checkpointer checkpointer = checkpointer(member,
           fingerprint(member, memberSpec, data, standardization, initialDigest), hadoopConf);
+      LengthSnapshots lengths = keepShorter ? new LengthSnapshots(checkpointer, data.plannedEpochs(config)) : null;
+      if (lengths != null) checkpointer = lengths;
       TrainingLoop.Result result = sync.collective()
           ? data.trainCollective(config, standardization, onEpoch, checkpointer, member.collectiveTimeoutMillis())
           : TrainingLoop.run(config, standardization, data.gradientSource(), onEpoch, checkpointer);
@@ -162,10 +183,19 @@ final class NetworkTrainer {
             result.history.size(), settings.maxEpochs(), settings.minSteps());
       }
       System.arraycopy(result.theta, 0, theta, k * n, n);
+      if (lengths != null) {
+        // A length is a candidate only if every member has it (a member resumed past it has not).
+        Map<Integer, double[]> kept = lengths.kept();
+        if (k == 0) kept.keySet().forEach(e -> shorter.put(e, new double[theta.length]));
+        shorter.keySet().retainAll(kept.keySet());
+        for (Map.Entry<Integer, double[]> e : shorter.entrySet()) {
+          System.arraycopy(kept.get(e.getKey()), 0, e.getValue(), k * n, n);
+        }
+      }
       steps += result.timings.steps();
       if (k == 0) first = result;
     }
-    return new Members(theta, first, steps);
+    return new Members(theta, first, steps, shorter);
   }
 
   /**
