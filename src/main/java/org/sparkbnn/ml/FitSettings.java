@@ -66,9 +66,9 @@ record FitSettings(
     return new FitSettings(featuresCol, labelCol, likelihood, calibrationFraction, hiddenLayers, activation, prior,
         priorSigma, priorPi, priorSigma1, priorSigma2, posteriorRhoInit, estimator, klWeighting, klScale,
         learningRate, batchSize, maxEpochs, maxSteps, minSteps, earlyStopping, trainSamples, 1,
-        EnsembleSamples.memberSeed(seed, k), skipInvalid, maxBlockSizeInMB, checkpointDir.isEmpty() ? "" : checkpointDir + "/member-" + k,
-        checkpointInterval, syncMode, collectiveTimeoutMillis, allowUnencryptedGradients, kernel, initialModelPath,
-        priorFromModel, reportDir);
+        EnsembleSamples.memberSeed(seed, k), skipInvalid, maxBlockSizeInMB,
+        checkpointDir.isEmpty() ? "" : checkpointDir + "/member-" + k, checkpointInterval, syncMode,
+        collectiveTimeoutMillis, allowUnencryptedGradients, kernel, initialModelPath, priorFromModel, reportDir);
   }
 
   /** The prior the Params name (priorFromModel aside: the initial model's posterior replaces it). */

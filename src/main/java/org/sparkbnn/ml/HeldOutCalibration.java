@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.List;
-import java.util.function.Function;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Column;
@@ -103,7 +102,7 @@ final class HeldOutCalibration {
     if (heldOut == null) return model;
     Dataset<?> rows = heldOutRows(dataset.where(heldOut.and(finite(labelCol))), shorter);
     try {
-      Chooser<Residuals> lengths = Chooser.of(model.fitted(), shorter, network -> residuals(
+      LengthChoice<Residuals> lengths = LengthChoice.of(model.fitted(), shorter, network -> residuals(
           model.copyValues(new BayesByBackpropRegressionModel(model.uid(), network), ParamMap.empty()), rows));
       FittedNetwork network = lengths.kept();
       Residuals kept = lengths.best();
@@ -137,7 +136,7 @@ final class HeldOutCalibration {
   }
 
   /** Held-out residuals and predictive variances; scored by their Gaussian log-likelihood per row. */
-  private record Residuals(double[] residual, double[] variance) implements Scored {
+  private record Residuals(double[] residual, double[] variance) implements LengthChoice.Scored {
     @Override public double logLikelihood() {
       double sum = 0;
       for (int i = 0; i < residual.length; i++) {
@@ -160,7 +159,7 @@ final class HeldOutCalibration {
     Dataset<?> rows = heldOutRows(dataset.where(heldOut.and(finite(labelCol)).and(label.geq(0)).and(label.lt(k))
         .and(label.equalTo(functions.floor(label)))), shorter);
     try {
-      Chooser<LogProbabilities> lengths = Chooser.of(model.fitted(), shorter, network -> logProbabilities(
+      LengthChoice<LogProbabilities> lengths = LengthChoice.of(model.fitted(), shorter, network -> logProbabilities(
           model.copyValues(new BayesByBackpropClassificationModel(model.uid(), network), ParamMap.empty()), rows));
       FittedNetwork network = lengths.kept();
       LogProbabilities kept = lengths.best();
@@ -193,7 +192,7 @@ final class HeldOutCalibration {
   }
 
   /** Held-out labels and log predictive probabilities; scored by the mean log-probability of the label. */
-  private record LogProbabilities(double[] logProbability, int[] labels, int k) implements Scored {
+  private record LogProbabilities(double[] logProbability, int[] labels, int k) implements LengthChoice.Scored {
     @Override public double logLikelihood() {
       double sum = 0;
       for (int i = 0; i < labels.length; i++) sum += logProbability[i * k + labels[i]];
@@ -204,63 +203,6 @@ final class HeldOutCalibration {
   /** The held-out rows, cached while several training lengths score them (each scoring is a pass over them). */
   private static Dataset<?> heldOutRows(Dataset<?> rows, List<ShorterFit> shorter) {
     return shorter.isEmpty() ? rows : rows.persist(StorageLevel.MEMORY_AND_DISK());
-  }
-
-  /** What a training length's predictive is judged by: its held-out log-likelihood per row. */
-  private interface Scored {
-    double logLikelihood();
-  }
-
-  /**
-   * Keeps the best-scoring of a fit's training lengths: the full one first, a shorter one only when strictly
-   * better, so that ties (and a fit without shorter lengths) keep the network as trained. Logs the comparison.
-   */
-  private static final class Chooser<S extends Scored> {
-    private final StringBuilder scores = new StringBuilder();
-    private final int fullEpochs;
-    private final double fullScore;
-    private FittedNetwork kept;
-    private S best;
-    private int keptEpochs;
-    private boolean compared;
-
-    /** The full length scored and each shorter one considered in turn. */
-    static <S extends Scored> Chooser<S> of(FittedNetwork full, List<ShorterFit> shorter,
-                                            Function<FittedNetwork, S> score) {
-      Chooser<S> lengths = new Chooser<>(full, score.apply(full));
-      for (ShorterFit fit : shorter) lengths.consider(fit, score.apply(fit.network()));
-      return lengths;
-    }
-
-    private Chooser(FittedNetwork full, S scored) {
-      this.kept = full;
-      this.best = scored;
-      this.fullEpochs = full.history.size();
-      this.fullScore = scored.logLikelihood();
-      this.keptEpochs = fullEpochs;
-    }
-
-    private void consider(ShorterFit fit, S scored) {
-      compared = true;
-      scores.append(String.format("%d: %.4f, ", fit.epochs(), scored.logLikelihood()));
-      if (scored.logLikelihood() > best.logLikelihood()) {
-        kept = fit.network();
-        best = scored;
-        keptEpochs = fit.epochs();
-      }
-    }
-
-    S best() { return best; }
-
-    /** The kept network, with a note of the comparison for the report when there was one. */
-    FittedNetwork kept() {
-      if (!compared) return kept;
-      String note = String.format("earlyStopping: kept the parameters after %d of %d epochs (held-out"
-          + " log-likelihood per row after %s%d: %.4f)", keptEpochs, fullEpochs, scores, fullEpochs,
-          fullScore);
-      LOG.info("Bayes by Backprop: {}", note);
-      return kept.lengthNoted(note);
-    }
   }
 
   /** Rows whose label is a finite number (the only ones a residual can be taken of). */
