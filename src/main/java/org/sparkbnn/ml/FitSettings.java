@@ -51,10 +51,9 @@ record FitSettings(
         GradientEstimator.parse(p.getEstimator()), KlWeighting.parse(p.getKlWeighting()), klScale, p.getLearningRate(),
         p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(), p.getMinSteps(), p.getEarlyStopping(),
         p.getTrainSamples(), p.getEnsembleSize(), p.getSeed(), "skip".equals(p.getHandleInvalid()),
-        p.getMaxBlockSizeInMB(),
-        p.getCheckpointDir(), p.getCheckpointInterval(), p.getSyncMode(), p.getCollectiveTimeout() * 1000L,
-        p.getAllowUnencryptedGradients(), p.getKernel(), p.getInitialModelPath(), p.getPriorFromModel(),
-        p.getReportDir());
+        p.getMaxBlockSizeInMB(), p.getCheckpointDir(), p.getCheckpointInterval(), p.getSyncMode(),
+        p.getCollectiveTimeout() * 1000L, p.getAllowUnencryptedGradients(), p.getKernel(), p.getInitialModelPath(),
+        p.getPriorFromModel(), p.getReportDir());
   }
 
   /**

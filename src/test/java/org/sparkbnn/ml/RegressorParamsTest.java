@@ -2,6 +2,7 @@ package org.sparkbnn.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,10 +23,11 @@ class RegressorParamsTest {
     assertEquals("gaussian", r.getPrior());
     assertEquals("error", r.getHandleInvalid());
     assertEquals(0, r.getMinSteps(), "maxEpochs alone unless asked");
+    assertFalse(r.getEarlyStopping(), "the full length unless asked");
     String explained = r.explainParams();
     for (String name : new String[] {"hiddenLayers", "activation", "prior", "priorSigma", "priorPi", "priorSigma1",
         "priorSigma2", "posteriorRhoInit", "estimator", "likelihood", "klWeighting", "learningRate", "batchSize",
-        "maxEpochs", "maxSteps", "minSteps", "trainSamples", "ensembleSize", "predictSamples", "seed",
+        "maxEpochs", "maxSteps", "minSteps", "earlyStopping", "trainSamples", "ensembleSize", "predictSamples", "seed",
         "handleInvalid", "varianceCol", "epistemicVarianceCol", "aleatoricVarianceCol", "lowerBoundCol",
         "upperBoundCol", "intervalLevel", "featuresCol", "labelCol", "predictionCol"}) {
       assertTrue(explained.contains(name + ":"), "explainParams lacks " + name);
