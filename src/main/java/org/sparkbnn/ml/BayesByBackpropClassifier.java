@@ -1,5 +1,6 @@
 package org.sparkbnn.ml;
 
+import java.util.function.Function;
 import org.apache.spark.ml.attribute.Attribute;
 import org.apache.spark.ml.attribute.BinaryAttribute;
 import org.apache.spark.ml.attribute.NominalAttribute;
@@ -63,13 +64,16 @@ public class BayesByBackpropClassifier
     int declared = declaredNumClasses(dataset.schema().apply(settings.labelCol()));
     FittedNetwork initial =
         InitialModel.resolve(settings, initialModel, BayesByBackpropClassificationModel.class, dataset.sparkSession());
-    HeldOutCalibration calibration = HeldOutCalibration.plan(settings, dataset);
-    NetworkTrainer.Trained trained = NetworkTrainer.fit(settings, dataset, calibration.heldOut(),
-        LabelDomain.classes(declared), initial, (numFeatures, data) -> ModelSpec.classification(settings, numFeatures,
-            numClasses(settings.labelCol(), declared, data.classCounts(), initial)));
-    BayesByBackpropClassificationModel model =
-        copyValues(new BayesByBackpropClassificationModel(uid(), trained.network()), ParamMap.empty());
-    model = calibration.calibrate(model, trained.shorter(), dataset);
+    Function<FittedNetwork, BayesByBackpropClassificationModel> asModel =
+        network -> copyValues(new BayesByBackpropClassificationModel(uid(), network), ParamMap.empty());
+    BayesByBackpropClassificationModel model;
+    try (HeldOutCalibration calibration = HeldOutCalibration.plan(settings, dataset)) {
+      LengthChoice.Judge<HeldOutCalibration.LogProbabilities> judge = calibration.classificationJudge(dataset, asModel);
+      NetworkTrainer.Trained trained = NetworkTrainer.fit(settings, dataset, calibration.heldOut(), judge,
+          LabelDomain.classes(declared), initial, (numFeatures, data) -> ModelSpec.classification(settings,
+              numFeatures, numClasses(settings.labelCol(), declared, data.classCounts(), initial)));
+      model = asModel.apply(HeldOutCalibration.temperatureScaled(trained, judge));
+    }
     FitReport.writeIfAsked(settings, model, dataset);
     return model;
   }

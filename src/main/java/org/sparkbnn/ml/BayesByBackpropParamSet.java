@@ -86,6 +86,13 @@ public abstract class BayesByBackpropParamSet extends ParamSet {
       + " those whose predictive scores the held-out rows best (log-likelihood), then calibrate on them; training"
       + " never sees those rows. Without held-out rows the fit warns and keeps its full length", false);
   @FitOnly
+  final IntParam lengthDoublings = atLeast("lengthDoublings", "with rows held out (calibrationFraction): while the"
+      + " fit is still improving on them (the held-out log-likelihood per row after its epochs beat that after half"
+      + " as many by more than twice its standard error), every member trains as many epochs again, and the longer"
+      + " fit is kept only if it beats the shorter by that margin; at most this many times, and never past maxSteps."
+      + " Small, smooth data sets need many times the steps of maxEpochs; the held-out rows say when. 0 = the"
+      + " length of maxEpochs (and minSteps) only", 0, 4);
+  @FitOnly
   final IntParam trainSamples = atLeast("trainSamples", "Monte-Carlo weight samples per training step", 1, 1);
   @FitOnly
   final IntParam ensembleSize = atLeast("ensembleSize", "independently initialised posteriors fitted to the same"

@@ -1,5 +1,6 @@
 package org.sparkbnn.ml;
 
+import java.util.function.Function;
 import org.apache.spark.ml.Predictor;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
@@ -54,13 +55,16 @@ public class BayesByBackpropRegressor
     FitSettings settings = FitSettings.of(this);
     FittedNetwork initial =
         InitialModel.resolve(settings, initialModel, BayesByBackpropRegressionModel.class, dataset.sparkSession());
-    HeldOutCalibration calibration = HeldOutCalibration.plan(settings, dataset);
-    NetworkTrainer.Trained trained = NetworkTrainer.fit(settings, dataset, calibration.heldOut(),
-        LabelDomain.continuous(), initial, (numFeatures, data) -> ModelSpec.regression(settings, numFeatures));
     // Predictor.fit copies this stage's Params onto the model and sets its parent; the report needs them first.
-    BayesByBackpropRegressionModel model =
-        copyValues(new BayesByBackpropRegressionModel(uid(), trained.network()), ParamMap.empty());
-    model = calibration.calibrate(model, trained.shorter(), dataset);
+    Function<FittedNetwork, BayesByBackpropRegressionModel> asModel =
+        network -> copyValues(new BayesByBackpropRegressionModel(uid(), network), ParamMap.empty());
+    BayesByBackpropRegressionModel model;
+    try (HeldOutCalibration calibration = HeldOutCalibration.plan(settings, dataset)) {
+      LengthChoice.Judge<HeldOutCalibration.Residuals> judge = calibration.regressionJudge(dataset, asModel);
+      NetworkTrainer.Trained trained = NetworkTrainer.fit(settings, dataset, calibration.heldOut(), judge,
+          LabelDomain.continuous(), initial, (numFeatures, data) -> ModelSpec.regression(settings, numFeatures));
+      model = asModel.apply(HeldOutCalibration.calibrated(trained, judge));
+    }
     FitReport.writeIfAsked(settings, model, dataset);
     return model;
   }

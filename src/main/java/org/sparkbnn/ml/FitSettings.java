@@ -24,7 +24,7 @@ record FitSettings(
     int[] hiddenLayers, String activation,
     String prior, double priorSigma, double priorPi, double priorSigma1, double priorSigma2, double posteriorRhoInit,
     GradientEstimator estimator, KlWeighting klWeighting, double klScale, double learningRate, int batchSize,
-    int maxEpochs, int maxSteps, int minSteps, boolean earlyStopping, int trainSamples, int ensembleSize, long seed,
+    int maxEpochs, int maxSteps, int minSteps, boolean earlyStopping, int lengthDoublings, int trainSamples, int ensembleSize, long seed,
     boolean skipInvalid, double maxBlockSizeInMB,
     String checkpointDir, int checkpointInterval, String syncMode, long collectiveTimeoutMillis,
     boolean allowUnencryptedGradients, String kernel, String initialModelPath, boolean priorFromModel,
@@ -49,7 +49,7 @@ record FitSettings(
         p.getHiddenLayers().clone(), p.getActivation(), p.getPrior(), p.getPriorSigma(),
         p.getPriorPi(), p.getPriorSigma1(), p.getPriorSigma2(), p.getPosteriorRhoInit(),
         GradientEstimator.parse(p.getEstimator()), KlWeighting.parse(p.getKlWeighting()), klScale, p.getLearningRate(),
-        p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(), p.getMinSteps(), p.getEarlyStopping(),
+        p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(), p.getMinSteps(), p.getEarlyStopping(), p.getLengthDoublings(),
         p.getTrainSamples(), p.getEnsembleSize(), p.getSeed(), "skip".equals(p.getHandleInvalid()),
         p.getMaxBlockSizeInMB(), p.getCheckpointDir(), p.getCheckpointInterval(), p.getSyncMode(),
         p.getCollectiveTimeout() * 1000L, p.getAllowUnencryptedGradients(), p.getKernel(), p.getInitialModelPath(),
@@ -64,7 +64,7 @@ record FitSettings(
     if (ensembleSize == 1) return this;
     return new FitSettings(featuresCol, labelCol, likelihood, calibrationFraction, hiddenLayers, activation, prior,
         priorSigma, priorPi, priorSigma1, priorSigma2, posteriorRhoInit, estimator, klWeighting, klScale,
-        learningRate, batchSize, maxEpochs, maxSteps, minSteps, earlyStopping, trainSamples, 1,
+        learningRate, batchSize, maxEpochs, maxSteps, minSteps, earlyStopping, lengthDoublings, trainSamples, 1,
         EnsembleSamples.memberSeed(seed, k), skipInvalid, maxBlockSizeInMB,
         checkpointDir.isEmpty() ? "" : checkpointDir + "/member-" + k, checkpointInterval, syncMode,
         collectiveTimeoutMillis, allowUnencryptedGradients, kernel, initialModelPath, priorFromModel, reportDir);

@@ -9,7 +9,9 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Column;
@@ -21,7 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbnn.bayes.IntervalCalibration;
 import org.sparkbnn.bayes.TemperatureScaling;
-import org.sparkbnn.ml.NetworkTrainer.ShorterFit;
 
 /**
  * The calibration step of a fit (calibrationFraction). A row is held out when a hash of its features, label and
@@ -31,11 +32,11 @@ import org.sparkbnn.ml.NetworkTrainer.ShorterFit;
  * then scores them: {@link IntervalCalibration#fit} turns a regressor's residuals into the interval quantiles it
  * carries, {@link TemperatureScaling#fit} a classifier's predictive into its temperature. Held-out and future rows
  * are exchangeable for that model, which is what the conformal argument needs (a model refitted on all rows would
- * have smaller errors than the held-out rows showed, and too wide intervals). With earlyStopping the same rows first
- * choose the training length: that choice among four candidates makes them a little less than exchangeable, which
- * the measured coverage did not show (README, Accuracy).
+ * have smaller errors than the held-out rows showed, and too wide intervals). The same rows first judge the training
+ * length (lengthDoublings, earlyStopping): that choice among a few candidates makes them a little less than
+ * exchangeable, which the measured coverage did not show (README, Accuracy).
  */
-final class HeldOutCalibration {
+final class HeldOutCalibration implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HeldOutCalibration.class);
   /** Fewer held-out rows than this leave the model uncalibrated: the 90% quantile would rest on one or two rows. */
   static final int MIN_ROWS = 20;
@@ -49,6 +50,7 @@ final class HeldOutCalibration {
   /** True for the held-out rows; null when the fit is not calibrated. */
   private final Column heldOut;
   private final String labelCol;
+  private final List<Dataset<?>> cached = new ArrayList<>();
 
   private HeldOutCalibration(Column heldOut, String labelCol) {
     this.heldOut = heldOut;
@@ -93,28 +95,30 @@ final class HeldOutCalibration {
   Column heldOut() { return heldOut; }
 
   /**
-   * {@code model} with the calibration its held-out rows give (itself when nothing was held out), after keeping, of
-   * its parameters and those of the {@code shorter} training lengths (earlyStopping; may be empty), the ones whose
+   * Scores a network as a regressor on the held-out rows (cached until {@link #close}): null when nothing is held
+   * out. {@code asModel} makes the stage's model of a network.
+   */
+  LengthChoice.Judge<Residuals> regressionJudge(Dataset<?> dataset,
+                                                Function<FittedNetwork, BayesByBackpropRegressionModel> asModel) {
+    if (heldOut == null) return null;
+    Dataset<?> rows = cached(dataset.where(heldOut.and(finite(labelCol))));
+    return network -> residuals(asModel.apply(network), rows);
+  }
+
+  /**
+   * The trained network with the interval calibration its held-out residuals give (as trained when nothing was held
+   * out), after keeping, of it and the {@code shorter} lengths of earlyStopping (may be empty), the one whose
    * predictive has the highest held-out log-likelihood (the full length unless a shorter one is strictly better).
    */
-  BayesByBackpropRegressionModel calibrate(BayesByBackpropRegressionModel model, List<ShorterFit> shorter,
-                                           Dataset<?> dataset) {
-    if (heldOut == null) return model;
-    Dataset<?> rows = heldOutRows(dataset.where(heldOut.and(finite(labelCol))), shorter);
-    try {
-      LengthChoice<Residuals> lengths = LengthChoice.of(model.fitted(), shorter, network -> residuals(
-          model.copyValues(new BayesByBackpropRegressionModel(model.uid(), network), ParamMap.empty()), rows));
-      FittedNetwork network = lengths.kept();
-      Residuals kept = lengths.best();
-      IntervalCalibration calibration = IntervalCalibration.fit(kept.residual, kept.variance);
-      String note = String.format("%d rows held out; 90%% interval mean -+ %.3f sd (Gaussian 1.645), 95%% -+ %.3f"
-          + " sd (1.960)", kept.residual.length, calibration.halfWidth(0.9), calibration.halfWidth(0.95));
-      LOG.info("Bayes by Backprop: calibrated: {}", note);
-      return model.copyValues(new BayesByBackpropRegressionModel(model.uid(),
-          network.calibrated(calibration, note)), ParamMap.empty());
-    } finally {
-      if (!shorter.isEmpty()) rows.unpersist(false);
-    }
+  static FittedNetwork calibrated(NetworkTrainer.Trained trained, LengthChoice.Judge<Residuals> judge) {
+    if (judge == null) return trained.network();
+    LengthChoice<Residuals> lengths = LengthChoice.of(trained.network(), trained.shorter(), judge);
+    Residuals kept = lengths.best();
+    IntervalCalibration calibration = IntervalCalibration.fit(kept.residual, kept.variance);
+    String note = String.format("%d rows held out; 90%% interval mean -+ %.3f sd (Gaussian 1.645), 95%% -+ %.3f"
+        + " sd (1.960)", kept.residual.length, calibration.halfWidth(0.9), calibration.halfWidth(0.95));
+    LOG.info("Bayes by Backprop: calibrated: {}", note);
+    return lengths.kept().calibrated(calibration, note);
   }
 
   /** The held-out rows' residuals and predictive variances under {@code model}. */
@@ -136,42 +140,40 @@ final class HeldOutCalibration {
   }
 
   /** Held-out residuals and predictive variances; scored by their Gaussian log-likelihood per row. */
-  private record Residuals(double[] residual, double[] variance) implements LengthChoice.Scored {
-    @Override public double logLikelihood() {
-      double sum = 0;
-      for (int i = 0; i < residual.length; i++) {
-        sum += -0.5 * (Math.log(2 * Math.PI * variance[i]) + residual[i] * residual[i] / variance[i]);
+  record Residuals(double[] residual, double[] variance) implements LengthChoice.Scored {
+    @Override public double[] rowLogLikelihoods() {
+      double[] ll = new double[residual.length];
+      for (int i = 0; i < ll.length; i++) {
+        ll[i] = -0.5 * (Math.log(2 * Math.PI * variance[i]) + residual[i] * residual[i] / variance[i]);
       }
-      return sum / residual.length;
+      return ll;
     }
   }
 
   /**
-   * {@code model} with the temperature its held-out rows give (itself when nothing was held out), after choosing
-   * among it and the {@code shorter} lengths as the regressor does, by the held-out log-likelihood. Rows whose label
-   * is not one of the model's classes were refused or skipped by the fit's validation; they are left out here too.
+   * Scores a network as a classifier on the held-out rows (cached until {@link #close}): null when nothing is held
+   * out. Rows whose label is not one of the network's classes were refused or skipped by the fit's validation; they
+   * are left out here too.
    */
-  BayesByBackpropClassificationModel calibrate(BayesByBackpropClassificationModel model, List<ShorterFit> shorter,
-                                               Dataset<?> dataset) {
-    if (heldOut == null) return model;
-    int k = model.numClasses();
+  LengthChoice.Judge<LogProbabilities> classificationJudge(Dataset<?> dataset,
+      Function<FittedNetwork, BayesByBackpropClassificationModel> asModel) {
+    if (heldOut == null) return null;
+    Dataset<?> rows = cached(dataset.where(heldOut.and(finite(labelCol))));
     Column label = col(labelCol).cast("double");
-    Dataset<?> rows = heldOutRows(dataset.where(heldOut.and(finite(labelCol)).and(label.geq(0)).and(label.lt(k))
-        .and(label.equalTo(functions.floor(label)))), shorter);
-    try {
-      LengthChoice<LogProbabilities> lengths = LengthChoice.of(model.fitted(), shorter, network -> logProbabilities(
-          model.copyValues(new BayesByBackpropClassificationModel(model.uid(), network), ParamMap.empty()), rows));
-      FittedNetwork network = lengths.kept();
-      LogProbabilities kept = lengths.best();
-      TemperatureScaling temperature = TemperatureScaling.fit(kept.logProbability, kept.labels, k);
-      String note = String.format("%d rows held out; temperature %.3f (probabilities softmax(log p-bar / T))",
-          kept.labels.length, temperature.temperature());
-      LOG.info("Bayes by Backprop: calibrated: {}", note);
-      return model.copyValues(new BayesByBackpropClassificationModel(model.uid(),
-          network.calibrated(temperature, note)), ParamMap.empty());
-    } finally {
-      if (!shorter.isEmpty()) rows.unpersist(false);
-    }
+    return network -> logProbabilities(asModel.apply(network), rows.where(label.geq(0)
+        .and(label.lt(network.spec.numClasses)).and(label.equalTo(functions.floor(label)))));
+  }
+
+  /** As {@link #calibrated(NetworkTrainer.Trained, LengthChoice.Judge)}, with the temperature of a classifier. */
+  static FittedNetwork temperatureScaled(NetworkTrainer.Trained trained, LengthChoice.Judge<LogProbabilities> judge) {
+    if (judge == null) return trained.network();
+    LengthChoice<LogProbabilities> lengths = LengthChoice.of(trained.network(), trained.shorter(), judge);
+    LogProbabilities kept = lengths.best();
+    TemperatureScaling temperature = TemperatureScaling.fit(kept.logProbability, kept.labels, kept.k);
+    String note = String.format("%d rows held out; temperature %.3f (probabilities softmax(log p-bar / T))",
+        kept.labels.length, temperature.temperature());
+    LOG.info("Bayes by Backprop: calibrated: {}", note);
+    return lengths.kept().calibrated(temperature, note);
   }
 
   /** The held-out rows' labels and log predictive probabilities (row-major, numClasses a row) under {@code model}. */
@@ -192,17 +194,26 @@ final class HeldOutCalibration {
   }
 
   /** Held-out labels and log predictive probabilities; scored by the mean log-probability of the label. */
-  private record LogProbabilities(double[] logProbability, int[] labels, int k) implements LengthChoice.Scored {
-    @Override public double logLikelihood() {
-      double sum = 0;
-      for (int i = 0; i < labels.length; i++) sum += logProbability[i * k + labels[i]];
-      return sum / labels.length;
+  record LogProbabilities(double[] logProbability, int[] labels, int k) implements LengthChoice.Scored {
+    @Override public double[] rowLogLikelihoods() {
+      double[] ll = new double[labels.length];
+      for (int i = 0; i < ll.length; i++) ll[i] = logProbability[i * k + labels[i]];
+      return ll;
     }
   }
 
-  /** The held-out rows, cached while several training lengths score them (each scoring is a pass over them). */
-  private static Dataset<?> heldOutRows(Dataset<?> rows, List<ShorterFit> shorter) {
-    return shorter.isEmpty() ? rows : rows.persist(StorageLevel.MEMORY_AND_DISK());
+  /** {@code rows}, cached while several training lengths score them (each scoring is a pass over them). */
+  private Dataset<?> cached(Dataset<?> rows) {
+    Dataset<?> persisted = rows.persist(StorageLevel.MEMORY_AND_DISK());
+    cached.add(persisted);
+    return persisted;
+  }
+
+  /** Releases the held-out rows cached for scoring. */
+  @Override
+  public void close() {
+    cached.forEach(rows -> rows.unpersist(false));
+    cached.clear();
   }
 
   /** Rows whose label is a finite number (the only ones a residual can be taken of). */

@@ -1,7 +1,7 @@
 package org.sparkbnn.ml;
 
+import java.util.Arrays;
 import java.util.List;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkbnn.ml.NetworkTrainer.ShorterFit;
@@ -17,9 +17,40 @@ import org.sparkbnn.ml.NetworkTrainer.ShorterFit;
 final class LengthChoice<S extends LengthChoice.Scored> {
   private static final Logger LOG = LoggerFactory.getLogger(LengthChoice.class);
 
-  /** What a training length's predictive is judged by: its held-out log-likelihood per row. */
+  /** What a training length's predictive is judged by: its log-likelihood of each held-out row. */
   interface Scored {
-    double logLikelihood();
+    double[] rowLogLikelihoods();
+
+    /** The mean over the held-out rows. */
+    default double logLikelihood() {
+      return Arrays.stream(rowLogLikelihoods()).average().orElse(Double.NaN);
+    }
+  }
+
+  /** Scores a fit's network on the held-out rows. */
+  interface Judge<S extends Scored> {
+    S score(FittedNetwork network);
+  }
+
+  /**
+   * Whether {@code longer} beats {@code shorter} on the held-out rows by more than their noise: the mean of the
+   * paired per-row differences of log-likelihood exceeds twice its standard error. Two equally good lengths pass
+   * with probability ~2.3% (one-sided; the mean of n >= 20 differences is near Gaussian by the central limit
+   * theorem), and with 50-100 held-out rows a difference of a few hundredths of a nat, which such rows cannot
+   * resolve, does not pass, while a fit that is still learning (tenths of a nat) does.
+   */
+  static boolean clearlyBetter(Scored longer, Scored shorter) {
+    double[] a = longer.rowLogLikelihoods();
+    double[] b = shorter.rowLogLikelihoods();
+    int n = a.length;
+    if (n < 2) return false;
+    double mean = 0;
+    for (int i = 0; i < n; i++) mean += a[i] - b[i];
+    mean /= n;
+    double squares = 0;
+    for (int i = 0; i < n; i++) squares += (a[i] - b[i] - mean) * (a[i] - b[i] - mean);
+    double standardError = Math.sqrt(squares / (n - 1) / n);
+    return mean > 2 * standardError;
   }
 
   private final StringBuilder scores = new StringBuilder();
@@ -31,10 +62,9 @@ final class LengthChoice<S extends LengthChoice.Scored> {
   private boolean compared;
 
   /** The full length scored by {@code score}, then each shorter one in turn. */
-  static <S extends Scored> LengthChoice<S> of(FittedNetwork full, List<ShorterFit> shorter,
-                                               Function<FittedNetwork, S> score) {
-    LengthChoice<S> lengths = new LengthChoice<>(full, score.apply(full));
-    for (ShorterFit fit : shorter) lengths.consider(fit, score.apply(fit.network()));
+  static <S extends Scored> LengthChoice<S> of(FittedNetwork full, List<ShorterFit> shorter, Judge<S> judge) {
+    LengthChoice<S> lengths = new LengthChoice<>(full, judge.score(full));
+    for (ShorterFit fit : shorter) lengths.consider(fit, judge.score(fit.network()));
     return lengths;
   }
 

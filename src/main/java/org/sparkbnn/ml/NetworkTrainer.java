@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.spark.SparkContext;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.attribute.AttributeGroup;
@@ -34,6 +35,7 @@ import org.sparkbnn.compute.ComputeKernel;
 import org.sparkbnn.train.SyncMode;
 import org.sparkbnn.train.TrainingConfig;
 import org.sparkbnn.train.TrainingLoop;
+import org.sparkbnn.train.TrainingState;
 import org.sparkbnn.train.EpochSummary;
 
 /**
@@ -44,7 +46,10 @@ import org.sparkbnn.train.EpochSummary;
 final class NetworkTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(NetworkTrainer.class);
 
-  /** A fit's network and, with earlyStopping, the same network after the shorter lengths it may keep instead. */
+  /**
+   * A fit's network (extended, if the held-out rows asked for it) and, with earlyStopping, the same network after the
+   * shorter lengths it may keep instead.
+   */
   record Trained(FittedNetwork network, List<ShorterFit> shorter) {}
 
   /** The network after {@code epochs} epochs, every member's parameters at that point. */
@@ -60,11 +65,13 @@ final class NetworkTrainer {
   /**
    * Fits the network on {@code dataset}, starting from {@code initial} (resolved by {@link InitialModel}; null
    * for none), whose standardisation it then keeps. Rows for which {@code heldOut} (null: none) is true are
-   * validated like the others but not trained on (see {@link HeldOutCalibration}); with earlyStopping, the
-   * parameters after shorter lengths are kept for them to choose from.
+   * validated like the others but not trained on (see {@link HeldOutCalibration}); {@code judge} scores a network on
+   * them (null: none held out): with lengthDoublings the fit trains longer while they say it still improves
+   * ({@link LengthExtension}), and with earlyStopping the parameters after shorter lengths are kept for them to
+   * choose from.
    */
-  static Trained fit(FitSettings settings, Dataset<?> dataset, Column heldOut, LabelDomain labels,
-                           FittedNetwork initial, SpecFactory specs) {
+  static Trained fit(FitSettings settings, Dataset<?> dataset, Column heldOut, LengthChoice.Judge<?> judge,
+                     LabelDomain labels, FittedNetwork initial, SpecFactory specs) {
     String callerDescription = dataset.sparkSession().sparkContext().getLocalProperty("spark.job.description");
     LOG.info("Bayes by Backprop: {}", settings);
     String featuresCol = settings.featuresCol();
@@ -106,29 +113,45 @@ final class NetworkTrainer {
       if (costWarning != null) LOG.warn("Bayes by Backprop: {}", costWarning);
       String kernel = ComputeKernel.describe(firstConfig.kernel(), settings.kernel());
       LOG.info("Bayes by Backprop: {}", kernel);
-      if (settings.earlyStopping() && heldOut == null) {
+      if (settings.earlyStopping() && judge == null) {
         LOG.warn("earlyStopping=true: no rows are held out (calibrationFraction), so the fit keeps its full length");
+      } else if (settings.lengthDoublings() > 0 && judge == null) {
+        LOG.info("Bayes by Backprop: no rows held out, so the fit trains the length of maxEpochs (lengthDoublings"
+            + " needs them)");
       }
-      Members members = trainMembers(settings, spec, data, standardization, initial, initialDigest, sync,
-          sc.hadoopConfiguration(), settings.earlyStopping() && heldOut != null);
+      MemberTraining training = new MemberTraining(settings, spec, data, standardization, initial, initialDigest,
+          sync, sc.hadoopConfiguration());
+      // earlyStopping compares E/8, E/4, E/2 and E; the extension asks whether E beat E/2.
+      int halvings = judge == null ? 0 : settings.earlyStopping() ? 3 : settings.lengthDoublings() > 0 ? 1 : 0;
+      Members members = training.planned(halvings);
       Map<String, String> fingerprint = fingerprint(settings, spec, data, standardization, initialDigest);
-      Map<String, String> summary = new LinkedHashMap<>();
-      summary.put("training rows", String.valueOf(data.numRows()));
-      summary.put("invalid rows skipped", String.valueOf(data.skippedRows()));
-      summary.put("partitions", String.valueOf(data.numPartitions()));
-      summary.put("features", String.valueOf(numFeatures));
-      summary.put("parameters", String.valueOf(spec.numParameters()));
-      summary.put("initial model", initial == null ? "none" : initialDigest + (settings.priorFromModel()
-          ? ", its posterior as the prior" : ", a warm start"));
-      summary.put("steps", members.steps + (spec.members > 1 ? " (" + spec.members + " members)" : ""));
-      summary.put("step timings", members.first.timings + (spec.members > 1 ? " (the first member)" : ""));
-      summary.put("synchronisation", sync.reason());
-      summary.put("kernel", kernel);
-      FittedNetwork network = new FittedNetwork(spec, members.theta, standardization, members.first.history,
-          initialDigest, Provenance.of(settings, fingerprint, dataset.sparkSession()),
-          new FitDetails(summary), IntervalCalibration.NONE, TemperatureScaling.NONE);
+      Map<String, String> provenance = Provenance.of(settings, fingerprint, dataset.sparkSession());
+      TrainingData packed = data;
+      Function<Members, FittedNetwork> asNetwork = m -> {
+        Map<String, String> summary = new LinkedHashMap<>();
+        summary.put("training rows", String.valueOf(packed.numRows()));
+        summary.put("invalid rows skipped", String.valueOf(packed.skippedRows()));
+        summary.put("partitions", String.valueOf(packed.numPartitions()));
+        summary.put("features", String.valueOf(numFeatures));
+        summary.put("parameters", String.valueOf(spec.numParameters()));
+        summary.put("initial model", initial == null ? "none" : initialDigest + (settings.priorFromModel()
+            ? ", its posterior as the prior" : ", a warm start"));
+        summary.put("steps", m.steps + (spec.members > 1 ? " (" + spec.members + " members)" : ""));
+        summary.put("step timings", m.first.timings + (spec.members > 1 ? " (the first member)" : ""));
+        summary.put("synchronisation", sync.reason());
+        summary.put("kernel", kernel);
+        return new FittedNetwork(spec, m.theta, standardization, m.first.history, initialDigest, provenance,
+            new FitDetails(summary), IntervalCalibration.NONE, TemperatureScaling.NONE);
+      };
+      FittedNetwork network = asNetwork.apply(members);
       List<ShorterFit> shorter = new ArrayList<>();
       members.shorter.forEach((epochs, theta) -> shorter.add(new ShorterFit(epochs, network.after(epochs, theta))));
+      if (judge != null && settings.lengthDoublings() > 0) {
+        FittedNetwork longer = LengthExtension.extend(network, shorter, judge, settings.lengthDoublings(),
+            members, training::continued, asNetwork);
+        // A longer fit was chosen on the held-out rows already; earlyStopping's shorter ones are not candidates.
+        if (longer != network) return new Trained(longer, List.of());
+      }
       return new Trained(network, shorter);
     } catch (Exception e) {
       InvalidRowException badRow = InvalidRowException.findRowIn(e);
@@ -142,48 +165,81 @@ final class NetworkTrainer {
   }
 
   /**
-   * The members' parameters one after the other, the first member's result (its history), all their steps, and
-   * the parameters after the shorter lengths every member kept ({@link LengthSnapshots}; empty without them).
+   * The members' parameters one after the other, the first member's result (its history; a continued fit's timings
+   * are those of its continuation), all their steps, the
+   * parameters after the shorter lengths every member kept, and each member's state at the end, to continue from
+   * ({@link LengthSnapshots}; empty, and null states, without them).
    */
-  private record Members(double[] theta, TrainingLoop.Result first, long steps, Map<Integer, double[]> shorter) {}
+  record Members(double[] theta, TrainingLoop.Result first, long steps, Map<Integer, double[]> shorter,
+                 List<TrainingState> ends) {
+    /** The epochs every member trained. */
+    int epochs() { return first.history.size(); }
+  }
 
   /**
    * Trains an ensemble's members (one network: the one member), one after another over the same cached rows, each a
    * fit of its own with its settings ({@link FitSettings#member}) and checkpoints.
    */
-  private static Members trainMembers(FitSettings settings, ModelSpec spec, TrainingData data,
-                                      Standardization standardization, FittedNetwork initial, String initialDigest,
-                                      SyncMode sync, Configuration hadoopConf, boolean keepShorter) {
-    ModelSpec memberSpec = spec.singleMember();
-    int n = memberSpec.numParameters();
-    double[] theta = new double[spec.numParameters()];
-    TrainingLoop.Result first = null;
-    long steps = 0;
-    Map<Integer, double[]> shorter = new LinkedHashMap<>();
-    for (int k = 0; k < spec.members; k++) {
-      FitSettings member = settings.member(k);
-      TrainingConfig config = memberSpec.trainingConfig(member, initial == null ? null : initial.member(k));
-      if (spec.members > 1) {
-        LOG.info("Bayes by Backprop: ensemble member {} of {} (seed {})", k + 1, spec.members, member.seed());
-      }
-      Consumer<EpochSummary> onEpoch = new ProgressLog(LOG, data.plannedEpochs(config));
-      Checkpointer checkpointer = checkpointer(member,
-          fingerprint(member, memberSpec, data, standardization, initialDigest), hadoopConf);
-      LengthSnapshots lengths = keepShorter ? new LengthSnapshots(checkpointer, data.plannedEpochs(config)) : null;
-      if (lengths != null) checkpointer = lengths;
-      TrainingLoop.Result result = sync.collective()
-          ? data.trainCollective(config, standardization, onEpoch, checkpointer, member.collectiveTimeoutMillis())
-          : TrainingLoop.run(config, standardization, data.gradientSource(), onEpoch, checkpointer);
-      LOG.info("Bayes by Backprop: {} steps, {}", result.timings.steps(), result.timings);
-      if (result.history.size() < settings.maxEpochs()) {
-        LOG.info("Bayes by Backprop: stopped at maxSteps={} after {} of maxEpochs={} epochs", settings.maxSteps(),
-            result.history.size(), settings.maxEpochs());
-      } else if (result.history.size() > settings.maxEpochs()) {
-        LOG.info("Bayes by Backprop: trained {} epochs, past maxEpochs={}, to reach minSteps={}",
-            result.history.size(), settings.maxEpochs(), settings.minSteps());
-      }
-      System.arraycopy(result.theta, 0, theta, k * n, n);
-      if (lengths != null) {
+  private record MemberTraining(FitSettings settings, ModelSpec spec, TrainingData data,
+                                Standardization standardization, FittedNetwork initial, String initialDigest,
+                                SyncMode sync, Configuration hadoopConf) {
+
+    /** The planned length (maxEpochs, minSteps, maxSteps), keeping E / 2^k epochs for k = 1..halvings. */
+    Members planned(int halvings) {
+      return train(halvings, null, 0);
+    }
+
+    /**
+     * Every member continued from its end in {@code from} to {@code epochs} epochs (no checkpoints written), or null
+     * when a member did not complete its last epoch or maxSteps would cut the new last one short.
+     */
+    Members continued(Members from, int epochs) {
+      long stepsPerEpoch = data.plannedSteps(config(0, 1));
+      if (from.ends.contains(null) || data.plannedSteps(config(0, epochs)) != epochs * stepsPerEpoch) return null;
+      Members longer = train(0, from.ends, epochs);
+      return new Members(longer.theta, longer.first, from.steps + longer.steps, longer.shorter, longer.ends);
+    }
+
+    /** The members' configuration as the Params give it, or lengthened to {@code epochs} (0: as given). */
+    TrainingConfig config(int k, int epochs) {
+      TrainingConfig config = spec.singleMember().trainingConfig(settings.member(k),
+          initial == null ? null : initial.member(k));
+      return epochs == 0 ? config : config.lengthened(epochs);
+    }
+
+    private Members train(int halvings, List<TrainingState> from, int epochs) {
+      ModelSpec memberSpec = spec.singleMember();
+      int n = memberSpec.numParameters();
+      double[] theta = new double[spec.numParameters()];
+      TrainingLoop.Result first = null;
+      long steps = 0;
+      Map<Integer, double[]> shorter = new LinkedHashMap<>();
+      List<TrainingState> ends = new ArrayList<>();
+      for (int k = 0; k < spec.members; k++) {
+        FitSettings member = settings.member(k);
+        TrainingConfig config = config(k, epochs);
+        int planned = data.plannedEpochs(config);
+        if (spec.members > 1) {
+          LOG.info("Bayes by Backprop: ensemble member {} of {} (seed {}){}", k + 1, spec.members, member.seed(),
+              from == null ? "" : ", continued to " + planned + " epochs");
+        }
+        Consumer<EpochSummary> onEpoch = new ProgressLog(LOG, planned);
+        LengthSnapshots lengths = from == null
+            ? new LengthSnapshots(checkpointer(member, fingerprint(member, memberSpec, data, standardization,
+                initialDigest), hadoopConf), planned, halvings)
+            : LengthSnapshots.continuing(from.get(k), planned);
+        TrainingLoop.Result result = sync.collective()
+            ? data.trainCollective(config, standardization, onEpoch, lengths, member.collectiveTimeoutMillis())
+            : TrainingLoop.run(config, standardization, data.gradientSource(), onEpoch, lengths);
+        LOG.info("Bayes by Backprop: {} steps, {}", result.timings.steps(), result.timings);
+        if (from == null && result.history.size() < settings.maxEpochs()) {
+          LOG.info("Bayes by Backprop: stopped at maxSteps={} after {} of maxEpochs={} epochs", settings.maxSteps(),
+              result.history.size(), settings.maxEpochs());
+        } else if (from == null && result.history.size() > settings.maxEpochs()) {
+          LOG.info("Bayes by Backprop: trained {} epochs, past maxEpochs={}, to reach minSteps={}",
+              result.history.size(), settings.maxEpochs(), settings.minSteps());
+        }
+        System.arraycopy(result.theta, 0, theta, k * n, n);
         // A length is a candidate only if every member has it (a member resumed past it has not).
         Map<Integer, double[]> kept = lengths.kept();
         if (k == 0) kept.keySet().forEach(e -> shorter.put(e, new double[theta.length]));
@@ -191,11 +247,12 @@ final class NetworkTrainer {
         for (Map.Entry<Integer, double[]> e : shorter.entrySet()) {
           System.arraycopy(kept.get(e.getKey()), 0, e.getValue(), k * n, n);
         }
+        ends.add(lengths.end());
+        steps += result.timings.steps();
+        if (k == 0) first = result;
       }
-      steps += result.timings.steps();
-      if (k == 0) first = result;
+      return new Members(theta, first, steps, shorter, ends);
     }
-    return new Members(theta, first, steps, shorter);
   }
 
   /**

@@ -62,6 +62,15 @@ public final class TrainingConfig implements Serializable {
         rhoInit, kernel, theta);
   }
 
+  /**
+   * The same configuration trained for {@code epochs} epochs (minSteps no longer needed; maxSteps still caps): a fit
+   * that continues this one's end state to that length (lengthDoublings).
+   */
+  public TrainingConfig lengthened(int epochs) {
+    return new TrainingConfig(objective, batchSize, epochs, maxSteps, 0, learningRate, klWeighting, klScale, rhoInit,
+        kernel, start);
+  }
+
   /** The parameters of step 0. */
   double[] initialParameters() {
     return start != null ? start.clone() : objective.initialParameters(rhoInit);

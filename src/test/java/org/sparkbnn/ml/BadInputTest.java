@@ -30,7 +30,7 @@ class BadInputTest {
   }
 
   private static BayesByBackpropRegressor quick() {
-    return new BayesByBackpropRegressor().setHiddenLayers(4).setMaxEpochs(2).setBatchSize(10);
+    return new BayesByBackpropRegressor().setLengthDoublings(0).setHiddenLayers(4).setMaxEpochs(2).setBatchSize(10);
   }
 
   /** 40 good rows with one bad row (features, label) at position 17. */
@@ -117,7 +117,8 @@ class BadInputTest {
   void aOneRowFitIsNotOverConfident() {
     Dataset<Row> one = spark.createDataFrame(List.of(RowFactory.create(Vectors.dense(0.3, 7.0), 150.0)),
         SyntheticData.SCHEMA);
-    BayesByBackpropRegressionModel model = new BayesByBackpropRegressor().setHiddenLayers(8).setMaxEpochs(100)
+    BayesByBackpropRegressionModel model = new BayesByBackpropRegressor().setLengthDoublings(0)
+        .setHiddenLayers(8).setMaxEpochs(100)
         .setAleatoricVarianceCol("aleatoric").fit(one);
     double aleatoric = model.transform(one).select("aleatoric").first().getDouble(0);
     assertTrue(Math.sqrt(aleatoric) >= 0.064 * 150, "aleatoric sd " + Math.sqrt(aleatoric));

@@ -35,7 +35,8 @@ class CachedBlockLossTest {
 
   /** One job per step, so that a block can be dropped between steps (collective mode: DistributedTrainingIT). */
   private static BayesByBackpropRegressor regressor() {
-    return new BayesByBackpropRegressor().setHiddenLayers(8).setBatchSize(20).setMaxEpochs(6).setSyncMode("sparkJob");
+    return new BayesByBackpropRegressor().setLengthDoublings(0)
+        .setHiddenLayers(8).setBatchSize(20).setMaxEpochs(6).setSyncMode("sparkJob");
   }
 
   @Test

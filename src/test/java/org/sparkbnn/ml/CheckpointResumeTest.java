@@ -19,7 +19,8 @@ class CheckpointResumeTest {
   @TempDir Path dir;
 
   private static BayesByBackpropRegressor regressor(int epochs) {
-    return new BayesByBackpropRegressor().setHiddenLayers(8).setBatchSize(32).setMaxEpochs(epochs);
+    return new BayesByBackpropRegressor().setLengthDoublings(0)
+        .setHiddenLayers(8).setBatchSize(32).setMaxEpochs(epochs);
   }
 
   @Test
@@ -59,7 +60,8 @@ class CheckpointResumeTest {
   void theClassifierResumesToo() {
     Dataset<Row> data = SyntheticData.blobs(SparkTestSession.get(), 300, 3, 2).cache();
     String checkpoints = dir.resolve("classifier").toString();
-    BayesByBackpropClassifier classifier = new BayesByBackpropClassifier().setHiddenLayers(8).setBatchSize(32);
+    BayesByBackpropClassifier classifier = new BayesByBackpropClassifier().setLengthDoublings(0)
+        .setHiddenLayers(8).setBatchSize(32);
     BayesByBackpropClassificationModel straight = classifier.copy(new org.apache.spark.ml.param.ParamMap())
         .setMaxEpochs(3).fit(data);
     BayesByBackpropClassificationModel first = classifier.copy(new org.apache.spark.ml.param.ParamMap())

@@ -43,7 +43,7 @@ class ClassifierStageTest {
   }
 
   private static BayesByBackpropClassifier quick() {
-    return new BayesByBackpropClassifier().setHiddenLayers(8).setMaxEpochs(20).setBatchSize(64);
+    return new BayesByBackpropClassifier().setLengthDoublings(0).setHiddenLayers(8).setMaxEpochs(20).setBatchSize(64);
   }
 
   @Test
@@ -200,7 +200,7 @@ class ClassifierStageTest {
 
   @Test
   void paramsHaveDefaultsAndInvalidCombinationsFailBeforeReadingData() {
-    BayesByBackpropClassifier c = new BayesByBackpropClassifier();
+    BayesByBackpropClassifier c = new BayesByBackpropClassifier().setLengthDoublings(0);
     assertEquals("predictiveEntropy", c.getPredictiveEntropyCol());
     assertEquals("mutualInformation", c.getMutualInformationCol());
     assertEquals("", c.getProbabilityVarianceCol());

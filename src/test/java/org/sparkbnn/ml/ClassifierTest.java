@@ -28,7 +28,7 @@ class ClassifierTest {
   @BeforeAll
   static void fit() {
     SparkSession spark = SparkTestSession.get();
-    model = new BayesByBackpropClassifier().setMaxEpochs(60).setLearningRate(0.01)
+    model = new BayesByBackpropClassifier().setLengthDoublings(0).setMaxEpochs(60).setLearningRate(0.01)
         .setProbabilityVarianceCol("probabilityVariance")
         .setExpectedEntropyCol("expectedEntropy").fit(SyntheticData.blobs(spark, 3000, 1, 2));
     test = model.transform(SyntheticData.blobs(spark, 2000, 2, 3)).cache();
@@ -106,7 +106,8 @@ class ClassifierTest {
   @Test
   void mutualInformationSeparatesOffManifoldInputs() {
     SparkSession spark = SparkTestSession.get();
-    BayesByBackpropClassificationModel embedded = new BayesByBackpropClassifier().setMaxEpochs(60).setLearningRate(0.01)
+    BayesByBackpropClassificationModel embedded = new BayesByBackpropClassifier().setLengthDoublings(0)
+        .setMaxEpochs(60).setLearningRate(0.01)
         .fit(SyntheticData.embeddedBlobs(spark, 2000, 1, 10, false).repartition(2));
     double[] near = mutualInformation(embedded, SyntheticData.embeddedBlobs(spark, 500, 2, 10, false));
     double[] away = mutualInformation(embedded, SyntheticData.embeddedBlobs(spark, 500, 3, 10, true));

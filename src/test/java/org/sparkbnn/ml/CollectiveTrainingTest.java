@@ -26,7 +26,8 @@ class CollectiveTrainingTest {
   }
 
   private static BayesByBackpropRegressor regressor(String syncMode, int epochs) {
-    return new BayesByBackpropRegressor().setHiddenLayers(16, 16).setBatchSize(64).setMaxEpochs(epochs)
+    return new BayesByBackpropRegressor().setLengthDoublings(0)
+        .setHiddenLayers(16, 16).setBatchSize(64).setMaxEpochs(epochs)
         .setSyncMode(syncMode);
   }
 
@@ -39,7 +40,8 @@ class CollectiveTrainingTest {
       assertEquals(3, collective.trainingHistory().size());
     }
     Dataset<Row> blobs = SyntheticData.blobs(SparkTestSession.get(), 300, 4, 2).cache();
-    BayesByBackpropClassifier classifier = new BayesByBackpropClassifier().setHiddenLayers(8).setMaxEpochs(2);
+    BayesByBackpropClassifier classifier = new BayesByBackpropClassifier().setLengthDoublings(0)
+        .setHiddenLayers(8).setMaxEpochs(2);
     assertArrayEquals(classifier.copy(new ParamMap()).setSyncMode("sparkJob").fit(blobs).theta(),
         classifier.copy(new ParamMap()).setSyncMode("collective").fit(blobs).theta(), 0.0, "classifier");
   }

@@ -25,7 +25,8 @@ class CrossValidationTest {
   @Test
   void crossValidatorSelectsTheBetterSettingAndPersists() throws Exception {
     Dataset<Row> data = SyntheticData.sine(SparkTestSession.get(), 400, 0.1, 6, 2).cache();
-    BayesByBackpropRegressor regressor = new BayesByBackpropRegressor().setHiddenLayers(20).setBatchSize(50);
+    BayesByBackpropRegressor regressor = new BayesByBackpropRegressor().setLengthDoublings(0)
+        .setHiddenLayers(20).setBatchSize(50);
     ParamMap[] grid = new ParamGridBuilder().addGrid(regressor.maxEpochs(), new int[] {1, 40}).build();
     CrossValidator cv = new CrossValidator().setEstimator(regressor).setEstimatorParamMaps(grid)
         .setEvaluator(new RegressionEvaluator().setMetricName("rmse")).setNumFolds(2).setSeed(1);
@@ -45,7 +46,8 @@ class CrossValidationTest {
   @Test
   void classifierSelectedByCalibrationEvaluatorAndPersisted() throws Exception {
     Dataset<Row> data = SyntheticData.blobs(SparkTestSession.get(), 400, 9, 2).cache();
-    BayesByBackpropClassifier classifier = new BayesByBackpropClassifier().setHiddenLayers(8).setBatchSize(50);
+    BayesByBackpropClassifier classifier = new BayesByBackpropClassifier().setLengthDoublings(0)
+        .setHiddenLayers(8).setBatchSize(50);
     ParamMap[] grid = new ParamGridBuilder().addGrid(classifier.maxEpochs(), new int[] {1, 20}).build();
     CrossValidator cv = new CrossValidator().setEstimator(classifier).setEstimatorParamMaps(grid)
         .setEvaluator(new ClassificationCalibrationEvaluator().setMetricName("nll")).setNumFolds(2).setSeed(1);

@@ -29,7 +29,8 @@ class DeterminismTest {
   }
 
   private static BayesByBackpropRegressor regressor(long seed) {
-    return new BayesByBackpropRegressor().setHiddenLayers(16).setBatchSize(50).setMaxEpochs(10).setSeed(seed)
+    return new BayesByBackpropRegressor().setLengthDoublings(0)
+        .setHiddenLayers(16).setBatchSize(50).setMaxEpochs(10).setSeed(seed)
         .setEpistemicVarianceCol("epi").setAleatoricVarianceCol("alea");
   }
 
@@ -74,7 +75,8 @@ class DeterminismTest {
     for (int i = 0; i < xs.length; i++) xs[i] = -1 + 2.0 * i / (xs.length - 1);
     for (int k = 0; k < 2; k++) {
       Dataset<Row> data = SyntheticData.sine(spark, 1000, 0.1, 8, partitions[k]);
-      BayesByBackpropRegressionModel m = new BayesByBackpropRegressor().setBatchSize(100).setMaxEpochs(120)
+      BayesByBackpropRegressionModel m = new BayesByBackpropRegressor().setLengthDoublings(0)
+          .setBatchSize(100).setMaxEpochs(120)
           .setSeed(4).fit(data);
       double se = 0;
       for (Row row : m.transform(SyntheticData.grid(spark, xs)).collectAsList()) {

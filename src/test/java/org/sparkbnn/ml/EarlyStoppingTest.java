@@ -18,7 +18,8 @@ import org.sparkbnn.SyntheticData;
 /**
  * earlyStopping: of the parameters after 1/8, 1/4, 1/2 and all of the epochs, the fit keeps those whose predictive
  * scores the held-out rows best, and the model it returns is exactly the fit of that many epochs. The candidates
- * are checked against fits of each length on their own, scored on the same held-out rows.
+ * are checked against fits of each length on their own, scored on the same held-out rows. (lengthDoublings is off
+ * here: {@link LengthExtensionTest} covers it.)
  */
 class EarlyStoppingTest {
   private static final int FULL = 160;
@@ -37,7 +38,7 @@ class EarlyStoppingTest {
   private static BayesByBackpropRegressor regressor(int epochs) {
     return new BayesByBackpropRegressor().setHiddenLayers(64).setBatchSize(16).setLearningRate(0.02)
         .setKlScale(0.02).setEnsembleSize(2).setCalibrationFraction(0.3).setPredictSamples(30).setSeed(5)
-        .setMaxEpochs(epochs);
+        .setMaxEpochs(epochs).setLengthDoublings(0);
   }
 
   @Test
@@ -69,7 +70,7 @@ class EarlyStoppingTest {
 
   private static BayesByBackpropClassifier classifier(int epochs) {
     return new BayesByBackpropClassifier().setHiddenLayers(32).setBatchSize(16).setLearningRate(0.02)
-        .setCalibrationFraction(0.3).setPredictSamples(30).setSeed(6).setMaxEpochs(epochs);
+        .setCalibrationFraction(0.3).setPredictSamples(30).setSeed(6).setMaxEpochs(epochs).setLengthDoublings(0);
   }
 
   /** The length with the highest value; the longest of equal ones, as the fit breaks ties. */

@@ -38,7 +38,8 @@ class EnsembleTest {
   }
 
   private static BayesByBackpropRegressor regressor(int members) {
-    return new BayesByBackpropRegressor().setHiddenLayers(8).setBatchSize(32).setMaxEpochs(5).setSeed(11)
+    return new BayesByBackpropRegressor().setLengthDoublings(0)
+        .setHiddenLayers(8).setBatchSize(32).setMaxEpochs(5).setSeed(11)
         .setEnsembleSize(members).setEpistemicVarianceCol("epi").setAleatoricVarianceCol("alea");
   }
 

@@ -33,7 +33,8 @@ class FitReportTest {
   @Test
   void aRegressionFitWritesAReportWhoseThreeChartsRender() throws Exception {
     Path reports = dir.resolve("reports");
-    BayesByBackpropRegressor regressor = new BayesByBackpropRegressor().setHiddenLayers(8).setMaxEpochs(5)
+    BayesByBackpropRegressor regressor = new BayesByBackpropRegressor().setLengthDoublings(0)
+        .setHiddenLayers(8).setMaxEpochs(5)
         .setFeaturesCol("x").setReportDir(reports.toString());
     Dataset<Row> data = SyntheticData.sine(SparkTestSession.get(), 300, 0.1, 1, 2).withColumnRenamed("features", "x");
     BayesByBackpropRegressionModel model = regressor.fit(data);
@@ -51,7 +52,8 @@ class FitReportTest {
   @Test
   void aClassificationFitsReportHasTheReliabilityDiagram() throws Exception {
     Path reports = dir.resolve("classifier-reports");
-    BayesByBackpropClassificationModel model = new BayesByBackpropClassifier().setHiddenLayers(8).setMaxEpochs(3)
+    BayesByBackpropClassificationModel model = new BayesByBackpropClassifier().setLengthDoublings(0)
+        .setHiddenLayers(8).setMaxEpochs(3)
         .setReportDir(reports.toString()).fit(SyntheticData.blobs(SparkTestSession.get(), 300, 1, 2));
     String html = onlyReport(reports, model.uid());
     assertTrue(html.contains("Reliability") && html.contains("3 classes"), "classification report");
@@ -62,7 +64,8 @@ class FitReportTest {
   void aReportThatCannotBeWrittenDoesNotCostTheFit() throws IOException {
     Path notADirectory = dir.resolve("file");
     Files.writeString(notADirectory, "in the way");
-    BayesByBackpropRegressionModel model = new BayesByBackpropRegressor().setHiddenLayers(4).setMaxEpochs(1)
+    BayesByBackpropRegressionModel model = new BayesByBackpropRegressor().setLengthDoublings(0)
+        .setHiddenLayers(4).setMaxEpochs(1)
         .setReportDir(notADirectory.toString()).fit(SyntheticData.sine(SparkTestSession.get(), 50, 0.1, 1, 1));
     assertEquals(1, model.trainingHistory().size(), "the model is returned");
   }

@@ -25,7 +25,7 @@ class HeteroscedasticTest {
   @Test
   void recoversTheNoiseTrend() {
     SparkSession spark = SparkTestSession.get();
-    BayesByBackpropRegressionModel model = new BayesByBackpropRegressor()
+    BayesByBackpropRegressionModel model = new BayesByBackpropRegressor().setLengthDoublings(0)
         .setLikelihood("heteroscedastic").setBatchSize(100).setMaxEpochs(250).setSeed(3)
         .setAleatoricVarianceCol("aleatoric")
         .fit(SyntheticData.heteroscedasticSine(spark, 1000, 9, 2));

@@ -27,7 +27,8 @@ class RegressionOutputTest {
   @BeforeAll
   static void fit() {
     data = SyntheticData.sine(SparkTestSession.get(), 60, 0.2, 5, 2).cache();
-    model = new BayesByBackpropRegressor().setHiddenLayers(8).setMaxEpochs(5).setBatchSize(20).fit(data);
+    model = new BayesByBackpropRegressor().setLengthDoublings(0)
+        .setHiddenLayers(8).setMaxEpochs(5).setBatchSize(20).fit(data);
   }
 
   private static BayesByBackpropRegressionModel withColumns(boolean[] on) {

@@ -24,12 +24,13 @@ class RegressorParamsTest {
     assertEquals("error", r.getHandleInvalid());
     assertEquals(0, r.getMinSteps(), "maxEpochs alone unless asked");
     assertFalse(r.getEarlyStopping(), "the full length unless asked");
+    assertEquals(4, r.getLengthDoublings(), "up to 16 times maxEpochs while the held-out rows clearly gain");
     String explained = r.explainParams();
     for (String name : new String[] {"hiddenLayers", "activation", "prior", "priorSigma", "priorPi", "priorSigma1",
         "priorSigma2", "posteriorRhoInit", "estimator", "likelihood", "klWeighting", "learningRate", "batchSize",
-        "maxEpochs", "maxSteps", "minSteps", "earlyStopping", "trainSamples", "ensembleSize", "predictSamples", "seed",
-        "handleInvalid", "varianceCol", "epistemicVarianceCol", "aleatoricVarianceCol", "lowerBoundCol",
-        "upperBoundCol", "intervalLevel", "featuresCol", "labelCol", "predictionCol"}) {
+        "maxEpochs", "maxSteps", "minSteps", "earlyStopping", "lengthDoublings", "trainSamples", "ensembleSize",
+        "predictSamples", "seed", "handleInvalid", "varianceCol", "epistemicVarianceCol", "aleatoricVarianceCol",
+        "lowerBoundCol", "upperBoundCol", "intervalLevel", "featuresCol", "labelCol", "predictionCol"}) {
       assertTrue(explained.contains(name + ":"), "explainParams lacks " + name);
     }
   }
@@ -61,6 +62,8 @@ class RegressorParamsTest {
     assertMessageNames(assertThrows(IllegalArgumentException.class, () -> r.setHandleInvalid("keep")), "handleInvalid");
     assertMessageNames(assertThrows(IllegalArgumentException.class, () -> r.setIntervalLevel(1.0)), "intervalLevel");
     assertMessageNames(assertThrows(IllegalArgumentException.class, () -> r.setMinSteps(-1)), "minSteps");
+    assertMessageNames(assertThrows(IllegalArgumentException.class, () -> r.setLengthDoublings(-1)),
+        "lengthDoublings");
   }
 
   @Test

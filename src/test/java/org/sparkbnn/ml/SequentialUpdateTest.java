@@ -50,7 +50,8 @@ class SequentialUpdateTest {
 
   private static BayesByBackpropRegressor regressor() {
     // Step size 0.01, at which the short fits here converge and the gaps below were measured.
-    return new BayesByBackpropRegressor().setHiddenLayers(32).setBatchSize(50).setMaxEpochs(150).setLearningRate(0.01)
+    return new BayesByBackpropRegressor().setLengthDoublings(0)
+        .setHiddenLayers(32).setBatchSize(50).setMaxEpochs(150).setLearningRate(0.01)
         .setSeed(5);
   }
 
@@ -203,14 +204,16 @@ class SequentialUpdateTest {
     String missing = dir.resolve("nothing-here").toString();
     assertRefused(missing, () -> regressor().setInitialModelPath(missing).fit(dayB));
 
-    BayesByBackpropClassificationModel classifierModel = new BayesByBackpropClassifier().setHiddenLayers(4)
+    BayesByBackpropClassificationModel classifierModel = new BayesByBackpropClassifier().setLengthDoublings(0)
+        .setHiddenLayers(4)
         .setMaxEpochs(1).fit(SyntheticData.blobs(spark, 100, 1, 1));
     String classifierPath = dir.resolve("classifier").toString();
     classifierModel.write().save(classifierPath);
     assertRefused("holds a BayesByBackpropClassificationModel; this fit needs a BayesByBackpropRegressionModel",
         () -> regressor().setInitialModelPath(classifierPath).fit(dayB));
     assertRefused("holds a BayesByBackpropRegressionModel; this fit needs a BayesByBackpropClassificationModel",
-        () -> new BayesByBackpropClassifier().setInitialModelPath(saved).fit(SyntheticData.blobs(spark, 100, 1, 1)));
+        () -> new BayesByBackpropClassifier().setLengthDoublings(0)
+            .setInitialModelPath(saved).fit(SyntheticData.blobs(spark, 100, 1, 1)));
 
     IllegalStateException notSaved = assertThrows(IllegalStateException.class,
         () -> regressor().setInitialModel(modelA).write().save(dir.resolve("estimator").toString()));
@@ -220,20 +223,24 @@ class SequentialUpdateTest {
   @Test
   void aClassifierUpdateKeepsTheInitialClassesAndRefusesANewOne() {
     Dataset<Row> blobs = SyntheticData.blobs(spark, 300, 1, 2);
-    BayesByBackpropClassificationModel twoClasses = new BayesByBackpropClassifier().setHiddenLayers(8).setMaxEpochs(2)
+    BayesByBackpropClassificationModel twoClasses = new BayesByBackpropClassifier().setLengthDoublings(0)
+        .setHiddenLayers(8).setMaxEpochs(2)
         .fit(blobs.where("label < 2"));
     assertEquals(2, twoClasses.numClasses());
     // A day on which only class 0 was seen is a valid update of a two-class model.
-    BayesByBackpropClassificationModel update = new BayesByBackpropClassifier().setHiddenLayers(8).setMaxEpochs(2)
+    BayesByBackpropClassificationModel update = new BayesByBackpropClassifier().setLengthDoublings(0)
+        .setHiddenLayers(8).setMaxEpochs(2)
         .setInitialModel(twoClasses).setPriorFromModel(true).fit(blobs.where("label = 0"));
     assertEquals(2, update.numClasses());
-    assertRefused("holds class 2.0", () -> new BayesByBackpropClassifier().setHiddenLayers(8).setMaxEpochs(2)
+    assertRefused("holds class 2.0", () -> new BayesByBackpropClassifier().setLengthDoublings(0)
+        .setHiddenLayers(8).setMaxEpochs(2)
         .setInitialModel(twoClasses).fit(blobs));
     // Label metadata that declares three classes (as StringIndexer writes it) on rows of known classes only.
     Dataset<Row> declaredThree = blobs.where("label < 2").withColumn("label", org.apache.spark.sql.functions
         .col("label").as("label", org.apache.spark.ml.attribute.NominalAttribute.defaultAttr().withNumValues(3)
             .toMetadata()));
-    assertRefused("number of classes 2 vs 3", () -> new BayesByBackpropClassifier().setHiddenLayers(8)
+    assertRefused("number of classes 2 vs 3", () -> new BayesByBackpropClassifier().setLengthDoublings(0)
+        .setHiddenLayers(8)
         .setMaxEpochs(2).setInitialModel(twoClasses).fit(declaredThree));
   }
 }

@@ -78,8 +78,8 @@ class TransformPassThroughTest {
         .transform(SparkTestSession.get().readStream().format("rate").load()
             .withColumn("x0", sin(col("value"))).withColumn("x1", cos(col("value"))));
     List<Model<?>> models = List.of(
-        new BayesByBackpropRegressor().setHiddenLayers(4).setMaxEpochs(1).fit(training),
-        new BayesByBackpropClassifier().setHiddenLayers(4).setMaxEpochs(1).fit(training));
+        new BayesByBackpropRegressor().setLengthDoublings(0).setHiddenLayers(4).setMaxEpochs(1).fit(training),
+        new BayesByBackpropClassifier().setLengthDoublings(0).setHiddenLayers(4).setMaxEpochs(1).fit(training));
     for (Model<?> model : models) {
       String message = assertThrows(IllegalArgumentException.class, () -> model.transform(stream)).getMessage();
       assertTrue(message.contains("streaming") && message.contains("foreachBatch"), message);
@@ -88,7 +88,8 @@ class TransformPassThroughTest {
 
   @Test
   void regressorAppendsEachRowsOwnPrediction() {
-    BayesByBackpropRegressionModel model = new BayesByBackpropRegressor().setHiddenLayers(8).setMaxEpochs(5)
+    BayesByBackpropRegressionModel model = new BayesByBackpropRegressor().setLengthDoublings(0)
+        .setHiddenLayers(8).setMaxEpochs(5)
         .setBatchSize(50).fit(training).setPredictSamples(10);
     for (Row row : scoredKeepingInput(model)) {
       // predict scores the row alone; a row's prediction does not depend on its batch, so the bits are equal.
@@ -99,7 +100,8 @@ class TransformPassThroughTest {
 
   @Test
   void classifierAppendsEachRowsOwnPredictive() {
-    BayesByBackpropClassificationModel model = new BayesByBackpropClassifier().setHiddenLayers(8).setMaxEpochs(5)
+    BayesByBackpropClassificationModel model = new BayesByBackpropClassifier().setLengthDoublings(0)
+        .setHiddenLayers(8).setMaxEpochs(5)
         .setBatchSize(50).fit(training).setPredictSamples(10);
     for (Row row : scoredKeepingInput(model)) {
       Vector features = row.getAs("features");

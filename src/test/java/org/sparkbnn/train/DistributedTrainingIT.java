@@ -57,7 +57,8 @@ class DistributedTrainingIT {
 
   /** One network: what is tested here is the distributed loop, which every ensemble member runs alike. */
   static BayesByBackpropRegressor regressor(int epochs, String syncMode) {
-    return new BayesByBackpropRegressor().setHiddenLayers(16).setBatchSize(30).setMaxEpochs(epochs)
+    return new BayesByBackpropRegressor().setLengthDoublings(0)
+        .setHiddenLayers(16).setBatchSize(30).setMaxEpochs(epochs)
         .setEnsembleSize(1).setPredictSamples(20).setEpistemicVarianceCol("epistemic").setSyncMode(syncMode);
   }
 

@@ -82,7 +82,8 @@ class TaskResourcesIT {
 
   @Test
   void aCpuBuildStillTrainsWhenGpusAreConfigured() {
-    BayesByBackpropRegressionModel model = new BayesByBackpropRegressor().setHiddenLayers(8).setMaxEpochs(2)
+    BayesByBackpropRegressionModel model = new BayesByBackpropRegressor().setLengthDoublings(0)
+        .setHiddenLayers(8).setMaxEpochs(2)
         .setBatchSize(50).fit(SyntheticData.sine(spark, 300, 0.1, 1, 2));
     assertEquals(2, model.trainingHistory().size());
     assertTrue(Double.isFinite(model.transform(SyntheticData.sine(spark, 10, 0.1, 2, 1)).first().getDouble(2)));

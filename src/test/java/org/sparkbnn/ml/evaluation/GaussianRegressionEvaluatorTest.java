@@ -63,7 +63,8 @@ class GaussianRegressionEvaluatorTest {
   @Test
   void drivesCrossValidatorOnNll() throws Exception {
     Dataset<Row> data = SyntheticData.sine(SparkTestSession.get(), 300, 0.1, 12, 2).cache();
-    BayesByBackpropRegressor regressor = new BayesByBackpropRegressor().setHiddenLayers(16).setBatchSize(50);
+    BayesByBackpropRegressor regressor = new BayesByBackpropRegressor().setLengthDoublings(0)
+        .setHiddenLayers(16).setBatchSize(50);
     ParamMap[] grid = new ParamGridBuilder().addGrid(regressor.maxEpochs(), new int[] {1, 30}).build();
     CrossValidatorModel cv = new CrossValidator().setEstimator(regressor).setEstimatorParamMaps(grid)
         .setEvaluator(new GaussianRegressionEvaluator().setMetricName("nll")).setNumFolds(2).setSeed(2).fit(data);
