@@ -152,7 +152,8 @@ final class NetworkTrainer {
         // A longer fit was chosen on the held-out rows already; earlyStopping's shorter ones are not candidates.
         if (longer != network) return new Trained(longer, List.of());
       }
-      return new Trained(network, shorter);
+      // The half length the extension compared with is a candidate to keep only with earlyStopping.
+      return new Trained(network, settings.earlyStopping() ? shorter : List.of());
     } catch (Exception e) {
       InvalidRowException badRow = InvalidRowException.findRowIn(e);
       if (badRow != null) throw badRow.inInputOrder(rows);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -93,6 +94,24 @@ class LengthExtensionTest {
     BayesByBackpropRegressionModel model = regressor(200, 1).fit(train);
     assertEquals(200, model.trainingHistory().size());
     assertArrayEquals(regressor(200, 0).fit(train).theta(), model.theta(), 0.0);
+  }
+
+  /**
+   * The half length the extension compares with is not a candidate to keep without earlyStopping: on the data of
+   * {@link EarlyStoppingTest}, where half the length scores the held-out rows better, the fit keeps all of it.
+   */
+  @Test
+  void theHalfLengthIsNotKeptWithoutEarlyStopping() {
+    Dataset<Row> train = SyntheticData.sine(spark, 80, 0.5, 11, 2).cache();
+    BayesByBackpropRegressor overFitting = new BayesByBackpropRegressor().setHiddenLayers(64).setBatchSize(16)
+        .setLearningRate(0.02).setKlScale(0.02).setEnsembleSize(2).setCalibrationFraction(0.3).setPredictSamples(30)
+        .setSeed(5).setMaxEpochs(160);
+    BayesByBackpropRegressionModel model = overFitting.copy(ParamMap.empty()).setLengthDoublings(2).fit(train);
+    assertEquals(160, model.trainingHistory().size());
+    assertArrayEquals(overFitting.copy(ParamMap.empty()).setLengthDoublings(0).fit(train).theta(), model.theta(),
+        0.0);
+    BayesByBackpropRegressionModel stopped = overFitting.copy(ParamMap.empty()).setEarlyStopping(true).fit(train);
+    assertTrue(stopped.trainingHistory().size() < 160, "half the length was meant to score better here");
   }
 
   @Test
