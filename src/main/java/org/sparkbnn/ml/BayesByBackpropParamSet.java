@@ -84,7 +84,8 @@ public abstract class BayesByBackpropParamSet extends ParamSet {
   final BooleanParam earlyStopping = flag("earlyStopping", "with rows held out (calibrationFraction): keep, of the"
       + " parameters after 1/8, 1/4, 1/2 and all of the epochs the fit trains (maxEpochs, or more for minSteps),"
       + " those whose predictive scores the held-out rows best (log-likelihood), then calibrate on them; training"
-      + " never sees those rows. Without held-out rows the fit warns and keeps its full length", false);
+      + " never sees those rows. Without held-out rows the fit warns and keeps its full length; a fit that"
+      + " lengthDoublings lengthened keeps that length", false);
   @FitOnly
   final IntParam lengthDoublings = atLeast("lengthDoublings", "with rows held out (calibrationFraction): while the"
       + " fit is still improving on them (the held-out log-likelihood per row after its epochs beat that after half"
