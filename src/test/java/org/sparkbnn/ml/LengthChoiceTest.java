@@ -36,6 +36,24 @@ class LengthChoiceTest {
   }
 
   /**
+   * 2,000 rows whose differences are 0.008 +- 0.05: 16 standard errors (0.0011 each), but under the least gain that
+   * counts, 0.01 nats a row; 0.012 +- 0.05 passes both.
+   */
+  @Test
+  void aResolvedGainBelowTheLeastGainDoesNotCount() {
+    double[] base = new double[2000];
+    double[] tiny = new double[2000];
+    double[] enough = new double[2000];
+    for (int i = 0; i < 2000; i++) {
+      base[i] = -1 - 0.001 * i;
+      tiny[i] = base[i] + 0.008 + (i % 2 == 0 ? 0.05 : -0.05);
+      enough[i] = base[i] + 0.012 + (i % 2 == 0 ? 0.05 : -0.05);
+    }
+    assertFalse(LengthChoice.clearlyBetter(rows(tiny), rows(base)));
+    assertTrue(LengthChoice.clearlyBetter(rows(enough), rows(base)));
+  }
+
+  /**
    * Two equally good lengths: per-row differences N(0, 1) over 50 rows. The mean exceeds twice its estimated
    * standard error with probability P(t_49 > 2) = 0.0255; over 4,000 trials the rate has standard deviation
    * sqrt(0.0255 * 0.9745 / 4000) = 0.0025, so it lies in [0.015, 0.036] (over 4 sd) unless the test is wrong.
