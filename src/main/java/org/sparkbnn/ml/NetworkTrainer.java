@@ -107,8 +107,9 @@ final class NetworkTrainer {
       SparkContext sc = dataset.sparkSession().sparkContext();
       SyncMode sync = data.syncMode(settings.syncMode(), settings.allowUnencryptedGradients());
       LOG.info("Bayes by Backprop: {}", sync.reason());
-      TrainingConfig firstConfig = spec.singleMember().trainingConfig(settings.member(0),
-          initial == null ? null : initial.member(0));
+      MemberTraining training = new MemberTraining(settings, spec, data, standardization, initial, initialDigest,
+          sync, sc.hadoopConfiguration());
+      TrainingConfig firstConfig = training.config(0, 0);
       String costWarning = sync.costWarning(spec.members * data.plannedSteps(firstConfig));
       if (costWarning != null) LOG.warn("Bayes by Backprop: {}", costWarning);
       String kernel = ComputeKernel.describe(firstConfig.kernel(), settings.kernel());
@@ -119,8 +120,6 @@ final class NetworkTrainer {
         LOG.info("Bayes by Backprop: no rows held out, so the fit trains the length of maxEpochs (lengthDoublings"
             + " needs them)");
       }
-      MemberTraining training = new MemberTraining(settings, spec, data, standardization, initial, initialDigest,
-          sync, sc.hadoopConfiguration());
       // earlyStopping compares E/8, E/4, E/2 and E; the extension asks whether E beat E/2.
       int halvings = judge == null ? 0 : settings.earlyStopping() ? 3 : settings.lengthDoublings() > 0 ? 1 : 0;
       Members members = training.planned(halvings);
@@ -167,9 +166,9 @@ final class NetworkTrainer {
 
   /**
    * The members' parameters one after the other, the first member's result (its history; a continued fit's timings
-   * are those of its continuation), all their steps, the
-   * parameters after the shorter lengths every member kept, and each member's state at the end, to continue from
-   * ({@link LengthSnapshots}; empty, and null states, without them).
+   * are those of its continuation), all their steps, the parameters after the shorter lengths every member kept, and
+   * each member's state at the end, to continue from ({@link LengthSnapshots}; empty, and null states, when the fit
+   * is not judged on held-out rows).
    */
   record Members(double[] theta, TrainingLoop.Result first, long steps, Map<Integer, double[]> shorter,
                  List<TrainingState> ends) {
@@ -225,13 +224,15 @@ final class NetworkTrainer {
               from == null ? "" : ", continued to " + planned + " epochs");
         }
         Consumer<EpochSummary> onEpoch = new ProgressLog(LOG, planned);
-        LengthSnapshots lengths = from == null
-            ? new LengthSnapshots(checkpointer(member, fingerprint(member, memberSpec, data, standardization,
-                initialDigest), hadoopConf), planned, halvings)
-            : LengthSnapshots.continuing(from.get(k), planned);
+        Checkpointer checkpointer = from != null ? Checkpointer.NONE : checkpointer(member,
+            fingerprint(member, memberSpec, data, standardization, initialDigest), hadoopConf);
+        // A fit that is not judged (halvings 0) keeps nothing of itself: its checkpointer alone.
+        LengthSnapshots lengths = from != null ? LengthSnapshots.continuing(from.get(k), planned)
+            : halvings > 0 ? new LengthSnapshots(checkpointer, planned, halvings) : null;
+        if (lengths != null) checkpointer = lengths;
         TrainingLoop.Result result = sync.collective()
-            ? data.trainCollective(config, standardization, onEpoch, lengths, member.collectiveTimeoutMillis())
-            : TrainingLoop.run(config, standardization, data.gradientSource(), onEpoch, lengths);
+            ? data.trainCollective(config, standardization, onEpoch, checkpointer, member.collectiveTimeoutMillis())
+            : TrainingLoop.run(config, standardization, data.gradientSource(), onEpoch, checkpointer);
         LOG.info("Bayes by Backprop: {} steps, {}", result.timings.steps(), result.timings);
         if (from == null && result.history.size() < settings.maxEpochs()) {
           LOG.info("Bayes by Backprop: stopped at maxSteps={} after {} of maxEpochs={} epochs", settings.maxSteps(),
@@ -242,13 +243,13 @@ final class NetworkTrainer {
         }
         System.arraycopy(result.theta, 0, theta, k * n, n);
         // A length is a candidate only if every member has it (a member resumed past it has not).
-        Map<Integer, double[]> kept = lengths.kept();
+        Map<Integer, double[]> kept = lengths == null ? Map.of() : lengths.kept();
         if (k == 0) kept.keySet().forEach(e -> shorter.put(e, new double[theta.length]));
         shorter.keySet().retainAll(kept.keySet());
         for (Map.Entry<Integer, double[]> e : shorter.entrySet()) {
           System.arraycopy(kept.get(e.getKey()), 0, e.getValue(), k * n, n);
         }
-        ends.add(lengths.end());
+        ends.add(lengths == null ? null : lengths.end());
         steps += result.timings.steps();
         if (k == 0) first = result;
       }
