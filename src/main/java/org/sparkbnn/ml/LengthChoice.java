@@ -44,10 +44,11 @@ final class LengthChoice<S extends LengthChoice.Scored> {
    * Whether {@code longer} beats {@code shorter} on the held-out rows by more than their noise: the mean of the
    * paired per-row differences of log-likelihood (the judge scores the same cached rows in the same order) exceeds
    * twice its standard error. Two equally good lengths pass with probability ~2.5% (one-sided: P(t > 2) with n - 1
-   * degrees of freedom, the mean of n >= 20 differences being near Gaussian by the central limit theorem), and with 50-100 held-out rows a difference of a few hundredths of a nat, which such rows cannot
-   * resolve, does not pass, while a fit that is still learning (tenths of a nat) does. The gain must also reach
-   * {@link #LEAST_GAIN}: thousands of held-out rows resolve gains no user would see, and each doubling they started
-   * would cost as much training again.
+   * degrees of freedom, the mean of n >= 20 differences being near Gaussian by the central limit theorem), and with
+   * 50-100 held-out rows a difference of a few hundredths of a nat, which such rows cannot resolve, does not pass,
+   * while a fit that is still learning (tenths of a nat) does. The gain must also reach {@link #LEAST_GAIN}:
+   * thousands of held-out rows resolve gains no user would see, and each doubling they started would cost as much
+   * training again.
    */
   static boolean clearlyBetter(Scored longer, Scored shorter) {
     double[] a = longer.rowLogLikelihoods();
