@@ -53,8 +53,13 @@ final class DataIO {
     try {
       if (!exists(spark, path)) throw new BadInputException("input '" + path + "' does not exist");
       if (!csv) requireParquet(spark, path);
-      data = csv ? spark.read().option("header", "true").option("inferSchema", "true").csv(path)
-          : spark.read().parquet(path);
+      data = csv ? readCsv(spark, path, ",") : spark.read().parquet(path);
+      String separator = csv ? otherSeparator(data.columns()) : null;
+      if (separator != null) {
+        System.err.println("note: input '" + path + "' is read with '" + separator.replace("\t", "\\t")
+            + "' as the separator: its header has no commas");
+        data = readCsv(spark, path, separator);
+      }
       if (data.isEmpty()) {
         throw new BadInputException("input '" + path + "' has no rows"
             + (csv && data.columns().length > 0 ? " (only a header)" : ""));
@@ -67,6 +72,30 @@ final class DataIO {
       throw new BadInputException("cannot read input '" + path + "': " + message, e);
     }
     return data;
+  }
+
+  private static Dataset<Row> readCsv(SparkSession spark, String path, String separator) {
+    return spark.read().option("header", "true").option("inferSchema", "true").option("sep", separator).csv(path);
+  }
+
+  /**
+   * The separator of a CSV file whose header, read with commas, is one column holding semicolons, tabs or bars (as
+   * UCI's wine-quality files and European spreadsheets' exports use ';'): the one it holds most often; null when the
+   * header has commas or none of these.
+   */
+  static String otherSeparator(String[] commaSeparatedHeader) {
+    if (commaSeparatedHeader.length != 1) return null;
+    String header = commaSeparatedHeader[0];
+    String best = null;
+    long bestCount = 0;
+    for (String candidate : new String[] {";", "\t", "|"}) {
+      long count = header.chars().filter(c -> c == candidate.charAt(0)).count();
+      if (count > bestCount) {
+        best = candidate;
+        bestCount = count;
+      }
+    }
+    return best;
   }
 
   /** A Parquet file starts with PAR1; a directory is left to Spark (it names its bad files itself). */

@@ -55,6 +55,23 @@ class CommandLineTest {
   }
 
   @Test
+  void aCsvWhoseHeaderHasNoCommasIsReadWithTheSeparatorItHolds() throws Exception {
+    String rows = "1.5,2,3\n4,5.25,6\n";
+    Path comma = dir.resolve("comma.csv");
+    Files.writeString(comma, "\"fixed acidity\",b,quality\n" + rows);
+    List<Row> expected = DataIO.read(SparkTestSession.get(), comma.toString()).collectAsList();
+    for (String separator : new String[] {";", "\t", "|"}) {
+      Path other = dir.resolve("other" + (int) separator.charAt(0) + ".csv");
+      Files.writeString(other, ("\"fixed acidity\",b,quality\n" + rows).replace(",", separator));
+      org.apache.spark.sql.Dataset<Row> read = DataIO.read(SparkTestSession.get(), other.toString());
+      assertArrayEquals(new String[] {"fixed acidity", "b", "quality"}, read.columns(), "separator " + separator);
+      assertEquals(expected, read.collectAsList(), "separator " + separator);
+    }
+    assertEquals(null, DataIO.otherSeparator(new String[] {"a;b", "c"}), "a header with commas keeps them");
+    assertEquals(null, DataIO.otherSeparator(new String[] {"label"}), "one column of its own");
+  }
+
+  @Test
   void evaluateRunsTheSplitProtocol() throws Exception {
     SparkTestSession.get();
     Path csv = dir.resolve("small.csv");
