@@ -32,7 +32,7 @@ final class CompareClassifiersJob {
 
   static int run(JobArgs args) {
     String input = args.required("input");
-    String label = args.required("label");
+    String label = DataIO.readableName(args.required("label"));
     String features = args.value("features", null);
     int splits = args.intValue("splits", 5);
     double testFraction = args.doubleValue("test-fraction", 0.2);

@@ -71,7 +71,37 @@ final class DataIO {
       if (message.contains("Unable to infer schema")) message = "no data files in it";
       throw new BadInputException("cannot read input '" + path + "': " + message, e);
     }
-    return data;
+    return withReadableNames(data, path);
+  }
+
+  /**
+   * The name a job reads a column under: Spark ML's stages (VectorAssembler, StringIndexer) resolve a dot in a
+   * column name as a field of a struct, so a header such as 'Froude.number' (R's exports write such names) is read
+   * as 'Froude_number'. The jobs map the {@code --label} and {@code --features} names the same way.
+   */
+  static String readableName(String column) {
+    return column.replace('.', '_');
+  }
+
+  /** The input with every column under its {@link #readableName}, with a note per renamed column. */
+  private static Dataset<Row> withReadableNames(Dataset<Row> data, String path) {
+    String[] names = data.columns();
+    String[] readable = Arrays.stream(names).map(DataIO::readableName).toArray(String[]::new);
+    if (Arrays.equals(names, readable)) return data;
+    java.util.Map<String, String> firstWithName = new java.util.HashMap<>();
+    for (int i = 0; i < names.length; i++) {
+      String earlier = firstWithName.putIfAbsent(readable[i], names[i]);
+      if (earlier != null) {
+        throw new BadInputException("input '" + path + "': columns '" + earlier + "' and '" + names[i] + "' would"
+            + " both be read as '" + readable[i] + "' (Spark ML's stages read a dot as a field of a struct): rename"
+            + " one of them");
+      }
+      if (!names[i].equals(readable[i])) {
+        System.err.println("note: column '" + names[i] + "' is read as '" + readable[i] + "': Spark ML's stages"
+            + " read a dot in a name as a field of a struct");
+      }
+    }
+    return data.toDF(readable);
   }
 
   private static Dataset<Row> readCsv(SparkSession spark, String path, String separator) {
@@ -132,16 +162,15 @@ final class DataIO {
     if (!names.contains(label)) {
       throw new BadInputException("label column '" + label + "' does not exist; columns are " + names);
     }
-    requireReadableName(label, "label");
     if (featuresOption != null) {
-      String[] requested = Arrays.stream(featuresOption.split(",")).map(String::trim).toArray(String[]::new);
+      String[] requested = Arrays.stream(featuresOption.split(",")).map(f -> readableName(f.trim()))
+          .toArray(String[]::new);
       for (String f : requested) {
         if (f.equals(label)) {
           throw new BadInputException("--features includes the label column '" + label + "': a model cannot"
               + " be given its own label as an input");
         }
         requireNumeric(data, f, "feature");
-        requireReadableName(f, "feature");
       }
       return requested;
     }
@@ -155,20 +184,7 @@ final class DataIO {
     if (out.isEmpty()) {
       throw new BadInputException("no numeric feature columns besides label '" + label + "' in " + names);
     }
-    for (String f : out) requireReadableName(f, "feature");
     return out.toArray(new String[0]);
-  }
-
-  /**
-   * Spark ML's stages (VectorAssembler, StringIndexer) resolve a column name with a dot as a field of a struct,
-   * so a CSV header such as 'c.d' fails deep inside Spark; refuse it here, naming it.
-   */
-  private static void requireReadableName(String column, String role) {
-    if (column.contains(".")) {
-      throw new BadInputException(role + " column '" + column + "' has a dot in its name, which Spark ML's stages"
-          + " read as a field of a struct: rename the column (e.g. '" + column.replace('.', '_') + "')"
-          + (role.equals("feature") ? " or leave it out with --features" : ""));
-    }
   }
 
   /** A column by its exact name, dots and backticks included (not parsed as a path into a struct). */

@@ -26,7 +26,7 @@ final class DemoJob {
 
   static int run(JobArgs args) {
     String input = args.value("input", System.getProperty("bnn.home", ".") + "/jobs/data/diabetes.csv");
-    String label = args.value("label", "progression");
+    String label = DataIO.readableName(args.value("label", "progression"));
     BayesByBackpropRegressor regressor = new BayesByBackpropRegressor()
         .setMaxEpochs(150).setBatchSize(64).setSeed(42)
         .setEpistemicVarianceCol("epistemic").setAleatoricVarianceCol("aleatoric");

@@ -27,7 +27,7 @@ final class EvaluateJob {
 
   static int run(JobArgs args) {
     String input = args.required("input");
-    String label = args.required("label");
+    String label = DataIO.readableName(args.required("label"));
     String features = args.value("features", null);
     int splits = args.intValue("splits", 20);
     Map<String, String> params = args.params();

@@ -40,7 +40,7 @@ final class TrainJob {
 
   static int run(JobArgs args) {
     String input = args.required("input");
-    String label = args.required("label");
+    String label = DataIO.readableName(args.required("label"));
     String model = args.required("model");
     String features = args.value("features", null);
     String task = args.value("task", "regression");
