@@ -175,11 +175,20 @@ final class DataIO {
       return requested;
     }
     List<String> out = new ArrayList<>();
-    for (StructField f : data.schema().fields()) {
+    StructField[] fields = data.schema().fields();
+    for (int i = 0; i < fields.length; i++) {
+      StructField f = fields[i];
       if (f.name().equals(label)) continue;
-      if (f.dataType() instanceof NumericType) out.add(f.name());
-      else System.err.println("warning: column '" + f.name() + "' is left out of the features: "
-          + whyNotNumeric(data, f) + " (pass --features to choose the columns)");
+      if (f.name().equals("_c" + i)) {
+        System.err.println("warning: column " + (i + 1) + " has no name in the header (Spark calls it '" + f.name()
+            + "'); it is left out of the features, as the row names R and pandas write without one are (name it in"
+            + " --features to use it)");
+      } else if (f.dataType() instanceof NumericType) {
+        out.add(f.name());
+      } else {
+        System.err.println("warning: column '" + f.name() + "' is left out of the features: "
+            + whyNotNumeric(data, f) + " (pass --features to choose the columns)");
+      }
     }
     if (out.isEmpty()) {
       throw new BadInputException("no numeric feature columns besides label '" + label + "' in " + names);

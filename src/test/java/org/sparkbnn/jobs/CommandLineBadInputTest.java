@@ -158,6 +158,17 @@ class CommandLineBadInputTest {
     assertEquals(0, dropped.code(), dropped.err());
     assertTrue(dropped.err().contains("column 'bp' is left out of the features") && dropped.err().contains("row 5")
         && dropped.err().contains("'n/a'"), dropped.err());
+    // Row numbers under an empty header (pandas' to_csv, R's write.csv) are no feature unless asked for.
+    List<String> numbered = new ArrayList<>();
+    for (int i = 0; i < diabetes.size(); i++) {
+      numbered.add((i == 0 ? "" : String.valueOf(i - 1)) + "," + diabetes.get(i));
+    }
+    String model = dir.resolve("m3").toString();
+    Run unnamed = run(quickTrain(Files.write(dir.resolve("numbered.csv"), numbered).toString(), model));
+    assertEquals(0, unnamed.code(), unnamed.err());
+    assertTrue(unnamed.err().contains("column 1 has no name in the header (Spark calls it '_c0')"), unnamed.err());
+    assertEquals(Arrays.asList("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"),
+        Arrays.asList(SavedPipeline.load(model).featureColumns));
   }
 
   @Test
