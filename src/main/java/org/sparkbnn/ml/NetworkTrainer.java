@@ -7,8 +7,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.apache.spark.SparkContext;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.attribute.AttributeGroup;
@@ -177,8 +182,8 @@ final class NetworkTrainer {
   }
 
   /**
-   * Trains an ensemble's members (one network: the one member), one after another over the same cached rows, each a
-   * fit of its own with its settings ({@link FitSettings#member}) and checkpoints.
+   * Trains an ensemble's members (one network: the one member) over the same cached rows, each a fit of its own with
+   * its settings ({@link FitSettings#member}) and checkpoints.
    */
   private record MemberTraining(FitSettings settings, ModelSpec spec, TrainingData data,
                                 Standardization standardization, FittedNetwork initial, String initialDigest,
@@ -208,54 +213,106 @@ final class NetworkTrainer {
     }
 
     private Members train(int halvings, List<TrainingState> from, int epochs) {
-      ModelSpec memberSpec = spec.singleMember();
-      int n = memberSpec.numParameters();
+      int n = spec.singleMember().numParameters();
+      List<MemberResult> results = eachMember(k -> trainMember(k, halvings, from, epochs));
       double[] theta = new double[spec.numParameters()];
-      TrainingLoop.Result first = null;
       long steps = 0;
       Map<Integer, double[]> shorter = new LinkedHashMap<>();
       List<TrainingState> ends = new ArrayList<>();
       for (int k = 0; k < spec.members; k++) {
-        FitSettings member = settings.member(k);
-        TrainingConfig config = config(k, epochs);
-        int planned = data.plannedEpochs(config);
-        if (spec.members > 1) {
-          LOG.info("Bayes by Backprop: ensemble member {} of {} (seed {}){}", k + 1, spec.members, member.seed(),
-              from == null ? "" : ", continued to " + planned + " epochs");
-        }
-        Consumer<EpochSummary> onEpoch = new ProgressLog(LOG, planned);
-        Checkpointer checkpointer = from != null ? Checkpointer.NONE : checkpointer(member,
-            fingerprint(member, memberSpec, data, standardization, initialDigest), hadoopConf);
-        // A fit that is not judged (halvings 0) keeps nothing of itself: its checkpointer alone.
-        LengthSnapshots lengths = from != null ? LengthSnapshots.continuing(from.get(k), planned)
-            : halvings > 0 ? new LengthSnapshots(checkpointer, planned, halvings) : null;
-        if (lengths != null) checkpointer = lengths;
-        TrainingLoop.Result result = sync.collective()
-            ? data.trainCollective(config, standardization, onEpoch, checkpointer, member.collectiveTimeoutMillis())
-            : TrainingLoop.run(config, standardization, data.gradientSource(), onEpoch, checkpointer);
-        LOG.info("Bayes by Backprop: {} steps, {}", result.timings.steps(), result.timings);
-        if (from == null && result.history.size() < settings.maxEpochs()) {
-          LOG.info("Bayes by Backprop: stopped at maxSteps={} after {} of maxEpochs={} epochs", settings.maxSteps(),
-              result.history.size(), settings.maxEpochs());
-        } else if (from == null && result.history.size() > settings.maxEpochs()) {
-          LOG.info("Bayes by Backprop: trained {} epochs, past maxEpochs={}, to reach minSteps={}",
-              result.history.size(), settings.maxEpochs(), settings.minSteps());
-        }
-        System.arraycopy(result.theta, 0, theta, k * n, n);
+        MemberResult member = results.get(k);
+        System.arraycopy(member.result.theta, 0, theta, k * n, n);
         // A length is a candidate only if every member has it (a member resumed past it has not).
-        Map<Integer, double[]> kept = lengths == null ? Map.of() : lengths.kept();
-        if (k == 0) kept.keySet().forEach(e -> shorter.put(e, new double[theta.length]));
-        shorter.keySet().retainAll(kept.keySet());
+        if (k == 0) member.kept.keySet().forEach(e -> shorter.put(e, new double[theta.length]));
+        shorter.keySet().retainAll(member.kept.keySet());
         for (Map.Entry<Integer, double[]> e : shorter.entrySet()) {
-          System.arraycopy(kept.get(e.getKey()), 0, e.getValue(), k * n, n);
+          System.arraycopy(member.kept.get(e.getKey()), 0, e.getValue(), k * n, n);
         }
-        ends.add(lengths == null ? null : lengths.end());
-        steps += result.timings.steps();
-        if (k == 0) first = result;
+        ends.add(member.end);
+        steps += member.result.timings.steps();
       }
-      return new Members(theta, first, steps, shorter, ends);
+      return new Members(theta, results.get(0).result, steps, shorter, ends);
+    }
+
+    /**
+     * {@code train} of every member, in member order. Members are fits of their own, so as many train at once as
+     * the cluster's slots hold ({@link SyncMode#fitsAtOnce}: on local[2], two fits of one partition each), which
+     * changes no member's result; a failure is rethrown once the others have ended, the first member's first.
+     */
+    private List<MemberResult> eachMember(IntFunction<MemberResult> train) {
+      int atOnce = Math.min(spec.members, sync.fitsAtOnce());
+      if (atOnce <= 1) {
+        List<MemberResult> results = new ArrayList<>();
+        for (int k = 0; k < spec.members; k++) results.add(train.apply(k));
+        return results;
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(atOnce, runnable -> {
+        Thread thread = new Thread(runnable, "spark-bnn-ensemble-member");
+        thread.setDaemon(true);
+        return thread;
+      });
+      try {
+        List<Future<MemberResult>> futures = new ArrayList<>();
+        for (int k = 0; k < spec.members; k++) {
+          int member = k;
+          futures.add(pool.submit(() -> train.apply(member)));
+        }
+        List<MemberResult> results = new ArrayList<>();
+        RuntimeException failure = null;
+        for (Future<MemberResult> future : futures) {
+          try {
+            results.add(future.get());
+          } catch (ExecutionException e) {
+            if (failure == null) {
+              failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the ensemble's members trained", e);
+          }
+        }
+        if (failure != null) throw failure;
+        return results;
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+
+    private MemberResult trainMember(int k, int halvings, List<TrainingState> from, int epochs) {
+      FitSettings member = settings.member(k);
+      TrainingConfig config = config(k, epochs);
+      int planned = data.plannedEpochs(config);
+      String name = spec.members > 1 ? "ensemble member " + (k + 1) + " of " + spec.members : null;
+      if (name != null) {
+        LOG.info("Bayes by Backprop: {} (seed {}){}", name, member.seed(),
+            from == null ? "" : ", continued to " + planned + " epochs");
+      }
+      Consumer<EpochSummary> onEpoch = new ProgressLog(LOG, planned, name);
+      Checkpointer checkpointer = from != null ? Checkpointer.NONE : checkpointer(member,
+          fingerprint(member, spec.singleMember(), data, standardization, initialDigest), hadoopConf);
+      // A fit that is not judged (halvings 0) keeps nothing of itself: its checkpointer alone.
+      LengthSnapshots lengths = from != null ? LengthSnapshots.continuing(from.get(k), planned)
+          : halvings > 0 ? new LengthSnapshots(checkpointer, planned, halvings) : null;
+      if (lengths != null) checkpointer = lengths;
+      TrainingLoop.Result result = sync.collective()
+          ? data.trainCollective(config, standardization, onEpoch, checkpointer, member.collectiveTimeoutMillis())
+          : TrainingLoop.run(config, standardization, data.gradientSource(), onEpoch, checkpointer);
+      LOG.info("Bayes by Backprop: {}{} steps, {}", name == null ? "" : name + ": ", result.timings.steps(),
+          result.timings);
+      if (from == null && result.history.size() < settings.maxEpochs()) {
+        LOG.info("Bayes by Backprop: stopped at maxSteps={} after {} of maxEpochs={} epochs", settings.maxSteps(),
+            result.history.size(), settings.maxEpochs());
+      } else if (from == null && result.history.size() > settings.maxEpochs()) {
+        LOG.info("Bayes by Backprop: trained {} epochs, past maxEpochs={}, to reach minSteps={}",
+            result.history.size(), settings.maxEpochs(), settings.minSteps());
+      }
+      return new MemberResult(result, lengths == null ? Map.of() : lengths.kept(),
+          lengths == null ? null : lengths.end());
     }
   }
+
+  /** One member's fit, the parameters it kept after shorter lengths, and its end state (null: not kept). */
+  private record MemberResult(TrainingLoop.Result result, Map<Integer, double[]> kept, TrainingState end) {}
 
   /**
    * Data that trains without error but cannot say much: the predictive variance then reflects mostly the prior,

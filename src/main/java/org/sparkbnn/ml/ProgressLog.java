@@ -13,13 +13,16 @@ final class ProgressLog implements Consumer<EpochSummary> {
   static final int LINES = 20;
 
   private final Logger log;
+  private final String prefix;
   private final int totalEpochs;
   private final int every;
   private final long start = System.nanoTime();
   private int firstSeen = -1;
 
-  ProgressLog(Logger log, int totalEpochs) {
+  /** {@code name}: whose fit the lines are of (an ensemble member's, whose fits may run at once); null: none. */
+  ProgressLog(Logger log, int totalEpochs, String name) {
     this.log = log;
+    this.prefix = name == null ? "" : name + ", ";
     this.totalEpochs = totalEpochs;
     this.every = every(totalEpochs);
   }
@@ -40,8 +43,8 @@ final class ProgressLog implements Consumer<EpochSummary> {
     double elapsed = (System.nanoTime() - start) / 1e9;
     int done = e.epoch() - firstSeen + 1;
     double left = elapsed / done * (totalEpochs - e.epoch());
-    log.info(String.format("Bayes by Backprop epoch %d/%d: -ELBO/row %.5f, NLL/row %.5f, KL %.2f, %.0f rows/s,"
-        + " %.1f s elapsed, about %.1f s left", e.epoch(), totalEpochs, e.negativeElbo(), e.nll(), e.kl(),
+    log.info(String.format("Bayes by Backprop %sepoch %d/%d: -ELBO/row %.5f, NLL/row %.5f, KL %.2f, %.0f rows/s,"
+        + " %.1f s elapsed, about %.1f s left", prefix, e.epoch(), totalEpochs, e.negativeElbo(), e.nll(), e.kl(),
         e.rowsPerSecond(), elapsed, left));
   }
 }

@@ -15,9 +15,11 @@ import org.sparkbnn.input.BadInputException;
  * dynamic allocation (Spark's DAGScheduler; local masters count as off) and need a free task slot for every
  * partition at once, and every RDD of the stage must have as many partitions as it has tasks; the collective's
  * connections are not encrypted, so with Spark's RPC encryption or SSL on,
- * it needs an explicit opt-in. {@code reason} says why, for the log.
+ * it needs an explicit opt-in. {@code reason} says why, for the log. {@code fitsAtOnce}: how many collective fits of
+ * these partitions the cluster's task slots hold at once (an ensemble's members train that many at a time); 1 in
+ * sparkJob mode, whose steps are jobs of every partition.
  */
-public record SyncMode(boolean collective, String reason) {
+public record SyncMode(boolean collective, String reason, int fitsAtOnce) {
 
   /**
    * Spark runs a barrier stage only if every RDD in it (the chain of narrow dependencies back to the last
@@ -75,7 +77,7 @@ public record SyncMode(boolean collective, String reason) {
 
   private static SyncMode resolve(String requested, SparkConf conf, String master, int numPartitions, int slots,
                                   boolean allowUnencrypted, String lineageProblem) {
-    if (requested.equalsIgnoreCase("sparkJob")) return new SyncMode(false, "syncMode=sparkJob");
+    if (requested.equalsIgnoreCase("sparkJob")) return new SyncMode(false, "syncMode=sparkJob", 1);
     boolean explicit = requested.equalsIgnoreCase("collective");
     String refusal = null;
     boolean local = master.equals("local") || master.startsWith("local[");
@@ -92,9 +94,9 @@ public record SyncMode(boolean collective, String reason) {
           + " (set allowUnencryptedGradients=true to use it anyway)";
     }
     if (refusal == null) return new SyncMode(true, "syncMode=" + requested + ": " + numPartitions
-        + " tasks in one barrier stage");
+        + " tasks in one barrier stage", Math.max(1, slots / numPartitions));
     if (explicit) throw new BadInputException("syncMode=collective cannot run: " + refusal
         + "; use syncMode=sparkJob or auto");
-    return new SyncMode(false, "syncMode=auto chose sparkJob: " + refusal);
+    return new SyncMode(false, "syncMode=auto chose sparkJob: " + refusal, 1);
   }
 }

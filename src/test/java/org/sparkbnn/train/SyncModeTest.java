@@ -1,5 +1,6 @@
 package org.sparkbnn.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,6 +25,15 @@ class SyncModeTest {
     assertTrue(SyncMode.resolve("auto", conf("spark.dynamicAllocation.enabled", "true"), "local[4]", 2, 4, false)
         .collective());
     assertFalse(SyncMode.resolve("sparkJob", conf(), "local[2]", 2, 2, false).collective());
+  }
+
+  @Test
+  void asManyCollectiveFitsRunAtOnceAsTheSlotsHold() {
+    assertEquals(2, SyncMode.resolve("auto", conf(), "local[2]", 1, 2, false).fitsAtOnce());
+    assertEquals(1, SyncMode.resolve("auto", conf(), "local[2]", 2, 2, false).fitsAtOnce());
+    assertEquals(2, SyncMode.resolve("auto", conf(), "yarn", 3, 8, false).fitsAtOnce());
+    assertEquals(1, SyncMode.resolve("sparkJob", conf(), "local[4]", 1, 4, false).fitsAtOnce(),
+        "a sparkJob fit's every step is a job of all partitions");
   }
 
   @Test
