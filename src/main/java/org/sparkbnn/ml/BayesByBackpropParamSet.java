@@ -97,8 +97,9 @@ public abstract class BayesByBackpropParamSet extends ParamSet {
   final IntParam trainSamples = atLeast("trainSamples", "Monte-Carlo weight samples per training step", 1, 1);
   @FitOnly
   final IntParam ensembleSize = atLeast("ensembleSize", "independently initialised posteriors fitted to the same"
-      + " data, one after another; the model's predictive is their equal mixture (the weight samples of"
-      + " predictSamples are dealt to the members in turn)", 1, defaultEnsembleSize());
+      + " data, each a fit of its own (several at once where the task slots allow); the model's predictive is their"
+      + " equal mixture (the weight samples of predictSamples are dealt to the members in turn)", 1,
+      defaultEnsembleSize());
   final IntParam predictSamples = atLeast("predictSamples", "Monte-Carlo weight samples used by transform", 1, 100);
   // One default for estimator and model alike, so a model's weight samples do not depend on how it was made.
   final LongParam seed = seed((long) "spark-bnn".hashCode());

@@ -22,7 +22,7 @@ import org.sparkbnn.SyntheticData;
 import org.sparkbnn.bayes.EnsembleSamples;
 import org.sparkbnn.input.BadInputException;
 
-/** ensembleSize: K posteriors fitted one after another, scored as their equal mixture. */
+/** ensembleSize: K posteriors, each a fit of its own, scored as their equal mixture. */
 class EnsembleTest {
   private static final int K = 3;
   private static SparkSession spark;
@@ -56,6 +56,19 @@ class EnsembleTest {
           "member " + k + " equals member 0");
     }
     assertArrayEquals(theta, regressor(K).fit(train).theta(), 0.0, "the same seed gives the same ensemble");
+  }
+
+  /**
+   * On local[2] the members of a one-partition fit train two at a time ({@code SyncMode.fitsAtOnce}); no member's
+   * result may change: the ensemble equals the one trained member after member (sparkJob mode, whose model equals
+   * the collective's bit for bit by design).
+   */
+  @Test
+  void membersTrainedAtOnceGiveTheEnsembleTrainedOneAfterAnother() {
+    Dataset<Row> onePartition = train.repartition(1).cache();
+    double[] atOnce = regressor(K).fit(onePartition).theta();
+    assertArrayEquals(regressor(K).setSyncMode("sparkJob").fit(onePartition).theta(), atOnce, 0.0);
+    onePartition.unpersist();
   }
 
   /**
