@@ -7,10 +7,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntFunction;
@@ -237,7 +239,8 @@ final class NetworkTrainer {
     /**
      * {@code train} of every member, in member order. Members are fits of their own, so as many train at once as
      * the cluster's slots hold ({@link SyncMode#fitsAtOnce}: on local[2], two fits of one partition each), which
-     * changes no member's result; a failure is rethrown once the others have ended, the first member's first.
+     * changes no member's result. After a failure no further member starts; it is rethrown once the running ones
+     * have ended (the first failed member's).
      */
     private List<MemberResult> eachMember(IntFunction<MemberResult> train) {
       int atOnce = Math.min(spec.members, sync.fitsAtOnce());
@@ -262,9 +265,12 @@ final class NetworkTrainer {
         for (Future<MemberResult> future : futures) {
           try {
             results.add(future.get());
+          } catch (CancellationException e) {
+            // not started: a member before it failed
           } catch (ExecutionException e) {
             if (failure == null) {
               failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+              futures.forEach(f -> f.cancel(false)); // the members not started yet do not start
             }
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -275,6 +281,16 @@ final class NetworkTrainer {
         return results;
       } finally {
         pool.shutdownNow();
+        awaitIdleThreads(pool);
+      }
+    }
+
+    /** Every member has ended by now; their threads end as soon as the pool's shutdown reaches them. */
+    private static void awaitIdleThreads(ExecutorService pool) {
+      try {
+        pool.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
 

@@ -21,6 +21,7 @@ import org.sparkbnn.SparkTestSession;
 import org.sparkbnn.SyntheticData;
 import org.sparkbnn.bayes.EnsembleSamples;
 import org.sparkbnn.input.BadInputException;
+import org.sparkbnn.train.TrainingDivergedException;
 
 /** ensembleSize: K posteriors, each a fit of its own, scored as their equal mixture. */
 class EnsembleTest {
@@ -68,6 +69,12 @@ class EnsembleTest {
     Dataset<Row> onePartition = train.repartition(1).cache();
     double[] atOnce = regressor(K).fit(onePartition).theta();
     assertArrayEquals(regressor(K).setSyncMode("sparkJob").fit(onePartition).theta(), atOnce, 0.0);
+    // A member that fails fails the fit with its own error, and no member's thread outlives the fit.
+    TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+        () -> regressor(K).setLearningRate(1e8).fit(onePartition));
+    assertTrue(e.getMessage().contains("epoch") && e.getMessage().contains("step"), e.getMessage());
+    assertFalse(Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().equals("spark-bnn-ensemble-member") && t.isAlive()), "a member's thread is left");
     onePartition.unpersist();
   }
 
