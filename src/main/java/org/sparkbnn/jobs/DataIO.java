@@ -226,7 +226,8 @@ final class DataIO {
     return hits.isEmpty() ? null : hits.get(0);
   }
 
-  private static void requireNumeric(Dataset<Row> data, String column, String role) {
+  /** A column that exists and is numeric; else an error naming it and, for a text column, its first non-number. */
+  static void requireNumeric(Dataset<Row> data, String column, String role) {
     if (!Arrays.asList(data.columns()).contains(column)) {
       throw new BadInputException(role + " column '" + column + "' does not exist; columns are "
           + Arrays.toString(data.columns()));

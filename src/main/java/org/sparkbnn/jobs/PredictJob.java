@@ -46,6 +46,7 @@ final class PredictJob {
         throw new BadInputException("input '" + input + "' lacks the feature column(s) " + missing + " the model was"
             + " trained on; its columns are " + columns);
       }
+      for (String feature : model.featureColumns) DataIO.requireNumeric(data, feature, "feature");
       Dataset<Row> transformed = scoreWithoutLabel(model.model, data).drop(DataIO.FEATURES);
       Dataset<Row> scored = csv ? perClassColumns(transformed, model.classLabels) : transformed;
       try {

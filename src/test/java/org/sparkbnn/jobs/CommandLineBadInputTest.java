@@ -256,6 +256,12 @@ class CommandLineBadInputTest {
     assertEquals(3, beyond.code(), beyond.err());
     assertTrue(beyond.err().contains("column 's5'") && beyond.err().contains("beyond the float32 range")
         && beyond.err().contains("in row 2 (1-based"), beyond.err());
+    // A text cell in a feature column makes the column text: named with its row, as in training.
+    Run text = run("predict", "--model", model, "--input", diabetesWith("text.csv", 7, 2, "abc"), "--output",
+        dir.resolve("text.parquet").toString());
+    assertEquals(3, text.code(), text.err());
+    assertTrue(text.err().contains("feature column 'bmi' must be numeric") && text.err().contains("row 7")
+        && text.err().contains("'abc'"), text.err());
   }
 
   /**
