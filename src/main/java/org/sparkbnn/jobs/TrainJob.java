@@ -156,9 +156,14 @@ final class TrainJob {
     StringIndexerModel indexer = initialIndexer != null ? initialIndexer
         : new StringIndexer().setInputCol(label).setOutputCol(LABEL_INDEX).setStringOrderType("alphabetAsc")
             .fit(data);
+    String[] classes = indexer.labelsArray()[0];
+    if (initialIndexer == null && classes.length < 2) {
+      throw new BadInputException("label column '" + label + "' holds a single class ('" + classes[0] + "') in all"
+          + " training rows: a classifier needs rows of at least two classes");
+    }
     classifier.setFeaturesCol(DataIO.FEATURES).setLabelCol(LABEL_INDEX);
     return new PipelineStage[] {DataIO.assembler(featureColumns), indexer, classifier,
         new IndexToString().setInputCol(classifier.getPredictionCol()).setOutputCol(PREDICTED_LABEL)
-            .setLabels(indexer.labelsArray()[0])};
+            .setLabels(classes)};
   }
 }

@@ -198,6 +198,15 @@ class CommandLineBadInputTest {
     Files.writeString(unseen, Files.readString(csv).replace(",ash\n", ",oak\n"));
     assertEquals(0, BnnCli.run(new String[] {"predict", "--model", model, "--input", unseen.toString(), "--output",
         dir.resolve("p.parquet").toString()}));
+    // One class only: named by the user's label column, not the job's index column.
+    Path single = Files.writeString(dir.resolve("single.csv"), Files.readString(csv).replace(",birch\n", ",ash\n")
+        .replace(",\n", ",ash\n"));
+    String[] one = train.clone();
+    one[4] = single.toString();
+    one[8] = dir.resolve("one").toString();
+    Run singleClass = run(one);
+    assertEquals(3, singleClass.code(), singleClass.err());
+    assertTrue(singleClass.err().contains("label column 'kind' holds a single class ('ash')"), singleClass.err());
   }
 
   @Test
