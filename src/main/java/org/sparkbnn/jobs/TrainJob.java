@@ -145,6 +145,19 @@ final class TrainJob {
     return labelled;
   }
 
+  /** At least two classes; and a warning when there are so many that the label looks like an identifier. */
+  private static void requireClasses(Dataset<Row> data, String label, String[] classes) {
+    if (classes.length < 2) {
+      throw new BadInputException("label column '" + label + "' holds a single class ('" + classes[0] + "') in all"
+          + " training rows: a classifier needs rows of at least two classes");
+    }
+    long rows = data.count();
+    if (2L * classes.length > rows) {
+      System.err.println("warning: label column '" + label + "' has " + classes.length + " classes in " + rows
+          + " rows, fewer than two rows a class: is it an identifier rather than a class?");
+    }
+  }
+
   /**
    * The label indexer is fitted here, not in the pipeline, so that IndexToString can be given its labels; at
    * prediction time the input has no label column and Spark's StringIndexerModel then passes rows through. An
@@ -157,10 +170,7 @@ final class TrainJob {
         : new StringIndexer().setInputCol(label).setOutputCol(LABEL_INDEX).setStringOrderType("alphabetAsc")
             .fit(data);
     String[] classes = indexer.labelsArray()[0];
-    if (initialIndexer == null && classes.length < 2) {
-      throw new BadInputException("label column '" + label + "' holds a single class ('" + classes[0] + "') in all"
-          + " training rows: a classifier needs rows of at least two classes");
-    }
+    if (initialIndexer == null) requireClasses(data, label, classes);
     classifier.setFeaturesCol(DataIO.FEATURES).setLabelCol(LABEL_INDEX);
     return new PipelineStage[] {DataIO.assembler(featureColumns), indexer, classifier,
         new IndexToString().setInputCol(classifier.getPredictionCol()).setOutputCol(PREDICTED_LABEL)

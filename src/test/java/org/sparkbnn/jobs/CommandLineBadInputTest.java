@@ -207,6 +207,14 @@ class CommandLineBadInputTest {
     Run singleClass = run(one);
     assertEquals(3, singleClass.code(), singleClass.err());
     assertTrue(singleClass.err().contains("label column 'kind' holds a single class ('ash')"), singleClass.err());
+    // A label with a class for nearly every row (an identifier given as the label) trains, with a warning.
+    StringBuilder ids = new StringBuilder("x1,x2,kind\n");
+    for (int i = 0; i < 30; i++) ids.append(i).append(',').append(i % 3).append(",id").append(i * 2 / 3).append('\n');
+    one[4] = Files.writeString(dir.resolve("ids.csv"), ids.toString()).toString();
+    one[8] = dir.resolve("ids").toString();
+    Run identifier = run(one);
+    assertEquals(0, identifier.code(), identifier.err());
+    assertTrue(identifier.err().contains("label column 'kind' has 20 classes in 30 rows"), identifier.err());
   }
 
   @Test
