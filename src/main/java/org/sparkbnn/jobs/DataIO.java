@@ -7,7 +7,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -88,7 +90,7 @@ final class DataIO {
     String[] names = data.columns();
     String[] readable = Arrays.stream(names).map(DataIO::readableName).toArray(String[]::new);
     if (Arrays.equals(names, readable)) return data;
-    java.util.Map<String, String> firstWithName = new java.util.HashMap<>();
+    Map<String, String> firstWithName = new HashMap<>();
     for (int i = 0; i < names.length; i++) {
       String earlier = firstWithName.putIfAbsent(readable[i], names[i]);
       if (earlier != null) {
