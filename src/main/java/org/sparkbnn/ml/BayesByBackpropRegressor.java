@@ -61,8 +61,9 @@ public class BayesByBackpropRegressor
     BayesByBackpropRegressionModel model;
     try (HeldOutCalibration calibration = HeldOutCalibration.plan(settings, dataset)) {
       LengthChoice.Judge<HeldOutCalibration.Residuals> judge = calibration.regressionJudge(dataset, asModel);
-      NetworkTrainer.Trained trained = NetworkTrainer.fit(settings, dataset, calibration.heldOut(), judge,
-          LabelDomain.continuous(), initial, (numFeatures, data) -> ModelSpec.regression(settings, numFeatures));
+      NetworkTrainer.Trained trained = LikelihoodChoice.fit(settings, initial, judge,
+          candidate -> NetworkTrainer.fit(candidate, dataset, calibration.heldOut(), judge, LabelDomain.continuous(),
+              initial, (numFeatures, data) -> ModelSpec.regression(candidate, numFeatures)));
       model = asModel.apply(HeldOutCalibration.calibrated(trained, judge));
     }
     FitReport.writeIfAsked(settings, model, dataset);

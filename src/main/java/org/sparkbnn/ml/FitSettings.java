@@ -72,6 +72,19 @@ record FitSettings(
         collectiveTimeoutMillis, allowUnencryptedGradients, kernel, initialModelPath, priorFromModel, reportDir);
   }
 
+  /**
+   * The settings with {@code likelihood} in place of the Param's value (likelihood=auto fits each candidate) and,
+   * with checkpoints, a subdirectory of its own, so that the candidates' checkpoints do not meet.
+   */
+  FitSettings withLikelihood(String likelihood) {
+    return new FitSettings(featuresCol, labelCol, likelihood, calibrationFraction, hiddenLayers, activation, prior,
+        priorSigma, priorPi, priorSigma1, priorSigma2, posteriorRhoInit, estimator, klWeighting, klScale,
+        learningRate, batchSize, maxEpochs, maxSteps, minSteps, earlyStopping, lengthDoublings, trainSamples,
+        ensembleSize, seed, skipInvalid, maxBlockSizeInMB,
+        checkpointDir.isEmpty() ? "" : checkpointDir + "/likelihood-" + likelihood, checkpointInterval, syncMode,
+        collectiveTimeoutMillis, allowUnencryptedGradients, kernel, initialModelPath, priorFromModel, reportDir);
+  }
+
   /** The prior the Params name (priorFromModel aside: the initial model's posterior replaces it). */
   Prior namedPrior() {
     return "scaleMixture".equals(prior)

@@ -31,9 +31,10 @@ public final class RegressorParamSet extends BayesByBackpropParamSet {
       + " mean +- q sqrt(variance): q the held-out (conformal) quantile of a calibrated model (calibrationFraction),"
       + " else the Gaussian quantile (a Gaussian approximation of the predictive)", 0.9);
   @FitOnly
-  final ChoiceParam likelihood = choice("likelihood", "Gaussian noise model: one learned noise variance, or a"
-      + " per-row variance predicted by the network.", new String[] {"homoscedastic", "heteroscedastic"},
-      "homoscedastic");
+  final ChoiceParam likelihood = choice("likelihood", "Gaussian noise model: one learned noise variance, a per-row"
+      + " variance predicted by the network, or auto: both fitted, the heteroscedastic one kept only if it is clearly"
+      + " better on the held-out rows of calibrationFraction (else, and without held-out rows, homoscedastic).",
+      new String[] {"homoscedastic", "heteroscedastic", LikelihoodChoice.AUTO}, "homoscedastic");
   @FitOnly
   final DoubleParam klScale = positive("klScale", "factor beta on the KL term of the objective, NLL + beta KL / N"
       + " per row: 1 is the ELBO; below 1 a tempered posterior that follows the data more closely (chosen on six"
