@@ -1,11 +1,16 @@
 package org.sparkbnn.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Path;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.sparkbnn.SparkTestSession;
 import org.sparkbnn.SyntheticData;
 
@@ -36,6 +41,20 @@ class LikelihoodChoiceTest {
     assertArrayEquals(regressor("homoscedastic").fit(constant).theta(), regressor("auto").fit(constant).theta(), 0.0);
     varying.unpersist();
     constant.unpersist();
+  }
+
+  /** Each candidate checkpoints in its own subdirectory, and a rerun resumes both into the same model. */
+  @Test
+  void theCandidatesCheckpointApart(@TempDir Path dir) {
+    Dataset<Row> varying = SyntheticData.heteroscedasticSine(SparkTestSession.get(), 400, 9, 2).cache();
+    String checkpoints = dir.resolve("checkpoints").toString();
+    double[] first = regressor("auto").setMaxEpochs(20).setCheckpointDir(checkpoints).fit(varying).theta();
+    for (String likelihood : new String[] {"homoscedastic", "heteroscedastic"}) {
+      assertTrue(new File(checkpoints, "likelihood-" + likelihood).isDirectory(), likelihood);
+    }
+    assertArrayEquals(first, regressor("auto").setMaxEpochs(20).setCheckpointDir(checkpoints).fit(varying).theta(),
+        0.0);
+    varying.unpersist();
   }
 
   @Test
