@@ -27,7 +27,9 @@ final class DemoJob {
   static int run(JobArgs args) {
     String input = args.value("input", System.getProperty("bnn.home", ".") + "/jobs/data/diabetes.csv");
     String label = DataIO.readableName(args.value("label", "progression"));
-    BayesByBackpropRegressor regressor = new BayesByBackpropRegressor()
+    // One learned noise level (not likelihood=auto's choice), so that the demo's aleatoric part is the same in every
+    // row and what grows off the data is the epistemic part alone.
+    BayesByBackpropRegressor regressor = new BayesByBackpropRegressor().setLikelihood("homoscedastic")
         .setMaxEpochs(150).setBatchSize(64).setSeed(42)
         .setEpistemicVarianceCol("epistemic").setAleatoricVarianceCol("aleatoric");
     StageParams.apply(regressor, args.params());

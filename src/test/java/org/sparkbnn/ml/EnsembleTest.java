@@ -38,8 +38,9 @@ class EnsembleTest {
     test = SyntheticData.sine(spark, 40, 0.1, 9, 1).cache();
   }
 
+  /** One noise model (likelihood=auto would fit two, each checkpointing in its own subdirectory). */
   private static BayesByBackpropRegressor regressor(int members) {
-    return new BayesByBackpropRegressor().setLengthDoublings(0)
+    return new BayesByBackpropRegressor().setLengthDoublings(0).setLikelihood("homoscedastic")
         .setHiddenLayers(8).setBatchSize(32).setMaxEpochs(5).setSeed(11)
         .setEnsembleSize(members).setEpistemicVarianceCol("epi").setAleatoricVarianceCol("alea");
   }
