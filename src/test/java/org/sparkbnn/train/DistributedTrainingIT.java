@@ -55,9 +55,12 @@ class DistributedTrainingIT {
         SyntheticData.SCHEMA);
   }
 
-  /** One network: what is tested here is the distributed loop, which every ensemble member runs alike. */
+  /**
+   * One network and one noise model: what is tested here is the distributed loop, which every ensemble member and
+   * likelihood=auto's every candidate runs alike (and the executor-kill test times its kill by one fit's progress).
+   */
   static BayesByBackpropRegressor regressor(int epochs, String syncMode) {
-    return new BayesByBackpropRegressor().setLengthDoublings(0)
+    return new BayesByBackpropRegressor().setLengthDoublings(0).setLikelihood("homoscedastic")
         .setHiddenLayers(16).setBatchSize(30).setMaxEpochs(epochs)
         .setEnsembleSize(1).setPredictSamples(20).setEpistemicVarianceCol("epistemic").setSyncMode(syncMode);
   }
