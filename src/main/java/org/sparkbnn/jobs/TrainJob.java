@@ -122,8 +122,11 @@ final class TrainJob {
   }
 
   private static void report(String model, PipelineModel fitted, boolean classification) {
-    List<EpochSummary> history = ((BayesByBackpropModel) fitted.stages()[classification ? 2 : 1]).trainingHistory();
-    System.out.println("train: saved model to " + model + " (" + history.size() + " epochs, last "
+    Transformer stage = fitted.stages()[classification ? 2 : 1];
+    List<EpochSummary> history = ((BayesByBackpropModel) stage).trainingHistory();
+    String noise = stage instanceof BayesByBackpropRegressionModel regression
+        ? ", " + regression.fittedLikelihood() + " noise" : "";
+    System.out.println("train: saved model to " + model + " (" + history.size() + " epochs" + noise + ", last "
         + history.get(history.size() - 1) + "); report: " + model + "/" + REPORT);
   }
 

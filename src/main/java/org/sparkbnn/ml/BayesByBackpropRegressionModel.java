@@ -69,12 +69,18 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   public IntervalCalibration calibration() { return fitted().calibration; }
 
   /**
+   * The noise model this model was fitted with, homoscedastic or heteroscedastic: the likelihood Param's value, or
+   * with likelihood=auto the one the held-out rows chose.
+   */
+  public String fittedLikelihood() { return fitted().spec.likelihood; }
+
+  /**
    * The learned noise variance in original label units (homoscedastic likelihood only); an ensemble's is the mean
    * of its members' (the aleatoric variance its predictive adds).
    */
   public double noiseVariance() {
     FittedNetwork f = fitted();
-    if (!"homoscedastic".equalsIgnoreCase(f.spec.likelihood)) {
+    if (!ModelSpec.HOMOSCEDASTIC.equalsIgnoreCase(f.spec.likelihood)) {
       throw new IllegalStateException("noiseVariance is per row for likelihood=" + f.spec.likelihood
           + "; use aleatoricVarianceCol");
     }

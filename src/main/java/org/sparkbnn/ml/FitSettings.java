@@ -64,12 +64,7 @@ record FitSettings(
    */
   FitSettings member(int k) {
     if (ensembleSize == 1) return this;
-    return new FitSettings(featuresCol, labelCol, likelihood, calibrationFraction, hiddenLayers, activation, prior,
-        priorSigma, priorPi, priorSigma1, priorSigma2, posteriorRhoInit, estimator, klWeighting, klScale,
-        learningRate, batchSize, maxEpochs, maxSteps, minSteps, earlyStopping, lengthDoublings, trainSamples, 1,
-        EnsembleSamples.memberSeed(seed, k), skipInvalid, maxBlockSizeInMB,
-        checkpointDir.isEmpty() ? "" : checkpointDir + "/member-" + k, checkpointInterval, syncMode,
-        collectiveTimeoutMillis, allowUnencryptedGradients, kernel, initialModelPath, priorFromModel, reportDir);
+    return part(likelihood, 1, EnsembleSamples.memberSeed(seed, k), "member-" + k);
   }
 
   /**
@@ -77,11 +72,16 @@ record FitSettings(
    * with checkpoints, a subdirectory of its own, so that the candidates' checkpoints do not meet.
    */
   FitSettings withLikelihood(String likelihood) {
+    return part(likelihood, ensembleSize, seed, "likelihood-" + likelihood);
+  }
+
+  /** A part of this fit (a member, a candidate) with its own checkpoint subdirectory and these values. */
+  private FitSettings part(String likelihood, int ensembleSize, long seed, String checkpointSubdirectory) {
     return new FitSettings(featuresCol, labelCol, likelihood, calibrationFraction, hiddenLayers, activation, prior,
         priorSigma, priorPi, priorSigma1, priorSigma2, posteriorRhoInit, estimator, klWeighting, klScale,
         learningRate, batchSize, maxEpochs, maxSteps, minSteps, earlyStopping, lengthDoublings, trainSamples,
         ensembleSize, seed, skipInvalid, maxBlockSizeInMB,
-        checkpointDir.isEmpty() ? "" : checkpointDir + "/likelihood-" + likelihood, checkpointInterval, syncMode,
+        checkpointDir.isEmpty() ? "" : checkpointDir + "/" + checkpointSubdirectory, checkpointInterval, syncMode,
         collectiveTimeoutMillis, allowUnencryptedGradients, kernel, initialModelPath, priorFromModel, reportDir);
   }
 

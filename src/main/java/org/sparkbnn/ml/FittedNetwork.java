@@ -74,10 +74,10 @@ final class FittedNetwork implements Serializable {
         initialModel, provenance, details, calibration, temperature);
   }
 
-  /** The same network with {@code note} on how its training length was chosen, for the report. */
-  FittedNetwork lengthNoted(String note) {
-    return new FittedNetwork(spec, theta, standardization, history, initialModel, provenance,
-        noted("training length", note), calibration, temperature);
+  /** The same network with {@code note} on how its {@code what} (e.g. its training length) was chosen, for the report. */
+  FittedNetwork withNote(String what, String note) {
+    return new FittedNetwork(spec, theta, standardization, history, initialModel, provenance, noted(what, note),
+        calibration, temperature);
   }
 
   private FitDetails noted(String what, String note) {

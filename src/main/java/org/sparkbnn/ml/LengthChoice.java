@@ -106,6 +106,6 @@ final class LengthChoice<S extends LengthChoice.Scored> {
     String note = String.format("earlyStopping: kept the parameters after %d of %d epochs (held-out log-likelihood"
         + " per row after %s%d: %.4f)", keptEpochs, fullEpochs, scores, fullEpochs, fullScore);
     LOG.info("Bayes by Backprop: {}", note);
-    return kept.lengthNoted(note);
+    return kept.withNote("training length", note);
   }
 }

@@ -70,6 +70,6 @@ final class LengthExtension {
     String note = String.format("lengthDoublings: trained %d epochs, %d planned (held-out log-likelihood per row"
         + " after %s)", keptMembers.epochs(), epochs, scores);
     LOG.info("Bayes by Backprop: {}", note);
-    return kept.lengthNoted(note);
+    return kept.withNote("training length", note);
   }
 }

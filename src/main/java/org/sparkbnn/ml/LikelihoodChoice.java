@@ -20,31 +20,37 @@ import org.slf4j.LoggerFactory;
 final class LikelihoodChoice {
   private static final Logger LOG = LoggerFactory.getLogger(LikelihoodChoice.class);
   static final String AUTO = "auto";
-  static final String HOMOSCEDASTIC = "homoscedastic";
-  static final String HETEROSCEDASTIC = "heteroscedastic";
+  /** The fit report's line for the choice. */
+  static final String NOTE = "noise model (likelihood=auto)";
 
   private LikelihoodChoice() {}
 
   /**
    * {@code fit} with the likelihood the settings name, or, for auto, of both the one {@code judge} (null: no rows
-   * held out) scores higher, homoscedastic on a tie or without a judge.
+   * held out) scores higher, homoscedastic on a tie or without a judge; the choice and its scores are noted for the
+   * fit's report.
    */
   static NetworkTrainer.Trained fit(FitSettings settings, FittedNetwork initial, LengthChoice.Judge<?> judge,
                                     Function<FitSettings, NetworkTrainer.Trained> fit) {
     if (!AUTO.equals(settings.likelihood())) return fit.apply(settings);
-    if (initial != null) return fit.apply(settings.withLikelihood(initial.spec.likelihood));
-    NetworkTrainer.Trained homoscedastic = fit.apply(settings.withLikelihood(HOMOSCEDASTIC));
-    if (judge == null) {
-      LOG.info("Bayes by Backprop: likelihood=auto: no rows held out to choose with, so homoscedastic");
-      return homoscedastic;
+    if (initial != null) {
+      return fit.apply(settings.withLikelihood(initial.spec.likelihood))
+          .withNote(NOTE, initial.spec.likelihood + ", the initial model's");
     }
-    NetworkTrainer.Trained heteroscedastic = fit.apply(settings.withLikelihood(HETEROSCEDASTIC));
-    LengthChoice.Scored homoscedasticScore = judge.score(homoscedastic.network());
-    LengthChoice.Scored heteroscedasticScore = judge.score(heteroscedastic.network());
-    boolean varies = heteroscedasticScore.logLikelihood() > homoscedasticScore.logLikelihood();
-    LOG.info(String.format(java.util.Locale.ROOT, "Bayes by Backprop: likelihood=auto: %s (held-out log-likelihood"
-        + " per row homoscedastic %.4f, heteroscedastic %.4f)", varies ? HETEROSCEDASTIC : HOMOSCEDASTIC,
-        homoscedasticScore.logLikelihood(), heteroscedasticScore.logLikelihood()));
-    return varies ? heteroscedastic : homoscedastic;
+    NetworkTrainer.Trained homoscedastic = fit.apply(settings.withLikelihood(ModelSpec.HOMOSCEDASTIC));
+    if (judge == null) {
+      String note = ModelSpec.HOMOSCEDASTIC + ": no rows held out to choose with";
+      LOG.info("Bayes by Backprop: likelihood=auto: {}", note);
+      return homoscedastic.withNote(NOTE, note);
+    }
+    NetworkTrainer.Trained heteroscedastic = fit.apply(settings.withLikelihood(ModelSpec.HETEROSCEDASTIC));
+    double homoscedasticScore = judge.score(homoscedastic.network()).logLikelihood();
+    double heteroscedasticScore = judge.score(heteroscedastic.network()).logLikelihood();
+    boolean varies = heteroscedasticScore > homoscedasticScore;
+    String note = String.format(java.util.Locale.ROOT, "%s (held-out log-likelihood per row: homoscedastic %.4f,"
+        + " heteroscedastic %.4f)", varies ? ModelSpec.HETEROSCEDASTIC : ModelSpec.HOMOSCEDASTIC, homoscedasticScore,
+        heteroscedasticScore);
+    LOG.info("Bayes by Backprop: likelihood=auto: {}", note);
+    return (varies ? heteroscedastic : homoscedastic).withNote(NOTE, note);
   }
 }

@@ -24,6 +24,9 @@ final class ModelSpec implements Serializable {
   /** Initial homoscedastic noise variance in standardised label units. */
   private static final double INITIAL_NOISE_VARIANCE = 0.1;
 
+  /** The likelihoods' names, as the likelihood Param spells them (categorical: the classifier's). */
+  static final String HOMOSCEDASTIC = "homoscedastic";
+  static final String HETEROSCEDASTIC = "heteroscedastic";
   static final String CATEGORICAL = "categorical";
 
   final int numFeatures;
@@ -80,7 +83,7 @@ final class ModelSpec implements Serializable {
    * scale-mixture prior) before any data is read, by building the objective for a one-input network.
    */
   static void checkTrainingParams(FitSettings s) {
-    new ModelSpec(1, s.hiddenLayers(), s.activation(), "homoscedastic", 0, 1).trainingConfig(s, null);
+    new ModelSpec(1, s.hiddenLayers(), s.activation(), HOMOSCEDASTIC, 0, 1).trainingConfig(s, null);
   }
 
   boolean isClassification() { return CATEGORICAL.equals(likelihood); }
@@ -88,7 +91,7 @@ final class ModelSpec implements Serializable {
   BayesianMlp network() {
     Likelihood lik;
     if (isClassification()) lik = new CategoricalLikelihood(numClasses);
-    else if ("heteroscedastic".equalsIgnoreCase(likelihood)) lik = GaussianLikelihood.heteroscedastic();
+    else if (HETEROSCEDASTIC.equalsIgnoreCase(likelihood)) lik = GaussianLikelihood.heteroscedastic();
     else lik = GaussianLikelihood.homoscedastic(INITIAL_NOISE_VARIANCE);
     return new BayesianMlp(
         new NetworkArchitecture(numFeatures, hiddenLayers, lik.numOutputs(), Activation.parse(activation)), lik);

@@ -57,7 +57,13 @@ final class NetworkTrainer {
    * A fit's network (extended, if the held-out rows asked for it) and, with earlyStopping, the same network after the
    * shorter lengths it may keep instead.
    */
-  record Trained(FittedNetwork network, List<ShorterFit> shorter) {}
+  record Trained(FittedNetwork network, List<ShorterFit> shorter) {
+    /** The same fits, each with {@code note} on how its {@code what} was chosen ({@link FittedNetwork#withNote}). */
+    Trained withNote(String what, String note) {
+      return new Trained(network.withNote(what, note), shorter.stream()
+          .map(s -> new ShorterFit(s.epochs(), s.network().withNote(what, note))).toList());
+    }
+  }
 
   /** The network after {@code epochs} epochs, every member's parameters at that point. */
   record ShorterFit(int epochs, FittedNetwork network) {}

@@ -32,9 +32,10 @@ public final class RegressorParamSet extends BayesByBackpropParamSet {
       + " else the Gaussian quantile (a Gaussian approximation of the predictive)", 0.9);
   @FitOnly
   final ChoiceParam likelihood = choice("likelihood", "Gaussian noise model: one learned noise variance, a per-row"
-      + " variance predicted by the network, or auto: both fitted, the heteroscedastic one kept only if it is clearly"
-      + " better on the held-out rows of calibrationFraction (else, and without held-out rows, homoscedastic).",
-      new String[] {"homoscedastic", "heteroscedastic", LikelihoodChoice.AUTO}, LikelihoodChoice.AUTO);
+      + " variance predicted by the network, or auto: both fitted, the one with the higher log-likelihood on the"
+      + " held-out rows of calibrationFraction kept (homoscedastic on a tie and without held-out rows; the model's"
+      + " fittedLikelihood says which)",
+      new String[] {ModelSpec.HOMOSCEDASTIC, ModelSpec.HETEROSCEDASTIC, LikelihoodChoice.AUTO}, LikelihoodChoice.AUTO);
   @FitOnly
   final DoubleParam klScale = positive("klScale", "factor beta on the KL term of the objective, NLL + beta KL / N"
       + " per row: 1 is the ELBO; below 1 a tempered posterior that follows the data more closely (chosen on six"

@@ -50,6 +50,8 @@ class CommandLineTest {
     assertTrue(report.contains("input</td><td>" + DIABETES) && trained.find() && heldOut.find()
         && Integer.parseInt(trained.group(1)) + Integer.parseInt(heldOut.group(1)) == 442,
         "the fit's report is saved with the model, naming its input and its 442 rows (trained on or held out)");
+    assertTrue(Pattern.compile("noise model \\(likelihood=auto\\)</td><td>(homo|hetero)scedastic \\(held-out")
+        .matcher(report).find(), "the report says which noise model likelihood=auto kept");
     assertEquals(2, BnnCli.run(new String[] {"predict", "--model", model, "--input", DIABETES, "--output", out}),
         "existing output without --overwrite is a usage error");
   }

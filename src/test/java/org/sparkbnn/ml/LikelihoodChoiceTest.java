@@ -1,10 +1,13 @@
 package org.sparkbnn.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -38,12 +41,18 @@ class LikelihoodChoiceTest {
   void varyingNoiseKeepsTheHeteroscedasticFitAndEitherChoiceIsThatFit() {
     SparkSession spark = SparkTestSession.get();
     Dataset<Row> varying = SyntheticData.heteroscedasticSine(spark, 1000, 9, 2).cache();
-    assertArrayEquals(regressor("heteroscedastic").fit(varying).theta(), regressor("auto").fit(varying).theta(), 0.0);
+    BayesByBackpropRegressionModel chosen = regressor("auto").fit(varying);
+    assertArrayEquals(regressor("heteroscedastic").fit(varying).theta(), chosen.theta(), 0.0);
+    assertEquals("heteroscedastic", chosen.fittedLikelihood());
+    // The report says what was kept and why: both scores, the kept one the higher.
+    Matcher scores = Pattern.compile("heteroscedastic \\(held-out log-likelihood per row: homoscedastic"
+        + " (-?[0-9.]+), heteroscedastic (-?[0-9.]+)\\)").matcher(note(chosen));
+    assertTrue(scores.matches(), note(chosen));
+    assertTrue(Double.parseDouble(scores.group(2)) > Double.parseDouble(scores.group(1)), note(chosen));
     Dataset<Row> constant = SyntheticData.sine(spark, 1000, 0.1, 9, 2).cache();
-    double[] auto = regressor("auto").fit(constant).theta();
-    double[] kept = regressor(auto.length == regressor("homoscedastic").fit(constant).theta().length
-        ? "homoscedastic" : "heteroscedastic").fit(constant).theta();
-    assertArrayEquals(kept, auto, 0.0);
+    BayesByBackpropRegressionModel auto = regressor("auto").fit(constant);
+    assertTrue(note(auto).startsWith(auto.fittedLikelihood() + " (held-out"), note(auto));
+    assertArrayEquals(regressor(auto.fittedLikelihood()).fit(constant).theta(), auto.theta(), 0.0);
     varying.unpersist();
     constant.unpersist();
   }
@@ -65,7 +74,24 @@ class LikelihoodChoiceTest {
   @Test
   void withoutHeldOutRowsAutoIsHomoscedastic() {
     Dataset<Row> varying = SyntheticData.heteroscedasticSine(SparkTestSession.get(), 400, 9, 2);
-    assertArrayEquals(regressor("homoscedastic").setCalibrationFraction(0).fit(varying).theta(),
-        regressor("auto").setCalibrationFraction(0).fit(varying).theta(), 0.0);
+    BayesByBackpropRegressionModel auto = regressor("auto").setCalibrationFraction(0).fit(varying);
+    assertArrayEquals(regressor("homoscedastic").setCalibrationFraction(0).fit(varying).theta(), auto.theta(), 0.0);
+    assertEquals("homoscedastic", auto.fittedLikelihood());
+    assertEquals("homoscedastic: no rows held out to choose with", note(auto));
+  }
+
+  /** A fit from an initial model keeps its noise model (its output layer's shape depends on it): one fit, no choice. */
+  @Test
+  void anInitialModelKeepsItsLikelihood() {
+    Dataset<Row> varying = SyntheticData.heteroscedasticSine(SparkTestSession.get(), 400, 9, 2).cache();
+    BayesByBackpropRegressionModel initial = regressor("heteroscedastic").setMaxEpochs(5).fit(varying);
+    BayesByBackpropRegressionModel continued = regressor("auto").setMaxEpochs(5).setInitialModel(initial).fit(varying);
+    assertEquals("heteroscedastic", continued.fittedLikelihood());
+    assertEquals("heteroscedastic, the initial model's", note(continued));
+    varying.unpersist();
+  }
+
+  private static String note(BayesByBackpropRegressionModel model) {
+    return model.fitted().details.summary.get(LikelihoodChoice.NOTE);
   }
 }
