@@ -132,32 +132,37 @@ final class BenchmarkJob {
           .partitionRows() : sizes;
       SyncMode sync = SyncMode.resolve("auto", rdd.rdd(), false);
       if (sync.collective()) {
-        warmUpCollective(config, standardization, rdd, truncated);
-        StepTimings collective = CollectiveTraining.run(config, standardization, rdd, truncated, e -> { },
-            Checkpointer.NONE, 300_000L).timings;
         String master = spark.sparkContext().master();
         boolean oneJvm = master.startsWith("local[");
-        report("Spark " + master + " collective" + (oneJvm ? " (tasks in one JVM: through memory)" : ""), estimator,
-            collective, flopsPerRow, peak[2]);
+        SteadyFits collective = SteadyFits.measure(() -> CollectiveTraining.run(config, standardization, rdd,
+            truncated, e -> { }, Checkpointer.NONE, 300_000L).timings);
+        report("Spark " + master + " collective" + (oneJvm ? " (tasks in one JVM: through memory)" : "") + ", "
+            + collective.describe(), estimator, collective.median(), flopsPerRow, peak[2]);
+        SteadyFits tcp = null;
         if (oneJvm) {
           // The same fit with the tasks on the TCP mesh, as tasks of separate executors exchange.
           System.setProperty(CollectiveTraining.TRANSPORT_PROPERTY, "tcp");
           try {
-            warmUpCollective(config, standardization, rdd, truncated);
-            StepTimings tcp = CollectiveTraining.run(config, standardization, rdd, truncated, e -> { },
-                Checkpointer.NONE, 300_000L).timings;
-            report("Spark " + master + " collective over TCP", estimator, tcp, flopsPerRow, peak[2]);
+            tcp = SteadyFits.measure(() -> CollectiveTraining.run(config, standardization, rdd, truncated,
+                e -> { }, Checkpointer.NONE, 300_000L).timings);
+            report("Spark " + master + " collective over TCP, " + tcp.describe(), estimator, tcp.median(), flopsPerRow,
+                peak[2]);
           } finally {
             System.clearProperty(CollectiveTraining.TRANSPORT_PROPERTY);
           }
         }
         if (peerBest > 0) {
           System.out.printf("BENCH %s: collective in the Spark stage / PyTorch peer (best): %.2f%n",
-              estimator.paramValue(), collective.rowsPerSecond() / peerBest);
+              estimator.paramValue(), collective.median().rowsPerSecond() / peerBest);
         }
-        System.out.printf("BENCH %s: collective / baseline throughput ratio %.2f (sparkJob: %.2f)%n",
-            estimator.paramValue(), collective.rowsPerSecond() / local.rowsPerSecond(),
-            distributed.rowsPerSecond() / local.rowsPerSecond());
+        StepTimings after;
+        try (LocalGradientSource source = new LocalGradientSource(blocks, 1)) {
+          after = timeEpoch(config, standardization, source, steps, batch);
+        }
+        System.out.printf("BENCH %s: collective / single-threaded in-process loop: %.2f%s (the better of the loop's"
+            + " %,.0f rows/s before the stage's fits and %,.0f after); sparkJob: %.2f%n", estimator.paramValue(),
+            collective.ratio(local, after), tcp == null ? "" : String.format(", over TCP %.2f", tcp.ratio(local, after)),
+            local.rowsPerSecond(), after.rowsPerSecond(), distributed.rowsPerSecond() / local.rowsPerSecond());
       } else {
         System.out.println("BENCH collective not measured: " + sync.reason());
       }
@@ -268,21 +273,6 @@ final class BenchmarkJob {
   }
 
   private static final int WARM_UP_STEPS = 200;
-  /**
-   * Untimed collective fits before the timed one, on each transport: {@value #COLLECTIVE_WARM_UP_FITS} of the timed
-   * fit's length. More than in-process: the stage runs code the in-process loop did not (the task, the exchange,
-   * the loop with another gradient source), and on 2 vCPUs the JIT compiler takes one of them for 1-2 s to compile
-   * it (a flight recording: C2 busy through the first ~2 s of collective steps, the tasks stalling each other
-   * meanwhile); executor JVMs of a real cluster start cold. A fit of many epochs pays this once.
-   */
-  private static void warmUpCollective(TrainingConfig config, Standardization standardization,
-                                       JavaRDD<FeatureBlock> rdd, long[] partitionRows) {
-    for (int i = 0; i < COLLECTIVE_WARM_UP_FITS; i++) {
-      CollectiveTraining.run(config, standardization, rdd, partitionRows, e -> { }, Checkpointer.NONE, 300_000L);
-    }
-  }
-
-  private static final int COLLECTIVE_WARM_UP_FITS = 3;
 
   private static void report(String where, GradientEstimator estimator, StepTimings t, double flopsPerRow,
                              double peak) {

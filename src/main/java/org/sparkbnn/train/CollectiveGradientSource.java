@@ -19,6 +19,8 @@ final class CollectiveGradientSource implements GradientSource {
   private Minibatch current = new Minibatch();
   private Minibatch next = new Minibatch();
   private double[] sum = new double[0];
+  /** This task's gradient, written anew every step (the all-reduce has read it by the next). */
+  private float[] gradient = new float[0];
 
   CollectiveGradientSource(PartitionBlocks part, Exchange mesh, long[] partitionRows, long stallAtStep) {
     this.part = part;
@@ -42,7 +44,8 @@ final class CollectiveGradientSource implements GradientSource {
       next = current;
       current = drawn;
     }
-    PartitionGradient mine = function.compute(part, theta, step, share, current);
+    if (gradient.length != theta.length) gradient = new float[theta.length];
+    PartitionGradient mine = function.compute(part, theta, step, share, current, gradient);
     if (step == stallAtStep) stall();
     if (sum.length != theta.length) sum = new double[theta.length];
     return AllReduce.sumInPartitionOrder(mesh, mine, theta.length, step, sum, () -> {

@@ -2,6 +2,7 @@ package org.sparkbnn.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -35,7 +36,10 @@ class StepFunctionTest {
     return step(features, share, dataSeed, null);
   }
 
-  /** As above; with {@code batch}, on the rows it holds if they are step 4's (else drawn into it). */
+  /**
+   * As above; with {@code batch}, on the rows it holds if they are step 4's (else drawn into it), and into a
+   * gradient array that still holds another step's values, as a collective task's does.
+   */
   private static float[] step(int features, int share, long dataSeed, Minibatch batch) {
     BayesianMlp net = new BayesianMlp(new NetworkArchitecture(features, new int[] {6}, 1, Activation.RELU),
         GaussianLikelihood.homoscedastic(0.2));
@@ -47,7 +51,11 @@ class StepFunctionTest {
     for (int i = 0; i < theta.length; i++) theta[i] = (float) init[i];
     PartitionBlocks part = data(features, dataSeed);
     if (batch == null) return f.compute(part, theta, 4, share).gradient;
-    return f.compute(part, theta, 4, share, batch).gradient;
+    float[] previousStep = new float[theta.length];
+    Arrays.fill(previousStep, 7f);
+    float[] gradient = f.compute(part, theta, 4, share, batch, previousStep).gradient;
+    assertSame(previousStep, gradient, "the array is reused");
+    return gradient;
   }
 
   /** The same step and share on other data, earlier on the same thread, must not lend it its rows. */
