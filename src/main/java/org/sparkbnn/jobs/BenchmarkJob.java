@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -134,17 +135,17 @@ final class BenchmarkJob {
       if (sync.collective()) {
         String master = spark.sparkContext().master();
         boolean oneJvm = master.startsWith("local[");
-        SteadyFits collective = SteadyFits.measure(() -> CollectiveTraining.run(config, standardization, rdd,
-            truncated, e -> { }, Checkpointer.NONE, 300_000L).timings);
+        Supplier<StepTimings> collectiveFit = () -> CollectiveTraining.run(config, standardization, rdd, truncated,
+            e -> { }, Checkpointer.NONE, 300_000L).timings;
+        SteadyFits<StepTimings> collective = SteadyFits.measure(collectiveFit, StepTimings::rowsPerSecond);
         report("Spark " + master + " collective" + (oneJvm ? " (tasks in one JVM: through memory)" : "") + ", "
             + collective.describe(), estimator, collective.median(), flopsPerRow, peak[2]);
-        SteadyFits tcp = null;
+        SteadyFits<StepTimings> tcp = null;
         if (oneJvm) {
           // The same fit with the tasks on the TCP mesh, as tasks of separate executors exchange.
           System.setProperty(CollectiveTraining.TRANSPORT_PROPERTY, "tcp");
           try {
-            tcp = SteadyFits.measure(() -> CollectiveTraining.run(config, standardization, rdd, truncated,
-                e -> { }, Checkpointer.NONE, 300_000L).timings);
+            tcp = SteadyFits.measure(collectiveFit, StepTimings::rowsPerSecond);
             report("Spark " + master + " collective over TCP, " + tcp.describe(), estimator, tcp.median(), flopsPerRow,
                 peak[2]);
           } finally {
@@ -161,7 +162,8 @@ final class BenchmarkJob {
         }
         System.out.printf("BENCH %s: collective / single-threaded in-process loop: %.2f%s (the better of the loop's"
             + " %,.0f rows/s before the stage's fits and %,.0f after); sparkJob: %.2f%n", estimator.paramValue(),
-            collective.ratio(local, after), tcp == null ? "" : String.format(", over TCP %.2f", tcp.ratio(local, after)),
+            collective.ratio(local.rowsPerSecond(), after.rowsPerSecond()), tcp == null ? ""
+                : String.format(", over TCP %.2f", tcp.ratio(local.rowsPerSecond(), after.rowsPerSecond())),
             local.rowsPerSecond(), after.rowsPerSecond(), distributed.rowsPerSecond() / local.rowsPerSecond());
       } else {
         System.out.println("BENCH collective not measured: " + sync.reason());
