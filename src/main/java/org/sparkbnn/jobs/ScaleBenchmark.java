@@ -58,7 +58,7 @@ final class ScaleBenchmark {
     long start = System.nanoTime();
     // One network, as the training loop's own figures measure.
     new BayesByBackpropRegressor().setHiddenLayers(hidden).setBatchSize(1024).setMaxSteps(steps)
-        .setCalibrationFraction(0).setEnsembleSize(1).fit(data);
+        .setCalibrationFraction(0).setEnsembleSize(1).setLikelihood("homoscedastic").fit(data);
     double seconds = (System.nanoTime() - start) / 1e9;
     System.out.printf("BENCH scale: fit of %,d x %d rows in %d partitions, %d steps, in %.1f s (generating, checking,"
         + " packing and caching the rows included; the training loop's own figures are in the log lines above)%n",
