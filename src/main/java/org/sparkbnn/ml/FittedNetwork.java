@@ -74,7 +74,7 @@ final class FittedNetwork implements Serializable {
         initialModel, provenance, details, calibration, temperature);
   }
 
-  /** The same network with {@code note} on how its {@code what} (e.g. its training length) was chosen, for the report. */
+  /** The same network with {@code note} on how its {@code what} (e.g. training length) was chosen, for the report. */
   FittedNetwork withNote(String what, String note) {
     return new FittedNetwork(spec, theta, standardization, history, initialModel, provenance, noted(what, note),
         calibration, temperature);
