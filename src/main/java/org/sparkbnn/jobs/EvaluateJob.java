@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.col;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -51,6 +53,7 @@ final class EvaluateJob {
 
     PermutationSplits permutations = new PermutationSplits(n, 0.1);
     double[][] metrics = new double[splits][];
+    Map<String, Integer> noiseModels = new TreeMap<>();
     for (int s = 0; s < splits; s++) {
       Dataset<Row>[] trainTest = permutations.split(data, s);
       Dataset<Row> train = trainTest[0];
@@ -65,11 +68,16 @@ final class EvaluateJob {
             + " evaluate needs more rows");
       }
       metrics[s] = score(scored, model.calibration());
-      System.out.printf("split %d: test rows %d, RMSE %.4f, LL %.4f, PICP90 %.3f, PICP95 %.3f, CalErr %.4f%n", s,
-          scored.size(), metrics[s][0], metrics[s][1], metrics[s][2], metrics[s][3], metrics[s][4]);
+      noiseModels.merge(model.fittedLikelihood(), 1, Integer::sum);
+      System.out.printf("split %d: test rows %d, RMSE %.4f, LL %.4f, PICP90 %.3f, PICP95 %.3f, CalErr %.4f, %s noise%n",
+          s, scored.size(), metrics[s][0], metrics[s][1], metrics[s][2], metrics[s][3], metrics[s][4],
+          model.fittedLikelihood());
     }
     String[] names = {"RMSE", "test LL", "PICP90", "PICP95", "CalErr"};
     System.out.println("RESULT " + input + ":" + SplitSummary.format(names, metrics));
+    // With likelihood=auto, how often each noise model was kept says how clearly the data chose.
+    System.out.println("noise model kept: " + noiseModels.entrySet().stream()
+        .map(e -> e.getKey() + " in " + e.getValue()).collect(Collectors.joining(", ")) + " of " + splits + " splits");
     return 0;
   }
 

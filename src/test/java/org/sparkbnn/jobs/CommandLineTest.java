@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -85,8 +88,23 @@ class CommandLineTest {
       sb.append(a).append(',').append(b).append(',').append(3 * a - b + 0.1 * rng.nextGaussian()).append('\n');
     }
     Files.writeString(csv, sb.toString());
-    assertEquals(0, BnnCli.run(new String[] {"evaluate", "--input", csv.toString(), "--label", "y", "--splits", "2",
-        "--param", "maxEpochs=5", "--param", "hiddenLayers=8"}));
+    PrintStream original = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      assertEquals(0, BnnCli.run(new String[] {"evaluate", "--input", csv.toString(), "--label", "y", "--splits",
+          "2", "--param", "maxEpochs=5", "--param", "hiddenLayers=8"}));
+    } finally {
+      System.setOut(original);
+    }
+    // Each split names the noise model likelihood=auto kept, and the counts cover both splits.
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertEquals(2, Pattern.compile("(?m)^split \\d: .*, (homo|hetero)scedastic noise$").matcher(printed).results()
+        .count(), printed);
+    Matcher kept = Pattern.compile("(?m)^noise model kept: (.*) of 2 splits$").matcher(printed);
+    assertTrue(kept.find(), printed);
+    assertEquals(2, Pattern.compile(" in (\\d+)").matcher(kept.group(1)).results()
+        .mapToInt(r -> Integer.parseInt(r.group(1))).sum(), kept.group(1));
   }
 
   @Test
