@@ -68,10 +68,10 @@ final class EvaluateJob {
             + " evaluate needs more rows");
       }
       metrics[s] = score(scored, model.calibration());
-      noiseModels.merge(model.fittedLikelihood(), 1, Integer::sum);
+      String noise = model.fittedLikelihood();
+      noiseModels.merge(noise, 1, Integer::sum);
       System.out.printf("split %d: test rows %d, RMSE %.4f, LL %.4f, PICP90 %.3f, PICP95 %.3f, CalErr %.4f, %s noise%n",
-          s, scored.size(), metrics[s][0], metrics[s][1], metrics[s][2], metrics[s][3], metrics[s][4],
-          model.fittedLikelihood());
+          s, scored.size(), metrics[s][0], metrics[s][1], metrics[s][2], metrics[s][3], metrics[s][4], noise);
     }
     String[] names = {"RMSE", "test LL", "PICP90", "PICP95", "CalErr"};
     System.out.println("RESULT " + input + ":" + SplitSummary.format(names, metrics));
