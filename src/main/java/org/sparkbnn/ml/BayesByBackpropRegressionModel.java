@@ -70,9 +70,10 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
 
   /**
    * The noise model this model was fitted with, homoscedastic or heteroscedastic: the likelihood Param's value, or
-   * with likelihood=auto the one the held-out rows chose.
+   * with likelihood=auto the one the held-out rows chose, which may be "mixture": both fits' members in one
+   * ensemble, its noise variance per row.
    */
-  public String fittedLikelihood() { return fitted().spec.likelihood; }
+  public String fittedLikelihood() { return fitted().spec.noiseModel(); }
 
   /**
    * The learned noise variance in original label units (homoscedastic likelihood only); an ensemble's is the mean
@@ -81,8 +82,8 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   public double noiseVariance() {
     FittedNetwork f = fitted();
     if (!ModelSpec.HOMOSCEDASTIC.equalsIgnoreCase(f.spec.likelihood)) {
-      throw new IllegalStateException("noiseVariance is per row for likelihood=" + f.spec.likelihood
-          + "; use aleatoricVarianceCol");
+      throw new IllegalStateException("noiseVariance is per row for the " + f.spec.noiseModel()
+          + " noise model; use aleatoricVarianceCol");
     }
     int offset = f.spec.network().architecture().likelihoodOffset();
     double variance = 0;

@@ -62,8 +62,8 @@ public class BayesByBackpropRegressor
     try (HeldOutCalibration calibration = HeldOutCalibration.plan(settings, dataset)) {
       LengthChoice.Judge<HeldOutCalibration.Residuals> judge = calibration.regressionJudge(dataset, asModel);
       NetworkTrainer.Trained trained = LikelihoodChoice.fit(settings, initial, judge,
-          candidate -> NetworkTrainer.fit(candidate, dataset, calibration.heldOut(), judge, LabelDomain.continuous(),
-              initial, (numFeatures, data) -> ModelSpec.regression(candidate, numFeatures)));
+          (candidate, from) -> NetworkTrainer.fit(candidate, dataset, calibration.heldOut(), judge,
+              LabelDomain.continuous(), from, (numFeatures, data) -> ModelSpec.regression(candidate, numFeatures)));
       model = asModel.apply(HeldOutCalibration.calibrated(trained, judge));
     }
     FitReport.writeIfAsked(settings, model, dataset);

@@ -104,7 +104,7 @@ public final class FitReport {
     StringBuilder body = new StringBuilder();
     body.append("<h1>spark-bnn fit report</h1>\n<p>").append(escape(model.uid())).append(": ")
         .append(fitted.spec.isClassification() ? "classification, " + fitted.spec.numClasses + " classes"
-            : "regression, " + fitted.spec.likelihood + " likelihood")
+            : "regression, " + fitted.spec.noiseModel() + " noise model")
         .append(", hidden layers ").append(escape(java.util.Arrays.toString(fitted.spec.hiddenLayers)))
         .append(", ").append(fitted.history.size()).append(" epochs. Predictive charts: ").append(rows.size())
         .append(" rows of the training data (in-sample).</p>\n");

@@ -3,6 +3,7 @@ package org.sparkbnn.ml;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
+import org.sparkbnn.bayes.ConstantNoiseOutput;
 import org.sparkbnn.bayes.EnsembleSamples;
 import org.sparkbnn.bayes.IntervalCalibration;
 import org.sparkbnn.bayes.SampledNetworks;
@@ -116,6 +117,55 @@ final class FittedNetwork implements Serializable {
     if (spec.members == 1) return this;
     return new FittedNetwork(spec.singleMember(), spec.member(theta, k), standardization, history, initialModel,
         provenance, details, calibration, temperature);
+  }
+
+  /**
+   * likelihood=auto's mixture of a homoscedastic and a heteroscedastic fit of the same rows: one heteroscedastic
+   * ensemble of both fits' members, the homoscedastic ones first, written with a constant noise output
+   * ({@link ConstantNoiseOutput}); its predictive is the two fits' predictives mixed with equal weights when both
+   * fits have as many members. The history is the homoscedastic fit's (an ensemble's is its first member's), the
+   * details and provenance the heteroscedastic one's, with both fits' steps.
+   */
+  static FittedNetwork mixture(FittedNetwork homoscedastic, FittedNetwork heteroscedastic) {
+    ModelSpec spec = ModelSpec.mixture(homoscedastic.spec, heteroscedastic.spec);
+    int perRow = heteroscedastic.spec.network().numParameters();
+    double[] theta = new double[spec.numParameters()];
+    for (int k = 0; k < homoscedastic.spec.members; k++) {
+      double[] member = ConstantNoiseOutput.added(homoscedastic.spec.network().architecture(),
+          homoscedastic.spec.member(homoscedastic.theta, k));
+      System.arraycopy(member, 0, theta, k * perRow, perRow);
+    }
+    System.arraycopy(heteroscedastic.theta, 0, theta, homoscedastic.spec.members * perRow,
+        heteroscedastic.theta.length);
+    FitDetails details = heteroscedastic.details == null || homoscedastic.details == null ? null
+        : heteroscedastic.details
+        .with("parameters", String.valueOf(spec.numParameters()))
+        .with("steps", homoscedastic.details.summary.get("steps") + " homoscedastic, "
+            + heteroscedastic.details.summary.get("steps") + " heteroscedastic");
+    return new FittedNetwork(spec, theta, heteroscedastic.standardization, homoscedastic.history,
+        heteroscedastic.initialModel, heteroscedastic.provenance, details, IntervalCalibration.NONE,
+        TemperatureScaling.NONE);
+  }
+
+  /**
+   * Of a {@link #mixture}, its fit of one noise model ({@code likelihood}: homoscedastic or heteroscedastic), whose
+   * parameters are the fit's bit for bit; what a fit starting from the mixture continues. Of any other network,
+   * itself.
+   */
+  FittedNetwork part(String likelihood) {
+    if (spec.homoscedasticMembers == 0) return this;
+    boolean homoscedastic = ModelSpec.HOMOSCEDASTIC.equals(likelihood);
+    int members = homoscedastic ? spec.homoscedasticMembers : spec.members - spec.homoscedasticMembers;
+    ModelSpec partSpec = new ModelSpec(spec.numFeatures, spec.hiddenLayers, spec.activation, likelihood, 0, members);
+    int n = partSpec.network().numParameters();
+    double[] partTheta = new double[partSpec.numParameters()];
+    for (int k = 0; k < members; k++) {
+      double[] member = spec.member(theta, homoscedastic ? k : spec.homoscedasticMembers + k);
+      if (homoscedastic) member = ConstantNoiseOutput.removed(spec.network().architecture(), member);
+      System.arraycopy(member, 0, partTheta, k * n, n);
+    }
+    return new FittedNetwork(partSpec, partTheta, standardization, history, initialModel, provenance, details,
+        IntervalCalibration.NONE, temperature);
   }
 
   /** The kernel a model's Params resolve to on this JVM's backend. */

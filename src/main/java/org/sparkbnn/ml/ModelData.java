@@ -50,7 +50,9 @@ final class ModelData {
       // Added with the classifier's temperature scaling; null for an uncalibrated model and in models saved before it.
       .add("temperature", DataTypes.DoubleType, true)
       // Added with ensembles (ensembleSize); null (one network) in models saved before them.
-      .add("ensembleSize", DataTypes.IntegerType, true);
+      .add("ensembleSize", DataTypes.IntegerType, true)
+      // Added with likelihood=auto's mixture; null (none) in models saved before it.
+      .add("homoscedasticMembers", DataTypes.IntegerType, true);
 
   private ModelData() {}
 
@@ -76,7 +78,8 @@ final class ModelData {
         boxed(h.stream().mapToDouble(EpochSummary::rowsPerSecond).toArray()), spec.numClasses,
         fitted.initialModel, fitted.provenance,
         fitted.calibration.isCalibrated() ? boxed(fitted.calibration.quantiles()) : null,
-        fitted.temperature.isCalibrated() ? fitted.temperature.temperature() : null, spec.members);
+        fitted.temperature.isCalibrated() ? fitted.temperature.temperature() : null, spec.members,
+        spec.homoscedasticMembers);
     spark.createDataFrame(Collections.singletonList(row), SCHEMA).coalesce(1).write().parquet(path + "/data");
   }
 
@@ -103,11 +106,17 @@ final class ModelData {
             + "': model data " + path + "/data is missing or corrupt: " + e.getMessage(), e);
       }
       // By name: columns added later (numClasses, initialModel, provenance, calibration, temperature,
-      // ensembleSize) read as null from older models.
-      ModelSpec spec = new ModelSpec(r.getAs("numFeatures"), ints(r.getList(r.fieldIndex("hiddenLayers"))),
-          r.getAs("activation"), r.getAs("likelihood"), r.isNullAt(r.fieldIndex("numClasses")) ? 0
-          : r.<Integer>getAs("numClasses"), r.isNullAt(r.fieldIndex("ensembleSize")) ? 1
-          : r.<Integer>getAs("ensembleSize"));
+      // ensembleSize, homoscedasticMembers) read as null from older models.
+      ModelSpec spec;
+      try {
+        spec = new ModelSpec(r.getAs("numFeatures"), ints(r.getList(r.fieldIndex("hiddenLayers"))),
+            r.getAs("activation"), r.getAs("likelihood"), r.isNullAt(r.fieldIndex("numClasses")) ? 0
+            : r.<Integer>getAs("numClasses"), r.isNullAt(r.fieldIndex("ensembleSize")) ? 1
+            : r.<Integer>getAs("ensembleSize"), r.isNullAt(r.fieldIndex("homoscedasticMembers")) ? 0
+            : r.<Integer>getAs("homoscedasticMembers"));
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException("cannot load model from '" + path + "': " + e.getMessage(), e);
+      }
       double[] theta = doubles(r, "theta");
       if (theta.length != spec.numParameters()) {
         throw new BadInputException("cannot load model from '" + path + "': " + theta.length

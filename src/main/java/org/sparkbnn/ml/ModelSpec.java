@@ -28,6 +28,8 @@ final class ModelSpec implements Serializable {
   static final String HOMOSCEDASTIC = "homoscedastic";
   static final String HETEROSCEDASTIC = "heteroscedastic";
   static final String CATEGORICAL = "categorical";
+  /** What {@link #noiseModel} says of likelihood=auto's mixture of both Gaussian noise models. */
+  static final String MIXTURE = "mixture";
 
   final int numFeatures;
   final int[] hiddenLayers;
@@ -41,16 +43,33 @@ final class ModelSpec implements Serializable {
    * other ({@link #member}).
    */
   final int members;
+  /**
+   * In likelihood=auto's mixture (a heteroscedastic ensemble; {@link #mixture}), how many of the first members are
+   * homoscedastic fits written with a constant noise output
+   * ({@link org.sparkbnn.bayes.ConstantNoiseOutput}); 0 otherwise.
+   */
+  final int homoscedasticMembers;
 
   ModelSpec(int numFeatures, int[] hiddenLayers, String activation, String likelihood, int numClasses,
             int members) {
+    this(numFeatures, hiddenLayers, activation, likelihood, numClasses, members, 0);
+  }
+
+  ModelSpec(int numFeatures, int[] hiddenLayers, String activation, String likelihood, int numClasses,
+            int members, int homoscedasticMembers) {
     if (members < 1) throw new IllegalArgumentException("an ensemble needs at least one member, got " + members);
+    if (homoscedasticMembers < 0 || homoscedasticMembers >= members
+        || homoscedasticMembers > 0 && !HETEROSCEDASTIC.equals(likelihood)) {
+      throw new IllegalArgumentException(homoscedasticMembers + " homoscedastic members in a " + likelihood
+          + " ensemble of " + members);
+    }
     this.numFeatures = numFeatures;
     this.hiddenLayers = hiddenLayers.clone();
     this.activation = activation;
     this.likelihood = likelihood;
     this.numClasses = numClasses;
     this.members = members;
+    this.homoscedasticMembers = homoscedasticMembers;
   }
 
   static ModelSpec regression(FitSettings s, int numFeatures) {
@@ -65,6 +84,20 @@ final class ModelSpec implements Serializable {
   /** The same network as a single member (what each member's fit trains). */
   ModelSpec singleMember() {
     return members == 1 ? this : new ModelSpec(numFeatures, hiddenLayers, activation, likelihood, numClasses, 1);
+  }
+
+  /**
+   * The ensemble of a homoscedastic fit's members (first) and a heteroscedastic fit's of the same network, all
+   * written as heteroscedastic networks.
+   */
+  static ModelSpec mixture(ModelSpec homoscedastic, ModelSpec heteroscedastic) {
+    return new ModelSpec(heteroscedastic.numFeatures, heteroscedastic.hiddenLayers, heteroscedastic.activation,
+        HETEROSCEDASTIC, 0, homoscedastic.members + heteroscedastic.members, homoscedastic.members);
+  }
+
+  /** The noise model as a user names it: the likelihood, or {@link #MIXTURE}. */
+  String noiseModel() {
+    return homoscedasticMembers > 0 ? MIXTURE : likelihood;
   }
 
   /** Length of the parameter vector: every member's network. */

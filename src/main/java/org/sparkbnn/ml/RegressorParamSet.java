@@ -32,9 +32,9 @@ public final class RegressorParamSet extends BayesByBackpropParamSet {
       + " else the Gaussian quantile (a Gaussian approximation of the predictive)", 0.9);
   @FitOnly
   final ChoiceParam likelihood = choice("likelihood", "Gaussian noise model: one learned noise variance, a per-row"
-      + " variance predicted by the network, or auto: both fitted, the one with the higher log-likelihood on the"
-      + " held-out rows of calibrationFraction kept (homoscedastic on a tie and without held-out rows; the model's"
-      + " fittedLikelihood says which)",
+      + " variance predicted by the network, or auto: both fitted and kept as their equal mixture (one ensemble of"
+      + " both fits' members), unless one fit alone scores clearly higher on the held-out rows of calibrationFraction"
+      + " (the model's fittedLikelihood says which was kept)",
       new String[] {ModelSpec.HOMOSCEDASTIC, ModelSpec.HETEROSCEDASTIC, LikelihoodChoice.AUTO}, LikelihoodChoice.AUTO);
   @FitOnly
   final DoubleParam klScale = positive("klScale", "factor beta on the KL term of the objective, NLL + beta KL / N"

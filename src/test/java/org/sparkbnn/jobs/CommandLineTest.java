@@ -53,8 +53,9 @@ class CommandLineTest {
     assertTrue(report.contains("input</td><td>" + DIABETES) && trained.find() && heldOut.find()
         && Integer.parseInt(trained.group(1)) + Integer.parseInt(heldOut.group(1)) == 442,
         "the fit's report is saved with the model, naming its input and its 442 rows (trained on or held out)");
-    assertTrue(Pattern.compile("noise model \\(likelihood=auto\\)</td><td>(homo|hetero)scedastic \\(held-out")
-        .matcher(report).find(), "the report says which noise model likelihood=auto kept");
+    assertTrue(Pattern.compile("noise model \\(likelihood=auto\\)</td><td>"
+        + "(homoscedastic|heteroscedastic|mixture) \\(held-out").matcher(report).find(),
+        "the report says which noise model likelihood=auto kept");
     assertEquals(2, BnnCli.run(new String[] {"predict", "--model", model, "--input", DIABETES, "--output", out}),
         "existing output without --overwrite is a usage error");
   }
@@ -99,8 +100,8 @@ class CommandLineTest {
     }
     // Each split names the noise model likelihood=auto kept, and the counts cover both splits.
     String printed = out.toString(StandardCharsets.UTF_8);
-    assertEquals(2, Pattern.compile("(?m)^split \\d: .*, (homo|hetero)scedastic noise$").matcher(printed).results()
-        .count(), printed);
+    assertEquals(2, Pattern.compile("(?m)^split \\d: .*, (homoscedastic|heteroscedastic|mixture) noise$")
+        .matcher(printed).results().count(), printed);
     Matcher kept = Pattern.compile("(?m)^noise model kept: (.*) of 2 splits$").matcher(printed);
     assertTrue(kept.find(), printed);
     assertEquals(2, Pattern.compile(" in (\\d+)").matcher(kept.group(1)).results()

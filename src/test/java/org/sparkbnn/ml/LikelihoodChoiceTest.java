@@ -2,10 +2,12 @@ package org.sparkbnn.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,9 +20,9 @@ import org.sparkbnn.SparkTestSession;
 import org.sparkbnn.SyntheticData;
 
 /**
- * likelihood=auto fits both likelihoods and keeps the one with the higher held-out log-likelihood; the model kept is
- * then the fit of that likelihood, bit for bit (the two parameter vectors differ in length, so equality also says
- * which was kept).
+ * likelihood=auto fits both likelihoods and keeps their equal mixture unless one fit alone scores clearly higher on
+ * the held-out rows; the model kept is then that candidate, bit for bit (the parameter vectors differ in length, so
+ * equality also says which was kept).
  */
 class LikelihoodChoiceTest {
   private static BayesByBackpropRegressor regressor(String likelihood) {
@@ -28,14 +30,24 @@ class LikelihoodChoiceTest {
         .setHiddenLayers(16).setBatchSize(100).setMaxEpochs(150).setSeed(3);
   }
 
+  /** The parameters likelihood=auto keeps when it keeps {@code noiseModel}, from the two fits' parameters. */
+  private static double[] candidate(String noiseModel, BayesByBackpropRegressionModel homoscedastic,
+                                    BayesByBackpropRegressionModel heteroscedastic) {
+    if (noiseModel.equals("mixture")) {
+      return FittedNetwork.mixture(homoscedastic.fitted(), heteroscedastic.fitted()).theta;
+    }
+    return (noiseModel.equals("homoscedastic") ? homoscedastic : heteroscedastic).theta();
+  }
+
   /**
    * Noise whose sd grows from 0.05 to 0.30 across x: a homoscedastic fit's one variance (about the mean of
    * sigma^2(x), 0.035) against the true ones costs 0.5 E[sigma^2/0.035 - 1 - log(sigma^2/0.035)], about 0.3 nats a
    * row, about six times the standard error of its mean over ~100 held-out rows (a row's difference has sd ~0.5: its
    * r^2 (1/0.035 - 1/sigma^2(x)) / 2 term is 0.47 chi^2_1 where sigma = 0.05), so the heteroscedastic fit scores
-   * higher there beyond reasonable doubt. With constant noise
-   * neither has an edge the held-out rows can resolve, so either may be kept; the model is then that fit, bit for
-   * bit.
+   * higher there beyond reasonable doubt; the mixture's variance at the quiet end is at least the mean of the two
+   * fits', about (0.0025 + 0.035) / 2, seven times the true one, which costs it 0.5 (1/7 - 1 + log 7) = 0.54 nats a
+   * row there, so the heteroscedastic fit is clearly better than the mixture too. With constant noise no candidate
+   * has an edge the held-out rows can resolve, so any may be kept; the model is then that candidate, bit for bit.
    */
   @Test
   void varyingNoiseKeepsTheHeteroscedasticFitAndEitherChoiceIsThatFit() {
@@ -44,17 +56,87 @@ class LikelihoodChoiceTest {
     BayesByBackpropRegressionModel chosen = regressor("auto").fit(varying);
     assertArrayEquals(regressor("heteroscedastic").fit(varying).theta(), chosen.theta(), 0.0);
     assertEquals("heteroscedastic", chosen.fittedLikelihood());
-    // The report says what was kept and why: both scores, the kept one the higher.
+    // The report says what was kept and why: the three scores, the kept one the highest.
     Matcher scores = Pattern.compile("heteroscedastic \\(held-out log-likelihood per row: homoscedastic"
-        + " (-?[0-9.]+), heteroscedastic (-?[0-9.]+)\\)").matcher(note(chosen));
+        + " (-?[0-9.]+), heteroscedastic (-?[0-9.]+), mixture (-?[0-9.]+)\\)").matcher(note(chosen));
     assertTrue(scores.matches(), note(chosen));
-    assertTrue(Double.parseDouble(scores.group(2)) > Double.parseDouble(scores.group(1)), note(chosen));
+    double kept = Double.parseDouble(scores.group(2));
+    assertTrue(kept > Double.parseDouble(scores.group(1)) && kept > Double.parseDouble(scores.group(3)), note(chosen));
     Dataset<Row> constant = SyntheticData.sine(spark, 1000, 0.1, 9, 2).cache();
     BayesByBackpropRegressionModel auto = regressor("auto").fit(constant);
     assertTrue(note(auto).startsWith(auto.fittedLikelihood() + " (held-out"), note(auto));
-    assertArrayEquals(regressor(auto.fittedLikelihood()).fit(constant).theta(), auto.theta(), 0.0);
+    assertArrayEquals(candidate(auto.fittedLikelihood(), regressor("homoscedastic").fit(constant),
+        regressor("heteroscedastic").fit(constant)), auto.theta(), 0.0);
     varying.unpersist();
     constant.unpersist();
+  }
+
+  /**
+   * The mixture is one heteroscedastic ensemble of both fits' members: it gives each fit back bit for bit (what a
+   * fit from it continues), is saved and loaded as a mixture, and predicts the two fits' equal mixture. Its
+   * predictive mean over T samples (T/2 from each fit) has Monte Carlo variance (e_1 + e_2) / (2T), the average of
+   * the two fits' means over T samples each (e_1 + e_2) / (4T) (e: a fit's epistemic variance), so their difference
+   * 3 (e_1 + e_2) / (4T); five of its standard deviations bound it.
+   */
+  @Test
+  void theMixtureHoldsBothFitsAndPredictsTheirMixture(@TempDir Path dir) throws Exception {
+    Dataset<Row> constant = SyntheticData.sine(SparkTestSession.get(), 400, 0.1, 9, 2).cache();
+    BayesByBackpropRegressionModel homoscedastic = regressor("homoscedastic").setMaxEpochs(30).fit(constant);
+    BayesByBackpropRegressionModel heteroscedastic = regressor("heteroscedastic").setMaxEpochs(30).fit(constant);
+    BayesByBackpropRegressionModel mixture = new BayesByBackpropRegressionModel("mixture",
+        FittedNetwork.mixture(homoscedastic.fitted(), heteroscedastic.fitted()));
+    assertEquals("mixture", mixture.fittedLikelihood());
+    assertArrayEquals(homoscedastic.theta(), mixture.fitted().part("homoscedastic").theta, 0.0);
+    assertArrayEquals(heteroscedastic.theta(), mixture.fitted().part("heteroscedastic").theta, 0.0);
+    IllegalStateException perRow = assertThrows(IllegalStateException.class, mixture::noiseVariance);
+    assertTrue(perRow.getMessage().contains("mixture noise model"), perRow.getMessage());
+
+    String path = dir.resolve("mixture").toString();
+    mixture.write().save(path);
+    BayesByBackpropRegressionModel loaded = BayesByBackpropRegressionModel.load(path);
+    assertEquals("mixture", loaded.fittedLikelihood());
+    assertEquals(mixture.transform(constant).collectAsList(), loaded.transform(constant).collectAsList());
+
+    int samples = 2000;
+    List<Row> mixed = scored(mixture.setPredictSamples(samples), constant);
+    List<Row> first = scored(homoscedastic.setPredictSamples(samples), constant);
+    List<Row> second = scored(heteroscedastic.setPredictSamples(samples), constant);
+    for (int i = 0; i < mixed.size(); i++) {
+      double expected = 0.5 * (first.get(i).getDouble(0) + second.get(i).getDouble(0));
+      double sd = Math.sqrt(3 * (first.get(i).getDouble(1) + second.get(i).getDouble(1)) / (4.0 * samples));
+      assertEquals(expected, mixed.get(i).getDouble(0), 5 * sd, "row " + i);
+    }
+    constant.unpersist();
+  }
+
+  /**
+   * A fit from a mixture continues each of its fits: with a named likelihood, that fit alone (the same as starting
+   * from it); with auto, both, and the three candidates are compared again.
+   */
+  @Test
+  void aMixtureContinuesBothFits() {
+    Dataset<Row> varying = SyntheticData.heteroscedasticSine(SparkTestSession.get(), 400, 9, 2).cache();
+    BayesByBackpropRegressionModel homoscedastic = regressor("homoscedastic").setMaxEpochs(5).fit(varying);
+    BayesByBackpropRegressionModel heteroscedastic = regressor("heteroscedastic").setMaxEpochs(5).fit(varying);
+    BayesByBackpropRegressionModel mixture = new BayesByBackpropRegressionModel("mixture",
+        FittedNetwork.mixture(homoscedastic.fitted(), heteroscedastic.fitted()));
+    BayesByBackpropRegressionModel homoscedasticContinued =
+        regressor("homoscedastic").setMaxEpochs(5).setInitialModel(homoscedastic).fit(varying);
+    BayesByBackpropRegressionModel heteroscedasticContinued =
+        regressor("heteroscedastic").setMaxEpochs(5).setInitialModel(heteroscedastic).fit(varying);
+    assertArrayEquals(heteroscedasticContinued.theta(),
+        regressor("heteroscedastic").setMaxEpochs(5).setInitialModel(mixture).fit(varying).theta(), 0.0);
+    BayesByBackpropRegressionModel auto = regressor("auto").setMaxEpochs(5).setInitialModel(mixture).fit(varying);
+    assertTrue(note(auto).startsWith(auto.fittedLikelihood() + " (held-out"), note(auto));
+    assertArrayEquals(candidate(auto.fittedLikelihood(), homoscedasticContinued, heteroscedasticContinued),
+        auto.theta(), 0.0);
+    varying.unpersist();
+  }
+
+  /** Each row's predictive mean and epistemic variance, in input order. */
+  private static List<Row> scored(BayesByBackpropRegressionModel model, Dataset<Row> rows) {
+    return model.setEpistemicVarianceCol("epistemic").transform(rows).select("prediction", "epistemic")
+        .collectAsList();
   }
 
   /** Each candidate checkpoints in its own subdirectory, and a rerun resumes both into the same model. */
@@ -72,12 +154,14 @@ class LikelihoodChoiceTest {
   }
 
   @Test
-  void withoutHeldOutRowsAutoIsHomoscedastic() {
-    Dataset<Row> varying = SyntheticData.heteroscedasticSine(SparkTestSession.get(), 400, 9, 2);
+  void withoutHeldOutRowsAutoKeepsTheMixture() {
+    Dataset<Row> varying = SyntheticData.heteroscedasticSine(SparkTestSession.get(), 400, 9, 2).cache();
     BayesByBackpropRegressionModel auto = regressor("auto").setCalibrationFraction(0).fit(varying);
-    assertArrayEquals(regressor("homoscedastic").setCalibrationFraction(0).fit(varying).theta(), auto.theta(), 0.0);
-    assertEquals("homoscedastic", auto.fittedLikelihood());
-    assertEquals("homoscedastic: no rows held out to choose with", note(auto));
+    assertArrayEquals(candidate("mixture", regressor("homoscedastic").setCalibrationFraction(0).fit(varying),
+        regressor("heteroscedastic").setCalibrationFraction(0).fit(varying)), auto.theta(), 0.0);
+    assertEquals("mixture", auto.fittedLikelihood());
+    assertEquals("mixture: no rows held out to choose with", note(auto));
+    varying.unpersist();
   }
 
   /** A fit from an initial model keeps its noise model (its output layer's shape depends on it): one fit, no choice. */
