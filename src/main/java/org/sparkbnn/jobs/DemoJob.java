@@ -43,12 +43,15 @@ final class DemoJob {
     PipelineModel model = new Pipeline()
         .setStages(new PipelineStage[] {DataIO.assembler(features), regressor}).fit(data);
     BayesByBackpropRegressionModel bnn = (BayesByBackpropRegressionModel) model.stages()[1];
-    System.out.printf("demo: fitted on %d rows of %s in %.1f s (%s); learned noise std %.1f (label std %.1f)%n",
+    // --param likelihood=... may give a per-row noise variance, which has no one value to print.
+    String noise = bnn.fittedLikelihood().equals("homoscedastic")
+        ? String.format("learned noise std %.1f", Math.sqrt(bnn.noiseVariance()))
+        : bnn.fittedLikelihood() + " noise model (per-row variance)";
+    System.out.printf("demo: fitted on %d rows of %s in %.1f s (%s); %s (label std %.1f)%n",
         data.count(), input, (System.nanoTime() - start) / 1e9, bnn.calibration().isCalibrated()
             ? String.format("%.0f%% held out to calibrate the intervals: 90%% is mean -+ %.2f sd",
                 100 * regressor.getCalibrationFraction(), bnn.calibration().halfWidth(0.9))
-            : "intervals not calibrated", Math.sqrt(bnn.noiseVariance()),
-        data.agg(functions.stddev(label)).first().getDouble(0));
+            : "intervals not calibrated", noise, data.agg(functions.stddev(label)).first().getDouble(0));
 
     Dataset<Row> sample = data.limit(5).withColumn("where", lit("in the data"));
     // The same patients with every measurement moved up by 4 training standard deviations.

@@ -18,8 +18,12 @@ import org.sparkbnn.input.BadInputException;
 class CheckpointResumeTest {
   @TempDir Path dir;
 
+  /**
+   * One noise model: likelihood=auto may keep another candidate after 2 epochs than after 4 (and the history is the
+   * kept candidate's); its candidates' checkpoints are LikelihoodChoiceTest's.
+   */
   private static BayesByBackpropRegressor regressor(int epochs) {
-    return new BayesByBackpropRegressor().setLengthDoublings(0)
+    return new BayesByBackpropRegressor().setLengthDoublings(0).setLikelihood("homoscedastic")
         .setHiddenLayers(8).setBatchSize(32).setMaxEpochs(epochs);
   }
 

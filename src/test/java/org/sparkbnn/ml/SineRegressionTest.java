@@ -25,7 +25,8 @@ class SineRegressionTest {
     spark = SparkTestSession.get();
     Dataset<Row> train = SyntheticData.sine(spark, 1000, Math.sqrt(NOISE_VAR), 1, 2).cache();
     long t0 = System.nanoTime();
-    model = new BayesByBackpropRegressor().setLengthDoublings(0)
+    // Constant noise: the test recovers its one variance (noiseVariance).
+    model = new BayesByBackpropRegressor().setLengthDoublings(0).setLikelihood("homoscedastic")
         .setHiddenLayers(50)
         .setMaxEpochs(300)
         .setBatchSize(100)
