@@ -44,9 +44,9 @@ final class LikelihoodChoice {
       return fit.apply(settings.withLikelihood(initial.spec.likelihood), initial)
           .withNote(NOTE, initial.spec.likelihood + ", the initial model's");
     }
-    NetworkTrainer.Trained[] candidates = {fitPart(ModelSpec.HOMOSCEDASTIC, settings, initial, fit),
-        fitPart(ModelSpec.HETEROSCEDASTIC, settings, initial, fit), null};
-    candidates[2] = mixture(candidates[0], candidates[1]);
+    NetworkTrainer.Trained homoscedastic = fitPart(ModelSpec.HOMOSCEDASTIC, settings, initial, fit);
+    NetworkTrainer.Trained heteroscedastic = fitPart(ModelSpec.HETEROSCEDASTIC, settings, initial, fit);
+    NetworkTrainer.Trained[] candidates = {homoscedastic, heteroscedastic, mixture(homoscedastic, heteroscedastic)};
     String note;
     int kept = 2;
     if (judge == null) {
