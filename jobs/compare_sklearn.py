@@ -8,8 +8,8 @@ the Fisher-Yates shuffle of the rows (in file order) driven by java.util.Splitta
 for bit, whose last n - round(0.8 n) positions are the test rows (PermutationSplits.java). The MLP gets the same
 hidden layers as the Bayesian classifier's default ([50]) and scikit-learn's defaults otherwise (Adam, L2 1e-4,
 200 iterations), on features standardised with the training rows' moments. Per split: accuracy, NLL (probabilities
-clipped at 1e-15, as sklearn's log_loss), Brier score (sum over classes) and ECE (15 equal-width confidence bins),
-then mean +- standard error (sample sd / sqrt(splits)), in the RESULT line format of compare-classifiers.
+clipped at 1e-15, as sklearn's log_loss), Brier score (sum over classes), ECE (15 equal-width confidence bins) and
+its floor (the ECE a calibrated classifier with the same confidences scores in expectation), then mean +- standard error (sample sd / sqrt(splits)), in the RESULT line format of compare-classifiers.
 """
 import argparse
 import csv
@@ -59,6 +59,17 @@ def test_rows(n, split, test_fraction):
     return np.array(sorted(order[n - num_test:]))
 
 
+def hit_count_spread(confidence):
+    """E|S - sum p| for S the hits of a calibrated classifier on one bin's rows (spark-bnn's HitCountSpread):
+    S's Poisson-binomial distribution up to 1000 rows, the normal value above."""
+    if len(confidence) > 1000:
+        return np.sqrt(2 / np.pi * (confidence * (1 - confidence)).sum())
+    distribution = np.ones(1)
+    for c in confidence:
+        distribution = np.convolve(distribution, [1 - c, c])
+    return (distribution * np.abs(np.arange(len(distribution)) - confidence.sum())).sum()
+
+
 def metrics(p, y):
     n, k = p.shape
     confidence = p.max(axis=1)
@@ -66,8 +77,9 @@ def metrics(p, y):
     onehot = np.eye(k)[y]
     bins = np.minimum((confidence * 15).astype(int), 14)
     ece = sum(abs(correct[bins == b].sum() - confidence[bins == b].sum()) for b in range(15)) / n
+    ece_floor = sum(hit_count_spread(confidence[bins == b]) for b in range(15)) / n
     return [correct.mean(), -np.log(np.clip(p[np.arange(n), y], 1e-15, 1)).mean(),
-            ((p - onehot) ** 2).sum(axis=1).mean(), ece]
+            ((p - onehot) ** 2).sum(axis=1).mean(), ece, ece_floor]
 
 
 def main():
@@ -98,13 +110,13 @@ def main():
         p = np.zeros((test.sum(), len(classes)))
         p[:, mlp.classes_] = mlp.predict_proba(scaler.transform(x[test]))
         results.append(metrics(p, y[test]) + [time.time() - start])
-        print("split %d: test rows %d  sklearn MLP acc %.4f nll %.4f brier %.4f ece %.4f (%.1f s)"
+        print("split %d: test rows %d  sklearn MLP acc %.4f nll %.4f brier %.4f ece %.4f (floor %.4f) (%.1f s)"
               % ((s, test.sum()) + tuple(results[-1])))
     r = np.array(results)
     se = r.std(axis=0, ddof=1) / np.sqrt(len(r)) if len(r) > 1 else np.zeros(r.shape[1])
     print("RESULT sklearn MLPClassifier:" + "".join(
         "  %s %.4f ± %.4f" % (name, m, e)
-        for name, m, e in zip(["accuracy", "nll", "brier", "ece", "fitSeconds"], r.mean(axis=0), se)))
+        for name, m, e in zip(["accuracy", "nll", "brier", "ece", "eceFloor", "fitSeconds"], r.mean(axis=0), se)))
 
 
 if __name__ == "__main__":

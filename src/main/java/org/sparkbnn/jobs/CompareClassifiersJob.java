@@ -26,7 +26,7 @@ import org.sparkbnn.ml.evaluation.ClassificationCalibrationEvaluator;
  * The MLP gets standardised features (the Bayesian stage standardises internally).
  */
 final class CompareClassifiersJob {
-  private static final String[] METRICS = {"accuracy", "nll", "brier", "ece", "fitSeconds"};
+  private static final String[] METRICS = {"accuracy", "nll", "brier", "ece", "eceFloor", "fitSeconds"};
 
   private CompareClassifiersJob() {}
 
@@ -95,13 +95,17 @@ final class CompareClassifiersJob {
     return 0;
   }
 
-  /** accuracy, NLL, Brier, ECE of the probability column, then the fit time. */
+  /**
+   * accuracy, NLL, Brier, ECE of the probability column and the ECE a calibrated classifier with the same
+   * confidences would score ({@link CategoricalPredictiveMetrics#eceFloor}), then the fit time.
+   */
   private static double[] score(Dataset<Row> scored, double seconds) {
     CategoricalPredictiveMetrics m = new ClassificationCalibrationEvaluator().metrics(scored);
-    return new double[] {m.accuracy(), m.nll(), m.brier(), m.ece(), seconds};
+    return new double[] {m.accuracy(), m.nll(), m.brier(), m.ece(), m.eceFloor(), seconds};
   }
 
   private static String format(double[] r) {
-    return String.format("acc %.4f nll %.4f brier %.4f ece %.4f (%.0f s)", r[0], r[1], r[2], r[3], r[4]);
+    return String.format("acc %.4f nll %.4f brier %.4f ece %.4f (floor %.4f) (%.0f s)", r[0], r[1], r[2], r[3], r[4],
+        r[5]);
   }
 }

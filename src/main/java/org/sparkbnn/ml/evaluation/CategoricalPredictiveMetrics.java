@@ -11,7 +11,13 @@ import java.io.Serializable;
  *   <li>brier: mean of sum_k (p_k - 1[k = y])^2, Brier's (1950) multi-class score, in [0, 2];</li>
  *   <li>ece: expected calibration error (Guo et al. 2017, eq. 3): rows binned by confidence max_k p_k into
  *       equal-width bins, sum_b (n_b / N) |accuracy_b - mean confidence_b|;</li>
- *   <li>accuracy: fraction of rows whose argmax_k p_k (lowest k on ties) is y.</li>
+ *   <li>accuracy: fraction of rows whose argmax_k p_k (lowest k on ties) is y;</li>
+ *   <li>eceFloor: the ECE that a perfectly calibrated classifier with these rows' confidences would score in
+ *       expectation, sum_b E|S_b - sum_{i in b} p_i| / N with S_b its number of hits in bin b ({@link
+ *       HitCountSpread}). The binned ECE is biased upwards by the sampling noise of each bin's accuracy (Kumar et
+ *       al. 2019, sec. 5; Roelofs et al. 2022), the more so the more rows fall in thinly filled bins, so two
+ *       classifiers' ECEs on a few hundred rows compare their confidence distributions as much as their
+ *       calibration: an ECE near its floor is as low as that many rows can show.</li>
  * </ul>
  */
 public final class CategoricalPredictiveMetrics implements Serializable {
@@ -25,12 +31,15 @@ public final class CategoricalPredictiveMetrics implements Serializable {
   private final long[] binCount;
   private final long[] binCorrect;
   private final double[] binConfidence;
+  private final HitCountSpread[] binSpread;
 
   public CategoricalPredictiveMetrics(int numBins) {
     if (numBins < 1) throw new IllegalArgumentException("numBins must be >= 1, got " + numBins);
     binCount = new long[numBins];
     binCorrect = new long[numBins];
     binConfidence = new double[numBins];
+    binSpread = new HitCountSpread[numBins];
+    for (int b = 0; b < numBins; b++) binSpread[b] = new HitCountSpread();
   }
 
   /** Adds one row: its class index and its predictive class probabilities. */
@@ -50,6 +59,7 @@ public final class CategoricalPredictiveMetrics implements Serializable {
     int b = Math.min((int) Math.floor(confidence * bins), bins - 1);
     binCount[b]++;
     binConfidence[b] += confidence;
+    binSpread[b].add(confidence);
     if (hit) binCorrect[b]++;
   }
 
@@ -63,6 +73,7 @@ public final class CategoricalPredictiveMetrics implements Serializable {
       binCount[b] += other.binCount[b];
       binCorrect[b] += other.binCorrect[b];
       binConfidence[b] += other.binConfidence[b];
+      binSpread[b].merge(other.binSpread[b]);
     }
     return this;
   }
@@ -79,5 +90,11 @@ public final class CategoricalPredictiveMetrics implements Serializable {
       ece += Math.abs((double) binCorrect[b] - binConfidence[b]) / count;
     }
     return ece;
+  }
+
+  public double eceFloor() {
+    double floor = 0;
+    for (HitCountSpread spread : binSpread) floor += spread.expectedAbsoluteDeviation();
+    return floor / count;
   }
 }

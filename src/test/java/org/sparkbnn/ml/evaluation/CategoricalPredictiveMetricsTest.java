@@ -41,7 +41,79 @@ class CategoricalPredictiveMetricsTest {
     assertEquals(all.nll(), a.nll(), 1e-12);
     assertEquals(all.brier(), a.brier(), 1e-12);
     assertEquals(all.ece(), a.ece(), 1e-12);
+    assertEquals(all.eceFloor(), a.eceFloor(), 1e-12);
     assertEquals(all.accuracy(), a.accuracy(), 1e-12);
+  }
+
+  /** One row of confidence p: a calibrated classifier hits with probability p, so E|hit - p| = 2 p (1 - p). */
+  @Test
+  void floorOfOneRowIsTwicePTimesOneMinusP() {
+    CategoricalPredictiveMetrics m = new CategoricalPredictiveMetrics(15);
+    m.add(2, new double[] {0.2, 0.1, 0.7});
+    assertEquals(2 * 0.7 * 0.3, m.eceFloor(), 1e-12);
+  }
+
+  /**
+   * The floor is the ECE a calibrated classifier scores in expectation: rows with fixed probability vectors, whose
+   * hits are drawn D times with each row's own confidence; the mean of the D ECEs estimates the floor with standard
+   * error sd / sqrt(D) (central limit theorem over independent draws), so 4 standard errors bound it (a false
+   * failure once in ~16,000 runs; the seed is fixed besides).
+   */
+  @Test
+  void floorIsTheExpectedEceOfACalibratedClassifier() {
+    SplittableRandom rng = new SplittableRandom(5);
+    int rows = 300;
+    double[][] p = new double[rows][];
+    for (int i = 0; i < rows; i++) p[i] = randomDistribution(rng, 4, 2.0);
+    int draws = 4000;
+    double sum = 0;
+    double sumOfSquares = 0;
+    double floor = Double.NaN;
+    for (int d = 0; d < draws; d++) {
+      CategoricalPredictiveMetrics m = new CategoricalPredictiveMetrics(15);
+      for (double[] row : p) {
+        int predicted = argmax(row);
+        m.add(rng.nextDouble() < row[predicted] ? predicted : (predicted + 1) % row.length, row);
+      }
+      sum += m.ece();
+      sumOfSquares += m.ece() * m.ece();
+      floor = m.eceFloor();
+    }
+    double mean = sum / draws;
+    double standardError = Math.sqrt((sumOfSquares / draws - mean * mean) / draws);
+    assertTrue(floor > 0.02, "a floor worth testing: " + floor);
+    assertEquals(mean, floor, 4 * standardError, "floor " + floor + " against the mean ECE " + mean);
+  }
+
+  /**
+   * A bin of more than HitCountSpread.EXACT_ROWS rows is read as normal: 3,000 rows of confidence 0.95, whose hit
+   * count is Binomial(3000, 0.95); the normal value of its mean absolute deviation errs by O(1 / (n p (1 - p))),
+   * here 1/142.5, which bounds the comparison with the exact one summed from the binomial's probabilities.
+   */
+  @Test
+  void largeBinsUseTheNormalSpread() {
+    int n = 3000;
+    double p = 0.95;
+    CategoricalPredictiveMetrics m = new CategoricalPredictiveMetrics(15);
+    for (int i = 0; i < n; i++) m.add(0, new double[] {p, 1 - p});
+    double exact = 0;
+    for (int k = 0; k <= n; k++) {
+      double logPmf = logChoose(n, k) + k * Math.log(p) + (n - k) * Math.log(1 - p);
+      exact += Math.exp(logPmf) * Math.abs(k - n * p);
+    }
+    assertEquals(exact / n, m.eceFloor(), exact / n / (n * p * (1 - p)));
+  }
+
+  private static double logChoose(int n, int k) {
+    double s = 0;
+    for (int i = 1; i <= k; i++) s += Math.log(n - k + i) - Math.log(i);
+    return s;
+  }
+
+  private static int argmax(double[] p) {
+    int best = 0;
+    for (int k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
+    return best;
   }
 
   @Test
