@@ -1,5 +1,7 @@
 package org.sparkbnn.ml;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import org.apache.spark.ml.Predictor;
 import org.apache.spark.ml.linalg.Vector;
@@ -61,13 +63,24 @@ public class BayesByBackpropRegressor
     BayesByBackpropRegressionModel model;
     try (HeldOutCalibration calibration = HeldOutCalibration.plan(settings, dataset)) {
       LengthChoice.Judge<HeldOutCalibration.Residuals> judge = calibration.regressionJudge(dataset, asModel);
-      NetworkTrainer.Trained trained = LikelihoodChoice.fit(settings, initial, judge,
-          (candidate, from) -> NetworkTrainer.fit(candidate, dataset, calibration.heldOut(), judge,
-              LabelDomain.continuous(), from, (numFeatures, data) -> ModelSpec.regression(candidate, numFeatures)));
+      NetworkTrainer.Trained trained = LikelihoodChoice.fit(settings, initial, judge, (candidates, froms) ->
+          NetworkTrainer.fitEach(regressions(candidates, froms), dataset, calibration.heldOut(), judge,
+              LabelDomain.continuous()));
       model = asModel.apply(HeldOutCalibration.calibrated(trained, judge));
     }
     FitReport.writeIfAsked(settings, model, dataset);
     return model;
+  }
+
+  /** Each of {@code settings} as a regression network, from the initial model of the same position (null: none). */
+  private static List<NetworkTrainer.Candidate> regressions(List<FitSettings> settings, List<FittedNetwork> initials) {
+    List<NetworkTrainer.Candidate> candidates = new ArrayList<>();
+    for (int c = 0; c < settings.size(); c++) {
+      FitSettings candidate = settings.get(c);
+      candidates.add(new NetworkTrainer.Candidate(candidate, initials.get(c),
+          (numFeatures, data) -> ModelSpec.regression(candidate, numFeatures)));
+    }
+    return candidates;
   }
 
   @Override

@@ -28,10 +28,12 @@ final class LengthExtension {
    * each doubling while the last one clearly beat the length before it; the longer network carries a note of the
    * comparison for the report. {@code shorter} holds the planned length's half (without it the fit keeps its
    * length); {@code continued} gives null where the members cannot be continued by whole epochs (maxSteps).
+   * {@code fitName} (null: none) names the fit in the log, when likelihood=auto fits two at once.
    */
   static FittedNetwork extend(FittedNetwork network, List<ShorterFit> shorter, LengthChoice.Judge<?> judge,
                               int doublings, Members members, BiFunction<Members, Integer, Members> continued,
-                              Function<Members, FittedNetwork> asNetwork) {
+                              Function<Members, FittedNetwork> asNetwork, String fitName) {
+    String fit = fitName == null ? "" : fitName + " fit: ";
     int epochs = members.epochs();
     ShorterFit half = shorter.stream().filter(f -> f.epochs() == epochs / 2).findFirst().orElse(null);
     if (half == null || epochs < 2) return network;
@@ -40,8 +42,8 @@ final class LengthExtension {
     StringBuilder scores = new StringBuilder(String.format("%d: %.4f, %d: %.4f", half.epochs(),
         before.logLikelihood(), epochs, current.logLikelihood()));
     if (!LengthChoice.clearlyBetter(current, before)) {
-      LOG.info("Bayes by Backprop: lengthDoublings: {} epochs, no clear gain on the held-out rows over {} (held-out"
-          + " log-likelihood per row {}); not extended", epochs, half.epochs(), scores);
+      LOG.info("Bayes by Backprop: {}lengthDoublings: {} epochs, no clear gain on the held-out rows over {} (held-out"
+          + " log-likelihood per row {}); not extended", fit, epochs, half.epochs(), scores);
       return network;
     }
     FittedNetwork kept = network;
@@ -50,7 +52,7 @@ final class LengthExtension {
       int longer = 2 * keptMembers.epochs();
       Members next = continued.apply(keptMembers, longer);
       if (next == null) {
-        LOG.info("Bayes by Backprop: lengthDoublings: {} epochs would pass maxSteps; keeping {}", longer,
+        LOG.info("Bayes by Backprop: {}lengthDoublings: {} epochs would pass maxSteps; keeping {}", fit, longer,
             keptMembers.epochs());
         break;
       }
@@ -63,13 +65,13 @@ final class LengthExtension {
       current = score;
     }
     if (kept == network) {
-      LOG.info("Bayes by Backprop: lengthDoublings: kept the planned {} epochs (held-out log-likelihood per row {})",
-          epochs, scores);
+      LOG.info("Bayes by Backprop: {}lengthDoublings: kept the planned {} epochs (held-out log-likelihood per row"
+          + " {})", fit, epochs, scores);
       return network;
     }
     String note = String.format("lengthDoublings: trained %d epochs, %d planned (held-out log-likelihood per row"
         + " after %s)", keptMembers.epochs(), epochs, scores);
-    LOG.info("Bayes by Backprop: {}", note);
+    LOG.info("Bayes by Backprop: {}{}", fit, note);
     return kept.withNote("training length", note);
   }
 }

@@ -1,6 +1,8 @@
 package org.sparkbnn.ml;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +28,9 @@ final class LikelihoodChoice {
 
   private LikelihoodChoice() {}
 
-  /** A fit of the given settings from the given initial network (null: none). */
-  interface Fit {
-    NetworkTrainer.Trained apply(FitSettings settings, FittedNetwork initial);
+  /** Fits of the given settings, each from its initial network (null: none), over the same rows. */
+  interface Fits {
+    List<NetworkTrainer.Trained> apply(List<FitSettings> settings, List<FittedNetwork> initials);
   }
 
   /**
@@ -36,16 +38,21 @@ final class LikelihoodChoice {
    * out) keeps; the choice and its scores are noted for the fit's report.
    */
   static NetworkTrainer.Trained fit(FitSettings settings, FittedNetwork initial, LengthChoice.Judge<?> judge,
-                                    Fit fit) {
+                                    Fits fits) {
     if (!AUTO.equals(settings.likelihood())) {
-      return fit.apply(settings, initial == null ? null : initial.part(settings.likelihood()));
+      return one(fits, settings, initial == null ? null : initial.part(settings.likelihood()));
     }
     if (initial != null && initial.spec.homoscedasticMembers == 0) {
-      return fit.apply(settings.withLikelihood(initial.spec.likelihood), initial)
+      return one(fits, settings.withLikelihood(initial.spec.likelihood), initial)
           .withNote(NOTE, initial.spec.likelihood + ", the initial model's");
     }
-    NetworkTrainer.Trained homoscedastic = fitPart(ModelSpec.HOMOSCEDASTIC, settings, initial, fit);
-    NetworkTrainer.Trained heteroscedastic = fitPart(ModelSpec.HETEROSCEDASTIC, settings, initial, fit);
+    // Both at once, over the same packed rows; a mixture initial model's fit of each is continued.
+    List<NetworkTrainer.Trained> both = fits.apply(
+        List.of(settings.withLikelihood(ModelSpec.HOMOSCEDASTIC), settings.withLikelihood(ModelSpec.HETEROSCEDASTIC)),
+        Arrays.asList(initial == null ? null : initial.part(ModelSpec.HOMOSCEDASTIC),
+            initial == null ? null : initial.part(ModelSpec.HETEROSCEDASTIC)));
+    NetworkTrainer.Trained homoscedastic = both.get(0);
+    NetworkTrainer.Trained heteroscedastic = both.get(1);
     NetworkTrainer.Trained[] candidates = {homoscedastic, heteroscedastic, mixture(homoscedastic, heteroscedastic)};
     String note;
     int kept = 2;
@@ -68,10 +75,8 @@ final class LikelihoodChoice {
     return candidates[kept].withNote(NOTE, note);
   }
 
-  /** The fit of one noise model, continuing a mixture's fit of it when the initial model is a mixture. */
-  private static NetworkTrainer.Trained fitPart(String likelihood, FitSettings settings, FittedNetwork initial,
-                                                Fit fit) {
-    return fit.apply(settings.withLikelihood(likelihood), initial == null ? null : initial.part(likelihood));
+  private static NetworkTrainer.Trained one(Fits fits, FitSettings settings, FittedNetwork initial) {
+    return fits.apply(List.of(settings), Collections.singletonList(initial)).get(0);
   }
 
   /** The mixture of the two fits, and of their shorter lengths that both have (earlyStopping's candidates). */

@@ -7,15 +7,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.apache.spark.SparkContext;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.attribute.AttributeGroup;
@@ -75,6 +70,9 @@ final class NetworkTrainer {
 
   private NetworkTrainer() {}
 
+  /** A network to fit: its settings, the initial model it starts from (null: none) and how its shape is chosen. */
+  record Candidate(FitSettings settings, FittedNetwork initial, SpecFactory specs) {}
+
   /**
    * Fits the network on {@code dataset}, starting from {@code initial} (resolved by {@link InitialModel}; null
    * for none), whose standardisation it then keeps. Rows for which {@code heldOut} (null: none) is true are
@@ -85,87 +83,46 @@ final class NetworkTrainer {
    */
   static Trained fit(FitSettings settings, Dataset<?> dataset, Column heldOut, LengthChoice.Judge<?> judge,
                      LabelDomain labels, FittedNetwork initial, SpecFactory specs) {
+    return fitEach(List.of(new Candidate(settings, initial, specs)), dataset, heldOut, judge, labels).get(0);
+  }
+
+  /**
+   * {@link #fit} of each candidate (their settings differ only in what the network's shape reads, e.g. the
+   * likelihood), over rows packed and cached once. The candidates train at once, their members sharing the cluster's
+   * task slots ({@link FitSlots}), so a slot that one candidate's last member leaves idle trains another's; each
+   * member is a fit of its own, so the results are those of fitting the candidates one after the other. After a
+   * failure no further member starts; the first candidate's failure (in list order) is rethrown once every running
+   * member has ended.
+   */
+  static List<Trained> fitEach(List<Candidate> candidates, Dataset<?> dataset, Column heldOut,
+                               LengthChoice.Judge<?> judge, LabelDomain labels) {
     String callerDescription = dataset.sparkSession().sparkContext().getLocalProperty("spark.job.description");
-    LOG.info("Bayes by Backprop: {}", settings);
-    String featuresCol = settings.featuresCol();
-    String labelCol = settings.labelCol();
+    FitSettings first = candidates.get(0).settings();
+    String featuresCol = first.featuresCol();
+    String labelCol = first.labelCol();
     int numFeatures = numFeatures(dataset, featuresCol);
     Dataset<Row> rows = heldOut == null ? dataset.select(functions.col(featuresCol), functions.col(labelCol))
         : dataset.select(functions.col(featuresCol), functions.col(labelCol), heldOut);
     TrainingData data = null;
     try {
       data = TrainingData.pack(rows, new BlockBuilder(featuresCol, labelCol, numFeatures, labels,
-          settings.skipInvalid(), FeatureValidation.sourceColumns(dataset.schema().apply(featuresCol))), numFeatures,
-          BlockBuilder.maxRowsPerBlock(settings.maxBlockSizeInMB(), numFeatures));
+          first.skipInvalid(), FeatureValidation.sourceColumns(dataset.schema().apply(featuresCol))), numFeatures,
+          BlockBuilder.maxRowsPerBlock(first.maxBlockSizeInMB(), numFeatures));
       if (data.skippedRows() > 0) LOG.warn("handleInvalid=skip: dropped {} invalid training rows", data.skippedRows());
       if (data.numRows() == 0) {
         throw new BadInputException("training data set is empty"
             + (data.skippedRows() > 0 ? " after skipping " + data.skippedRows() + " invalid rows" : ""));
       }
-      ModelSpec spec = specs.create(numFeatures, data);
-      if (initial != null) InitialModel.checkMatches(initial, spec);
-      String initialDigest = initial == null ? null : initial.digest();
-      warnIfThin(data, numFeatures, labelCol, spec.isClassification());
-      // The initial model's inputs and outputs must mean what they meant when it was fitted.
-      Standardization standardization = initial != null ? initial.standardization
-          : data.standardization(numFeatures, !spec.isClassification());
-      if (initial != null) {
-        LOG.info("Bayes by Backprop: starting from the initial model (parameters {}), keeping its feature and label"
-            + " standardisation; prior: {}", initialDigest, settings.priorFromModel()
-            ? "its posterior, per weight (prior=" + settings.prior() + " is not used)" : "prior=" + settings.prior());
-      }
-      LOG.info("Bayes by Backprop: {} rows in {} partitions, {} features, {} parameters{}", data.numRows(),
-          data.numPartitions(), numFeatures, spec.numParameters(),
-          spec.members > 1 ? " (" + spec.members + " ensemble members)" : "");
-      SparkContext sc = dataset.sparkSession().sparkContext();
-      SyncMode sync = data.syncMode(settings.syncMode(), settings.allowUnencryptedGradients());
+      SyncMode sync = data.syncMode(first.syncMode(), first.allowUnencryptedGradients());
       LOG.info("Bayes by Backprop: {}", sync.reason());
-      MemberTraining training = new MemberTraining(settings, spec, data, standardization, initial, initialDigest,
-          sync, sc.hadoopConfiguration());
-      TrainingConfig firstConfig = training.config(0, 0);
-      String costWarning = sync.costWarning(spec.members * data.plannedSteps(firstConfig));
-      if (costWarning != null) LOG.warn("Bayes by Backprop: {}", costWarning);
-      String kernel = ComputeKernel.describe(firstConfig.kernel(), settings.kernel());
-      LOG.info("Bayes by Backprop: {}", kernel);
-      if (settings.earlyStopping() && judge == null) {
-        LOG.warn("earlyStopping=true: no rows are held out (calibrationFraction), so the fit keeps its full length");
-      } else if (settings.lengthDoublings() > 0 && judge == null) {
-        LOG.info("Bayes by Backprop: no rows held out, so the fit trains the length of maxEpochs (lengthDoublings"
-            + " needs them)");
-      }
-      // earlyStopping compares E/8, E/4, E/2 and E; the extension asks whether E beat E/2.
-      int halvings = judge == null ? 0 : settings.earlyStopping() ? 3 : settings.lengthDoublings() > 0 ? 1 : 0;
-      Members members = training.planned(halvings);
-      Map<String, String> fingerprint = fingerprint(settings, spec, data, standardization, initialDigest);
-      Map<String, String> provenance = Provenance.of(settings, fingerprint, dataset.sparkSession());
+      FitSlots slots = new FitSlots(sync.fitsAtOnce());
       TrainingData packed = data;
-      Function<Members, FittedNetwork> asNetwork = m -> {
-        Map<String, String> summary = new LinkedHashMap<>();
-        summary.put("training rows", String.valueOf(packed.numRows()));
-        summary.put("invalid rows skipped", String.valueOf(packed.skippedRows()));
-        summary.put("partitions", String.valueOf(packed.numPartitions()));
-        summary.put("features", String.valueOf(numFeatures));
-        summary.put("parameters", String.valueOf(spec.numParameters()));
-        summary.put("initial model", initial == null ? "none" : initialDigest + (settings.priorFromModel()
-            ? ", its posterior as the prior" : ", a warm start"));
-        summary.put("steps", m.steps + (spec.members > 1 ? " (" + spec.members + " members)" : ""));
-        summary.put("step timings", m.first.timings + (spec.members > 1 ? " (the first member)" : ""));
-        summary.put("synchronisation", sync.reason());
-        summary.put("kernel", kernel);
-        return new FittedNetwork(spec, m.theta, standardization, m.first.history, initialDigest, provenance,
-            new FitDetails(summary), IntervalCalibration.NONE, TemperatureScaling.NONE);
-      };
-      FittedNetwork network = asNetwork.apply(members);
-      List<ShorterFit> shorter = new ArrayList<>();
-      members.shorter.forEach((epochs, theta) -> shorter.add(new ShorterFit(epochs, network.after(epochs, theta))));
-      if (judge != null && settings.lengthDoublings() > 0) {
-        FittedNetwork longer = LengthExtension.extend(network, shorter, judge, settings.lengthDoublings(),
-            members, training::continued, asNetwork);
-        // A longer fit was chosen on the held-out rows already; earlyStopping's shorter ones are not candidates.
-        if (longer != network) return new Trained(longer, List.of());
+      List<Supplier<Trained>> fits = new ArrayList<>();
+      for (Candidate c : candidates) {
+        String name = candidates.size() > 1 ? c.settings().likelihood() : null;
+        fits.add(() -> train(c, name, packed, numFeatures, sync, slots, judge, dataset));
       }
-      // The half length the extension compared with is a candidate to keep only with earlyStopping.
-      return new Trained(network, settings.earlyStopping() ? shorter : List.of());
+      return slots.all(fits, "spark-bnn-candidate");
     } catch (Exception e) {
       InvalidRowException badRow = InvalidRowException.findRowIn(e);
       if (badRow != null) throw badRow.inInputOrder(rows);
@@ -175,6 +132,75 @@ final class NetworkTrainer {
       // The caller's description (a notebook's, a scheduler's) comes back; the fit's own labels do not linger.
       dataset.sparkSession().sparkContext().setJobDescription(callerDescription);
     }
+  }
+
+  /** One candidate's fit on the packed rows; {@code name} (null: none) tells its log lines from another's. */
+  private static Trained train(Candidate candidate, String name, TrainingData data, int numFeatures, SyncMode sync,
+                               FitSlots slots, LengthChoice.Judge<?> judge, Dataset<?> dataset) {
+    FitSettings settings = candidate.settings();
+    FittedNetwork initial = candidate.initial();
+    LOG.info("Bayes by Backprop: {}", settings);
+    ModelSpec spec = candidate.specs().create(numFeatures, data);
+    if (initial != null) InitialModel.checkMatches(initial, spec);
+    String initialDigest = initial == null ? null : initial.digest();
+    warnIfThin(data, numFeatures, settings.labelCol(), spec.isClassification());
+    // The initial model's inputs and outputs must mean what they meant when it was fitted.
+    Standardization standardization = initial != null ? initial.standardization
+        : data.standardization(numFeatures, !spec.isClassification());
+    if (initial != null) {
+      LOG.info("Bayes by Backprop: starting from the initial model (parameters {}), keeping its feature and label"
+          + " standardisation; prior: {}", initialDigest, settings.priorFromModel()
+          ? "its posterior, per weight (prior=" + settings.prior() + " is not used)" : "prior=" + settings.prior());
+    }
+    LOG.info("Bayes by Backprop: {}{} rows in {} partitions, {} features, {} parameters{}",
+        name == null ? "" : name + " fit: ", data.numRows(), data.numPartitions(), numFeatures, spec.numParameters(),
+        spec.members > 1 ? " (" + spec.members + " ensemble members)" : "");
+    SparkContext sc = dataset.sparkSession().sparkContext();
+    MemberTraining training = new MemberTraining(settings, spec, data, standardization, initial, initialDigest,
+        sync, slots, name, sc.hadoopConfiguration());
+    TrainingConfig firstConfig = training.config(0, 0);
+    String costWarning = sync.costWarning(spec.members * data.plannedSteps(firstConfig));
+    if (costWarning != null) LOG.warn("Bayes by Backprop: {}", costWarning);
+    String kernel = ComputeKernel.describe(firstConfig.kernel(), settings.kernel());
+    LOG.info("Bayes by Backprop: {}", kernel);
+    if (settings.earlyStopping() && judge == null) {
+      LOG.warn("earlyStopping=true: no rows are held out (calibrationFraction), so the fit keeps its full length");
+    } else if (settings.lengthDoublings() > 0 && judge == null) {
+      LOG.info("Bayes by Backprop: no rows held out, so the fit trains the length of maxEpochs (lengthDoublings"
+          + " needs them)");
+    }
+    // earlyStopping compares E/8, E/4, E/2 and E; the extension asks whether E beat E/2.
+    int halvings = judge == null ? 0 : settings.earlyStopping() ? 3 : settings.lengthDoublings() > 0 ? 1 : 0;
+    Members members = training.planned(halvings);
+    Map<String, String> fingerprint = fingerprint(settings, spec, data, standardization, initialDigest);
+    Map<String, String> provenance = Provenance.of(settings, fingerprint, dataset.sparkSession());
+    Function<Members, FittedNetwork> asNetwork = m -> {
+      Map<String, String> summary = new LinkedHashMap<>();
+      summary.put("training rows", String.valueOf(data.numRows()));
+      summary.put("invalid rows skipped", String.valueOf(data.skippedRows()));
+      summary.put("partitions", String.valueOf(data.numPartitions()));
+      summary.put("features", String.valueOf(numFeatures));
+      summary.put("parameters", String.valueOf(spec.numParameters()));
+      summary.put("initial model", initial == null ? "none" : initialDigest + (settings.priorFromModel()
+          ? ", its posterior as the prior" : ", a warm start"));
+      summary.put("steps", m.steps + (spec.members > 1 ? " (" + spec.members + " members)" : ""));
+      summary.put("step timings", m.first.timings + (spec.members > 1 ? " (the first member)" : ""));
+      summary.put("synchronisation", sync.reason());
+      summary.put("kernel", kernel);
+      return new FittedNetwork(spec, m.theta, standardization, m.first.history, initialDigest, provenance,
+          new FitDetails(summary), IntervalCalibration.NONE, TemperatureScaling.NONE);
+    };
+    FittedNetwork network = asNetwork.apply(members);
+    List<ShorterFit> shorter = new ArrayList<>();
+    members.shorter.forEach((epochs, theta) -> shorter.add(new ShorterFit(epochs, network.after(epochs, theta))));
+    if (judge != null && settings.lengthDoublings() > 0) {
+      FittedNetwork longer = LengthExtension.extend(network, shorter, judge, settings.lengthDoublings(),
+          members, training::continued, asNetwork, name);
+      // A longer fit was chosen on the held-out rows already; earlyStopping's shorter ones are not candidates.
+      if (longer != network) return new Trained(longer, List.of());
+    }
+    // The half length the extension compared with is a candidate to keep only with earlyStopping.
+    return new Trained(network, settings.earlyStopping() ? shorter : List.of());
   }
 
   /**
@@ -191,11 +217,12 @@ final class NetworkTrainer {
 
   /**
    * Trains an ensemble's members (one network: the one member) over the same cached rows, each a fit of its own with
-   * its settings ({@link FitSettings#member}) and checkpoints.
+   * its settings ({@link FitSettings#member}) and checkpoints, in the task slots shared with the fit's other
+   * candidates; {@code candidate} (null: none) names this one in the log.
    */
   private record MemberTraining(FitSettings settings, ModelSpec spec, TrainingData data,
                                 Standardization standardization, FittedNetwork initial, String initialDigest,
-                                SyncMode sync, Configuration hadoopConf) {
+                                SyncMode sync, FitSlots slots, String candidate, Configuration hadoopConf) {
 
     /** The planned length (maxEpochs, minSteps, maxSteps), keeping E / 2^k epochs for k = 1..halvings. */
     Members planned(int halvings) {
@@ -244,67 +271,25 @@ final class NetworkTrainer {
 
     /**
      * {@code train} of every member, in member order. Members are fits of their own, so as many train at once as
-     * the cluster's slots hold ({@link SyncMode#fitsAtOnce}: on local[2], two fits of one partition each), which
-     * changes no member's result. After a failure no further member starts; it is rethrown once the running ones
-     * have ended (the first failed member's).
+     * the cluster's slots hold ({@link FitSlots}: on local[2], two fits of one partition each), which changes no
+     * member's result.
      */
     private List<MemberResult> eachMember(IntFunction<MemberResult> train) {
-      int atOnce = Math.min(spec.members, sync.fitsAtOnce());
-      if (atOnce <= 1) {
-        List<MemberResult> results = new ArrayList<>();
-        for (int k = 0; k < spec.members; k++) results.add(train.apply(k));
-        return results;
+      List<Supplier<MemberResult>> members = new ArrayList<>();
+      for (int k = 0; k < spec.members; k++) {
+        int member = k;
+        members.add(() -> slots.run(() -> train.apply(member)));
       }
-      ExecutorService pool = Executors.newFixedThreadPool(atOnce, runnable -> {
-        Thread thread = new Thread(runnable, "spark-bnn-ensemble-member");
-        thread.setDaemon(true);
-        return thread;
-      });
-      try {
-        List<Future<MemberResult>> futures = new ArrayList<>();
-        for (int k = 0; k < spec.members; k++) {
-          int member = k;
-          futures.add(pool.submit(() -> train.apply(member)));
-        }
-        List<MemberResult> results = new ArrayList<>();
-        RuntimeException failure = null;
-        for (Future<MemberResult> future : futures) {
-          try {
-            results.add(future.get());
-          } catch (CancellationException e) {
-            // not started: a member before it failed
-          } catch (ExecutionException e) {
-            if (failure == null) {
-              failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-              futures.forEach(f -> f.cancel(false)); // the members not started yet do not start
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the ensemble's members trained", e);
-          }
-        }
-        if (failure != null) throw failure;
-        return results;
-      } finally {
-        pool.shutdownNow();
-        awaitIdleThreads(pool);
-      }
-    }
-
-    /** Every member has ended by now; their threads end as soon as the pool's shutdown reaches them. */
-    private static void awaitIdleThreads(ExecutorService pool) {
-      try {
-        pool.awaitTermination(1, TimeUnit.MINUTES);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      return slots.all(members, "spark-bnn-ensemble-member");
     }
 
     private MemberResult trainMember(int k, int halvings, List<TrainingState> from, int epochs) {
       FitSettings member = settings.member(k);
       TrainingConfig config = config(k, epochs);
       int planned = data.plannedEpochs(config);
-      String name = spec.members > 1 ? "ensemble member " + (k + 1) + " of " + spec.members : null;
+      String ofEnsemble = spec.members > 1 ? "ensemble member " + (k + 1) + " of " + spec.members : null;
+      String name = candidate == null ? ofEnsemble
+          : ofEnsemble == null ? candidate + " fit" : candidate + " " + ofEnsemble;
       if (name != null) {
         LOG.info("Bayes by Backprop: {} (seed {}){}", name, member.seed(),
             from == null ? "" : ", continued to " + planned + " epochs");

@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -161,6 +164,36 @@ class LikelihoodChoiceTest {
         regressor("heteroscedastic").setCalibrationFraction(0).fit(varying)), auto.theta(), 0.0);
     assertEquals("mixture", auto.fittedLikelihood());
     assertEquals("mixture: no rows held out to choose with", note(auto));
+    varying.unpersist();
+  }
+
+  /**
+   * The two candidates are fitted over one packing of the rows: one packing job, where fitting them one after the
+   * other ran two (their members sharing the task slots is FitSlotsTest's; that the model is the same as fitting
+   * them apart, the first test's).
+   */
+  @Test
+  void theCandidatesShareThePackedRows() throws Exception {
+    SparkSession spark = SparkTestSession.get();
+    Dataset<Row> varying = SyntheticData.heteroscedasticSine(spark, 400, 9, 2).cache();
+    varying.count();
+    AtomicInteger packings = new AtomicInteger();
+    SparkListener counter = new SparkListener() {
+      @Override public void onJobStart(SparkListenerJobStart start) {
+        String description = start.properties().getProperty("spark.job.description");
+        if ("spark-bnn: pack and validate training rows".equals(description)) {
+          packings.incrementAndGet();
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(counter);
+    try {
+      regressor("auto").setEnsembleSize(3).setMaxEpochs(30).fit(varying);
+    } finally {
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      spark.sparkContext().removeSparkListener(counter);
+    }
+    assertEquals(1, packings.get());
     varying.unpersist();
   }
 
