@@ -9,7 +9,8 @@ for bit, whose last n - round(0.8 n) positions are the test rows (PermutationSpl
 hidden layers as the Bayesian classifier's default ([50]) and scikit-learn's defaults otherwise (Adam, L2 1e-4,
 200 iterations), on features standardised with the training rows' moments. Per split: accuracy, NLL (probabilities
 clipped at 1e-15, as sklearn's log_loss), Brier score (sum over classes), ECE (15 equal-width confidence bins) and
-its floor (the ECE a calibrated classifier with the same confidences scores in expectation), then mean +- standard error (sample sd / sqrt(splits)), in the RESULT line format of compare-classifiers.
+its floor (the ECE a calibrated classifier with the same confidences scores in expectation), then mean +- standard
+error (sample sd / sqrt(splits)), in the RESULT line format of compare-classifiers.
 """
 import argparse
 import csv
