@@ -113,6 +113,7 @@ final class NetworkTrainer {
         throw new BadInputException("training data set is empty"
             + (data.skippedRows() > 0 ? " after skipping " + data.skippedRows() + " invalid rows" : ""));
       }
+      warnIfThin(data, numFeatures, labelCol, labels.isCategorical());
       SyncMode sync = data.syncMode(first.syncMode(), first.allowUnencryptedGradients());
       LOG.info("Bayes by Backprop: {}", sync.reason());
       FitSlots slots = new FitSlots(sync.fitsAtOnce());
@@ -143,7 +144,6 @@ final class NetworkTrainer {
     ModelSpec spec = candidate.specs().create(numFeatures, data);
     if (initial != null) InitialModel.checkMatches(initial, spec);
     String initialDigest = initial == null ? null : initial.digest();
-    warnIfThin(data, numFeatures, settings.labelCol(), spec.isClassification());
     // The initial model's inputs and outputs must mean what they meant when it was fitted.
     Standardization standardization = initial != null ? initial.standardization
         : data.standardization(numFeatures, !spec.isClassification());

@@ -7,15 +7,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.Logger;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -195,6 +207,36 @@ class LikelihoodChoiceTest {
     }
     assertEquals(1, packings.get());
     varying.unpersist();
+  }
+
+  /** What the packed rows say about the data (here: fewer rows than features) is logged once, not per candidate. */
+  @Test
+  void aWarningAboutTheDataIsLoggedOnce() {
+    List<Row> rows = new ArrayList<>();
+    SplittableRandom random = new SplittableRandom(5);
+    for (int i = 0; i < 12; i++) {
+      double[] x = new double[30];
+      for (int j = 0; j < x.length; j++) x[j] = random.nextGaussian();
+      rows.add(RowFactory.create(Vectors.dense(x), random.nextGaussian()));
+    }
+    Dataset<Row> thin = SparkTestSession.get().createDataFrame(rows, SyntheticData.SCHEMA);
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    Logger logger = (Logger) LogManager.getLogger(NetworkTrainer.class);
+    Appender capture = new AbstractAppender("capture-warnings", null, null, true, Property.EMPTY_ARRAY) {
+      @Override public void append(LogEvent event) {
+        if (event.getLevel() == Level.WARN) warnings.add(event.getMessage().getFormattedMessage());
+      }
+    };
+    capture.start();
+    logger.addAppender(capture);
+    try {
+      regressor("auto").setMaxEpochs(5).fit(thin);
+    } finally {
+      logger.removeAppender(capture);
+      capture.stop();
+    }
+    assertEquals(1, warnings.stream().filter(w -> w.contains("only 12 training rows for 30 features")).count(),
+        warnings.toString());
   }
 
   /** A fit from an initial model keeps its noise model (its output layer's shape depends on it): one fit, no choice. */
