@@ -304,10 +304,10 @@ public final class FusedElbo {
     }
     double scale = klWeight / numRows;
     int rhoOffset = architecture.rhoOffset();
-    for (int i = 0; i < numWeights; i++) {
-      grad[i] += gradMu64[i] * scale;
-      grad[rhoOffset + i] += gradSigma64[i] * sigmoid64[i] * scale;
-    }
+    // Two loops: in one, the compiler cannot tell that grad[i] and grad[rhoOffset + i] never overlap, and does
+    // not vectorise it.
+    for (int i = 0; i < numWeights; i++) grad[i] += gradMu64[i] * scale;
+    for (int i = 0; i < numWeights; i++) grad[rhoOffset + i] += gradSigma64[i] * sigmoid64[i] * scale;
     profile.klNanos += System.nanoTime() - start;
     profile.klSteps++;
     return kl;
