@@ -27,6 +27,21 @@ public class BadInputException extends IllegalArgumentException {
     return null;
   }
 
+  /**
+   * What went wrong, in one line, for a message that wraps another library's exception: the deepest message in the
+   * cause chain, its first line. Spark's "Job aborted due to stage failure" carries the task's stack trace in its
+   * message; the task's exception (a Hadoop checksum error, Parquet's "not a Parquet file") is its cause.
+   */
+  public static String reason(Throwable t) {
+    String message = null;
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c.getMessage() != null && !c.getMessage().isBlank()) message = c.getMessage();
+    }
+    if (message == null) return t.getClass().getName();
+    int newline = message.indexOf('\n');
+    return (newline < 0 ? message : message.substring(0, newline)).trim();
+  }
+
   /** The BadInputException inside a Spark job failure if there is one, else the failure itself. */
   public static RuntimeException surface(Exception e) {
     BadInputException cause = findIn(e);

@@ -54,7 +54,7 @@ final class ClaimedOutput implements AutoCloseable {
       fs = dest.getFileSystem(spark.sparkContext().hadoopConfiguration());
       dest = fs.makeQualified(dest);
     } catch (IOException | IllegalArgumentException e) {
-      throw new BadInputException("cannot write output '" + target + "': " + e.getMessage(), e);
+      throw new BadInputException("cannot write output '" + target + "': " + BadInputException.reason(e), e);
     }
     if (dest.getParent() == null) throw new BadInputException("output '" + target + "' is a file system root");
     Path claim = new Path(dest.getParent(), "." + dest.getName() + ".claim");
@@ -97,7 +97,7 @@ final class ClaimedOutput implements AutoCloseable {
       } catch (Exception e) { // Spark's job failures are checked exceptions, thrown undeclared from Scala
         BadInputException invalid = BadInputException.findIn(e);
         if (invalid != null) throw invalid;
-        throw new IllegalStateException("cannot write '" + target + "': " + rootMessage(e), e);
+        throw new IllegalStateException("cannot write '" + target + "': " + BadInputException.reason(e), e);
       }
       if (fs.exists(target)) {
         // Only a writer that does not claim (an older version, another tool) can have put it there meanwhile.
@@ -179,11 +179,5 @@ final class ClaimedOutput implements AutoCloseable {
     } catch (IOException e) {
       System.err.println("bnn: cannot delete " + p + ": " + e.getMessage());
     }
-  }
-
-  private static String rootMessage(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-    return root.getMessage() != null ? root.getMessage() : root.toString();
   }
 }

@@ -253,7 +253,7 @@ final class DataIO {
       Path p = new Path(path);
       return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
     } catch (IOException | IllegalArgumentException e) {
-      throw new BadInputException("cannot access '" + path + "': " + e.getMessage(), e);
+      throw new BadInputException("cannot access '" + path + "': " + BadInputException.reason(e), e);
     }
   }
 }

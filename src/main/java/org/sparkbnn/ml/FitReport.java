@@ -52,7 +52,7 @@ public final class FitReport {
         out.write(html.getBytes(StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
-      throw new BadInputException("cannot write the fit report to '" + path + "': " + e.getMessage(), e);
+      throw new BadInputException("cannot write the fit report to '" + path + "': " + BadInputException.reason(e), e);
     }
   }
 

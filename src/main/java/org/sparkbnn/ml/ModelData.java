@@ -103,7 +103,7 @@ final class ModelData {
         r = rows.get(0);
       } catch (Exception e) { // Spark rethrows Parquet's IOExceptions unchecked, wrapped in SparkException
         throw new BadInputException("cannot load " + type.getSimpleName() + " from '" + path
-            + "': model data " + path + "/data is missing or corrupt: " + e.getMessage(), e);
+            + "': model data " + path + "/data is missing or corrupt: " + BadInputException.reason(e), e);
       }
       // By name: columns added later (numClasses, initialModel, provenance, calibration, temperature,
       // ensembleSize, homoscedasticMembers) read as null from older models.

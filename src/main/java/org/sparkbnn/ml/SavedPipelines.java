@@ -13,7 +13,7 @@ public final class SavedPipelines {
     } catch (Exception e) { // Hadoop's InvalidInputException (an IOException) escapes unchecked from Scala
       BadInputException ours = BadInputException.findIn(e);
       if (ours != null) throw ours;
-      throw new BadInputException("cannot load model '" + path + "': " + e.getMessage(), e);
+      throw new BadInputException("cannot load model '" + path + "': " + BadInputException.reason(e), e);
     }
   }
 }

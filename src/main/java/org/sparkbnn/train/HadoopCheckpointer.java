@@ -53,7 +53,7 @@ public final class HadoopCheckpointer implements Checkpointer {
         return read(in, source);
       }
     } catch (IOException e) {
-      throw new BadInputException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
+      throw new BadInputException("cannot read checkpoint " + file + ": " + BadInputException.reason(e), e);
     }
   }
 

@@ -282,6 +282,45 @@ class CommandLineBadInputTest {
   }
 
   /**
+   * A saved model whose files were damaged (a metadata file overwritten, so Hadoop's checksum no longer matches; a
+   * stage's data replaced by text): one line naming the path and what is wrong, exit 3. Spark's message for the
+   * failed read job carries the task's stack trace; the line keeps only the cause's own message.
+   */
+  @Test
+  void aDamagedSavedModelGetsOneLineNamingIt() throws IOException {
+    Path model = dir.resolve("m");
+    assertEquals(0, BnnCli.run(quickTrain(DIABETES, model.toString())));
+    Path checksummed = dir.resolve("checksummed");
+    copyTree(model, checksummed);
+    Files.writeString(checksummed.resolve("metadata").resolve("part-00000"), "damaged");
+    Path noParquet = dir.resolve("no-parquet");
+    copyTree(model, noParquet);
+    try (var stageData = Files.walk(noParquet.resolve("stages"))) {
+      for (Path p : stageData.filter(p -> p.getFileName().toString().endsWith(".parquet")).toList()) {
+        Files.delete(p);
+        Files.writeString(p, "not parquet");
+        Files.deleteIfExists(p.resolveSibling("." + p.getFileName() + ".crc"));
+      }
+    }
+    for (Path damaged : List.of(checksummed, noParquet)) {
+      Run r = run("predict", "--model", damaged.toString(), "--input", DIABETES, "--output",
+          dir.resolve(damaged.getFileName() + "-out.csv").toString());
+      assertEquals(3, r.code(), r.err());
+      List<String> errors = r.err().lines().filter(l -> l.startsWith("error: ")).toList();
+      assertEquals(1, errors.size(), r.err());
+      assertTrue(errors.get(0).contains("cannot load") && errors.get(0).contains(damaged.toString()), r.err());
+      assertFalse(r.err().lines().anyMatch(l -> l.startsWith("\tat ") || l.startsWith("Driver stacktrace")),
+          "no stack trace: " + r.err());
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var paths = Files.walk(from)) {
+      for (Path p : paths.toList()) Files.copy(p, to.resolve(from.relativize(p).toString()));
+    }
+  }
+
+  /**
    * A header with a dot ('s.5', as R writes names): Spark ML's VectorAssembler would read it as a struct field and
    * fail with an analysis error; the jobs read it as 's_5' (with a note), in training and in prediction, and take
    * the dotted name in --label and --features. Two headers that would read the same are refused, naming both.
