@@ -69,8 +69,10 @@ final class DataIO {
     } catch (BadInputException e) {
       throw e;
     } catch (Exception e) { // Spark's AnalysisException is checked, thrown undeclared from Scala
-      String message = e.getMessage() == null ? e.toString() : e.getMessage().split("\n")[0];
-      if (message.contains("Unable to infer schema")) message = "no data files in it";
+      String message = BadInputException.reason(e);
+      if (String.valueOf(e.getMessage()).contains("Unable to infer schema")) message = "no data files in it";
+      // A directory not named *.csv is read as Parquet: its files fail in the read job.
+      if (message.contains("is not a Parquet file")) message += " (" + NOT_PARQUET_HINT + ")";
       throw new BadInputException("cannot read input '" + path + "': " + message, e);
     }
     return withReadableNames(data, path);
@@ -131,6 +133,9 @@ final class DataIO {
   }
 
   /** A Parquet file starts with PAR1; a directory is left to Spark (it names its bad files itself). */
+  private static final String NOT_PARQUET_HINT = "inputs not named *.csv are read as Parquet; name a CSV file or"
+      + " directory *.csv, or *.csv.gz, *.csv.bz2 when compressed";
+
   private static void requireParquet(SparkSession spark, String path) throws IOException {
     Path p = new Path(path);
     FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -141,8 +146,7 @@ final class DataIO {
       read = in.readNBytes(head, 0, head.length);
     }
     if (read < head.length || !Arrays.equals(head, PARQUET_MAGIC)) {
-      throw new BadInputException("input '" + path + "' is not a Parquet file (inputs not named *.csv are read"
-          + " as Parquet; name a CSV file or directory *.csv, or *.csv.gz, *.csv.bz2 when compressed)");
+      throw new BadInputException("input '" + path + "' is not a Parquet file (" + NOT_PARQUET_HINT + ")");
     }
   }
 

@@ -231,6 +231,14 @@ class CommandLineBadInputTest {
     r = run(quickTrain(csvAsParquet.toString(), model));
     assertEquals(3, r.code());
     assertTrue(r.err().contains("is not a Parquet file"), r.err());
+    // A directory of CSV files not named *.csv is read as Parquet too: its files fail in Spark's read job.
+    Path csvDirectory = Files.createDirectory(dir.resolve("csv-files"));
+    Files.copy(Path.of(DIABETES), csvDirectory.resolve("part-1.csv"));
+    r = run(quickTrain(csvDirectory.toString(), model));
+    assertEquals(3, r.code());
+    List<String> errors = r.err().lines().filter(l -> l.startsWith("error: ")).toList();
+    assertEquals(1, errors.size(), r.err());
+    assertTrue(errors.get(0).contains("is not a Parquet file") && errors.get(0).contains("directory *.csv"), r.err());
     r = run(quickTrain(Files.createDirectory(dir.resolve("empty")).toString(), model));
     assertEquals(3, r.code());
     assertTrue(r.err().contains("no data files"), r.err());
