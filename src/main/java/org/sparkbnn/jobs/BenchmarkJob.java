@@ -263,18 +263,25 @@ final class BenchmarkJob {
   }
 
   /**
-   * One epoch (or {@code steps} steps) after {@value #WARM_UP_STEPS} untimed ones, as the peer warms up: the JIT
-   * compiles the kernel's loops (the Vector API's code is slow until it has) before the clock starts.
+   * One epoch (or {@code steps} steps) after untimed ones, as the peer warms up: rounds of {@value #WARM_UP_STEPS}
+   * steps for at least {@value #WARM_UP_SECONDS} seconds, so that the JIT has compiled the kernel's loops before the
+   * clock starts. The Vector API's code runs boxed, 5-20 times slower, until C2 has compiled it; on two vCPUs, with
+   * the compiler's queue full of Spark's and ND4J's start-up code, that took 1-1.5 s after a loop's first use
+   * (-XX:+PrintCompilation), longer than 200 steps.
    */
   private static StepTimings timeEpoch(TrainingConfig config, Standardization standardization,
                                        GradientSource source, int steps, int batch, Runnable afterWarmUp) {
-    TrainingLoop.run(config, standardization, new TruncatedEpoch(source, (long) WARM_UP_STEPS * batch), e -> { });
+    long warmUntil = System.nanoTime() + WARM_UP_SECONDS * 1_000_000_000L;
+    do {
+      TrainingLoop.run(config, standardization, new TruncatedEpoch(source, (long) WARM_UP_STEPS * batch), e -> { });
+    } while (System.nanoTime() < warmUntil);
     afterWarmUp.run();
     GradientSource limited = steps > 0 ? new TruncatedEpoch(source, (long) steps * batch) : source;
     return TrainingLoop.run(config, standardization, limited, e -> { }).timings;
   }
 
   private static final int WARM_UP_STEPS = 200;
+  private static final int WARM_UP_SECONDS = 3;
 
   private static void report(String where, GradientEstimator estimator, StepTimings t, double flopsPerRow,
                              double peak) {
