@@ -132,10 +132,10 @@ final class DataIO {
     return best;
   }
 
-  /** A Parquet file starts with PAR1; a directory is left to Spark (it names its bad files itself). */
   private static final String NOT_PARQUET_HINT = "inputs not named *.csv are read as Parquet; name a CSV file or"
       + " directory *.csv, or *.csv.gz, *.csv.bz2 when compressed";
 
+  /** A Parquet file starts with PAR1; a directory is left to Spark (whose read job then fails on its files). */
   private static void requireParquet(SparkSession spark, String path) throws IOException {
     Path p = new Path(path);
     FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
