@@ -55,6 +55,7 @@ final class DataIO {
     try {
       if (!exists(spark, path)) throw new BadInputException("input '" + path + "' does not exist");
       if (!csv) requireParquet(spark, path);
+      if (csv) CsvHeaders.requireOneHeader(path, spark.sparkContext().hadoopConfiguration());
       data = csv ? readCsv(spark, path, ",") : spark.read().parquet(path);
       String separator = csv ? otherSeparator(data.columns()) : null;
       if (separator != null) {

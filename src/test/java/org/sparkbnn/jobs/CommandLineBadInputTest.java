@@ -329,6 +329,46 @@ class CommandLineBadInputTest {
   }
 
   /**
+   * A directory of CSV exports whose second file lists the same columns in another order: Spark would read that
+   * file's values into the first file's columns. Refused, naming both files and their headers; the same files with
+   * one header (the second gzipped) train.
+   */
+  @Test
+  void csvFilesWithDifferentHeadersAreRefused() throws IOException {
+    Path exports = Files.createDirectory(dir.resolve("exports.csv"));
+    int half = diabetes.size() / 2;
+    Files.write(exports.resolve("day-1.csv"), diabetes.subList(0, half));
+    List<String> reordered = new ArrayList<>();
+    for (String line : diabetes.subList(half, diabetes.size())) {
+      List<String> cells = new ArrayList<>(Arrays.asList(line.split(",", -1)));
+      cells.add(0, cells.remove(cells.size() - 1));
+      reordered.add(String.join(",", cells));
+    }
+    String header = diabetes.get(0);
+    List<String> reorderedHeader = new ArrayList<>(Arrays.asList(header.split(",", -1)));
+    reorderedHeader.add(0, reorderedHeader.remove(reorderedHeader.size() - 1));
+    reordered.add(0, String.join(",", reorderedHeader));
+    Files.write(exports.resolve("day-2.csv"), reordered);
+    String model = dir.resolve("m").toString();
+    Run r = run(quickTrain(exports.toString(), model));
+    assertEquals(3, r.code(), r.err());
+    List<String> errors = r.err().lines().filter(l -> l.startsWith("error: ")).toList();
+    assertEquals(1, errors.size(), r.err());
+    assertTrue(errors.get(0).contains("do not share one header") && errors.get(0).contains("'day-1.csv'")
+        && errors.get(0).contains("'day-2.csv' with '" + String.join(",", reorderedHeader) + "'"), r.err());
+    assertFalse(new File(model).exists(), "no model from a refused input");
+
+    Files.delete(exports.resolve("day-2.csv"));
+    try (var gz = new java.io.PrintWriter(new java.io.OutputStreamWriter(
+        new GZIPOutputStream(Files.newOutputStream(exports.resolve("day-2.csv.gz"))), StandardCharsets.UTF_8))) {
+      gz.println(header);
+      diabetes.subList(half, diabetes.size()).forEach(gz::println);
+    }
+    Run oneHeader = run(quickTrain(exports.toString(), model));
+    assertEquals(0, oneHeader.code(), oneHeader.err());
+  }
+
+  /**
    * A header with a dot ('s.5', as R writes names): Spark ML's VectorAssembler would read it as a struct field and
    * fail with an analysis error; the jobs read it as 's_5' (with a note), in training and in prediction, and take
    * the dotted name in --label and --features. Two headers that would read the same are refused, naming both.

@@ -1,0 +1,61 @@
+package org.sparkbnn.jobs;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.sparkbnn.input.BadInputException;
+
+/**
+ * A directory of CSV files must hold one header. Spark names the columns after the first file's header and skips the
+ * first line of every other file unread, so a file whose columns come in another order (a daily export after a
+ * schema change) would be read into the wrong columns without a word, and one with another column in its place
+ * would have that column's values read as the first file's.
+ */
+final class CsvHeaders {
+  private CsvHeaders() {}
+
+  /** Fails naming two files whose headers differ, if {@code path} is a directory whose data files do not agree. */
+  static void requireOneHeader(String path, Configuration conf) throws IOException {
+    Path dir = new Path(path);
+    FileSystem fs = dir.getFileSystem(conf);
+    if (!fs.getFileStatus(dir).isDirectory()) return;
+    CompressionCodecFactory codecs = new CompressionCodecFactory(conf);
+    String firstHeader = null;
+    Path firstFile = null;
+    // The files Spark reads: not hidden, not its own markers (_SUCCESS), not empty.
+    for (FileStatus file : fs.listStatus(dir, p -> !p.getName().startsWith("_") && !p.getName().startsWith("."))) {
+      if (!file.isFile() || file.getLen() == 0) continue;
+      String header = firstLine(fs, file.getPath(), codecs);
+      if (header == null) continue;
+      if (firstHeader == null) {
+        firstHeader = header;
+        firstFile = file.getPath();
+      } else if (!header.equals(firstHeader)) {
+        throw new BadInputException("the CSV files of input '" + path + "' do not share one header: '"
+            + firstFile.getName() + "' starts with '" + firstHeader + "', '" + file.getPath().getName() + "' with '"
+            + header + "' (Spark would read every file's columns in the first file's order)");
+      }
+    }
+  }
+
+  /**
+   * The file's first line (decompressed as its name says), as written: Spark's schema inference drops the lines
+   * equal to the first file's header, so a header quoted otherwise, or with a byte-order mark, would be read as a row.
+   */
+  private static String firstLine(FileSystem fs, Path file, CompressionCodecFactory codecs) throws IOException {
+    CompressionCodec codec = codecs.getCodec(file);
+    try (InputStream raw = fs.open(file);
+         InputStream in = codec == null ? raw : codec.createInputStream(raw);
+         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      return reader.readLine();
+    }
+  }
+}
