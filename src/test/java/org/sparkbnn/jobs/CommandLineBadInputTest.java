@@ -290,7 +290,7 @@ class CommandLineBadInputTest {
   }
 
   /**
-   * A saved model whose files were damaged (a metadata file overwritten, so Hadoop's checksum no longer matches; a
+   * A saved model whose files were damaged (its metadata file overwritten, so Hadoop's checksum no longer matches; a
    * stage's data replaced by text): one line naming the path and what is wrong, exit 3. Spark's message for the
    * failed read job carries the task's stack trace; the line keeps only the cause's own message.
    */
@@ -300,7 +300,12 @@ class CommandLineBadInputTest {
     assertEquals(0, BnnCli.run(quickTrain(DIABETES, model.toString())));
     Path checksummed = dir.resolve("checksummed");
     copyTree(model, checksummed);
-    Files.writeString(checksummed.resolve("metadata").resolve("part-00000"), "damaged");
+    // Spark 3.5 writes metadata/part-00000, Spark 4 metadata/part-00000-<id>.txt: damage whichever is there.
+    try (var metadata = Files.list(checksummed.resolve("metadata"))) {
+      for (Path p : metadata.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
+        Files.writeString(p, "damaged");
+      }
+    }
     Path noParquet = dir.resolve("no-parquet");
     copyTree(model, noParquet);
     try (var stageData = Files.walk(noParquet.resolve("stages"))) {
