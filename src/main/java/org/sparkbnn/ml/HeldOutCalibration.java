@@ -70,8 +70,8 @@ final class HeldOutCalibration implements AutoCloseable {
     long total = counts.getLong(0);
     long n = counts.isNullAt(1) ? 0 : counts.getLong(1);
     if (n < MIN_ROWS) {
-      LOG.warn("calibrationFraction={}: it would hold out only {} rows (needs {}); training on all rows, and the"
-          + " model is not calibrated", fraction, n, MIN_ROWS);
+      LOG.warn("calibrationFraction={}: it would hold out only {} of the {} rows it needs;"
+          + " training on all rows, and the model is not calibrated", fraction, n, MIN_ROWS);
       return new HeldOutCalibration(null, label);
     }
     if (n > total / 2) {
