@@ -87,7 +87,8 @@ public record SyncMode(boolean collective, String reason, int fitsAtOnce) {
       refusal = lineageProblem;
     } else if (numPartitions > slots) {
       refusal = "the " + numPartitions + " partitions must all run at once but the cluster has " + slots
-          + " free task slots (coalesce the training data to at most " + slots + " partitions)";
+          + " free task slots (repartition the training data to at most " + slots + " partitions; not coalesce,"
+          + " whose input's partitions would stay in the barrier stage)";
     } else if (!allowUnencrypted && (conf.getBoolean("spark.network.crypto.enabled", false)
         || conf.getBoolean("spark.ssl.enabled", false))) {
       refusal = "Spark's RPC encryption or SSL is on and the collective's gradients travel unencrypted"

@@ -94,6 +94,14 @@ public final class TrainingData {
     return CollectiveTraining.run(config, standardization, blocks, partitionRows, onEpoch, checkpointer,
         timeoutMillis);
   }
+  /**
+   * How many bytes of packed rows one task of a collective fit may hold on this cluster (its share of an
+   * executor's unified memory; see {@link CollectiveTraining}).
+   */
+  public static long taskMemoryBudget(org.apache.spark.SparkContext sc) {
+    return CollectiveTraining.taskMemoryBudget(sc.getConf(), sc.master());
+  }
+
   public long numRows() { return moments.count(); }
   public long[] partitionRows() { return partitionRows.clone(); }
   public int numPartitions() { return partitionRows.length; }
