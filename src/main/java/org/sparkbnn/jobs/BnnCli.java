@@ -1,5 +1,6 @@
 package org.sparkbnn.jobs;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.sparkbnn.input.BadInputException;
 import org.sparkbnn.train.TrainingDivergedException;
 
@@ -26,11 +27,20 @@ public final class BnnCli {
       "Inputs: CSV with a header (*.csv) or Parquet; paths on any Hadoop file system.",
       "PARAMS: [--params-file FILE] [--param name=value ...], the stage's Param names, e.g.",
       "  --params-file conf/regressor.properties --param maxEpochs=200",
-      "Exit codes: 0 ok, 1 failure, 2 usage error, 3 invalid input, 4 training diverged.");
+      "Exit codes: 0 ok, 1 failure, 2 usage error, 3 invalid input, 4 training diverged; 130 / 143 interrupted",
+      "(SIGINT, e.g. Ctrl-C / SIGTERM).");
 
   private BnnCli() {}
 
+  /**
+   * Set when the JVM begins to shut down (Ctrl-C, SIGTERM): Spark's own shutdown hook then stops the SparkContext,
+   * and the job fails with "cancelled because SparkContext was shut down", which is the user's interrupt, not a
+   * fault, and gets one line instead of a trace.
+   */
+  private static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
+
   public static void main(String[] argv) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> SHUTTING_DOWN.set(true), "spark-bnn interrupt"));
     int code = run(argv);
     // Stop Spark before exiting, so that a local cluster's executors and workers shut down in order.
     scala.Option<org.apache.spark.sql.SparkSession> spark = org.apache.spark.sql.SparkSession.getDefaultSession();
@@ -58,6 +68,12 @@ public final class BnnCli {
       System.err.println("(run 'bnn help' for usage)");
       return 2;
     } catch (Exception e) { // also checked exceptions that Scala code throws undeclared
+      if (SHUTTING_DOWN.get()) {
+        // The JVM's exit status is the signal's (130 for SIGINT, 143 for SIGTERM), whatever is returned here.
+        System.err.println("error: interrupted before " + argv[0] + " finished: nothing it was writing was put in"
+            + " place");
+        return 130;
+      }
       // Expected failures (bad data, Params, paths; divergence) are one line; Spark's wrapping is dropped.
       TrainingDivergedException diverged = divergedIn(e);
       if (diverged != null) {

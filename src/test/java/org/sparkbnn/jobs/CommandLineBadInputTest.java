@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -473,22 +475,61 @@ class CommandLineBadInputTest {
   @Test
   void anExpectedFailureShowsNoStackTrace() throws Exception {
     Path log = dir.resolve("run.log");
+    Process p = bnnProcess(log, quickTrain(diabetesWith("nan.csv", 4, 2, ""), dir.resolve("m").toString()));
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(3, p.waitFor(), err);
+    List<String> shown = shownOnTerminal(err);
+    assertEquals(1, shown.size(), "only the error line: " + err);
+    assertTrue(shown.get(0).startsWith("error: column 'bmi'"), err);
+    assertTrue(Files.readString(log).contains("InvalidRowException"), "the trace is in the log file");
+  }
+
+  /**
+   * A run stopped by the user (SIGTERM here, as Ctrl-C's SIGINT) while it trains: Spark's shutdown hook stops the
+   * SparkContext under the fit, which is the user's doing, not a fault, so one line and no trace; the exit status is
+   * the signal's; no model, claim or temporary output is left.
+   */
+  @Test
+  void anInterruptedRunPrintsOneLineAndLeavesNoModel() throws Exception {
+    String model = dir.resolve("m").toString();
+    Process p = bnnProcess(dir.resolve("run.log"), "train", "--input", DIABETES, "--label", "progression", "--model",
+        model, "--param", "maxEpochs=100000", "--param", "maxSteps=0", "--param", "lengthDoublings=0", "--param",
+        "ensembleSize=1", "--param", "likelihood=homoscedastic");
+    StringBuilder err = new StringBuilder();
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        err.append(line).append('\n');
+        // Training has started: stop it (through the handle: Process.destroy would also close this stream).
+        if (line.contains(" epoch ") && p.isAlive()) p.toHandle().destroy();
+      }
+    }
+    assertEquals(143, p.waitFor(), "SIGTERM's exit status: " + err);
+    List<String> shown = shownOnTerminal(err.toString());
+    assertEquals(List.of("error: interrupted before train finished: nothing it was writing was put in place"),
+        shown.stream().filter(l -> !l.startsWith("train: ") && !l.matches("\\d\\d:\\d\\d:\\d\\d WARN .*"))
+            .collect(Collectors.toList()), err.toString());
+    assertFalse(new File(model).exists(), "no model after an interrupted train");
+    assertFalse(Arrays.stream(dir.toFile().list()).anyMatch(n -> n.contains(".claim") || n.contains(".tmp-")),
+        "claim or temporary output left behind: " + Arrays.toString(dir.toFile().list()));
+  }
+
+  /** The command line as a user runs it: a JVM of its own with the jobs' flags and logging configuration. */
+  private static Process bnnProcess(Path log, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     command.addAll(Arrays.asList(System.getProperty("bnn.jvmFlags", "").trim().split("\\s+")));
     String nativeCache = System.getProperty("org.bytedeco.javacpp.cachedir");
     if (nativeCache != null) command.add("-Dorg.bytedeco.javacpp.cachedir=" + nativeCache);
     command.addAll(List.of("-Xmx2g", "-Dlog4j2.configurationFile=conf/log4j2.properties",
         "-Dbnn.log.file=" + log, "-cp", System.getProperty("java.class.path"), BnnCli.class.getName()));
-    command.addAll(Arrays.asList(quickTrain(diabetesWith("nan.csv", 4, 2, ""), dir.resolve("m").toString())));
+    command.addAll(Arrays.asList(args));
     command.removeIf(String::isEmpty);
-    Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(3, p.waitFor(), err);
-    // jobs/bnn drops the JVM's incubator-module notice the same way.
-    List<String> shown = err.lines().filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d INFO .*"))
+    return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
+  /** What jobs/bnn shows on the terminal: spark-bnn's lines but the progress log, without the JVM's module notice. */
+  private static List<String> shownOnTerminal(String err) {
+    return err.lines().filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d INFO .*"))
         .filter(l -> !l.equals("WARNING: Using incubator modules: jdk.incubator.vector")).collect(Collectors.toList());
-    assertEquals(1, shown.size(), "only the error line: " + err);
-    assertTrue(shown.get(0).startsWith("error: column 'bmi'"), err);
-    assertTrue(Files.readString(log).contains("InvalidRowException"), "the trace is in the log file");
   }
 }
