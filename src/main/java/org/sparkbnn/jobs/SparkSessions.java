@@ -28,11 +28,12 @@ final class SparkSessions {
   }
 
   static final String MAX_PARTITION_BYTES = "spark.sql.files.maxPartitionBytes";
+  static final long SPARK_DEFAULT_SPLIT_LIMIT = 128L << 20;
 
   /**
    * Spark splits input files at most {@value #MAX_PARTITION_BYTES} apart (128 MB by default) and otherwise into one
    * split per core. A fit trains in one barrier stage only if it has a task slot for every partition, so a file of
-   * more than 128 MB per slot (a 400 MB CSV on two cores: four partitions) made syncMode=auto fall back to a Spark
+   * more than 128 MB per slot (a 394 MB CSV on two cores: three partitions) made syncMode=auto fall back to a Spark
    * job per step, hours instead of minutes. So the jobs raise the limit to what a task of a collective fit may hold,
    * half its memory budget in file bytes (a one-digit CSV value and its comma, two bytes, pack into a four-byte
    * float): a file then reads into one split per core, unless a core's share would not fit a task, where the
@@ -48,6 +49,4 @@ final class SparkSessions {
     if (conf.contains(MAX_PARTITION_BYTES)) return null;
     return Math.max(SPARK_DEFAULT_SPLIT_LIMIT, taskMemoryBudget / 2);
   }
-
-  static final long SPARK_DEFAULT_SPLIT_LIMIT = 128L << 20;
 }

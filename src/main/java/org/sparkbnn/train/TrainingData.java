@@ -94,6 +94,7 @@ public final class TrainingData {
     return CollectiveTraining.run(config, standardization, blocks, partitionRows, onEpoch, checkpointer,
         timeoutMillis);
   }
+
   /**
    * How many bytes of packed rows one task of a collective fit may hold on this cluster (its share of an
    * executor's unified memory; see {@link CollectiveTraining}).
