@@ -5,6 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -30,8 +36,7 @@ final class CsvHeaders {
     CompressionCodecFactory codecs = new CompressionCodecFactory(conf);
     String firstHeader = null;
     Path firstFile = null;
-    // The files Spark reads: not hidden, not its own markers (_SUCCESS), not empty.
-    for (FileStatus file : fs.listStatus(dir, p -> !p.getName().startsWith("_") && !p.getName().startsWith("."))) {
+    for (FileStatus file : fs.listStatus(dir, CsvHeaders::readBySpark)) {
       if (!file.isFile() || file.getLen() == 0) continue;
       String header = firstLine(fs, file.getPath(), codecs);
       if (header == null) continue;
@@ -44,6 +49,39 @@ final class CsvHeaders {
             + header + "' (Spark would read every file's columns in the first file's order)");
       }
     }
+  }
+
+  /**
+   * The names that the header of {@code path} (its first data file's, for a directory) repeats, compared as Spark
+   * compares column names (case-insensitively by default); Spark reads such columns as the name followed by the
+   * column's position (a0, a1), which the user should be told. Empty when none repeat or there is no header.
+   */
+  static List<String> repeatedNames(String path, Configuration conf, String separator) throws IOException {
+    Path input = new Path(path);
+    FileSystem fs = input.getFileSystem(conf);
+    CompressionCodecFactory codecs = new CompressionCodecFactory(conf);
+    String header = null;
+    if (!fs.getFileStatus(input).isDirectory()) {
+      header = firstLine(fs, input, codecs);
+    } else {
+      for (FileStatus file : fs.listStatus(input, CsvHeaders::readBySpark)) {
+        if (file.isFile() && file.getLen() > 0 && (header = firstLine(fs, file.getPath(), codecs)) != null) break;
+      }
+    }
+    if (header == null) return List.of();
+    Map<String, Integer> seen = new LinkedHashMap<>();
+    for (String field : header.split(Pattern.quote(separator), -1)) {
+      String name = field.strip().replaceAll("^\"|\"$", "");
+      if (!name.isEmpty()) seen.merge(name.toLowerCase(Locale.ROOT), 1, Integer::sum);
+    }
+    List<String> repeated = new ArrayList<>();
+    seen.forEach((name, count) -> { if (count > 1) repeated.add(name); });
+    return repeated;
+  }
+
+  /** The files of a directory that Spark reads: not hidden, not its own markers (_SUCCESS). */
+  private static boolean readBySpark(Path p) {
+    return !p.getName().startsWith("_") && !p.getName().startsWith(".");
   }
 
   /**

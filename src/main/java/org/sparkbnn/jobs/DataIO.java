@@ -63,6 +63,15 @@ final class DataIO {
             + "' as the separator: its header has no commas");
         data = readCsv(spark, path, separator);
       }
+      if (csv) {
+        List<String> repeated = CsvHeaders.repeatedNames(path, spark.sparkContext().hadoopConfiguration(),
+            separator != null ? separator : ",");
+        if (!repeated.isEmpty()) {
+          System.err.println("note: the header of input '" + path + "' repeats the column name(s) " + repeated
+              + ": Spark reads each such column as the name followed by its position (e.g. "
+              + repeated.get(0) + "0); the columns are " + Arrays.toString(data.columns()));
+        }
+      }
       if (data.isEmpty()) {
         throw new BadInputException("input '" + path + "' has no rows"
             + (csv && data.columns().length > 0 ? " (only a header)" : ""));

@@ -413,6 +413,24 @@ class CommandLineBadInputTest {
   }
 
   /**
+   * A header that names two columns alike (an export that joined two tables): Spark reads them as 'S1' + position
+   * (s14, s15), which the note says, naming the columns it trains on; a header without repeats gets no note.
+   */
+  @Test
+  void aRepeatedColumnNameIsNoted() throws IOException {
+    List<String> lines = new ArrayList<>(diabetes);
+    lines.set(0, lines.get(0).replace("s2", "S1"));
+    Path input = Files.write(dir.resolve("repeated.csv"), lines);
+    Run trained = run(quickTrain(input.toString(), dir.resolve("repeated-model").toString()));
+    assertEquals(0, trained.code(), trained.err());
+    assertTrue(trained.err().contains("note: the header of input '" + input + "' repeats the column name(s) [s1]"),
+        trained.err());
+    assertTrue(trained.err().contains("s14, S15"), "the columns as Spark names them: " + trained.err());
+    Run plain = run(quickTrain(DIABETES, dir.resolve("plain-model").toString()));
+    assertFalse(plain.err().contains("repeats the column name"), plain.err());
+  }
+
+  /**
    * A gzipped CSV export is read as CSV (Spark undoes the compression); an input that lacks a feature column the
    * model was trained on, and an integer Param too large for its type, are named as what they are.
    */
