@@ -27,7 +27,7 @@ class SparkSessionsTest {
   }
 
   /**
-   * The situation scaled down: a 12 MB CSV read with a 2 MB limit (as a 400 MB file is with Spark's 128 MB) is six
+   * The situation scaled down: a 12 MB CSV read with a 2 MB limit (as a 394 MB file with Spark's 128 MB) is six
    * partitions on local[2], more than its two task slots, so syncMode=auto would train it one Spark job per step.
    * With the jobs' limit Spark's own rule, one split per core, decides: at most two partitions.
    */
