@@ -32,6 +32,7 @@ final class CompareClassifiersJob {
 
   static int run(JobArgs args) {
     String input = args.required("input");
+    String nullValue = args.value("null-value", null);
     String label = DataIO.readableName(args.required("label"));
     String features = args.value("features", null);
     int splits = args.intValue("splits", 5);
@@ -43,7 +44,7 @@ final class CompareClassifiersJob {
     if (!(testFraction > 0 && testFraction < 1)) throw new UsageException("--test-fraction must be in (0, 1)");
 
     SparkSession spark = SparkSessions.create("spark-bnn compare-classifiers");
-    Dataset<Row> raw = DataIO.read(spark, input);
+    Dataset<Row> raw = DataIO.read(spark, input, nullValue);
     String[] featureColumns = DataIO.featureColumnsBeside(raw, label, features);
     // Class indices 0..K-1 in the label values' sort order, with the nominal metadata both classifiers read.
     Dataset<Row> indexed = new StringIndexer().setInputCol(label).setOutputCol("_class")

@@ -15,6 +15,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -50,18 +51,30 @@ final class DataIO {
    * Parquet otherwise. An input without rows, or a file that is not what its name says, fails naming the path.
    */
   static Dataset<Row> read(SparkSession spark, String path) {
+    return read(spark, path, null);
+  }
+
+  /**
+   * As {@link #read(SparkSession, String)}, with {@code nullValue} (the jobs' --null-value, e.g. '?' or 'NA'; null
+   * for none) read as a missing value in a CSV input, so that handleInvalid decides about its rows instead of the
+   * column being read as text.
+   */
+  static Dataset<Row> read(SparkSession spark, String path, String nullValue) {
     boolean csv = CSV_INPUT.matcher(path).matches();
+    if (nullValue != null && !csv) {
+      throw new UsageException("--null-value applies to CSV inputs, and '" + path + "' is read as Parquet");
+    }
     Dataset<Row> data;
     try {
       if (!exists(spark, path)) throw new BadInputException("input '" + path + "' does not exist");
       if (!csv) requireParquet(spark, path);
       if (csv) CsvHeaders.requireOneHeader(path, spark.sparkContext().hadoopConfiguration());
-      data = csv ? readCsv(spark, path, ",") : spark.read().parquet(path);
+      data = csv ? readCsv(spark, path, ",", nullValue) : spark.read().parquet(path);
       String separator = csv ? otherSeparator(data.columns()) : null;
       if (separator != null) {
         System.err.println("note: input '" + path + "' is read with '" + separator.replace("\t", "\\t")
             + "' as the separator: its header has no commas");
-        data = readCsv(spark, path, separator);
+        data = readCsv(spark, path, separator, nullValue);
       }
       if (csv) {
         List<String> repeated = CsvHeaders.repeatedNames(path, spark.sparkContext().hadoopConfiguration(),
@@ -118,8 +131,10 @@ final class DataIO {
     return data.toDF(readable);
   }
 
-  private static Dataset<Row> readCsv(SparkSession spark, String path, String separator) {
-    return spark.read().option("header", "true").option("inferSchema", "true").option("sep", separator).csv(path);
+  private static Dataset<Row> readCsv(SparkSession spark, String path, String separator, String nullValue) {
+    DataFrameReader reader = spark.read().option("header", "true").option("inferSchema", "true")
+        .option("sep", separator);
+    return (nullValue == null ? reader : reader.option("nullValue", nullValue)).csv(path);
   }
 
   /**
@@ -224,11 +239,21 @@ final class DataIO {
     Column asNumber = functions.expr("try_cast(`" + f.name().replace("`", "``") + "` AS DOUBLE)");
     Cell bad = firstCellWhere(data, f.name(), c.isNotNull().and(asNumber.isNull()));
     if (bad != null) {
+      String value = String.valueOf(bad.value);
+      // A marker of missing values sits among numbers; a column of words is not one.
+      boolean missingMarker = looksLikeAMissingValue(value) && !data.where(asNumber.isNotNull()).isEmpty();
       return "it is " + f.dataType().simpleString() + ": row " + bad.row + " (1-based, header not counted) holds '"
-          + bad.value + "'";
+          + value + "'" + (missingMarker ? " (if '" + value + "' marks a missing value, pass --null-value '" + value
+          + "'; --param handleInvalid=skip then drops those rows)" : "");
     }
     return data.where(c.isNotNull()).isEmpty() ? "it is empty in every row"
         : "it is " + f.dataType().simpleString();
+  }
+
+  /** A short text without digits, as data sets mark a missing value: '?' (UCI's files), 'NA' (R's), 'N/A', '-'. */
+  static boolean looksLikeAMissingValue(String value) {
+    String v = value.strip();
+    return !v.isEmpty() && v.length() <= 4 && v.chars().noneMatch(Character::isDigit);
   }
 
   /** A cell of the input: its 1-based row number in input order and its value. */

@@ -29,6 +29,7 @@ final class EvaluateJob {
 
   static int run(JobArgs args) {
     String input = args.required("input");
+    String nullValue = args.value("null-value", null);
     String label = DataIO.readableName(args.required("label"));
     String features = args.value("features", null);
     int splits = args.intValue("splits", 20);
@@ -37,7 +38,7 @@ final class EvaluateJob {
     if (splits < 1) throw new UsageException("--splits must be >= 1");
 
     SparkSession spark = SparkSessions.create("spark-bnn evaluate");
-    Dataset<Row> raw = DataIO.read(spark, input);
+    Dataset<Row> raw = DataIO.read(spark, input, nullValue);
     String[] featureColumns = DataIO.featureColumns(raw, label, features);
     Dataset<Row> data = DataIO.assembler(featureColumns).transform(PermutationSplits.numbered(raw))
         .select(col(PermutationSplits.ROW), col(DataIO.FEATURES), col(label).cast("double").as("label"))

@@ -27,6 +27,7 @@ final class PredictJob {
   static int run(JobArgs args) {
     String modelPath = args.required("model");
     String input = args.required("input");
+    String nullValue = args.value("null-value", null);
     String output = args.required("output");
     String format = args.value("format", null);
     boolean overwrite = args.flag("overwrite");
@@ -39,7 +40,7 @@ final class PredictJob {
       SavedPipeline model = SavedPipeline.load(modelPath);
       System.out.println("predict: model " + modelPath + ": " + model.provenance());
       StageParams.apply(model.bnn, params);
-      Dataset<Row> data = DataIO.read(spark, input);
+      Dataset<Row> data = DataIO.read(spark, input, nullValue);
       List<String> columns = Arrays.asList(data.columns());
       List<String> missing = Arrays.stream(model.featureColumns).filter(c -> !columns.contains(c)).toList();
       if (!missing.isEmpty()) {

@@ -40,6 +40,7 @@ final class TrainJob {
 
   static int run(JobArgs args) {
     String input = args.required("input");
+    String nullValue = args.value("null-value", null);
     String label = DataIO.readableName(args.required("label"));
     String model = args.required("model");
     String features = args.value("features", null);
@@ -60,7 +61,7 @@ final class TrainJob {
 
     SparkSession spark = SparkSessions.create("spark-bnn train");
     try (ClaimedOutput output = ClaimedOutput.claim(spark, model, overwrite)) {
-      Dataset<Row> data = DataIO.read(spark, input);
+      Dataset<Row> data = DataIO.read(spark, input, nullValue);
       String[] featureColumns = classification ? DataIO.featureColumnsBeside(data, label, features)
           : DataIO.featureColumns(data, label, features);
       System.out.println("train: " + task + ", label '" + label + "', features " + String.join(",", featureColumns));

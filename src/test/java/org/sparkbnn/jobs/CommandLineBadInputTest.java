@@ -173,6 +173,61 @@ class CommandLineBadInputTest {
         Arrays.asList(SavedPipeline.load(model).featureColumns));
   }
 
+  /**
+   * UCI's files mark a missing value with '?' (R's exports with NA), which makes Spark read the column as text: the
+   * warning says how to read it as missing, and with --null-value the column is numeric and handleInvalid decides
+   * (an error naming the row by default; skip drops those rows and keeps the column). A column of words gets no
+   * such hint, and --null-value with a Parquet input is a usage error.
+   */
+  @Test
+  void aMissingValueMarkerIsReadAsMissingWithNullValue() throws IOException {
+    List<String> lines = new ArrayList<>(diabetes);
+    for (int row : new int[] {7, 30}) {
+      String[] cells = lines.get(row).split(",", -1);
+      cells[2] = "?";
+      lines.set(row, String.join(",", cells));
+    }
+    String input = Files.write(dir.resolve("marked.csv"), lines).toString();
+    String hint = "(if '?' marks a missing value, pass --null-value '?'; --param handleInvalid=skip then drops those"
+        + " rows)";
+    Run unread = run(quickTrain(input, dir.resolve("m1").toString()));
+    assertEquals(0, unread.code(), unread.err());
+    assertTrue(unread.err().contains("column 'bmi' is left out of the features") && unread.err().contains("row 7")
+        && unread.err().contains(hint), unread.err());
+
+    List<String> marked = new ArrayList<>(Arrays.asList(quickTrain(input, dir.resolve("m2").toString())));
+    marked.addAll(List.of("--null-value", "?"));
+    Run error = run(marked.toArray(new String[0]));
+    assertEquals(3, error.code(), error.err());
+    assertTrue(error.err().contains("'bmi'") && error.err().contains("row 7"), error.err());
+
+    marked.addAll(List.of("--param", "handleInvalid=skip"));
+    marked.set(6, dir.resolve("m3").toString());
+    Run skipped = run(marked.toArray(new String[0]));
+    assertEquals(0, skipped.code(), skipped.err());
+    assertTrue(Arrays.asList(SavedPipeline.load(dir.resolve("m3").toString()).featureColumns).contains("bmi"));
+
+    List<String> worded = new ArrayList<>(diabetes);
+    for (int row = 1; row < worded.size(); row++) {
+      String[] cells = worded.get(row).split(",", -1);
+      cells[1] = cells[1].equals("1") ? "F" : "M";
+      worded.set(row, String.join(",", cells));
+    }
+    Run words = run(quickTrain(Files.write(dir.resolve("worded.csv"), worded).toString(),
+        dir.resolve("m4").toString()));
+    assertEquals(0, words.code(), words.err());
+    assertTrue(words.err().contains("column 'sex' is left out") && !words.err().contains("--null-value"),
+        words.err());
+
+    String parquet = dir.resolve("rows.parquet").toString();
+    SparkTestSession.get().read().option("header", "true").option("inferSchema", "true").csv(DIABETES)
+        .write().parquet(parquet);
+    Run usage = run("train", "--input", parquet, "--label", "progression", "--model", dir.resolve("m5").toString(),
+        "--null-value", "?");
+    assertEquals(2, usage.code(), usage.err());
+    assertTrue(usage.err().contains("--null-value applies to CSV inputs"), usage.err());
+  }
+
   @Test
   void classifierLabelsAreNamedOrSkippedAndPredictNeverNeedsThem() throws IOException {
     Path csv = dir.resolve("classes.csv");
