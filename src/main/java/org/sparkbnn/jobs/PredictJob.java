@@ -36,6 +36,7 @@ final class PredictJob {
 
     boolean csv = DataIO.isCsv(output, format);
     SparkSession spark = SparkSessions.create("spark-bnn predict");
+    long dropped = 0;
     try (ClaimedOutput claimed = ClaimedOutput.claim(spark, output, overwrite)) {
       SavedPipeline model = SavedPipeline.load(modelPath);
       System.out.println("predict: model " + modelPath + ": " + model.provenance());
@@ -58,8 +59,18 @@ final class PredictJob {
       } catch (InvalidRowException e) { // scoring is row-wise: the input's partitions are the scorer's
         throw e.inInputOrder(data);
       }
+      // A model fitted with handleInvalid=skip drops such rows when it scores too: a pipeline that joins the output
+      // back to its input must hear of it.
+      if ("skip".equals(model.bnn.getOrDefault(model.bnn.getParam("handleInvalid")))) {
+        Dataset<Row> written = csv ? spark.read().option("header", "true").csv(output) : spark.read().parquet(output);
+        dropped = data.count() - written.count();
+      }
     }
     System.out.println("predict: wrote " + output + (csv ? " (CSV)" : " (Parquet)"));
+    if (dropped > 0) {
+      System.err.println("warning: " + dropped + " input row(s) were dropped, not scored: their features are null,"
+          + " NaN or infinite (the model's handleInvalid=skip; --param handleInvalid=error fails naming the first)");
+    }
     return 0;
   }
 

@@ -176,8 +176,9 @@ class CommandLineBadInputTest {
   /**
    * UCI's files mark a missing value with '?' (R's exports with NA), which makes Spark read the column as text: the
    * warning says how to read it as missing, and with --null-value the column is numeric and handleInvalid decides
-   * (an error naming the row by default; skip drops those rows and keeps the column). A column of words gets no
-   * such hint, and --null-value with a Parquet input is a usage error.
+   * (an error naming the row by default; skip drops those rows and keeps the column, and so does the model when it
+   * scores, with a warning). A column of words gets no such hint, and --null-value with a Parquet input is a usage
+   * error.
    */
   @Test
   void aMissingValueMarkerIsReadAsMissingWithNullValue() throws IOException {
@@ -206,6 +207,13 @@ class CommandLineBadInputTest {
     Run skipped = run(marked.toArray(new String[0]));
     assertEquals(0, skipped.code(), skipped.err());
     assertTrue(Arrays.asList(SavedPipeline.load(dir.resolve("m3").toString()).featureColumns).contains("bmi"));
+    // The model keeps handleInvalid=skip: scoring drops the two rows too, and says so.
+    String scored = dir.resolve("scored.parquet").toString();
+    Run predicted = run("predict", "--model", dir.resolve("m3").toString(), "--input", input, "--output", scored,
+        "--null-value", "?");
+    assertEquals(0, predicted.code(), predicted.err());
+    assertEquals(diabetes.size() - 3, SparkTestSession.get().read().parquet(scored).count());
+    assertTrue(predicted.err().contains("warning: 2 input row(s) were dropped, not scored"), predicted.err());
 
     List<String> worded = new ArrayList<>(diabetes);
     for (int row = 1; row < worded.size(); row++) {
