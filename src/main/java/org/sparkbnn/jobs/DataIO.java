@@ -227,6 +227,16 @@ final class DataIO {
     return out.toArray(new String[0]);
   }
 
+  /** Whether any of these numeric columns is null, NaN or infinite in a row (what handleInvalid judges). */
+  static Column anyNotFinite(String[] columns) {
+    Column any = functions.lit(false);
+    for (String name : columns) {
+      Column c = exactly(name).cast("double");
+      any = any.or(c.isNull()).or(functions.isnan(c)).or(functions.abs(c).equalTo(Double.POSITIVE_INFINITY));
+    }
+    return any;
+  }
+
   /** A column by its exact name, dots and backticks included (not parsed as a path into a struct). */
   private static Column exactly(String name) {
     return col("`" + name.replace("`", "``") + "`");

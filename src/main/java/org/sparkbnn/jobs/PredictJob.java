@@ -62,8 +62,7 @@ final class PredictJob {
       // A model fitted with handleInvalid=skip drops such rows when it scores too: a pipeline that joins the output
       // back to its input must hear of it.
       if ("skip".equals(model.bnn.getOrDefault(model.bnn.getParam("handleInvalid")))) {
-        Dataset<Row> written = csv ? spark.read().option("header", "true").csv(output) : spark.read().parquet(output);
-        dropped = data.count() - written.count();
+        dropped = data.where(DataIO.anyNotFinite(model.featureColumns)).count();
       }
     }
     System.out.println("predict: wrote " + output + (csv ? " (CSV)" : " (Parquet)"));
