@@ -3,15 +3,14 @@ package org.sparkbnn.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparkbnn.jobs.CliRuns.DIABETES;
+import static org.sparkbnn.jobs.CliRuns.diabetes;
+import static org.sparkbnn.jobs.CliRuns.quickTrain;
+import static org.sparkbnn.jobs.CliRuns.run;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,58 +20,29 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkbnn.SparkTestSession;
-import org.sparkbnn.input.InvalidRowException;
+import org.sparkbnn.jobs.CliRuns.Run;
 
 /**
  * What bad input and faults get from the jobs: one clear line naming the column, row, Param or path, the
  * documented exit code (2 usage, 3 invalid input), and nothing lost or left behind.
  */
 class CommandLineBadInputTest {
-  private static final String DIABETES = "jobs/data/diabetes.csv";
-  private static List<String> diabetes;
   @TempDir Path dir;
 
   @BeforeAll
-  static void read() throws IOException {
+  static void startSpark() {
     SparkTestSession.get();
-    diabetes = Files.readAllLines(Path.of(DIABETES));
   }
 
   /** The diabetes CSV with data row {@code row} (1-based) having column {@code column} replaced. */
   private String diabetesWith(String name, int row, int column, String value) throws IOException {
-    List<String> lines = new ArrayList<>(diabetes);
-    String[] cells = lines.get(row).split(",", -1);
-    cells[column] = value;
-    lines.set(row, String.join(",", cells));
-    Path p = dir.resolve(name);
-    Files.write(p, lines);
-    return p.toString();
-  }
-
-  /** Exit code and what the job printed to standard error. */
-  private record Run(int code, String err) {}
-
-  private static Run run(String... argv) {
-    PrintStream original = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      return new Run(BnnCli.run(argv), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(original);
-    }
-  }
-
-  private static String[] quickTrain(String input, String model) {
-    return new String[] {"train", "--input", input, "--label", "progression", "--model", model, "--param",
-        "maxEpochs=3", "--param", "hiddenLayers=8"};
+    return CliRuns.diabetesWith(dir, name, row, column, value);
   }
 
   @Test
@@ -162,8 +132,8 @@ class CommandLineBadInputTest {
         && dropped.err().contains("'n/a'"), dropped.err());
     // Row numbers under an empty header (pandas' to_csv, R's write.csv) are no feature unless asked for.
     List<String> numbered = new ArrayList<>();
-    for (int i = 0; i < diabetes.size(); i++) {
-      numbered.add((i == 0 ? "" : String.valueOf(i - 1)) + "," + diabetes.get(i));
+    for (int i = 0; i < diabetes().size(); i++) {
+      numbered.add((i == 0 ? "" : String.valueOf(i - 1)) + "," + diabetes().get(i));
     }
     String model = dir.resolve("m3").toString();
     Run unnamed = run(quickTrain(Files.write(dir.resolve("numbered.csv"), numbered).toString(), model));
@@ -171,69 +141,6 @@ class CommandLineBadInputTest {
     assertTrue(unnamed.err().contains("column 1 has no name in the header (Spark calls it '_c0')"), unnamed.err());
     assertEquals(Arrays.asList("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"),
         Arrays.asList(SavedPipeline.load(model).featureColumns));
-  }
-
-  /**
-   * UCI's files mark a missing value with '?' (R's exports with NA), which makes Spark read the column as text: the
-   * warning says how to read it as missing, and with --null-value the column is numeric and handleInvalid decides
-   * (an error naming the row by default; skip drops those rows and keeps the column, and so does the model when it
-   * scores, with a warning). A column of words gets no such hint, and --null-value with a Parquet input is a usage
-   * error.
-   */
-  @Test
-  void aMissingValueMarkerIsReadAsMissingWithNullValue() throws IOException {
-    List<String> lines = new ArrayList<>(diabetes);
-    for (int row : new int[] {7, 30}) {
-      String[] cells = lines.get(row).split(",", -1);
-      cells[2] = "?";
-      lines.set(row, String.join(",", cells));
-    }
-    String input = Files.write(dir.resolve("marked.csv"), lines).toString();
-    String hint = "(if '?' marks a missing value, pass --null-value '?'; --param handleInvalid=skip then drops those"
-        + " rows)";
-    Run unread = run(quickTrain(input, dir.resolve("m1").toString()));
-    assertEquals(0, unread.code(), unread.err());
-    assertTrue(unread.err().contains("column 'bmi' is left out of the features") && unread.err().contains("row 7")
-        && unread.err().contains(hint), unread.err());
-
-    List<String> marked = new ArrayList<>(Arrays.asList(quickTrain(input, dir.resolve("m2").toString())));
-    marked.addAll(List.of("--null-value", "?"));
-    Run error = run(marked.toArray(new String[0]));
-    assertEquals(3, error.code(), error.err());
-    assertTrue(error.err().contains("'bmi'") && error.err().contains("row 7"), error.err());
-
-    marked.addAll(List.of("--param", "handleInvalid=skip"));
-    marked.set(6, dir.resolve("m3").toString());
-    Run skipped = run(marked.toArray(new String[0]));
-    assertEquals(0, skipped.code(), skipped.err());
-    assertTrue(Arrays.asList(SavedPipeline.load(dir.resolve("m3").toString()).featureColumns).contains("bmi"));
-    // The model keeps handleInvalid=skip: scoring drops the two rows too, and says so.
-    String scored = dir.resolve("scored.parquet").toString();
-    Run predicted = run("predict", "--model", dir.resolve("m3").toString(), "--input", input, "--output", scored,
-        "--null-value", "?");
-    assertEquals(0, predicted.code(), predicted.err());
-    assertEquals(diabetes.size() - 3, SparkTestSession.get().read().parquet(scored).count());
-    assertTrue(predicted.err().contains("warning: 2 input row(s) were dropped, not scored"), predicted.err());
-
-    List<String> worded = new ArrayList<>(diabetes);
-    for (int row = 1; row < worded.size(); row++) {
-      String[] cells = worded.get(row).split(",", -1);
-      cells[1] = cells[1].equals("1") ? "F" : "M";
-      worded.set(row, String.join(",", cells));
-    }
-    Run words = run(quickTrain(Files.write(dir.resolve("worded.csv"), worded).toString(),
-        dir.resolve("m4").toString()));
-    assertEquals(0, words.code(), words.err());
-    assertTrue(words.err().contains("column 'sex' is left out") && !words.err().contains("--null-value"),
-        words.err());
-
-    String parquet = dir.resolve("rows.parquet").toString();
-    SparkTestSession.get().read().option("header", "true").option("inferSchema", "true").csv(DIABETES)
-        .write().parquet(parquet);
-    Run usage = run("train", "--input", parquet, "--label", "progression", "--model", dir.resolve("m5").toString(),
-        "--null-value", "?");
-    assertEquals(2, usage.code(), usage.err());
-    assertTrue(usage.err().contains("--null-value applies to CSV inputs"), usage.err());
   }
 
   @Test
@@ -285,7 +192,7 @@ class CommandLineBadInputTest {
   @Test
   void thinAndMalformedInputsGetOneClearLine() throws IOException {
     String model = dir.resolve("m").toString();
-    Path headerOnly = Files.writeString(dir.resolve("header.csv"), diabetes.get(0) + "\n");
+    Path headerOnly = Files.writeString(dir.resolve("header.csv"), diabetes().get(0) + "\n");
     Run r = run(quickTrain(headerOnly.toString(), model));
     assertEquals(3, r.code());
     assertTrue(r.err().contains("has no rows"), r.err());
@@ -307,7 +214,7 @@ class CommandLineBadInputTest {
     r = run(quickTrain(Files.createDirectory(dir.resolve("empty")).toString(), model));
     assertEquals(3, r.code());
     assertTrue(r.err().contains("no data files"), r.err());
-    r = run("evaluate", "--input", Files.write(dir.resolve("tiny.csv"), diabetes.subList(0, 8)).toString(),
+    r = run("evaluate", "--input", Files.write(dir.resolve("tiny.csv"), diabetes().subList(0, 8)).toString(),
         "--label", "progression");
     assertEquals(3, r.code());
     assertTrue(r.err().contains("at least 20 rows"), r.err());
@@ -399,107 +306,12 @@ class CommandLineBadInputTest {
   }
 
   /**
-   * A directory of CSV exports whose second file lists the same columns in another order: Spark would read that
-   * file's values into the first file's columns. Refused, naming both files and their headers; the same files with
-   * one header (the second gzipped) train.
-   */
-  @Test
-  void csvFilesWithDifferentHeadersAreRefused() throws IOException {
-    Path exports = Files.createDirectory(dir.resolve("exports.csv"));
-    int half = diabetes.size() / 2;
-    Files.write(exports.resolve("day-1.csv"), diabetes.subList(0, half));
-    List<String> reordered = new ArrayList<>();
-    for (String line : diabetes.subList(half, diabetes.size())) {
-      List<String> cells = new ArrayList<>(Arrays.asList(line.split(",", -1)));
-      cells.add(0, cells.remove(cells.size() - 1));
-      reordered.add(String.join(",", cells));
-    }
-    String header = diabetes.get(0);
-    List<String> reorderedHeader = new ArrayList<>(Arrays.asList(header.split(",", -1)));
-    reorderedHeader.add(0, reorderedHeader.remove(reorderedHeader.size() - 1));
-    reordered.add(0, String.join(",", reorderedHeader));
-    Files.write(exports.resolve("day-2.csv"), reordered);
-    String model = dir.resolve("m").toString();
-    Run r = run(quickTrain(exports.toString(), model));
-    assertEquals(3, r.code(), r.err());
-    List<String> errors = r.err().lines().filter(l -> l.startsWith("error: ")).toList();
-    assertEquals(1, errors.size(), r.err());
-    assertTrue(errors.get(0).contains("do not share one header") && errors.get(0).contains("'day-1.csv'")
-        && errors.get(0).contains("'day-2.csv' with '" + String.join(",", reorderedHeader) + "'"), r.err());
-    assertFalse(new File(model).exists(), "no model from a refused input");
-
-    Files.delete(exports.resolve("day-2.csv"));
-    try (var gz = new java.io.PrintWriter(new java.io.OutputStreamWriter(
-        new GZIPOutputStream(Files.newOutputStream(exports.resolve("day-2.csv.gz"))), StandardCharsets.UTF_8))) {
-      gz.println(header);
-      diabetes.subList(half, diabetes.size()).forEach(gz::println);
-    }
-    Run oneHeader = run(quickTrain(exports.toString(), model));
-    assertEquals(0, oneHeader.code(), oneHeader.err());
-  }
-
-  /**
-   * A header with a dot ('s.5', as R writes names): Spark ML's VectorAssembler would read it as a struct field and
-   * fail with an analysis error; the jobs read it as 's_5' (with a note), in training and in prediction, and take
-   * the dotted name in --label and --features. Two headers that would read the same are refused, naming both.
-   */
-  @Test
-  void aColumnNameWithADotIsReadWithAnUnderscore() throws IOException {
-    List<String> lines = new ArrayList<>(diabetes);
-    lines.set(0, lines.get(0).replace("s5", "s.5").replace("progression", "disease.progression"));
-    Path input = Files.write(dir.resolve("dotted.csv"), lines);
-    String model = dir.resolve("dotted-model").toString();
-    String[] train = quickTrain(input.toString(), model);
-    train[4] = "disease.progression";
-    Run trained = run(train);
-    assertEquals(0, trained.code(), trained.err());
-    assertTrue(trained.err().contains("column 's.5' is read as 's_5'"), trained.err());
-    String out = dir.resolve("dotted-scored.parquet").toString();
-    Run predicted = run("predict", "--model", model, "--input", input.toString(), "--output", out);
-    assertEquals(0, predicted.code(), predicted.err());
-    List<String> columns = Arrays.asList(SparkTestSession.get().read().parquet(out).columns());
-    assertTrue(columns.contains("s_5") && columns.contains("prediction"), columns.toString());
-
-    List<String> withFeatures = new ArrayList<>(Arrays.asList(train));
-    withFeatures.set(6, dir.resolve("dotted-features").toString());
-    withFeatures.addAll(List.of("--features", "age,s.5"));
-    Run chosen = run(withFeatures.toArray(new String[0]));
-    assertEquals(0, chosen.code(), chosen.err());
-
-    lines.set(0, lines.get(0).replace("s4", "s_5"));
-    Path clash = Files.write(dir.resolve("clash.csv"), lines);
-    String clashModel = dir.resolve("clash-model").toString();
-    Run refused = run(quickTrain(clash.toString(), clashModel));
-    assertEquals(3, refused.code(), refused.err());
-    assertTrue(refused.err().contains("columns 's_5' and 's.5' would both be read as 's_5'"), refused.err());
-    assertFalse(new File(clashModel).exists(), "no model from a refused run");
-  }
-
-  /**
-   * A header that names two columns alike (an export that joined two tables): Spark reads them as 'S1' + position
-   * (s14, s15), which the note says, naming the columns it trains on; a header without repeats gets no note.
-   */
-  @Test
-  void aRepeatedColumnNameIsNoted() throws IOException {
-    List<String> lines = new ArrayList<>(diabetes);
-    lines.set(0, lines.get(0).replace("s2", "S1"));
-    Path input = Files.write(dir.resolve("repeated.csv"), lines);
-    Run trained = run(quickTrain(input.toString(), dir.resolve("repeated-model").toString()));
-    assertEquals(0, trained.code(), trained.err());
-    assertTrue(trained.err().contains("note: the header of input '" + input + "' repeats the column name(s) [s1]"),
-        trained.err());
-    assertTrue(trained.err().contains("s14, S15"), "the columns as Spark names them: " + trained.err());
-    Run plain = run(quickTrain(DIABETES, dir.resolve("plain-model").toString()));
-    assertFalse(plain.err().contains("repeats the column name"), plain.err());
-  }
-
-  /**
    * A gzipped CSV export is read as CSV (Spark undoes the compression); an input that lacks a feature column the
    * model was trained on, and an integer Param too large for its type, are named as what they are.
    */
   @Test
   void compressedCsvMissingFeaturesAndOversizedIntegers() throws IOException {
-    Path gz = dir.resolve("diabetes.csv.gz");
+    Path gz = dir.resolve("diabetes().csv.gz");
     try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
       Files.copy(Path.of(DIABETES), out);
     }
@@ -507,9 +319,9 @@ class CommandLineBadInputTest {
     Run trained = run(quickTrain(gz.toString(), model));
     assertEquals(0, trained.code(), trained.err());
 
-    // s6 is the tenth column (index 9) of diabetes.csv.
+    // s6 is the tenth column (index 9) of diabetes().csv.
     List<String> withoutS6 = new ArrayList<>();
-    for (String line : diabetes) {
+    for (String line : diabetes()) {
       List<String> cells = new ArrayList<>(Arrays.asList(line.split(",", -1)));
       cells.remove(9);
       withoutS6.add(String.join(",", cells));
@@ -547,70 +359,5 @@ class CommandLineBadInputTest {
     assertEquals(3, BnnCli.run(new String[] {"predict", "--model", dir.resolve("none").toString(), "--input",
         DIABETES, "--output", dir.resolve("o").toString()}), "missing model");
     assertFalse(new File(dir.resolve("m").toString()).exists(), "a failed train must leave no model behind");
-  }
-
-  /**
-   * Run as a user runs it (a JVM of its own with the jobs' logging configuration): an expected failure prints
-   * the error line and no stack trace on the terminal, and the trace is kept in the log file.
-   */
-  @Test
-  void anExpectedFailureShowsNoStackTrace() throws Exception {
-    Path log = dir.resolve("run.log");
-    Process p = bnnProcess(log, quickTrain(diabetesWith("nan.csv", 4, 2, ""), dir.resolve("m").toString()));
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(3, p.waitFor(), err);
-    List<String> shown = shownOnTerminal(err);
-    assertEquals(1, shown.size(), "only the error line: " + err);
-    assertTrue(shown.get(0).startsWith("error: column 'bmi'"), err);
-    assertTrue(Files.readString(log).contains("InvalidRowException"), "the trace is in the log file");
-  }
-
-  /**
-   * A run stopped by the user (SIGTERM here, as Ctrl-C's SIGINT) while it trains: Spark's shutdown hook stops the
-   * SparkContext under the fit, which is the user's doing, not a fault, so one line and no trace; the exit status is
-   * the signal's; no model, claim or temporary output is left.
-   */
-  @Test
-  void anInterruptedRunPrintsOneLineAndLeavesNoModel() throws Exception {
-    String model = dir.resolve("m").toString();
-    Process p = bnnProcess(dir.resolve("run.log"), "train", "--input", DIABETES, "--label", "progression", "--model",
-        model, "--param", "maxEpochs=100000", "--param", "maxSteps=0", "--param", "lengthDoublings=0", "--param",
-        "ensembleSize=1", "--param", "likelihood=homoscedastic");
-    StringBuilder err = new StringBuilder();
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = lines.readLine()) != null) {
-        err.append(line).append('\n');
-        // Training has started: stop it (through the handle: Process.destroy would also close this stream).
-        if (line.contains(" epoch ") && p.isAlive()) p.toHandle().destroy();
-      }
-    }
-    assertEquals(143, p.waitFor(), "SIGTERM's exit status: " + err);
-    List<String> shown = shownOnTerminal(err.toString());
-    assertEquals(List.of("error: interrupted before train finished: nothing it was writing was put in place"),
-        shown.stream().filter(l -> !l.startsWith("train: ") && !l.matches("\\d\\d:\\d\\d:\\d\\d WARN .*"))
-            .collect(Collectors.toList()), err.toString());
-    assertFalse(new File(model).exists(), "no model after an interrupted train");
-    assertFalse(Arrays.stream(dir.toFile().list()).anyMatch(n -> n.contains(".claim") || n.contains(".tmp-")),
-        "claim or temporary output left behind: " + Arrays.toString(dir.toFile().list()));
-  }
-
-  /** The command line as a user runs it: a JVM of its own with the jobs' flags and logging configuration. */
-  private static Process bnnProcess(Path log, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    command.addAll(Arrays.asList(System.getProperty("bnn.jvmFlags", "").trim().split("\\s+")));
-    String nativeCache = System.getProperty("org.bytedeco.javacpp.cachedir");
-    if (nativeCache != null) command.add("-Dorg.bytedeco.javacpp.cachedir=" + nativeCache);
-    command.addAll(List.of("-Xmx2g", "-Dlog4j2.configurationFile=conf/log4j2.properties",
-        "-Dbnn.log.file=" + log, "-cp", System.getProperty("java.class.path"), BnnCli.class.getName()));
-    command.addAll(Arrays.asList(args));
-    command.removeIf(String::isEmpty);
-    return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-  }
-
-  /** What jobs/bnn shows on the terminal: spark-bnn's lines but the progress log, without the JVM's module notice. */
-  private static List<String> shownOnTerminal(String err) {
-    return err.lines().filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d INFO .*"))
-        .filter(l -> !l.equals("WARNING: Using incubator modules: jdk.incubator.vector")).collect(Collectors.toList());
   }
 }

@@ -1,0 +1,195 @@
+package org.sparkbnn.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparkbnn.jobs.CliRuns.DIABETES;
+import static org.sparkbnn.jobs.CliRuns.diabetes;
+import static org.sparkbnn.jobs.CliRuns.quickTrain;
+import static org.sparkbnn.jobs.CliRuns.run;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkbnn.SparkTestSession;
+import org.sparkbnn.jobs.CliRuns.Run;
+
+/**
+ * How the jobs read a CSV input that is not what Spark alone would read right: a directory whose files' headers
+ * differ, names with dots or repeated, markers of missing values.
+ */
+class CsvInputTest {
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startSpark() {
+    SparkTestSession.get();
+  }
+
+  /**
+   * A directory of CSV exports whose second file lists the same columns in another order: Spark would read that
+   * file's values into the first file's columns. Refused, naming both files and their headers; the same files with
+   * one header (the second gzipped) train.
+   */
+  @Test
+  void csvFilesWithDifferentHeadersAreRefused() throws IOException {
+    Path exports = Files.createDirectory(dir.resolve("exports.csv"));
+    int half = diabetes().size() / 2;
+    Files.write(exports.resolve("day-1.csv"), diabetes().subList(0, half));
+    List<String> reordered = new ArrayList<>();
+    for (String line : diabetes().subList(half, diabetes().size())) {
+      List<String> cells = new ArrayList<>(Arrays.asList(line.split(",", -1)));
+      cells.add(0, cells.remove(cells.size() - 1));
+      reordered.add(String.join(",", cells));
+    }
+    String header = diabetes().get(0);
+    List<String> reorderedHeader = new ArrayList<>(Arrays.asList(header.split(",", -1)));
+    reorderedHeader.add(0, reorderedHeader.remove(reorderedHeader.size() - 1));
+    reordered.add(0, String.join(",", reorderedHeader));
+    Files.write(exports.resolve("day-2.csv"), reordered);
+    String model = dir.resolve("m").toString();
+    Run r = run(quickTrain(exports.toString(), model));
+    assertEquals(3, r.code(), r.err());
+    List<String> errors = r.err().lines().filter(l -> l.startsWith("error: ")).toList();
+    assertEquals(1, errors.size(), r.err());
+    assertTrue(errors.get(0).contains("do not share one header") && errors.get(0).contains("'day-1.csv'")
+        && errors.get(0).contains("'day-2.csv' with '" + String.join(",", reorderedHeader) + "'"), r.err());
+    assertFalse(new File(model).exists(), "no model from a refused input");
+
+    Files.delete(exports.resolve("day-2.csv"));
+    try (var gz = new java.io.PrintWriter(new java.io.OutputStreamWriter(
+        new GZIPOutputStream(Files.newOutputStream(exports.resolve("day-2.csv.gz"))), StandardCharsets.UTF_8))) {
+      gz.println(header);
+      diabetes().subList(half, diabetes().size()).forEach(gz::println);
+    }
+    Run oneHeader = run(quickTrain(exports.toString(), model));
+    assertEquals(0, oneHeader.code(), oneHeader.err());
+  }
+
+  /**
+   * A header with a dot ('s.5', as R writes names): Spark ML's VectorAssembler would read it as a struct field and
+   * fail with an analysis error; the jobs read it as 's_5' (with a note), in training and in prediction, and take
+   * the dotted name in --label and --features. Two headers that would read the same are refused, naming both.
+   */
+  @Test
+  void aColumnNameWithADotIsReadWithAnUnderscore() throws IOException {
+    List<String> lines = new ArrayList<>(diabetes());
+    lines.set(0, lines.get(0).replace("s5", "s.5").replace("progression", "disease.progression"));
+    Path input = Files.write(dir.resolve("dotted.csv"), lines);
+    String model = dir.resolve("dotted-model").toString();
+    String[] train = quickTrain(input.toString(), model);
+    train[4] = "disease.progression";
+    Run trained = run(train);
+    assertEquals(0, trained.code(), trained.err());
+    assertTrue(trained.err().contains("column 's.5' is read as 's_5'"), trained.err());
+    String out = dir.resolve("dotted-scored.parquet").toString();
+    Run predicted = run("predict", "--model", model, "--input", input.toString(), "--output", out);
+    assertEquals(0, predicted.code(), predicted.err());
+    List<String> columns = Arrays.asList(SparkTestSession.get().read().parquet(out).columns());
+    assertTrue(columns.contains("s_5") && columns.contains("prediction"), columns.toString());
+
+    List<String> withFeatures = new ArrayList<>(Arrays.asList(train));
+    withFeatures.set(6, dir.resolve("dotted-features").toString());
+    withFeatures.addAll(List.of("--features", "age,s.5"));
+    Run chosen = run(withFeatures.toArray(new String[0]));
+    assertEquals(0, chosen.code(), chosen.err());
+
+    lines.set(0, lines.get(0).replace("s4", "s_5"));
+    Path clash = Files.write(dir.resolve("clash.csv"), lines);
+    String clashModel = dir.resolve("clash-model").toString();
+    Run refused = run(quickTrain(clash.toString(), clashModel));
+    assertEquals(3, refused.code(), refused.err());
+    assertTrue(refused.err().contains("columns 's_5' and 's.5' would both be read as 's_5'"), refused.err());
+    assertFalse(new File(clashModel).exists(), "no model from a refused run");
+  }
+
+  /**
+   * A header that names two columns alike (an export that joined two tables): Spark reads them as 'S1' + position
+   * (s14, s15), which the note says, naming the columns it trains on; a header without repeats gets no note.
+   */
+  @Test
+  void aRepeatedColumnNameIsNoted() throws IOException {
+    List<String> lines = new ArrayList<>(diabetes());
+    lines.set(0, lines.get(0).replace("s2", "S1"));
+    Path input = Files.write(dir.resolve("repeated.csv"), lines);
+    Run trained = run(quickTrain(input.toString(), dir.resolve("repeated-model").toString()));
+    assertEquals(0, trained.code(), trained.err());
+    assertTrue(trained.err().contains("note: the header of input '" + input + "' repeats the column name(s) [s1]"),
+        trained.err());
+    assertTrue(trained.err().contains("s14, S15"), "the columns as Spark names them: " + trained.err());
+    Run plain = run(quickTrain(DIABETES, dir.resolve("plain-model").toString()));
+    assertFalse(plain.err().contains("repeats the column name"), plain.err());
+  }
+
+  /**
+   * UCI's files mark a missing value with '?' (R's exports with NA), which makes Spark read the column as text: the
+   * warning says how to read it as missing, and with --null-value the column is numeric and handleInvalid decides
+   * (an error naming the row by default; skip drops those rows and keeps the column, and so does the model when it
+   * scores, with a warning). A column of words gets no such hint, and --null-value with a Parquet input is a usage
+   * error.
+   */
+  @Test
+  void aMissingValueMarkerIsReadAsMissingWithNullValue() throws IOException {
+    List<String> lines = new ArrayList<>(diabetes());
+    for (int row : new int[] {7, 30}) {
+      String[] cells = lines.get(row).split(",", -1);
+      cells[2] = "?";
+      lines.set(row, String.join(",", cells));
+    }
+    String input = Files.write(dir.resolve("marked.csv"), lines).toString();
+    String hint = "(if '?' marks a missing value, pass --null-value '?'; --param handleInvalid=skip then drops those"
+        + " rows)";
+    Run unread = run(quickTrain(input, dir.resolve("m1").toString()));
+    assertEquals(0, unread.code(), unread.err());
+    assertTrue(unread.err().contains("column 'bmi' is left out of the features") && unread.err().contains("row 7")
+        && unread.err().contains(hint), unread.err());
+
+    List<String> marked = new ArrayList<>(Arrays.asList(quickTrain(input, dir.resolve("m2").toString())));
+    marked.addAll(List.of("--null-value", "?"));
+    Run error = run(marked.toArray(new String[0]));
+    assertEquals(3, error.code(), error.err());
+    assertTrue(error.err().contains("'bmi'") && error.err().contains("row 7"), error.err());
+
+    marked.addAll(List.of("--param", "handleInvalid=skip"));
+    marked.set(6, dir.resolve("m3").toString());
+    Run skipped = run(marked.toArray(new String[0]));
+    assertEquals(0, skipped.code(), skipped.err());
+    assertTrue(Arrays.asList(SavedPipeline.load(dir.resolve("m3").toString()).featureColumns).contains("bmi"));
+    // The model keeps handleInvalid=skip: scoring drops the two rows too, and says so.
+    String scored = dir.resolve("scored.parquet").toString();
+    Run predicted = run("predict", "--model", dir.resolve("m3").toString(), "--input", input, "--output", scored,
+        "--null-value", "?");
+    assertEquals(0, predicted.code(), predicted.err());
+    assertEquals(diabetes().size() - 3, SparkTestSession.get().read().parquet(scored).count());
+    assertTrue(predicted.err().contains("warning: 2 input row(s) were dropped, not scored"), predicted.err());
+
+    List<String> worded = new ArrayList<>(diabetes());
+    for (int row = 1; row < worded.size(); row++) {
+      String[] cells = worded.get(row).split(",", -1);
+      cells[1] = cells[1].equals("1") ? "F" : "M";
+      worded.set(row, String.join(",", cells));
+    }
+    Run words = run(quickTrain(Files.write(dir.resolve("worded.csv"), worded).toString(),
+        dir.resolve("m4").toString()));
+    assertEquals(0, words.code(), words.err());
+    assertTrue(words.err().contains("column 'sex' is left out") && !words.err().contains("--null-value"),
+        words.err());
+
+    String parquet = dir.resolve("rows.parquet").toString();
+    SparkTestSession.get().read().option("header", "true").option("inferSchema", "true").csv(DIABETES)
+        .write().parquet(parquet);
+    Run usage = run("train", "--input", parquet, "--label", "progression", "--model", dir.resolve("m5").toString(),
+        "--null-value", "?");
+    assertEquals(2, usage.code(), usage.err());
+    assertTrue(usage.err().contains("--null-value applies to CSV inputs"), usage.err());
+  }
+}
