@@ -23,20 +23,24 @@ import org.sparkbnn.input.BadInputException;
  * A directory of CSV files must hold one header. Spark names the columns after the first file's header and skips the
  * first line of every other file unread, so a file whose columns come in another order (a daily export after a
  * schema change) would be read into the wrong columns without a word, and one with another column in its place
- * would have that column's values read as the first file's.
+ * would have that column's values read as the first file's. The header is also where a repeated column name shows,
+ * which Spark renames without a word.
  */
 final class CsvHeaders {
   private CsvHeaders() {}
 
-  /** Fails naming two files whose headers differ, if {@code path} is a directory whose data files do not agree. */
-  static void requireOneHeader(String path, Configuration conf) throws IOException {
-    Path dir = new Path(path);
-    FileSystem fs = dir.getFileSystem(conf);
-    if (!fs.getFileStatus(dir).isDirectory()) return;
+  /**
+   * The header line of the CSV input {@code path}: a file's first line, or the one every data file of a directory
+   * starts with (fails naming two files whose first lines differ); null when there is none.
+   */
+  static String oneHeader(String path, Configuration conf) throws IOException {
+    Path input = new Path(path);
+    FileSystem fs = input.getFileSystem(conf);
     CompressionCodecFactory codecs = new CompressionCodecFactory(conf);
+    if (!fs.getFileStatus(input).isDirectory()) return firstLine(fs, input, codecs);
     String firstHeader = null;
     Path firstFile = null;
-    for (FileStatus file : fs.listStatus(dir, CsvHeaders::readBySpark)) {
+    for (FileStatus file : fs.listStatus(input, CsvHeaders::readBySpark)) {
       if (!file.isFile() || file.getLen() == 0) continue;
       String header = firstLine(fs, file.getPath(), codecs);
       if (header == null) continue;
@@ -49,25 +53,15 @@ final class CsvHeaders {
             + header + "' (Spark would read every file's columns in the first file's order)");
       }
     }
+    return firstHeader;
   }
 
   /**
-   * The names that the header of {@code path} (its first data file's, for a directory) repeats, compared as Spark
-   * compares column names (case-insensitively by default); Spark reads such columns as the name followed by the
-   * column's position (a0, a1), which the user should be told. Empty when none repeat or there is no header.
+   * The names a header line repeats, compared as Spark compares column names (case-insensitively by default);
+   * Spark reads such columns as the name followed by the column's position (a0, a1), which the user should be
+   * told. Empty when none repeat or there is no header.
    */
-  static List<String> repeatedNames(String path, Configuration conf, String separator) throws IOException {
-    Path input = new Path(path);
-    FileSystem fs = input.getFileSystem(conf);
-    CompressionCodecFactory codecs = new CompressionCodecFactory(conf);
-    String header = null;
-    if (!fs.getFileStatus(input).isDirectory()) {
-      header = firstLine(fs, input, codecs);
-    } else {
-      for (FileStatus file : fs.listStatus(input, CsvHeaders::readBySpark)) {
-        if (file.isFile() && file.getLen() > 0 && (header = firstLine(fs, file.getPath(), codecs)) != null) break;
-      }
-    }
+  static List<String> repeatedNames(String header, String separator) {
     if (header == null) return List.of();
     Map<String, Integer> seen = new LinkedHashMap<>();
     for (String field : header.split(Pattern.quote(separator), -1)) {

@@ -68,7 +68,7 @@ final class DataIO {
     try {
       if (!exists(spark, path)) throw new BadInputException("input '" + path + "' does not exist");
       if (!csv) requireParquet(spark, path);
-      if (csv) CsvHeaders.requireOneHeader(path, spark.sparkContext().hadoopConfiguration());
+      String header = csv ? CsvHeaders.oneHeader(path, spark.sparkContext().hadoopConfiguration()) : null;
       data = csv ? readCsv(spark, path, ",", nullValue) : spark.read().parquet(path);
       String separator = csv ? otherSeparator(data.columns()) : null;
       if (separator != null) {
@@ -76,14 +76,11 @@ final class DataIO {
             + "' as the separator: its header has no commas");
         data = readCsv(spark, path, separator, nullValue);
       }
-      if (csv) {
-        List<String> repeated = CsvHeaders.repeatedNames(path, spark.sparkContext().hadoopConfiguration(),
-            separator != null ? separator : ",");
-        if (!repeated.isEmpty()) {
-          System.err.println("note: the header of input '" + path + "' repeats the column name(s) " + repeated
-              + ": Spark reads each such column as the name followed by its position (e.g. "
-              + repeated.get(0) + "0); the columns are " + Arrays.toString(data.columns()));
-        }
+      List<String> repeated = CsvHeaders.repeatedNames(header, separator != null ? separator : ",");
+      if (!repeated.isEmpty()) {
+        System.err.println("note: the header of input '" + path + "' repeats the column name(s) " + repeated
+            + ": Spark reads each such column as the name followed by its position (e.g. " + repeated.get(0)
+            + "0); the columns are " + Arrays.toString(data.columns()));
       }
       if (data.isEmpty()) {
         throw new BadInputException("input '" + path + "' has no rows"
