@@ -47,11 +47,12 @@ final class AllReduceBenchmark {
     }
     double[] barrier = null;
     if (spark != null) {
-      SyncMode sync = SyncMode.resolve("auto", twoTasks(spark).rdd(), false);
-      if (sync.collective()) {
+      SyncMode sync = SyncMode.resolve("auto", twoTasks(spark).rdd(), new long[] {1, 1}, 1, false);
+      if (sync.collective() && sync.groups().onePerTask()) {
         barrier = barrierStageMillis(spark);
       } else {
-        System.out.println("BENCH all-reduce between the tasks of a barrier stage not measured: " + sync.reason());
+        System.out.println("BENCH all-reduce between the tasks of a barrier stage not measured: "
+            + (sync.collective() ? "fewer than two free task slots" : sync.reason()));
       }
     }
     for (int k = 0; k < SIZES.length; k++) {

@@ -131,15 +131,18 @@ final class BenchmarkJob {
           distributed.rowsPerSecond() / local.rowsPerSecond());
       long[] truncated = steps > 0 ? new TruncatedEpoch(new LocalGradientSource(blocks), (long) steps * batch)
           .partitionRows() : sizes;
-      SyncMode sync = SyncMode.resolve("auto", rdd.rdd(), false);
+      SyncMode sync = SyncMode.resolve("auto", rdd.rdd(), sizes, features, false);
       if (sync.collective()) {
         String master = spark.sparkContext().master();
         boolean oneJvm = master.startsWith("local[");
-        Supplier<StepTimings> collectiveFit = () -> CollectiveTraining.run(config, standardization, rdd, truncated,
-            e -> { }, Checkpointer.NONE, 300_000L).timings;
+        // More partitions than task slots: the blocks shuffled into one task per slot, as a fit does.
+        JavaRDD<FeatureBlock> stageInput = sync.regroup() ? CollectiveTraining.regroup(rdd, sync.groups()) : rdd;
+        String tasks = sync.regroup() ? " (" + partitions + " partitions in " + sync.groups().tasks() + " tasks)" : "";
+        Supplier<StepTimings> collectiveFit = () -> CollectiveTraining.run(config, standardization, stageInput,
+            sync.groups(), truncated, e -> { }, Checkpointer.NONE, 300_000L).timings;
         SteadyFits<StepTimings> collective = SteadyFits.measure(collectiveFit, StepTimings::rowsPerSecond);
-        report("Spark " + master + " collective" + (oneJvm ? " (tasks in one JVM: through memory)" : "") + ", "
-            + collective.describe(), estimator, collective.median(), flopsPerRow, peak[2]);
+        report("Spark " + master + " collective" + tasks + (oneJvm ? " (tasks in one JVM: through memory)" : "")
+            + ", " + collective.describe(), estimator, collective.median(), flopsPerRow, peak[2]);
         SteadyFits<StepTimings> tcp = null;
         if (oneJvm) {
           // The same fit with the tasks on the TCP mesh, as tasks of separate executors exchange.

@@ -32,12 +32,13 @@ final class SparkSessions {
 
   /**
    * Spark splits input files at most {@value #MAX_PARTITION_BYTES} apart (128 MB by default) and otherwise into one
-   * split per core. A fit trains in one barrier stage only if it has a task slot for every partition, so a file of
-   * more than 128 MB per slot (a 394 MB CSV on two cores: three partitions) made syncMode=auto fall back to a Spark
-   * job per step, hours instead of minutes. So the jobs raise the limit to what a task of a collective fit may hold,
-   * half its memory budget in file bytes (a one-digit CSV value and its comma, two bytes, pack into a four-byte
-   * float): a file then reads into one split per core, unless a core's share would not fit a task, where the
-   * limit still splits it finer (and auto falls back, as before). A value the user set is kept.
+   * split per core. A collective fit runs one task per slot; a file of more than 128 MB per slot (a 394 MB CSV on
+   * two cores: three partitions) has more partitions than that, which the fit shuffles into runs of partitions per
+   * task, each partition paying its own small products and gradient message every step (until 2026-12-06 it fell
+   * back to a Spark job per step, hours instead of minutes). So the jobs raise the limit to what a task of a
+   * collective fit may hold, half its memory budget in file bytes (a one-digit CSV value and its comma, two bytes,
+   * pack into a four-byte float): a file then reads into one split per core, unless a core's share would not fit a
+   * task, where the limit still splits it finer. A value the user set is kept.
    */
   static void readFilesIntoFewerSplits(SparkSession spark) {
     Long limit = splitLimit(spark.sparkContext().getConf(), TrainingData.taskMemoryBudget(spark.sparkContext()));

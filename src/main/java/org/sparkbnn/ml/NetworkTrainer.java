@@ -302,7 +302,7 @@ final class NetworkTrainer {
           : halvings > 0 ? new LengthSnapshots(checkpointer, planned, halvings) : null;
       if (lengths != null) checkpointer = lengths;
       TrainingLoop.Result result = sync.collective()
-          ? data.trainCollective(config, standardization, onEpoch, checkpointer, member.collectiveTimeoutMillis())
+          ? data.trainCollective(sync, config, standardization, onEpoch, checkpointer, member.collectiveTimeoutMillis())
           : TrainingLoop.run(config, standardization, data.gradientSource(), onEpoch, checkpointer);
       LOG.info("Bayes by Backprop: {}{} steps, {}", name == null ? "" : name + ": ", result.timings.steps(),
           result.timings);

@@ -11,7 +11,8 @@ import org.sparkbnn.train.collective.Exchange;
 /**
  * The all-reduce of one step's partition gradients over an {@link Exchange}, with the same float64 result, bit for
  * bit, as {@link GradientAggregator} on the driver: every element is the float64 sum of the partitions' float32
- * values in partition order. Two ways, whichever moves less or waits less:
+ * values in partition order. A task that computes several partitions ({@link PartitionGroups}) sends each one's
+ * gradient, so the sizes below are per partition. Two ways, whichever moves less or waits less:
  * <ul>
  *   <li>direct exchange (two tasks, or small vectors): one round in which every task sends its whole float32
  *       gradient to every other and each adds them all up itself. A task sends (size - 1) x 4n bytes; with two
@@ -23,7 +24,7 @@ import org.sparkbnn.train.collective.Exchange;
  * </ul>
  */
 public final class AllReduce {
-  /** Per-partition header of a reduce-scatter message: step, has-gradient flag, NLL, compute time. */
+  /** Per-partition header of a message: step, has-gradient flag, NLL, compute time. */
   private static final int HEADER = 8 + 4 + 8 + 8;
   /** Largest message per task (bytes) for which the direct exchange is used with three tasks or more. */
   static final long DIRECT_LIMIT_BYTES = 1 << 20;
@@ -41,13 +42,22 @@ public final class AllReduce {
 
   private AllReduce() {}
 
+  /** {@link #sumInPartitionOrder(Exchange, List, int, long, double[], Runnable)} of a task with one partition. */
+  public static StepGradient sumInPartitionOrder(Exchange mesh, PartitionGradient mine, int n, long step,
+                                                 double[] sum, Runnable whileWaiting) {
+    return sumInPartitionOrder(mesh, List.of(mine), n, step, sum, whileWaiting);
+  }
+
   /**
-   * Every task calls this with its own partition's gradient of {@code n} parameters and gets the step's sum, written
-   * into {@code sum} (length at least n, overwritten). {@code whileWaiting} (may be null) is work of the step that
-   * does not need the peers' gradients: it runs exactly once, while this task waits for its peers if it has to
+   * Every task calls this with the gradients of {@code n} parameters of its own partitions (one or more, in
+   * partition order; the tasks' runs of partitions follow each other in rank order, {@link PartitionGroups}) and
+   * gets the step's sum, written into {@code sum} (length at least n, overwritten). Every partition's gradient
+   * travels on its own: floating-point addition is not associative, so a task's partial sum could not be added in
+   * the driver's order. {@code whileWaiting} (may be null) is work of the step that does not need the peers'
+   * gradients: it runs exactly once, while this task waits for its peers if it has to
    * ({@link Exchange#exchange(ByteBuffer[], String, Runnable)}).
    */
-  public static StepGradient sumInPartitionOrder(Exchange mesh, PartitionGradient mine, int n, long step,
+  public static StepGradient sumInPartitionOrder(Exchange mesh, List<PartitionGradient> mine, int n, long step,
                                                  double[] sum, Runnable whileWaiting) {
     if (mesh.size() <= 2 || 4L * n * (mesh.size() - 1) <= DIRECT_LIMIT_BYTES) {
       return direct(mesh, mine, n, step, sum, whileWaiting);
@@ -55,39 +65,60 @@ public final class AllReduce {
     return reduceScatterAllGather(mesh, mine, n, step, sum, whileWaiting);
   }
 
-  private static StepGradient direct(Exchange mesh, PartitionGradient mine, int n, long step, double[] sum,
+  /** A task's message: how many partitions it computed, then per partition its header and, if any, its floats. */
+  private static void write(ByteBuffer out, List<PartitionGradient> mine, int from, int to, long step) {
+    out.putInt(mine.size());
+    for (PartitionGradient g : mine) {
+      out.putLong(step).putInt(g.gradient == null ? 0 : 1).putDouble(g.nll).putLong(g.computeNanos);
+      if (g.gradient == null) continue;
+      out.asFloatBuffer().put(g.gradient, from, to - from);
+      out.position(out.position() + 4 * (to - from));
+    }
+  }
+
+  private static int messageLength(List<PartitionGradient> mine, int floats) {
+    int length = 4;
+    for (PartitionGradient g : mine) length += HEADER + (g.gradient == null ? 0 : 4 * floats);
+    return length;
+  }
+
+  private static StepGradient direct(Exchange mesh, List<PartitionGradient> mine, int n, long step, double[] sum,
                                      Runnable whileWaiting) {
     int size = mesh.size();
     int rank = mesh.rank();
     String during = "in the all-reduce of step " + step + " (partition " + rank + ")";
-    int length = HEADER + (mine.gradient == null ? 0 : 4 * n);
+    int length = messageLength(mine, n);
     ByteBuffer out = DIRECT_OUT.get();
     if (out.capacity() < length) {
       out = ByteBuffer.allocateDirect(length);
       DIRECT_OUT.set(out);
     }
     out.clear().order(ByteOrder.LITTLE_ENDIAN);
-    out.putLong(step).putInt(mine.gradient == null ? 0 : 1).putDouble(mine.nll).putLong(mine.computeNanos);
-    if (mine.gradient != null) out.asFloatBuffer().put(mine.gradient, 0, n);
-    out.limit(length).position(0);
+    write(out, mine, 0, n, step);
+    out.flip();
     ByteBuffer[] outgoing = new ByteBuffer[size];
     for (int j = 0; j < size; j++) outgoing[j] = out.duplicate();
     ByteBuffer[] in = mesh.exchange(outgoing, during, whileWaiting);
 
     Totals totals = new Totals();
-    List<FloatBuffer> contributions = new ArrayList<>(size);
+    List<FloatBuffer> contributions = new ArrayList<>();
     for (int p = 0; p < size; p++) {
       // A duplicate: the mesh reuses its receive buffers, whose byte order the next exchange's reader expects.
       ByteBuffer b = (p == rank ? out : in[p]).duplicate().order(ByteOrder.LITTLE_ENDIAN);
-      if (!totals.readHeader(b, step, p, during)) continue;
-      // This task's own values are read from its gradient array (the same floats), not back from the buffer.
-      contributions.add(p == rank ? FloatBuffer.wrap(mine.gradient, 0, n) : b.asFloatBuffer());
+      int count = totals.startTask(b);
+      for (int i = 0; i < count; i++) {
+        if (!totals.readHeader(b, step, p, during)) continue;
+        // This task's own values are read from its gradient arrays (the same floats), not back from the buffer.
+        contributions.add(p == rank ? FloatBuffer.wrap(mine.get(i).gradient, 0, n) : b.asFloatBuffer());
+        b.position(b.position() + 4 * n);
+      }
+      totals.endTask();
     }
     sumInBlocks(contributions, n, sum);
     return new StepGradient(sum, totals.nll, totals.slowest, totals.total);
   }
 
-  private static StepGradient reduceScatterAllGather(Exchange mesh, PartitionGradient mine, int n, long step,
+  private static StepGradient reduceScatterAllGather(Exchange mesh, List<PartitionGradient> mine, int n, long step,
                                                      double[] sum, Runnable whileWaiting) {
     int size = mesh.size();
     int rank = mesh.rank();
@@ -96,10 +127,9 @@ public final class AllReduce {
     for (int j = 0; j < size; j++) {
       int from = chunkStart(j, n, size);
       int to = chunkStart(j + 1, n, size);
-      ByteBuffer b = ByteBuffer.allocate(HEADER + 4 * (to - from));
-      b.putLong(step).putInt(mine.gradient == null ? 0 : 1).putDouble(mine.nll).putLong(mine.computeNanos);
-      if (mine.gradient != null) b.asFloatBuffer().put(mine.gradient, from, to - from);
-      out[j] = b.limit(HEADER + (mine.gradient == null ? 0 : 4 * (to - from))).rewind();
+      ByteBuffer b = ByteBuffer.allocate(messageLength(mine, to - from));
+      write(b, mine, from, to, step);
+      out[j] = b.flip();
     }
     ByteBuffer[] in = mesh.exchange(out, during, whileWaiting);
 
@@ -110,9 +140,14 @@ public final class AllReduce {
     Totals totals = new Totals();
     for (int p = 0; p < size; p++) {
       ByteBuffer b = p == rank ? out[p].rewind() : in[p];
-      if (!totals.readHeader(b, step, p, during)) continue;
-      b.asFloatBuffer().get(piece, 0, to - from);
-      for (int i = from; i < to; i++) sum[i] += piece[i - from];
+      int count = totals.startTask(b);
+      for (int i = 0; i < count; i++) {
+        if (!totals.readHeader(b, step, p, during)) continue;
+        b.asFloatBuffer().get(piece, 0, to - from);
+        b.position(b.position() + 4 * (to - from));
+        for (int e = from; e < to; e++) sum[e] += piece[e - from];
+      }
+      totals.endTask();
     }
 
     ByteBuffer chunk = ByteBuffer.allocate(8 + 8 * (to - from)).putLong(step);
@@ -163,11 +198,25 @@ public final class AllReduce {
     }
   }
 
-  /** The step's NLL and compute times, summed from every partition's message header. */
+  /**
+   * The step's NLL and compute times, from every partition's header: the NLL summed in partition order; a task's
+   * time is the sum over its partitions (it computes them one after another), the slowest task's and the total.
+   */
   private static final class Totals {
     double nll;
     long slowest;
     long total;
+    private long task;
+
+    /** Reads how many partitions the task's message holds. */
+    int startTask(ByteBuffer b) {
+      task = 0;
+      return b.getInt();
+    }
+
+    void endTask() {
+      slowest = Math.max(slowest, task);
+    }
 
     /**
      * Reads partition p's header (step, has-gradient flag, NLL, compute time) and returns whether it carries a
@@ -178,7 +227,7 @@ public final class AllReduce {
       boolean has = b.getInt() == 1;
       double partNll = b.getDouble();
       long nanos = b.getLong();
-      slowest = Math.max(slowest, nanos);
+      task += nanos;
       total += nanos;
       if (has) nll += partNll;
       return has;

@@ -6,11 +6,14 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.HashPartitioner;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.slf4j.Logger;
@@ -21,6 +24,7 @@ import org.sparkbnn.train.collective.Exchange;
 import org.sparkbnn.train.collective.PeerMesh;
 import org.sparkbnn.train.collective.SharedMemoryExchange;
 import org.sparkbnn.train.collective.TrackerClient;
+import scala.Tuple2;
 import scala.collection.Iterator;
 import scala.reflect.ClassTag;
 import org.sparkbnn.input.BadInputException;
@@ -28,10 +32,11 @@ import org.sparkbnn.input.Standardization;
 import org.sparkbnn.compute.TaskCompute;
 
 /**
- * syncMode=collective: the whole fit is ONE barrier stage with one task per partition, all running at once. Each
- * task runs the same {@link TrainingLoop} as the driver does in sparkJob mode, with a {@link GradientSource} that
- * all-reduces the step's gradient directly between the tasks; every task then applies the same KL gradient and
- * Adam update to its own float64 parameters, so no parameters travel per step and the model is bit-identical to
+ * syncMode=collective: the whole fit is ONE barrier stage whose tasks all run at once, each computing a run of the
+ * data's partitions (one each when the cluster's slots allow, {@link PartitionGroups}). Each task runs the same
+ * {@link TrainingLoop} as the driver does in sparkJob mode, with a {@link GradientSource} that all-reduces the
+ * step's partition gradients directly between the tasks; every task then applies the same KL gradient and Adam
+ * update to its own float64 parameters, so no parameters travel per step and the model is bit-identical to
  * sparkJob mode. The driver hosts the {@link CollectiveTracker} (rendezvous, progress, checkpoints, fatal
  * errors). The barrier stage is followed by a shuffle, which makes it a ShuffleMapStage: Spark reruns a failed
  * one whole (a failed barrier ResultStage would abort), and the rerun starts from the last state the driver
@@ -53,13 +58,17 @@ public final class CollectiveTraining {
 
   private CollectiveTraining() {}
 
-  /** Runs the fit on {@code blocks} (one cached block per partition); see the class comment. */
+  /**
+   * Runs the fit on {@code blocks}, which hold the partitions of {@code groups}' tasks, one stage partition a task
+   * (the cached blocks themselves when every task computes one partition, else {@link #regroup}); see the class
+   * comment.
+   */
   public static TrainingLoop.Result run(TrainingConfig config, Standardization standardization,
-                                       JavaRDD<FeatureBlock> blocks, long[] partitionRows,
+                                       JavaRDD<FeatureBlock> blocks, PartitionGroups groups, long[] partitionRows,
                                        Consumer<EpochSummary> onEpoch, Checkpointer checkpointer,
                                        long timeoutMillis) {
     SparkContext sc = blocks.context();
-    checkTaskMemory(taskMemoryBudget(sc.getConf(), sc.master()), partitionRows, standardization.numFeatures());
+    int tasks = groups.tasks();
     TrainingPlan plan = TrainingPlan.of(config, partitionRows);
     TrainingState start = checkpointer.load();
     plan.checkResumable(start);
@@ -76,13 +85,14 @@ public final class CollectiveTraining {
       onEpoch.accept(state.history().get(state.history().size() - 1));
       if (state.epochsDone() % checkpointer.interval() == 0) checkpointer.save(state);
     };
-    try (CollectiveTracker tracker = new CollectiveTracker(host, partitionRows.length, secret, timeoutMillis, start,
+    try (CollectiveTracker tracker = new CollectiveTracker(host, tasks, secret, timeoutMillis, start,
         onState, message -> sc.cancelJobGroup(group))) {
       if (start != null) LOG.info("Bayes by Backprop: resumed from epoch {} of {} (checkpoint)", start.epochsDone(),
           plan.epochs);
       // interruptOnCancel: a task blocked in the collective is interrupted when the stage is cancelled or rerun.
-      sc.setJobGroup(group, "spark-bnn: Bayes by Backprop (collective, " + partitionRows.length + " tasks)", true);
-      TaskFunction task = new TaskFunction(config, standardization, partitionRows, tracker.host(), tracker.port(),
+      sc.setJobGroup(group, "spark-bnn: Bayes by Backprop (collective, " + tasks + " tasks)", true);
+      TaskFunction task = new TaskFunction(config, standardization, groups, partitionRows, tracker.host(),
+          tracker.port(),
           secret, timeoutMillis, stallHook(), Long.getLong(STATE_INTERVAL_PROPERTY, DEFAULT_STATE_INTERVAL_MILLIS),
           !"tcp".equals(System.getProperty(TRANSPORT_PROPERTY)));
       ClassTag<TrainingLoop.Result> tag = scala.reflect.ClassTag$.MODULE$.apply(TrainingLoop.Result.class);
@@ -126,24 +136,55 @@ public final class CollectiveTraining {
     return n.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(n.split(",")[0]);
   }
 
-  /** Fails up front, saying how many partitions the data needs, when a partition exceeds a task's budget. */
-  static void checkTaskMemory(long budgetBytes, long[] partitionRows, int numFeatures) {
+  /**
+   * Why the tasks of {@code groups} cannot hold their partitions for the whole fit within {@code budgetBytes} each
+   * (a task's share of an executor's unified memory, {@link #taskMemoryBudget}), with what would help; null if they
+   * can. Packed rows take 4 (features + 1) bytes each.
+   */
+  static String memoryProblem(long budgetBytes, long[] partitionRows, PartitionGroups groups, int numFeatures,
+                              int slots) {
     long bytesPerRow = 4L * (numFeatures + 1);
-    long total = 0;
     int largest = 0;
-    for (int p = 0; p < partitionRows.length; p++) {
-      total += partitionRows[p];
-      if (partitionRows[p] > partitionRows[largest]) largest = p;
+    long total = 0;
+    for (int t = 0; t < groups.tasks(); t++) {
+      total += groups.rows(t, partitionRows);
+      if (groups.rows(t, partitionRows) > groups.rows(largest, partitionRows)) largest = t;
     }
-    long largestBytes = partitionRows[largest] * bytesPerRow;
-    if (largestBytes > budgetBytes) {
-      long needed = (total * bytesPerRow + budgetBytes - 1) / budgetBytes;
-      throw new BadInputException("partition " + largest + " holds " + partitionRows[largest] + " training rows ("
-          + largestBytes / (1 << 20) + " MB packed), more than the " + budgetBytes / (1 << 20) + " MB a task of a"
-          + " collective fit may hold (spark.executor.memory x spark.memory.fraction / tasks per executor): the data"
-          + " needs at least " + Math.max(needed, partitionRows.length + 1) + " partitions (repartition it), or use"
-          + " syncMode=sparkJob");
-    }
+    long largestBytes = groups.rows(largest, partitionRows) * bytesPerRow;
+    if (largestBytes <= budgetBytes) return null;
+    long needed = (total * bytesPerRow + budgetBytes - 1) / budgetBytes;
+    String what = (groups.onePerTask() ? groups.describe(largest) + " holds " : "the task of "
+        + groups.describe(largest) + " would hold ") + groups.rows(largest, partitionRows) + " training rows ("
+        + largestBytes / (1 << 20) + " MB packed), more than the " + budgetBytes / (1 << 20) + " MB a task of a"
+        + " collective fit may hold (spark.executor.memory x spark.memory.fraction / tasks per executor): ";
+    return what + (needed <= slots
+        ? "the data needs at least " + needed + " partitions of about equal size (repartition it)"
+        : "the data needs " + needed + " such tasks at once and the cluster has " + slots + " free task slots (add"
+            + " executors or executor memory)");
+  }
+
+  /**
+   * The cached blocks shuffled once into the tasks of {@code groups}: stage partition t holds task t's partitions'
+   * blocks, in partition and block order. A barrier stage needs a free slot for each of its tasks and the same
+   * number of partitions in every RDD of the stage; after this shuffle it has {@code groups.tasks()} whatever the
+   * input's partitions or lineage (a coalesce). Built once per fit and reused by its members (the shuffle's output
+   * stays while the RDD is referenced).
+   */
+  public static JavaRDD<FeatureBlock> regroup(JavaRDD<FeatureBlock> blocks, PartitionGroups groups) {
+    return blocks.mapPartitionsToPair(it -> {
+      List<Tuple2<Integer, Tuple2<Integer, FeatureBlock>>> keyed = new ArrayList<>();
+      for (int b = 0; it.hasNext(); b++) {
+        FeatureBlock block = it.next();
+        keyed.add(new Tuple2<>(groups.taskOf(block.partition), new Tuple2<>(b, block)));
+      }
+      return keyed.iterator();
+    }).partitionBy(new HashPartitioner(groups.tasks())).values().mapPartitions(it -> {
+      List<Tuple2<Integer, FeatureBlock>> mine = new ArrayList<>();
+      it.forEachRemaining(mine::add);
+      mine.sort(Comparator.<Tuple2<Integer, FeatureBlock>>comparingInt(b -> b._2().partition)
+          .thenComparingInt(Tuple2::_1));
+      return mine.stream().map(Tuple2::_2).iterator();
+    }, true).setName(TrainingData.BLOCKS_RDD_NAME + " (" + groups.tasks() + " tasks)");
   }
 
   /** Test hook (system property {@code spark-bnn.test.stall=partition:step}): that task stops answering. */
@@ -188,6 +229,7 @@ public final class CollectiveTraining {
     private static final long serialVersionUID = 1L;
     private final TrainingConfig config;
     private final Standardization standardization;
+    private final PartitionGroups groups;
     private final long[] partitionRows;
     private final String trackerHost;
     private final int trackerPort;
@@ -197,11 +239,12 @@ public final class CollectiveTraining {
     private final long stateIntervalMillis;
     private final boolean memoryWithinJvm;
 
-    TaskFunction(TrainingConfig config, Standardization standardization, long[] partitionRows, String trackerHost,
-                 int trackerPort, byte[] secret, long timeoutMillis, long[] stall, long stateIntervalMillis,
-                 boolean memoryWithinJvm) {
+    TaskFunction(TrainingConfig config, Standardization standardization, PartitionGroups groups,
+                 long[] partitionRows, String trackerHost, int trackerPort, byte[] secret, long timeoutMillis,
+                 long[] stall, long stateIntervalMillis, boolean memoryWithinJvm) {
       this.config = config;
       this.standardization = standardization;
+      this.groups = groups;
       this.partitionRows = partitionRows;
       this.trackerHost = trackerHost;
       this.trackerPort = trackerPort;
@@ -214,32 +257,30 @@ public final class CollectiveTraining {
 
     @Override
     public Iterator<TrainingLoop.Result> apply(Iterator<FeatureBlock> blocks) {
-      // The partition's blocks are read into the task once, for the whole fit.
-      List<FeatureBlock> mine = new java.util.ArrayList<>();
-      while (blocks.hasNext()) mine.add(blocks.next());
-      PartitionBlocks part = PartitionBlocks.of(mine.iterator());
-      TaskCompute.prepare();
       BarrierTaskContext context = BarrierTaskContext.get();
       int rank = context.partitionId();
+      // The task's partitions' blocks are read into it once, for the whole fit.
+      List<PartitionBlocks> parts = partitions(blocks, rank);
+      TaskCompute.prepare();
       String address = context.getTaskInfos()[rank].address();
       String host = address.contains(":") ? address.substring(0, address.lastIndexOf(':')) : address;
       try (TrackerClient tracker = new TrackerClient(trackerHost, trackerPort, timeoutMillis, context::isInterrupted)) {
         try (ServerSocketChannel listener = PeerMesh.listen(host)) {
           TrackerClient.Rendezvous rendezvous = tracker.register(secret, context.stageAttemptNumber(), rank,
-              partitionRows.length, (InetSocketAddress) listener.getLocalAddress());
+              groups.tasks(), (InetSocketAddress) listener.getLocalAddress());
           try (PeerMesh mesh = PeerMesh.connect(rank, listener, rendezvous.peers, secret, timeoutMillis,
               context::isInterrupted);
                SharedMemoryExchange memory = memoryWithinJvm && SharedMemoryExchange.allInThisJvm(mesh)
                    ? SharedMemoryExchange.join(HexFormat.of().formatHex(secret) + ":" + context.stageAttemptNumber(),
-                       rank, partitionRows.length, timeoutMillis, context::isInterrupted)
+                       rank, groups.tasks(), timeoutMillis, context::isInterrupted)
                    : null) {
             Exchange exchange = memory != null ? memory : mesh;
             if (rank == 0) {
-              LOG.info("Bayes by Backprop: collective of {} tasks {}", partitionRows.length,
+              LOG.info("Bayes by Backprop: collective of {} tasks {}", groups.tasks(),
                   memory != null ? "in one JVM: gradients go through memory" : "over TCP");
             }
             long stallAt = stall != null && stall[0] == rank ? stall[1] : -1;
-            GradientSource source = new CollectiveGradientSource(part, exchange, partitionRows, stallAt);
+            GradientSource source = new CollectiveGradientSource(parts, exchange, partitionRows, stallAt);
             TrainingLoop.Result result = TrainingLoop.run(config, standardization, source, e -> {},
                 new TaskCheckpointer(rendezvous.start, exchange, rank == 0 ? tracker : null, stateIntervalMillis));
             List<TrainingLoop.Result> out = rank == 0 ? List.of(result) : List.of();
@@ -252,6 +293,28 @@ public final class CollectiveTraining {
       } catch (IOException e) {
         throw new CollectiveException("partition " + rank + " cannot listen on " + host + ": " + e, e);
       }
+    }
+
+    /** Task {@code rank}'s partitions, in order, from its blocks (in partition and block order). */
+    private List<PartitionBlocks> partitions(Iterator<FeatureBlock> blocks, int rank) {
+      List<PartitionBlocks> parts = new ArrayList<>();
+      List<FeatureBlock> run = new ArrayList<>();
+      while (blocks.hasNext()) {
+        FeatureBlock b = blocks.next();
+        if (!run.isEmpty() && run.get(0).partition != b.partition) {
+          parts.add(PartitionBlocks.of(run.iterator()));
+          run = new ArrayList<>();
+        }
+        run.add(b);
+      }
+      if (!run.isEmpty()) parts.add(PartitionBlocks.of(run.iterator()));
+      boolean expected = parts.size() == groups.end(rank) - groups.first(rank);
+      for (int i = 0; expected && i < parts.size(); i++) expected = parts.get(i).partition == groups.first(rank) + i;
+      if (!expected) {
+        throw new IllegalStateException("task " + rank + " of the collective fit should compute "
+            + groups.describe(rank) + " but received the blocks of " + parts.size() + " partition(s)");
+      }
+      return parts;
     }
   }
 

@@ -12,14 +12,17 @@ import org.sparkbnn.input.BadInputException;
 /**
  * Which training loop a fit runs: {@code collective} (one barrier stage, direct all-reduce) or {@code sparkJob}
  * (one Spark job per step), from the syncMode Param and what the cluster allows. Barrier stages are refused with
- * dynamic allocation (Spark's DAGScheduler; local masters count as off) and need a free task slot for every
- * partition at once, and every RDD of the stage must have as many partitions as it has tasks; the collective's
- * connections are not encrypted, so with Spark's RPC encryption or SSL on,
- * it needs an explicit opt-in. {@code reason} says why, for the log. {@code fitsAtOnce}: how many collective fits of
- * these partitions the cluster's task slots hold at once (an ensemble's members train that many at a time); 1 in
- * sparkJob mode, whose steps are jobs of every partition.
+ * dynamic allocation (Spark's DAGScheduler; local masters count as off); the collective's connections are not
+ * encrypted, so with Spark's RPC encryption or SSL on, it needs an explicit opt-in. A barrier stage needs a free
+ * task slot for each of its tasks at once, and every RDD of the stage must have as many partitions as it has tasks:
+ * data with more partitions than free slots, or whose lineage changes the partition count within a stage (a
+ * {@code coalesce}), is shuffled once into runs of whole partitions, one per task ({@code regroup}; {@code groups}
+ * says which task computes which partitions; null in sparkJob mode), which gives the same model. Each task holds
+ * its partitions' packed rows for the whole fit, so they must fit its share of executor memory. {@code reason} says what was decided and why, for the log.
+ * {@code fitsAtOnce}: how many collective fits the cluster's task slots hold at once (an ensemble's members train
+ * that many at a time); 1 in sparkJob mode, whose steps are jobs of every partition.
  */
-public record SyncMode(boolean collective, String reason, int fitsAtOnce) {
+public record SyncMode(boolean collective, String reason, int fitsAtOnce, PartitionGroups groups, boolean regroup) {
 
   /**
    * Spark runs a barrier stage only if every RDD in it (the chain of narrow dependencies back to the last
@@ -34,7 +37,7 @@ public record SyncMode(boolean collective, String reason, int fitsAtOnce) {
       if (r.getNumPartitions() != tasks) {
         return "the training data's lineage changes the number of partitions within one stage (" + r.getClass()
             .getSimpleName() + " with " + r.getNumPartitions() + " partitions, e.g. from coalesce), which Spark's"
-            + " barrier mode refuses (repartition instead of coalesce)";
+            + " barrier mode refuses";
       }
       scala.collection.Iterator<Dependency<?>> deps = r.dependencies().iterator();
       while (deps.hasNext()) {
@@ -62,42 +65,63 @@ public record SyncMode(boolean collective, String reason, int fitsAtOnce) {
         + " syncMode)", reason, steps, steps * 20 / 60_000, steps * 60 / 60_000);
   }
 
-  /** The decision for training over {@code blocks} (one or more cached blocks per partition). */
-  public static SyncMode resolve(String requested, RDD<?> blocks, boolean allowUnencrypted) {
+  /**
+   * The decision for training over {@code blocks} (one or more cached blocks per partition) of
+   * {@code partitionRows} rows of {@code numFeatures} features.
+   */
+  public static SyncMode resolve(String requested, RDD<?> blocks, long[] partitionRows, int numFeatures,
+                                 boolean allowUnencrypted) {
     SparkContext sc = blocks.context();
     int slots = sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
-    return resolve(requested, sc.getConf(), sc.master(), blocks.getNumPartitions(), slots, allowUnencrypted,
-        lineageProblem(blocks));
+    return resolve(requested, sc.getConf(), sc.master(), partitionRows, slots, allowUnencrypted,
+        lineageProblem(blocks), CollectiveTraining.taskMemoryBudget(sc.getConf(), sc.master()), numFeatures);
   }
 
+  /** The decision for {@code numPartitions} partitions of a row each, without a lineage or memory limit (tests). */
   static SyncMode resolve(String requested, SparkConf conf, String master, int numPartitions, int slots,
                           boolean allowUnencrypted) {
-    return resolve(requested, conf, master, numPartitions, slots, allowUnencrypted, null);
+    long[] rows = new long[numPartitions];
+    java.util.Arrays.fill(rows, 1);
+    return resolve(requested, conf, master, rows, slots, allowUnencrypted, null, Long.MAX_VALUE, 1);
   }
 
-  private static SyncMode resolve(String requested, SparkConf conf, String master, int numPartitions, int slots,
-                                  boolean allowUnencrypted, String lineageProblem) {
-    if (requested.equalsIgnoreCase("sparkJob")) return new SyncMode(false, "syncMode=sparkJob", 1);
-    boolean explicit = requested.equalsIgnoreCase("collective");
+  static SyncMode resolve(String requested, SparkConf conf, String master, long[] partitionRows, int slots,
+                          boolean allowUnencrypted, String lineageProblem, long taskMemoryBudget, int numFeatures) {
+    if (requested.equalsIgnoreCase("sparkJob")) return new SyncMode(false, "syncMode=sparkJob", 1, null, false);
+    int numPartitions = partitionRows.length;
+    int tasks = Math.max(1, Math.min(numPartitions, slots));
+    PartitionGroups groups = PartitionGroups.of(partitionRows, tasks);
     String refusal = null;
     boolean local = master.equals("local") || master.startsWith("local[");
     if (!local && conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
       refusal = "dynamic allocation is on, and Spark refuses barrier stages with it";
-    } else if (lineageProblem != null) {
-      refusal = lineageProblem;
-    } else if (numPartitions > slots) {
-      refusal = "the " + numPartitions + " partitions must all run at once but the cluster has " + slots
-          + " free task slots (repartition the training data to at most " + slots + " partitions; not coalesce,"
-          + " whose input's partitions would stay in the barrier stage)";
     } else if (!allowUnencrypted && (conf.getBoolean("spark.network.crypto.enabled", false)
         || conf.getBoolean("spark.ssl.enabled", false))) {
       refusal = "Spark's RPC encryption or SSL is on and the collective's gradients travel unencrypted"
           + " (set allowUnencryptedGradients=true to use it anyway)";
+    } else {
+      refusal = CollectiveTraining.memoryProblem(taskMemoryBudget, partitionRows, groups, numFeatures, slots);
     }
-    if (refusal == null) return new SyncMode(true, "syncMode=" + requested + ": " + numPartitions
-        + " tasks in one barrier stage", Math.max(1, slots / numPartitions));
-    if (explicit) throw new BadInputException("syncMode=collective cannot run: " + refusal
-        + "; use syncMode=sparkJob or auto");
-    return new SyncMode(false, "syncMode=auto chose sparkJob: " + refusal, 1);
+    if (refusal != null) {
+      if (requested.equalsIgnoreCase("collective")) {
+        throw new BadInputException("syncMode=collective cannot run: " + refusal + "; use syncMode=sparkJob or auto");
+      }
+      return new SyncMode(false, "syncMode=auto chose sparkJob: " + refusal, 1, null, false);
+    }
+    String how = "syncMode=" + requested + ": " + numPartitions + " partitions in one barrier stage of " + tasks
+        + (tasks == 1 ? " task" : " tasks");
+    if (numPartitions > slots) {
+      int fewest = numPartitions;
+      int most = 0;
+      for (int t = 0; t < tasks; t++) {
+        fewest = Math.min(fewest, groups.end(t) - groups.first(t));
+        most = Math.max(most, groups.end(t) - groups.first(t));
+      }
+      how += " (the cluster has " + slots + " free task slots, so each task computes " + fewest
+          + (most > fewest ? "-" + most : "") + " partitions; the packed rows are shuffled once into the tasks)";
+    } else if (lineageProblem != null) {
+      how += " (" + lineageProblem + ", so the packed rows are shuffled once into the tasks)";
+    }
+    return new SyncMode(true, how, Math.max(1, slots / tasks), groups, numPartitions > slots || lineageProblem != null);
   }
 }

@@ -26,6 +26,9 @@ public final class TrainingData {
   private final ColumnMoments moments;
   private final long skippedRows;
   private final long[] classCounts;
+  /** The blocks shuffled into the tasks of {@link #regroupedFor}, once per fit (null: not needed yet). */
+  private JavaRDD<FeatureBlock> regrouped;
+  private PartitionGroups regroupedFor;
 
   private TrainingData(JavaRDD<FeatureBlock> blocks, long[] partitionRows, ColumnMoments moments, long skipped,
                        long[] classCounts) {
@@ -84,15 +87,27 @@ public final class TrainingData {
 
   /** How this fit combines its gradients: see {@link SyncMode}. */
   public SyncMode syncMode(String requested, boolean allowUnencrypted) {
-    return SyncMode.resolve(requested, blocks.rdd(), allowUnencrypted);
+    return SyncMode.resolve(requested, blocks.rdd(), partitionRows, moments.columns() - 1, allowUnencrypted);
   }
 
-  /** Trains in one barrier stage over these blocks (syncMode=collective); see {@link CollectiveTraining}. */
-  public TrainingLoop.Result trainCollective(TrainingConfig config, Standardization standardization,
+  /**
+   * Trains in one barrier stage over these blocks (a collective {@code sync}); see {@link CollectiveTraining}. The
+   * members of a fit share one regrouping of the blocks, when it needs one.
+   */
+  public TrainingLoop.Result trainCollective(SyncMode sync, TrainingConfig config, Standardization standardization,
                                             java.util.function.Consumer<EpochSummary> onEpoch,
                                             Checkpointer checkpointer, long timeoutMillis) {
-    return CollectiveTraining.run(config, standardization, blocks, partitionRows, onEpoch, checkpointer,
-        timeoutMillis);
+    return CollectiveTraining.run(config, standardization, stageInput(sync), sync.groups(), partitionRows, onEpoch,
+        checkpointer, timeoutMillis);
+  }
+
+  private synchronized JavaRDD<FeatureBlock> stageInput(SyncMode sync) {
+    if (!sync.regroup()) return blocks;
+    if (regrouped == null || !regroupedFor.equals(sync.groups())) {
+      regrouped = CollectiveTraining.regroup(blocks, sync.groups());
+      regroupedFor = sync.groups();
+    }
+    return regrouped;
   }
 
   /**
@@ -126,8 +141,9 @@ public final class TrainingData {
     return standardizeLabel ? s : new Standardization(s.featureMean(), s.featureScale(), 0.0, 1.0);
   }
 
-  public void release() {
+  public synchronized void release() {
     blocks.unpersist(false);
+    regrouped = null; // its shuffle files go with it (Spark's ContextCleaner)
   }
 
   /** One partition's rows, moments (one Welford pass over its blocks in order) and class counts. */

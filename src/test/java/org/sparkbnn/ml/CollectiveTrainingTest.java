@@ -83,17 +83,26 @@ class CollectiveTrainingTest {
   }
 
   /**
-   * Input coalesced from more partitions: Spark refuses such a lineage in a barrier stage, so auto trains one job
-   * per step (the same model), and an explicit collective says why it cannot run.
+   * Five partitions on local[2]'s two task slots: a barrier stage cannot run a task per partition, so the packed
+   * rows are shuffled once into two tasks of two and three partitions, each computing its partitions' gradients one
+   * after another; the all-reduce adds all five in partition order, so the model is sparkJob mode's, bit for bit.
+   * Input coalesced from more partitions, whose lineage Spark refuses in a barrier stage, goes the same way.
    */
   @Test
-  void aCoalescedInputFallsBackToOneJobPerStep() {
+  void morePartitionsThanTaskSlotsTrainCollectiveToTheSameModel() {
+    Dataset<Row> five = SyntheticData.sine(SparkTestSession.get(), 300, 0.1, 12, 5).cache();
     Dataset<Row> coalesced = SyntheticData.sine(SparkTestSession.get(), 200, 0.1, 12, 4).coalesce(2);
-    assertArrayEquals(regressor("sparkJob", 1).fit(coalesced).theta(), regressor("auto", 1).fit(coalesced).theta(),
-        0.0);
-    org.sparkbnn.input.BadInputException e = assertThrows(org.sparkbnn.input.BadInputException.class,
-        () -> regressor("collective", 1).fit(coalesced));
-    assertTrue(e.getMessage().contains("coalesce"), e.getMessage());
+    for (Dataset<Row> input : java.util.List.of(five, coalesced)) {
+      double[] perStep = regressor("sparkJob", 2).fit(input).theta();
+      BayesByBackpropRegressionModel auto = regressor("auto", 2).fit(input);
+      String how = auto.fitted().details.summary.get("synchronisation");
+      assertTrue(how.contains("barrier stage of 2 tasks") && how.contains("shuffled once into the tasks"), how);
+      assertArrayEquals(perStep, auto.theta(), 0.0, how);
+      // Blocks of 20 rows (8 bytes a row), several per partition: the shuffle keeps them in order.
+      assertArrayEquals(perStep, regressor("auto", 2).setMaxBlockSizeInMB(20 * 8 / 1048576.0).fit(input).theta(), 0.0);
+      assertArrayEquals(regressor("sparkJob", 2).setEstimator("reparameterization").fit(input).theta(),
+          regressor("collective", 2).setEstimator("reparameterization").fit(input).theta(), 0.0, how);
+    }
   }
 
   /** A notebook's or scheduler's job description survives a fit, in either mode. */

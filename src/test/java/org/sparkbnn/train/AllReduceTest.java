@@ -71,6 +71,48 @@ class AllReduceTest {
     }
   }
 
+  /**
+   * Tasks that compute runs of several partitions (more partitions than task slots): every partition's gradient
+   * still enters the sum on its own, in partition order, so the sum is the driver's bit for bit, on both ways of the
+   * all-reduce; a task's compute time is the sum over its partitions (one after another), the step's the slowest
+   * task's.
+   */
+  @ParameterizedTest(name = "{0} partitions on {1} tasks, {2} parameters, {3}")
+  @CsvSource({"5, 2, 11, TCP", "5, 2, 300000, MEMORY", "7, 3, 11, MEMORY", "7, 3, 300000, TCP",
+      "7, 3, 300000, MEMORY"})
+  void tasksOfSeveralPartitionsGetTheDriversSumBitForBit(int partitions, int size, int n, Transport transport)
+      throws Exception {
+    SplittableRandom rng = new SplittableRandom(partitions * 131L + n);
+    List<PartitionGradient> parts = new ArrayList<>();
+    long[] rows = new long[partitions];
+    for (int p = 0; p < partitions; p++) {
+      float[] g = null;
+      rows[p] = 1 + p % 3;
+      if (p != 1) { // partition 1 has no rows this step
+        g = new float[n];
+        for (int i = 0; i < n; i++) g[i] = (float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(-6, 7)));
+      }
+      parts.add(new PartitionGradient(p, g, 0.25 * p, 1000L * (p + 1)));
+    }
+    double[] stats = new double[3];
+    double[] expected = GradientAggregator.sumInPartitionOrder(parts, n, stats);
+    PartitionGroups groups = PartitionGroups.of(rows, size);
+    long slowest = 0;
+    for (int t = 0; t < size; t++) {
+      long task = 0;
+      for (int p = groups.first(t); p < groups.end(t); p++) task += parts.get(p).computeNanos;
+      slowest = Math.max(slowest, task);
+    }
+    List<StepGradient> results = ThreadedRanks.run(size, transport, mesh -> AllReduce.sumInPartitionOrder(mesh,
+        parts.subList(groups.first(mesh.rank()), groups.end(mesh.rank())), n, 3, new double[n], null));
+    for (StepGradient got : results) {
+      assertArrayEquals(bits(expected), bits(got.sum));
+      assertEquals(stats[0], got.nll, 0.0);
+      assertEquals(slowest, got.slowestNanos);
+      assertEquals((long) stats[2], got.totalNanos);
+    }
+  }
+
   private static long[] bits(double[] values) {
     return Arrays.stream(values).mapToLong(Double::doubleToRawLongBits).toArray();
   }

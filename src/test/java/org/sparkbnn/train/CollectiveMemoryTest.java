@@ -13,19 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.sparkbnn.input.BadInputException;
 import org.sparkbnn.input.LabelDomain;
 
-/** Bounded blocks, and a partition too large for a collective task refused before training. */
+/** Bounded blocks, and the memory a task of a collective fit may hold (refusals: SyncModeTest). */
 class CollectiveMemoryTest {
-  @Test
-  void aPartitionLargerThanATasksBudgetIsRefusedSayingHowManyPartitionsAreNeeded() {
-    // 20 features + label = 84 bytes a row; 1,000,000 rows = 80 MB against a 32 MB budget: 3 partitions needed
-    // for 1.5M rows in all (126 MB / 32 MB rounded up = 4).
-    BadInputException e = assertThrows(BadInputException.class,
-        () -> CollectiveTraining.checkTaskMemory(32L << 20, new long[] {500_000, 1_000_000}, 20));
-    assertTrue(e.getMessage().contains("partition 1 holds 1000000 training rows (80 MB packed)")
-        && e.getMessage().contains("at least 4 partitions"), e.getMessage());
-    CollectiveTraining.checkTaskMemory(128L << 20, new long[] {500_000, 1_000_000}, 20);
-  }
-
   @Test
   void theBudgetIsTheTasksShareOfTheExecutorsUnifiedMemory() {
     SparkConf conf = new SparkConf(false).set("spark.executor.memory", "4g").set("spark.executor.cores", "4")

@@ -40,19 +40,25 @@ import org.sparkbnn.ml.BayesByBackpropRegressor;
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class DistributedTrainingIT {
   private static double[] localTheta;
+  /** Local mode's model of the same rows in five partitions. */
+  private static double[] localThetaOfFive;
   private static List<Row> localScores;
   private static SparkSession cluster;
 
   /** 600 rows of y = sin(3x) + noise in exactly two partitions, split the same way on any master. */
   static Dataset<Row> data(SparkSession spark) {
+    return data(spark, 2);
+  }
+
+  private static Dataset<Row> data(SparkSession spark, int partitions) {
     SplittableRandom rng = new SplittableRandom(21);
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 600; i++) {
       double x = rng.nextDouble(-1, 1);
       rows.add(RowFactory.create(Vectors.dense(x), Math.sin(3 * x) + 0.1 * rng.nextGaussian()));
     }
-    return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, 2),
-        SyntheticData.SCHEMA);
+    return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows,
+        partitions), SyntheticData.SCHEMA);
   }
 
   /**
@@ -77,6 +83,7 @@ class DistributedTrainingIT {
       BayesByBackpropRegressionModel model = regressor(3, "sparkJob").fit(data(local));
       localTheta = modelTheta(model);
       localScores = scores(model, data(local));
+      localThetaOfFive = modelTheta(regressor(3, "sparkJob").fit(data(local, 5)));
     } finally {
       LocalCluster.stop(local);
     }
@@ -98,6 +105,17 @@ class DistributedTrainingIT {
       assertArrayEquals(localTheta, modelTheta(model), 0.0, syncMode);
       assertEquals(localScores, scores(model, data(cluster)), "transform gives identical outputs");
     }
+  }
+
+  /**
+   * Five partitions on the two executors' two task slots: the packed rows are shuffled between the executors into
+   * two tasks of two and three partitions, which all-reduce over TCP every partition's gradient in partition order:
+   * local mode's model of the five partitions, bit for bit.
+   */
+  @Test
+  void morePartitionsThanTaskSlotsTrainCollectiveAcrossExecutorsToLocalModesModel() {
+    LocalCluster.awaitExecutors(cluster, 2);
+    assertArrayEquals(localThetaOfFive, modelTheta(regressor(3, "collective").fit(data(cluster, 5))), 0.0);
   }
 
   /**
