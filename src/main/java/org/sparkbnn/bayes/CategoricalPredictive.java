@@ -3,13 +3,14 @@ package org.sparkbnn.bayes;
 
 /**
  * Monte-Carlo posterior predictive of the classification network. With p_t = softmax(l_t) for the T weight
- * samples (Gal 2016, ch. 3.3; Houlsby et al. 2011 for BALD):
+ * samples and their weights w_t ({@link SampledNetworks#weight}, 1 but for an ensemble's; W = sum w_t) (Gal 2016,
+ * ch. 3.3; Houlsby et al. 2011 for BALD):
  * <pre>
- *   p-bar            = (1/T) sum_t p_t                      (the predictive distribution)
- *   Var_t[p_k]       = (1/T) sum_t p_{t,k}^2 - p-bar_k^2     (per-class spread of the sampled probabilities)
- *   total            = H[p-bar]                              (predictive entropy)
- *   aleatoric        = (1/T) sum_t H[p_t]                    (expected entropy)
- *   epistemic (BALD) = H[p-bar] - (1/T) sum_t H[p_t]         (mutual information between y and w)
+ *   p-bar            = (1/W) sum_t w_t p_t                      (the predictive distribution)
+ *   Var_t[p_k]       = (1/W) sum_t w_t p_{t,k}^2 - p-bar_k^2     (per-class spread of the sampled probabilities)
+ *   total            = H[p-bar]                                  (predictive entropy)
+ *   aleatoric        = (1/W) sum_t w_t H[p_t]                    (expected entropy)
+ *   epistemic (BALD) = H[p-bar] - (1/W) sum_t w_t H[p_t]         (mutual information between y and w)
  * </pre>
  * Entropies are in nats. log p-bar is accumulated as a running log-sum-exp of log p_t, so it stays finite
  * even where p-bar underflows (inputs far from the data make logits large).
@@ -43,8 +44,12 @@ public final class CategoricalPredictive {
     double[] logp = new double[k];
     double[] rowLogits = new double[k];
     samples.input(x, rows);
+    double total = 0;
     for (int t = 0; t < samples.size(); t++) {
       samples.output(t, logits);
+      double w = samples.weight(t);
+      double logW = Math.log(w);
+      total += w;
       for (int r = 0; r < rows; r++) {
         for (int c = 0; c < k; c++) rowLogits[c] = logits[r * k + c];
         double lse = CategoricalLikelihood.logSumExp(rowLogits);
@@ -54,36 +59,37 @@ public final class CategoricalPredictive {
           double p = Math.exp(logp[c]);
           entropy -= p * logp[c];
           int i = r * k + c;
-          sumP[i] += p;
-          sumP2[i] += p * p;
-          // Running log-sum-exp of log p_t: (runMax, runSum) represent runMax + log(runSum).
-          if (logp[c] > runMax[i]) {
-            runSum[i] = runSum[i] * Math.exp(runMax[i] - logp[c]) + 1.0;
-            runMax[i] = logp[c];
+          sumP[i] += w * p;
+          sumP2[i] += w * p * p;
+          // Running log-sum-exp of log w_t + log p_t: (runMax, runSum) represent runMax + log(runSum).
+          double logWp = logp[c] + logW;
+          if (logWp > runMax[i]) {
+            runSum[i] = runSum[i] * Math.exp(runMax[i] - logWp) + 1.0;
+            runMax[i] = logWp;
           } else {
-            runSum[i] += Math.exp(logp[c] - runMax[i]);
+            runSum[i] += Math.exp(logWp - runMax[i]);
           }
         }
-        sumEntropy[r] += entropy;
+        sumEntropy[r] += w * entropy;
       }
     }
-    double logT = Math.log(samples.size());
-    double invT = 1.0 / samples.size();
+    double logTotal = Math.log(total);
+    double invTotal = 1.0 / total;
     ClassPredictions out = new ClassPredictions(rows, k);
     for (int r = 0; r < rows; r++) {
       double entropyOfMean = 0;
       for (int c = 0; c < k; c++) {
         int i = r * k + c;
-        double logMean = runMax[i] + Math.log(runSum[i]) - logT;
+        double logMean = runMax[i] + Math.log(runSum[i]) - logTotal;
         double mean = Math.exp(logMean);
         out.logProbability[i] = logMean;
         out.probability[i] = mean;
-        double m = sumP[i] * invT;
-        out.probabilityVariance[i] = Math.max(0.0, sumP2[i] * invT - m * m);
+        double m = sumP[i] * invTotal;
+        out.probabilityVariance[i] = Math.max(0.0, sumP2[i] * invTotal - m * m);
         if (mean > 0) entropyOfMean -= mean * logMean;
       }
       out.predictiveEntropy[r] = entropyOfMean;
-      out.expectedEntropy[r] = sumEntropy[r] * invT;
+      out.expectedEntropy[r] = sumEntropy[r] * invTotal;
       // Non-negative by concavity of H; rounding can leave a tiny negative difference.
       out.mutualInformation[r] = Math.max(0.0, entropyOfMean - out.expectedEntropy[r]);
     }

@@ -4,9 +4,11 @@ import java.util.function.BiFunction;
 
 /**
  * The weight samples of an ensemble of K independently fitted posteriors q_1..q_K, read as their equal mixture
- * (1/K) sum_k q_k: sample t is sample t / K of member t mod K, so T samples deal T / K (rounded) to each member and
- * every moment the predictives accumulate over the samples (mean, epistemic variance, expected entropy) is the
- * mixture's. A mixture of posteriors fitted from different initialisations covers more than one mode of the true
+ * (1/K) sum_k q_k: sample t is sample t / K of member t mod K, so T samples deal n_k = T / K (rounded up or down)
+ * to member k, and sample t is weighted T / (K n_k) ({@link #weight}): every member counts 1/K in every moment the
+ * predictives accumulate over the samples (mean, epistemic variance, expected entropy) whatever T, so they are
+ * the mixture's (32 samples over 10 members, unweighted, would count members 0 and 1 four samples to the others'
+ * three). A mixture of posteriors fitted from different initialisations covers more than one mode of the true
  * posterior, which one mean-field Gaussian cannot (Wilson and Izmailov 2020, "Bayesian deep learning and a
  * probabilistic perspective of generalization"); measured on the bundled
  * regression sets in the README (Accuracy).
@@ -17,6 +19,8 @@ public final class EnsembleSamples implements SampledNetworks {
 
   private final SampledNetworks[] members;
   private final int size;
+  /** T / (K n_k) per member k. */
+  private final double[] memberWeights;
 
   /**
    * The mixture of {@code numMembers} members for {@code samples} draws; {@code member.apply(k, n)} gives member
@@ -25,7 +29,12 @@ public final class EnsembleSamples implements SampledNetworks {
   public EnsembleSamples(int numMembers, int samples, BiFunction<Integer, Integer, SampledNetworks> member) {
     if (samples < 1) throw new IllegalArgumentException("predictSamples must be >= 1, got " + samples);
     this.members = new SampledNetworks[Math.min(numMembers, samples)];
-    for (int k = 0; k < members.length; k++) members[k] = member.apply(k, samplesOf(k, numMembers, samples));
+    this.memberWeights = new double[members.length];
+    for (int k = 0; k < members.length; k++) {
+      int n = samplesOf(k, numMembers, samples);
+      members[k] = member.apply(k, n);
+      memberWeights[k] = (double) samples / ((double) members.length * n);
+    }
     this.size = samples;
   }
 
@@ -49,6 +58,11 @@ public final class EnsembleSamples implements SampledNetworks {
   @Override
   public void output(int t, float[] out) {
     members[t % members.length].output(t / members.length, out);
+  }
+
+  @Override
+  public double weight(int t) {
+    return memberWeights[t % members.length];
   }
 
   /** Member 0's: use {@link #likelihoodParameters(int)}, the parameters of the member that sample t comes from. */

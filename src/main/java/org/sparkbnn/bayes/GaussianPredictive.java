@@ -2,9 +2,10 @@ package org.sparkbnn.bayes;
 
 /**
  * Monte-Carlo posterior predictive of the regression network. For Gaussian outputs (m_t, v_t) of the T weight
- * samples: mean = (1/T) sum m_t, epistemic variance = (1/T) sum (m_t - mean)^2, aleatoric variance =
- * (1/T) sum v_t; the predictive variance is their sum (law of total variance). Accumulated per row in float64
- * with Welford's update, so the epistemic part keeps its digits when it is small next to the mean.
+ * samples with weights w_t ({@link SampledNetworks#weight}, 1 but for an ensemble's; W = sum w_t): mean =
+ * (1/W) sum w_t m_t, epistemic variance = (1/W) sum w_t (m_t - mean)^2, aleatoric variance = (1/W) sum w_t v_t;
+ * the predictive variance is their sum (law of total variance). Accumulated per row in float64 with Welford's
+ * (weighted, West 1979) update, so the epistemic part keeps its digits when it is small next to the mean.
  */
 public final class GaussianPredictive {
   private final SampledNetworks samples;
@@ -31,25 +32,28 @@ public final class GaussianPredictive {
     if (out.length < rows * outputs) out = new float[rows * outputs];
     double[] result = new double[rows * 3];
     samples.input(x, rows);
+    double total = 0;
     for (int t = 0; t < samples.size(); t++) {
       samples.output(t, out);
       double homoscedasticNoise =
           heteroscedastic ? 0 : GaussianLikelihood.noiseVariance(samples.likelihoodParameters(t)[0]);
-      double weight = 1.0 / (t + 1);
+      double w = samples.weight(t);
+      total += w;
+      double step = w / total;
       for (int r = 0; r < rows; r++) {
         double m = out[r * outputs];
-        // Welford: mean += (m - mean) / (t + 1); M2 += (m - mean_old)(m - mean_new).
+        // Welford: mean += (w / W) (m - mean); M2 += w (m - mean_old)(m - mean_new).
         double delta = m - result[3 * r];
-        result[3 * r] += delta * weight;
-        result[3 * r + 1] += delta * (m - result[3 * r]);
+        result[3 * r] += delta * step;
+        result[3 * r + 1] += w * delta * (m - result[3 * r]);
         result[3 * r + 2] +=
-            heteroscedastic ? GaussianLikelihood.noiseVariance(out[r * outputs + 1]) : homoscedasticNoise;
+            w * (heteroscedastic ? GaussianLikelihood.noiseVariance(out[r * outputs + 1]) : homoscedasticNoise);
       }
     }
-    double invT = 1.0 / samples.size();
+    double invW = 1.0 / total;
     for (int r = 0; r < rows; r++) {
-      result[3 * r + 1] *= invT;
-      result[3 * r + 2] *= invT;
+      result[3 * r + 1] *= invW;
+      result[3 * r + 2] *= invW;
     }
     return result;
   }

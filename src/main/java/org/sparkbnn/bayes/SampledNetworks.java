@@ -26,6 +26,13 @@ public interface SampledNetworks {
   /** Those of sample t's network (they differ between the members of an ensemble, {@link EnsembleSamples}). */
   default float[] likelihoodParameters(int t) { return likelihoodParameters(); }
 
+  /**
+   * Sample t's weight in the predictive's Monte-Carlo average, the weights summing to {@link #size()}: 1 for
+   * samples of one posterior; an ensemble's samples are weighted so that every member counts equally however
+   * many samples it drew ({@link EnsembleSamples}).
+   */
+  default double weight(int t) { return 1.0; }
+
   /** Weight-noise stream of sample t. */
   static long sampleKey(long seed, int t) {
     return GaussianNoise.streamKey(seed, 4, t);

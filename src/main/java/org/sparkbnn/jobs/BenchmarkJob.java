@@ -149,8 +149,8 @@ final class BenchmarkJob {
           System.setProperty(CollectiveTraining.TRANSPORT_PROPERTY, "tcp");
           try {
             tcp = SteadyFits.measure(collectiveFit, StepTimings::rowsPerSecond);
-            report("Spark " + master + " collective over TCP, " + tcp.describe(), estimator, tcp.median(), flopsPerRow,
-                peak[2]);
+            report("Spark " + master + " collective" + tasks + " over TCP, " + tcp.describe(), estimator,
+                tcp.median(), flopsPerRow, peak[2]);
           } finally {
             System.clearProperty(CollectiveTraining.TRANSPORT_PROPERTY);
           }

@@ -92,8 +92,8 @@ public final class CollectiveTraining {
       // interruptOnCancel: a task blocked in the collective is interrupted when the stage is cancelled or rerun.
       sc.setJobGroup(group, "spark-bnn: Bayes by Backprop (collective, " + tasks + " tasks)", true);
       TaskFunction task = new TaskFunction(config, standardization, groups, partitionRows, tracker.host(),
-          tracker.port(),
-          secret, timeoutMillis, stallHook(), Long.getLong(STATE_INTERVAL_PROPERTY, DEFAULT_STATE_INTERVAL_MILLIS),
+          tracker.port(), secret, timeoutMillis, stallHook(),
+          Long.getLong(STATE_INTERVAL_PROPERTY, DEFAULT_STATE_INTERVAL_MILLIS),
           !"tcp".equals(System.getProperty(TRANSPORT_PROPERTY)));
       ClassTag<TrainingLoop.Result> tag = scala.reflect.ClassTag$.MODULE$.apply(TrainingLoop.Result.class);
       List<TrainingLoop.Result> results;

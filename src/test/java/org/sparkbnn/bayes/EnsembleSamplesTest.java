@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** How an ensemble deals its T weight samples to its members, and whose likelihood parameters a sample reads. */
+/**
+ * How an ensemble deals its T weight samples to its members, how it weighs them, and whose likelihood parameters a
+ * sample reads.
+ */
 class EnsembleSamplesTest {
 
   /** A member whose sample j outputs 100 k + j, and whose one likelihood parameter is k. */
@@ -45,6 +48,56 @@ class EnsembleSamplesTest {
       assertEquals(expected[t], out[0], 0f, "sample " + t);
       assertArrayEquals(new float[] {t % 3}, seven.likelihoodParameters(t), "likelihood parameters of sample " + t);
     }
+  }
+
+  /**
+   * 7 samples over 3 members deal 3, 2 and 2: weighted 7 / (3 n_k), each member's samples weigh 7/3 in all, and the
+   * weights sum to T = 7. Read by both predictives, the moments are the equal mixture's: members whose every sample
+   * gives c_k = 0, 10, 20 have the mixture mean 10 and epistemic variance (100 + 0 + 100) / 3, where the unweighted
+   * average would give 60/7 and count member 0 half as much again as the others.
+   */
+  @Test
+  void everyMemberCountsEquallyInThePredictivesWhateverItsNumberOfSamples() {
+    EnsembleSamples seven = ensemble(3, 7, new ArrayList<>());
+    double sum = 0;
+    for (int t = 0; t < 7; t++) {
+      assertEquals(t % 3 == 0 ? 7.0 / 9 : 7.0 / 6, seven.weight(t), 1e-15, "weight of sample " + t);
+      sum += seven.weight(t);
+    }
+    assertEquals(7.0, sum, 1e-12);
+
+    EnsembleSamples constant = new EnsembleSamples(3, 7, (k, n) -> constantMember(new float[] {10 * k}, k));
+    double[] moments = new GaussianPredictive(constant, GaussianLikelihood.homoscedastic(0.1)).predict(new float[1], 1);
+    double noise = 0;
+    for (int k = 0; k < 3; k++) noise += GaussianLikelihood.noiseVariance(k) / 3;
+    assertEquals(10.0, moments[0], 1e-12, "mean");
+    assertEquals(200.0 / 3, moments[1], 1e-9, "epistemic variance");
+    assertEquals(noise, moments[2], 1e-12, "aleatoric variance");
+
+    // Two classes, member k's logits (k, 0): p_k = sigmoid(k) for class 0, entropy H_k of (p_k, 1 - p_k).
+    EnsembleSamples logits = new EnsembleSamples(3, 7, (k, n) -> constantMember(new float[] {k, 0}, k));
+    CategoricalPredictive.ClassPredictions got =
+        new CategoricalPredictive(logits, new CategoricalLikelihood(2)).predict(new float[1], 1);
+    double mean = 0;
+    double entropy = 0;
+    for (int k = 0; k < 3; k++) {
+      double p = 1 / (1 + Math.exp(-k));
+      mean += p / 3;
+      entropy -= (p * Math.log(p) + (1 - p) * Math.log(1 - p)) / 3;
+    }
+    assertEquals(mean, got.probability[0], 1e-12, "p-bar");
+    assertEquals(entropy, got.expectedEntropy[0], 1e-12, "expected entropy");
+    assertEquals(-mean * Math.log(mean) - (1 - mean) * Math.log(1 - mean), got.predictiveEntropy[0], 1e-12);
+  }
+
+  /** A member whose every sample outputs {@code out} for its one row, with likelihood parameter k. */
+  private static SampledNetworks constantMember(float[] out, int k) {
+    return new SampledNetworks() {
+      @Override public int size() { return 3; }
+      @Override public void input(float[] x, int rows) { }
+      @Override public void output(int j, float[] into) { System.arraycopy(out, 0, into, 0, out.length); }
+      @Override public float[] likelihoodParameters() { return new float[] {k}; }
+    };
   }
 
   @Test
