@@ -99,6 +99,8 @@ public record SyncMode(boolean collective, String reason, int fitsAtOnce, Partit
         || conf.getBoolean("spark.ssl.enabled", false))) {
       refusal = "Spark's RPC encryption or SSL is on and the collective's gradients travel unencrypted"
           + " (set allowUnencryptedGradients=true to use it anyway)";
+    } else if (slots == 0) {
+      refusal = "the cluster has no free task slots yet (executors still starting?)";
     } else {
       refusal = CollectiveTraining.memoryProblem(taskMemoryBudget, partitionRows, groups, numFeatures, slots);
     }

@@ -86,23 +86,28 @@ class CollectiveTrainingTest {
    * Five partitions on local[2]'s two task slots: a barrier stage cannot run a task per partition, so the packed
    * rows are shuffled once into two tasks of two and three partitions, each computing its partitions' gradients one
    * after another; the all-reduce adds all five in partition order, so the model is sparkJob mode's, bit for bit.
-   * Input coalesced from more partitions, whose lineage Spark refuses in a barrier stage, goes the same way.
+   * Input coalesced from more partitions, whose lineage Spark refuses in a barrier stage, goes the same way, and so
+   * does data whose rows are all in one partition of six.
    */
   @Test
   void morePartitionsThanTaskSlotsTrainCollectiveToTheSameModel() {
     Dataset<Row> five = SyntheticData.sine(SparkTestSession.get(), 300, 0.1, 12, 5).cache();
     Dataset<Row> coalesced = SyntheticData.sine(SparkTestSession.get(), 200, 0.1, 12, 4).coalesce(2);
-    for (Dataset<Row> input : java.util.List.of(five, coalesced)) {
+    // Six partitions, all rows in one of them (hashed by a constant), five without rows.
+    Dataset<Row> skewed = SyntheticData.sine(SparkTestSession.get(), 200, 0.1, 13, 1)
+        .repartition(6, org.apache.spark.sql.functions.lit(1));
+    for (Dataset<Row> input : java.util.List.of(five, coalesced, skewed)) {
       double[] perStep = regressor("sparkJob", 2).fit(input).theta();
       BayesByBackpropRegressionModel auto = regressor("auto", 2).fit(input);
       String how = auto.fitted().details.summary.get("synchronisation");
       assertTrue(how.contains("barrier stage of 2 tasks") && how.contains("shuffled once into the tasks"), how);
       assertArrayEquals(perStep, auto.theta(), 0.0, how);
-      // Blocks of 20 rows (8 bytes a row), several per partition: the shuffle keeps them in order.
-      assertArrayEquals(perStep, regressor("auto", 2).setMaxBlockSizeInMB(20 * 8 / 1048576.0).fit(input).theta(), 0.0);
-      assertArrayEquals(regressor("sparkJob", 2).setEstimator("reparameterization").fit(input).theta(),
-          regressor("collective", 2).setEstimator("reparameterization").fit(input).theta(), 0.0, how);
     }
+    double[] perStep = regressor("sparkJob", 2).fit(five).theta();
+    // Blocks of 20 rows (8 bytes a row), three per partition: the shuffle keeps them in order.
+    assertArrayEquals(perStep, regressor("auto", 2).setMaxBlockSizeInMB(20 * 8 / 1048576.0).fit(five).theta(), 0.0);
+    assertArrayEquals(regressor("sparkJob", 2).setEstimator("reparameterization").fit(five).theta(),
+        regressor("collective", 2).setEstimator("reparameterization").fit(five).theta(), 0.0);
   }
 
   /** A notebook's or scheduler's job description survives a fit, in either mode. */

@@ -64,6 +64,9 @@ class SyncModeTest {
     assertEquals(1, five.fitsAtOnce());
     assertTrue(five.reason().contains("5 partitions") && five.reason().contains("2 free task slots")
         && five.reason().contains("computes 2-3 partitions"), five.reason());
+    SyncMode starting = SyncMode.resolve("auto", conf(), "yarn", 3, 0, false);
+    assertFalse(starting.collective());
+    assertTrue(starting.reason().contains("no free task slots yet"), starting.reason());
     SyncMode fits = SyncMode.resolve("collective", conf(), "yarn", 3, 8, false);
     assertFalse(fits.regroup());
     assertTrue(fits.groups().onePerTask());
