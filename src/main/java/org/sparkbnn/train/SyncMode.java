@@ -18,9 +18,10 @@ import org.sparkbnn.input.BadInputException;
  * data with more partitions than free slots, or whose lineage changes the partition count within a stage (a
  * {@code coalesce}), is shuffled once into runs of whole partitions, one per task ({@code regroup}; {@code groups}
  * says which task computes which partitions; null in sparkJob mode), which gives the same model. Each task holds
- * its partitions' packed rows for the whole fit, so they must fit its share of executor memory. {@code reason} says what was decided and why, for the log.
- * {@code fitsAtOnce}: how many collective fits the cluster's task slots hold at once (an ensemble's members train
- * that many at a time); 1 in sparkJob mode, whose steps are jobs of every partition.
+ * its partitions' packed rows for the whole fit, so they must fit its share of executor memory. {@code reason}
+ * says what was decided and why, for the log. {@code fitsAtOnce}: how many collective fits the cluster's task
+ * slots hold at once (an ensemble's members train that many at a time); 1 in sparkJob mode, whose steps are jobs
+ * of every partition.
  */
 public record SyncMode(boolean collective, String reason, int fitsAtOnce, PartitionGroups groups, boolean regroup) {
 
@@ -120,7 +121,9 @@ public record SyncMode(boolean collective, String reason, int fitsAtOnce, Partit
         most = Math.max(most, groups.end(t) - groups.first(t));
       }
       how += " (the cluster has " + slots + " free task slots, so each task computes " + fewest
-          + (most > fewest ? "-" + most : "") + " partitions; the packed rows are shuffled once into the tasks)";
+          + (most > fewest ? "-" + most : "") + " partitions; the packed rows are shuffled once into the tasks;"
+          + " every partition's share of a step costs its own products and message, so data repartitioned to "
+          + slots + " partitions would train faster (the model depends on the partitioning))";
     } else if (lineageProblem != null) {
       how += " (" + lineageProblem + ", so the packed rows are shuffled once into the tasks)";
     }
