@@ -37,7 +37,9 @@ public final class FeatureValidation {
       if (!Double.isFinite(d) || Math.abs(d) > Float.MAX_VALUE) {
         boolean named = sourceColumns != null && j < sourceColumns.length && sourceColumns[j] != null;
         return (named ? "column '" + sourceColumns[j] + "' (index " + j + " of features column '" + featuresCol + "')"
-            : "features column '" + featuresCol + "' at index " + j) + " is " + d
+            : "features column '" + featuresCol + "' at index " + j)
+            // VectorAssembler passes a missing cell (null) on as NaN, so NaN here may be either.
+            + (Double.isNaN(d) ? " is missing or NaN" : " is " + d)
             + (Double.isFinite(d)
                 ? ", beyond the float32 range the network computes in (|x| <= " + Float.MAX_VALUE + ")" : "");
       }

@@ -157,7 +157,8 @@ class CsvInputTest {
     marked.addAll(List.of("--null-value", "?"));
     Run error = run(marked.toArray(new String[0]));
     assertEquals(3, error.code(), error.err());
-    assertTrue(error.err().contains("'bmi'") && error.err().contains("row 7"), error.err());
+    assertTrue(error.err().contains("column 'bmi'") && error.err().contains("is missing or NaN in row 7"),
+        error.err());
 
     marked.addAll(List.of("--param", "handleInvalid=skip"));
     marked.set(6, dir.resolve("m3").toString());
