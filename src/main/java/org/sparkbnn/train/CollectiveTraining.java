@@ -101,7 +101,7 @@ public final class CollectiveTraining {
         results = blocks.rdd().barrier().mapPartitions(task, false, tag).toJavaRDD().repartition(1).collect();
       } catch (Exception e) { // SparkException is checked, thrown undeclared from Scala
         String fatal = tracker.fatalError();
-        if (fatal != null) throw FatalError.decode(fatal);
+        if (fatal != null) throw FatalError.decode(fatal, groups);
         throw e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e.getMessage(), e);
       }
       if (results.size() != 1) {
@@ -205,14 +205,28 @@ public final class CollectiveTraining {
       return kind + ":" + e.getMessage();
     }
 
-    static RuntimeException decode(String fatal) {
+    /**
+     * The driver's exception for a task's fatal error. The collective names its tasks by their barrier partition;
+     * when a task computes a run of the data's partitions, a failure of the collective says which.
+     */
+    static RuntimeException decode(String fatal, PartitionGroups groups) {
       int colon = fatal.indexOf(':');
       String message = fatal.substring(colon + 1);
       return switch (fatal.substring(0, colon)) {
         case "diverged" -> new TrainingDivergedException(message);
         case "invalid" -> new BadInputException(message);
-        default -> new IllegalStateException("collective training failed: " + message);
+        default -> new IllegalStateException("collective training failed: " + message + taskRuns(groups));
       };
+    }
+
+    /** E.g. " (the partitions named are the stage's 2 tasks: 0 computes partitions 0-2, 1 partitions 3-4)". */
+    private static String taskRuns(PartitionGroups groups) {
+      if (groups.onePerTask()) return "";
+      StringBuilder runs = new StringBuilder(" (the partitions named are the stage's " + groups.tasks() + " tasks: ");
+      for (int t = 0; t < Math.min(groups.tasks(), 8); t++) {
+        runs.append(t == 0 ? "" : ", ").append(t).append(t == 0 ? " computes " : " ").append(groups.describe(t));
+      }
+      return runs.append(groups.tasks() > 8 ? ", ..." : "").append(")").toString();
     }
 
     /** Divergence, invalid input and a silent peer repeat on a rerun; a dead peer (its executor lost) does not. */

@@ -156,14 +156,22 @@ class CollectiveTrainingTest {
   void aStalledTaskFailsTheFitWithinTheTimeoutNamingPartitionAndStep() {
     System.setProperty("spark-bnn.test.stall", "1:3");
     long start = System.nanoTime();
+    double seconds;
     try {
       IllegalStateException e = assertThrows(IllegalStateException.class,
           () -> regressor("collective", 3).setCollectiveTimeout(2).fit(data));
+      seconds = (System.nanoTime() - start) / 1e9;
       assertTrue(e.getMessage().contains("partition(s) [1]") && e.getMessage().contains("step 3"), e.getMessage());
+      // Five partitions in two tasks: the message says which of the data's partitions the silent task computes.
+      Dataset<Row> five = SyntheticData.sine(SparkTestSession.get(), 300, 0.1, 12, 5);
+      IllegalStateException grouped = assertThrows(IllegalStateException.class,
+          () -> regressor("collective", 3).setCollectiveTimeout(2).fit(five));
+      assertTrue(grouped.getMessage().contains("partition(s) [1]")
+          && grouped.getMessage().contains("the stage's 2 tasks: 0 computes partitions 0-2, 1 partitions 3-4"),
+          grouped.getMessage());
     } finally {
       System.clearProperty("spark-bnn.test.stall");
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
     assertTrue(seconds < 30, "failed after " + seconds + " s");
     // Nothing left behind: the tracker's threads end with the fit, and the stalled task was interrupted.
     assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("spark-bnn-tracker")),
