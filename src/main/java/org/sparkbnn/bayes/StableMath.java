@@ -18,9 +18,16 @@ public final class StableMath {
   /**
    * Whether the jdk.incubator.vector module is available (the JVM was started with
    * {@code --add-modules=jdk.incubator.vector}, as the launcher, the tests and Spark 4's executors do): then the
-   * per-weight softplus runs on {@link VectorMath}, with the same result bit for bit.
+   * per-weight softplus runs on {@link VectorMath}, with the same result bit for bit. Every class with vector code
+   * reads this first, so its operator tables are filled ({@link VectorOperatorTables}) before that code runs.
    */
-  public static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+  public static final boolean VECTOR_API = vectorApi();
+
+  private static boolean vectorApi() {
+    boolean present = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    if (present) VectorOperatorTables.fill();
+    return present;
+  }
 
   // exp(y) = 2^k exp(r), k = round(y / ln 2), r = y - k ln 2 split in two parts (Cody and Waite; fdlibm's constants).
   static final double INV_LN2 = 1.4426950408889634;
