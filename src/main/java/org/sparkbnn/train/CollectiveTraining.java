@@ -283,22 +283,25 @@ public final class CollectiveTraining {
           TrackerClient.Rendezvous rendezvous = tracker.register(secret, context.stageAttemptNumber(), rank,
               groups.tasks(), (InetSocketAddress) listener.getLocalAddress());
           try (PeerMesh mesh = PeerMesh.connect(rank, listener, rendezvous.peers, secret, timeoutMillis,
-              context::isInterrupted);
-               SharedMemoryExchange memory = memoryWithinJvm && SharedMemoryExchange.allInThisJvm(mesh)
-                   ? SharedMemoryExchange.join(HexFormat.of().formatHex(secret) + ":" + context.stageAttemptNumber(),
-                       rank, groups.tasks(), timeoutMillis, context::isInterrupted)
-                   : null) {
-            Exchange exchange = memory != null ? memory : mesh;
-            if (rank == 0) {
-              LOG.info("Bayes by Backprop: collective of {} tasks {}", groups.tasks(),
-                  memory != null ? "in one JVM: gradients go through memory" : "over TCP");
+              context::isInterrupted)) {
+            int tasksHere = SharedMemoryExchange.tasksInThisJvm(mesh);
+            mesh.pollBeforeBlocking(tasksHere == 1);
+            try (SharedMemoryExchange memory = memoryWithinJvm && tasksHere == groups.tasks()
+                ? SharedMemoryExchange.join(HexFormat.of().formatHex(secret) + ":" + context.stageAttemptNumber(),
+                    rank, groups.tasks(), timeoutMillis, context::isInterrupted)
+                : null) {
+              Exchange exchange = memory != null ? memory : mesh;
+              if (rank == 0) {
+                LOG.info("Bayes by Backprop: collective of {} tasks {}", groups.tasks(),
+                    memory != null ? "in one JVM: gradients go through memory" : "over TCP");
+              }
+              long stallAt = stall != null && stall[0] == rank ? stall[1] : -1;
+              GradientSource source = new CollectiveGradientSource(parts, exchange, partitionRows, stallAt);
+              TrainingLoop.Result result = TrainingLoop.run(config, standardization, source, e -> {},
+                  new TaskCheckpointer(rendezvous.start, exchange, rank == 0 ? tracker : null, stateIntervalMillis));
+              List<TrainingLoop.Result> out = rank == 0 ? List.of(result) : List.of();
+              return scalaIterator(out.iterator());
             }
-            long stallAt = stall != null && stall[0] == rank ? stall[1] : -1;
-            GradientSource source = new CollectiveGradientSource(parts, exchange, partitionRows, stallAt);
-            TrainingLoop.Result result = TrainingLoop.run(config, standardization, source, e -> {},
-                new TaskCheckpointer(rendezvous.start, exchange, rank == 0 ? tracker : null, stateIntervalMillis));
-            List<TrainingLoop.Result> out = rank == 0 ? List.of(result) : List.of();
-            return scalaIterator(out.iterator());
           }
         } catch (RuntimeException e) {
           if (FatalError.isFatal(e)) tracker.reportFatal(FatalError.encode(e));

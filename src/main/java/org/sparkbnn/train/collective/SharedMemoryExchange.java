@@ -68,22 +68,24 @@ public final class SharedMemoryExchange implements Exchange {
   }
 
   /**
-   * Whether every task of {@code mesh} runs in this JVM: one round of the mesh compares the JVMs' identities, so
-   * every task reaches the same answer.
+   * How many of {@code mesh}'s tasks (this one included) run in this JVM: one round of the mesh compares the JVMs'
+   * identities, so every task of a JVM reaches the same answer. All of them: the fit can exchange through memory;
+   * this one alone: it polls its sockets before it blocks ({@link PeerMesh#pollBeforeBlocking}).
    */
-  public static boolean allInThisJvm(PeerMesh mesh) {
+  public static int tasksInThisJvm(PeerMesh mesh) {
     ByteBuffer id = ByteBuffer.allocate(16).putLong(JVM_ID.getMostSignificantBits())
         .putLong(JVM_ID.getLeastSignificantBits());
     ByteBuffer[] out = new ByteBuffer[mesh.size()];
     for (int j = 0; j < out.length; j++) out[j] = id.duplicate().flip();
     ByteBuffer[] ids = mesh.exchange(out, "while comparing the tasks' JVMs (rank " + mesh.rank() + ")");
+    int here = 1;
     for (int p = 0; p < ids.length; p++) {
-      if (p != mesh.rank() && (ids[p].getLong(0) != JVM_ID.getMostSignificantBits()
-          || ids[p].getLong(8) != JVM_ID.getLeastSignificantBits())) {
-        return false;
+      if (p != mesh.rank() && ids[p].getLong(0) == JVM_ID.getMostSignificantBits()
+          && ids[p].getLong(8) == JVM_ID.getLeastSignificantBits()) {
+        here++;
       }
     }
-    return true;
+    return here;
   }
 
   /**

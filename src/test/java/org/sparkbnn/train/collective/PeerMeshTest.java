@@ -15,8 +15,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The transport on its own: ranks as threads of this JVM over loopback. */
+/**
+ * The transport on its own: ranks as threads of this JVM over loopback. The parameterised tests run with and without
+ * the polling that a task alone in its JVM does before it blocks: the same frames, order and timeouts either way.
+ */
 class PeerMeshTest {
   private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes();
 
@@ -36,8 +41,9 @@ class PeerMeshTest {
    * Three ranks exchange 8 MB messages with each other at once, far beyond the sockets' buffers: with blocking
    * writes every rank would wait for a reader that is itself writing. Every payload arrives intact.
    */
-  @Test
-  void largeSimultaneousExchangesCompleteIntact() throws Exception {
+  @ParameterizedTest(name = "polling {0}")
+  @ValueSource(booleans = {false, true})
+  void largeSimultaneousExchangesCompleteIntact(boolean poll) throws Exception {
     int size = 3;
     int floats = 2_000_000;
     ServerSocketChannel[] listeners = listeners(size);
@@ -53,6 +59,7 @@ class PeerMeshTest {
           int rank = r;
           results.add(pool.submit(() -> {
             try (PeerMesh mesh = PeerMesh.connect(rank, listeners[rank], addresses, SECRET, 30_000, () -> false)) {
+              mesh.pollBeforeBlocking(poll);
               ByteBuffer[] outgoing = new ByteBuffer[size];
               for (int j = 0; j < size; j++) {
                 ByteBuffer b = ByteBuffer.allocate(4 * floats);
@@ -82,8 +89,9 @@ class PeerMeshTest {
    * sends 300 ms late, and rank 0's work must have run before rank 1 even started sending. Rank 1, which never
    * waits (rank 0's frame is there when it looks), runs its work after its exchange.
    */
-  @Test
-  void workAlongsideRunsWhileWaitingForALatePeerAndExactlyOnce() throws Exception {
+  @ParameterizedTest(name = "polling {0}")
+  @ValueSource(booleans = {false, true})
+  void workAlongsideRunsWhileWaitingForALatePeerAndExactlyOnce(boolean poll) throws Exception {
     ServerSocketChannel[] listeners = listeners(2);
     InetSocketAddress[] addresses = addresses(listeners);
     ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -96,6 +104,7 @@ class PeerMeshTest {
         int rank = r;
         received.add(pool.submit(() -> {
           try (PeerMesh mesh = PeerMesh.connect(rank, listeners[rank], addresses, SECRET, 10_000, () -> false)) {
+            mesh.pollBeforeBlocking(poll);
             if (rank == 1) Thread.sleep(300);
             ByteBuffer[] out = new ByteBuffer[2];
             out[1 - rank] = ByteBuffer.allocate(8).putLong(0, 100 + rank);
@@ -119,8 +128,9 @@ class PeerMeshTest {
     }
   }
 
-  @Test
-  void aSilentPeerFailsTheExchangeWithinTheTimeoutNamingIt() throws Exception {
+  @ParameterizedTest(name = "polling {0}")
+  @ValueSource(booleans = {false, true})
+  void aSilentPeerFailsTheExchangeWithinTheTimeoutNamingIt(boolean poll) throws Exception {
     ServerSocketChannel[] listeners = listeners(2);
     InetSocketAddress[] addresses = addresses(listeners);
     ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -128,6 +138,7 @@ class PeerMeshTest {
       Future<PeerMesh> silent = pool.submit(() -> PeerMesh.connect(1, listeners[1], addresses, SECRET, 5_000,
           () -> false));
       try (PeerMesh mesh = PeerMesh.connect(0, listeners[0], addresses, SECRET, 1_000, () -> false)) {
+        mesh.pollBeforeBlocking(poll);
         long start = System.nanoTime();
         ByteBuffer[] out = {null, ByteBuffer.allocate(4)};
         CollectiveException e = org.junit.jupiter.api.Assertions.assertThrows(CollectiveException.class,

@@ -116,8 +116,8 @@ class SharedMemoryExchangeTest {
   /** Tasks that are threads of one JVM find that out over their TCP mesh (all of them, the same answer). */
   @Test
   void tasksOfOneJvmRecogniseEachOther() throws Exception {
-    List<Boolean> answers = ThreadedRanks.run(3, ThreadedRanks.Transport.TCP,
-        mesh -> SharedMemoryExchange.allInThisJvm((PeerMesh) mesh));
-    assertEquals(List.of(true, true, true), answers);
+    List<Integer> answers = ThreadedRanks.run(3, ThreadedRanks.Transport.TCP,
+        mesh -> SharedMemoryExchange.tasksInThisJvm((PeerMesh) mesh));
+    assertEquals(List.of(3, 3, 3), answers);
   }
 }
