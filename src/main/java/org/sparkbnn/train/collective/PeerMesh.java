@@ -120,7 +120,7 @@ public final class PeerMesh implements Exchange {
    * How long a waiting task polls its sockets before it blocks in the selector, when it is the only task of the fit
    * in its JVM ({@link #pollBeforeBlocking}). A task that blocks gives up its (virtual) CPU, and waking it when the
    * peer's frame arrived took a large part of a step on the 2-vCPU test VMs: two executors of one task each,
-   * 2026-12-07 (`jobs/bnn benchmark`, local-cluster[2,1,3072]), plain reparameterisation 943,371 rows/s without
+   * 2026-12-07 ({@code jobs/bnn benchmark}, local-cluster[2,1,3072]), plain reparameterisation 943,371 rows/s without
    * polling, 1,500,103 / 1,756,348 / 1,423,175 with 0.3 / 0.5 / 1 ms of it; the local reparameterisation trick
    * 912,730 against 1,212,847 / 1,186,142 / 1,289,276. Tasks that share a JVM block at once: between two threads
    * of one JVM, polling made the all-reduce of 10,000 parameters over loopback 3-10 times slower (0.05-0.07 ms
