@@ -2,12 +2,10 @@ package org.sparkbnn.bayes;
 
 import java.lang.reflect.Field;
 import java.util.List;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -34,12 +32,11 @@ import jdk.incubator.vector.VectorOperators;
 final class VectorOperatorTables {
   private VectorOperatorTables() {}
 
-  /** Looks up every operator of {@link VectorOperators} in every table of the six element types. */
+  /** Looks up every operator of {@link VectorOperators} in every table of the element types the kernels use. */
   static void fill() {
     List<Vector<?>> ones = List.of(DoubleVector.SPECIES_PREFERRED.broadcast(1),
         FloatVector.SPECIES_PREFERRED.broadcast(1), LongVector.SPECIES_PREFERRED.broadcast(1),
-        IntVector.SPECIES_PREFERRED.broadcast(1), ShortVector.SPECIES_PREFERRED.broadcast(1),
-        ByteVector.SPECIES_PREFERRED.broadcast(1));
+        IntVector.SPECIES_PREFERRED.broadcast(1));
     for (Field field : VectorOperators.class.getFields()) {
       Object operator;
       try {
