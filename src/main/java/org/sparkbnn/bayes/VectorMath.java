@@ -7,9 +7,19 @@ import static org.sparkbnn.bayes.StableMath.INV_LN2;
 import static org.sparkbnn.bayes.StableMath.LN2_HI;
 import static org.sparkbnn.bayes.StableMath.LN2_LO;
 import static org.sparkbnn.bayes.StableMath.ROUND;
+import static org.sparkbnn.bayes.StableMath.ATANH_SERIES_F;
+import static org.sparkbnn.bayes.StableMath.EXP_FLOOR_F;
+import static org.sparkbnn.bayes.StableMath.EXP_TAYLOR_F;
+import static org.sparkbnn.bayes.StableMath.INV_LN2_F;
+import static org.sparkbnn.bayes.StableMath.LN2_HI_F;
+import static org.sparkbnn.bayes.StableMath.LN2_LO_F;
+import static org.sparkbnn.bayes.StableMath.ROUND_F;
+import static org.sparkbnn.bayes.StableMath.SERIES_FLOOR_F;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -23,6 +33,12 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorMath {
   private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+  private static final float F0 = EXP_TAYLOR_F[0], F1 = EXP_TAYLOR_F[1], F2 = EXP_TAYLOR_F[2], F3 = EXP_TAYLOR_F[3];
+  private static final float F4 = EXP_TAYLOR_F[4], F5 = EXP_TAYLOR_F[5], F6 = EXP_TAYLOR_F[6], F7 = EXP_TAYLOR_F[7];
+  private static final float B0 = ATANH_SERIES_F[0], B1 = ATANH_SERIES_F[1], B2 = ATANH_SERIES_F[2];
+  private static final float B3 = ATANH_SERIES_F[3], B4 = ATANH_SERIES_F[4], B5 = ATANH_SERIES_F[5];
+  private static final float B6 = ATANH_SERIES_F[6];
   private static final double E0 = EXP_TAYLOR[0], E1 = EXP_TAYLOR[1], E2 = EXP_TAYLOR[2], E3 = EXP_TAYLOR[3];
   private static final double E4 = EXP_TAYLOR[4], E5 = EXP_TAYLOR[5], E6 = EXP_TAYLOR[6];
   private static final double E7 = EXP_TAYLOR[7], E8 = EXP_TAYLOR[8], E9 = EXP_TAYLOR[9], E10 = EXP_TAYLOR[10];
@@ -61,6 +77,52 @@ final class VectorMath {
       x.max(0.0).add(s.mul(2.0).mul(q)).intoArray(sigma, i);
       DoubleVector numerator = DoubleVector.broadcast(DOUBLES, 1.0).blend(e, x.compare(VectorOperators.LT, 0.0));
       numerator.div(e.add(1.0)).intoArray(sigmoid, i);
+    }
+    return i;
+  }
+
+  /** The float32 loop ({@link StableMath#scalarSoftplusAndSigmoid(float[], int, int, int, float[], float[])}) lane by lane. */
+  static int softplusAndSigmoid(float[] rho, int offset, int n, float[] sigma, float[] sigmoid) {
+    int lanes = FLOATS.length();
+    int i = 0;
+    for (; i + lanes <= n; i += lanes) {
+      FloatVector x = FloatVector.fromArray(FLOATS, rho, offset + i);
+      FloatVector y = x.abs().neg().max(EXP_FLOOR_F);
+      FloatVector shifted = y.mul(INV_LN2_F).add(ROUND_F);
+      FloatVector k = shifted.sub(ROUND_F);
+      FloatVector r = y.sub(k.mul(LN2_HI_F)).sub(k.mul(LN2_LO_F));
+      FloatVector p = r.mul(F7).add(F6).mul(r).add(F5).mul(r).add(F4).mul(r).add(F3).mul(r).add(F2).mul(r).add(F1)
+          .mul(r).add(F0);
+      // 2^k as the scalar loop forms it: a factor 2^-2^j for each set bit j of -k, exact (see there).
+      // Unrolled by hand, as the series.
+      FloatVector m = k.neg();
+      VectorMask<Float> set = m.compare(VectorOperators.GE, 64f);
+      FloatVector twoToK = FloatVector.broadcast(FLOATS, 1f).blend(0x1p-64f, set);
+      m = m.blend(m.sub(64f), set);
+      set = m.compare(VectorOperators.GE, 32f);
+      twoToK = twoToK.blend(twoToK.mul(0x1p-32f), set);
+      m = m.blend(m.sub(32f), set);
+      set = m.compare(VectorOperators.GE, 16f);
+      twoToK = twoToK.blend(twoToK.mul(0x1p-16f), set);
+      m = m.blend(m.sub(16f), set);
+      set = m.compare(VectorOperators.GE, 8f);
+      twoToK = twoToK.blend(twoToK.mul(0x1p-8f), set);
+      m = m.blend(m.sub(8f), set);
+      set = m.compare(VectorOperators.GE, 4f);
+      twoToK = twoToK.blend(twoToK.mul(0x1p-4f), set);
+      m = m.blend(m.sub(4f), set);
+      set = m.compare(VectorOperators.GE, 2f);
+      twoToK = twoToK.blend(twoToK.mul(0x1p-2f), set);
+      m = m.blend(m.sub(2f), set);
+      twoToK = twoToK.blend(twoToK.mul(0.5f), m.compare(VectorOperators.GE, 1f));
+      FloatVector e = p.mul(twoToK).blend(0f, x.abs().neg().compare(VectorOperators.LT, EXP_FLOOR_F));
+      FloatVector s = e.div(e.add(2f));
+      FloatVector floored = s.max(SERIES_FLOOR_F);
+      FloatVector z = floored.mul(floored);
+      FloatVector q = z.mul(B6).add(B5).mul(z).add(B4).mul(z).add(B3).mul(z).add(B2).mul(z).add(B1).mul(z).add(B0);
+      x.max(0f).add(s.mul(2f).mul(q)).intoArray(sigma, i);
+      FloatVector numerator = FloatVector.broadcast(FLOATS, 1f).blend(e, x.compare(VectorOperators.LT, 0f));
+      numerator.div(e.add(1f)).intoArray(sigmoid, i);
     }
     return i;
   }
