@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.sparkbnn.input.BadInputException;
+import org.sparkbnn.input.HadoopPaths;
 
 /**
  * An output location (model or predictions) held by one run from before the work starts until its result is in
@@ -51,7 +52,7 @@ final class ClaimedOutput implements AutoCloseable {
     Path dest = new Path(target);
     FileSystem fs;
     try {
-      fs = dest.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      fs = HadoopPaths.fileSystem(dest, spark.sparkContext().hadoopConfiguration());
       dest = fs.makeQualified(dest);
     } catch (IOException | IllegalArgumentException e) {
       throw new BadInputException("cannot write output '" + target + "': " + BadInputException.reason(e), e);

@@ -18,6 +18,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.sparkbnn.input.BadInputException;
+import org.sparkbnn.input.HadoopPaths;
 
 /**
  * A directory of CSV files must hold one header. Spark names the columns after the first file's header and skips the
@@ -35,7 +36,7 @@ final class CsvHeaders {
    */
   static String oneHeader(String path, Configuration conf) throws IOException {
     Path input = new Path(path);
-    FileSystem fs = input.getFileSystem(conf);
+    FileSystem fs = HadoopPaths.fileSystem(input, conf);
     CompressionCodecFactory codecs = new CompressionCodecFactory(conf);
     if (!fs.getFileStatus(input).isDirectory()) return firstLine(fs, input, codecs);
     String firstHeader = null;

@@ -23,6 +23,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.sparkbnn.input.BadInputException;
+import org.sparkbnn.input.HadoopPaths;
 
 /** Reading inputs and choosing feature columns, with errors that name the path, column and row. */
 final class DataIO {
@@ -160,7 +161,7 @@ final class DataIO {
   /** A Parquet file starts with PAR1; a directory is left to Spark (whose read job then fails on its files). */
   private static void requireParquet(SparkSession spark, String path) throws IOException {
     Path p = new Path(path);
-    FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    FileSystem fs = HadoopPaths.fileSystem(p, spark.sparkContext().hadoopConfiguration());
     if (!fs.getFileStatus(p).isFile()) return;
     byte[] head = new byte[PARQUET_MAGIC.length];
     int read;
@@ -297,7 +298,7 @@ final class DataIO {
   static boolean exists(SparkSession spark, String path) {
     try {
       Path p = new Path(path);
-      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+      return HadoopPaths.fileSystem(p, spark.sparkContext().hadoopConfiguration()).exists(p);
     } catch (IOException | IllegalArgumentException e) {
       throw new BadInputException("cannot access '" + path + "': " + BadInputException.reason(e), e);
     }

@@ -12,6 +12,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.sparkbnn.input.BadInputException;
+import org.sparkbnn.input.HadoopPaths;
 
 /**
  * Checkpoints in one file, {@code <dir>/bnn-checkpoint}, on any Hadoop file system. Each save writes a
@@ -45,7 +46,7 @@ public final class HadoopCheckpointer implements Checkpointer {
   @Override
   public TrainingState load() {
     try {
-      FileSystem fs = file.getFileSystem(hadoopConf);
+      FileSystem fs = HadoopPaths.fileSystem(file, hadoopConf);
       // A crash between the two renames of save() leaves only the previous checkpoint.
       Path source = fs.exists(file) ? file : fs.exists(previous) ? previous : null;
       if (source == null) return null;
@@ -86,7 +87,7 @@ public final class HadoopCheckpointer implements Checkpointer {
   @Override
   public void save(TrainingState state) {
     try {
-      FileSystem fs = file.getFileSystem(hadoopConf);
+      FileSystem fs = HadoopPaths.fileSystem(file, hadoopConf);
       Path tmp = new Path(file.getParent(), "." + FILE + ".tmp-" + UUID.randomUUID());
       try (DataOutputStream out = fs.create(tmp, false)) {
         write(out, state);

@@ -100,6 +100,34 @@ class CommandLineBadInputTest {
     assertTrue(System.nanoTime() - start < 20e9, "should fail before training");
   }
 
+  /**
+   * A scheme Hadoop knows but whose client jars are missing (as s3a:// without hadoop-aws) fails inside Hadoop's
+   * Configuration with an unchecked exception: one line naming the path and what to add, exit 3, no stack trace,
+   * for a model location and for a checkpoint directory (whose fit leaves no model behind).
+   */
+  @Test
+  void pathsWithoutTheirFileSystemClientGetOneLine() {
+    SparkTestSession.get().sparkContext().hadoopConfiguration()
+        .set("fs.noclient.impl", "org.sparkbnn.jobs.NoSuchFileSystem");
+    String model = "noclient://bucket/model";
+    Run r = run(quickTrain(DIABETES, model));
+    assertEquals(3, r.code(), r.err());
+    assertTrue(r.err().contains("cannot write output '" + model + "': no client for noclient:// paths"), r.err());
+    assertFalse(r.err().contains("\tat "), r.err());
+
+    String local = dir.resolve("model").toString();
+    String[] train = quickTrain(DIABETES, local);
+    String[] withCheckpoints = Arrays.copyOf(train, train.length + 2);
+    withCheckpoints[train.length] = "--param";
+    withCheckpoints[train.length + 1] = "checkpointDir=noclient://bucket/checkpoints";
+    r = run(withCheckpoints);
+    assertEquals(3, r.code(), r.err());
+    assertTrue(r.err().contains("cannot read checkpoint noclient://bucket/checkpoints/"), r.err());
+    assertTrue(r.err().contains("no client for noclient:// paths"), r.err());
+    assertFalse(r.err().contains("\tat "), r.err());
+    assertFalse(Files.exists(Path.of(local)), "no model left behind");
+  }
+
   @Test
   void predictWithOnlySomeVarianceColumnsWritesTheRightValues() throws IOException {
     String model = dir.resolve("m").toString();
