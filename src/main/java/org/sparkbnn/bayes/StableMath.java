@@ -126,7 +126,7 @@ public final class StableMath {
       // 2^k, k in -124..0, as the product of 2^-2^j over the set bits j of -k: exact (powers of two, all normal).
       // Not from the bits of `shifted` as in the float64 loop: the Gaussian noise's vector code is the only other
       // user of the Vector API's int operations, and when this loop made them hot first, C2 compiled them on their
-      // own; their class-check traps then passed the noise loops' trap limit and the noise ran boxed, 6-10x slower.
+      // own; their class-check traps then passed the noise loops' trap limit and the noise ran boxed, 7-11x slower.
       float m = -k;
       float twoToK = 1f;
       for (int j = 6; j >= 0; j--) {
