@@ -149,8 +149,7 @@ final class AllReduceBenchmark {
         InetSocketAddress[] addresses = Arrays.stream(all).map(a -> a.split(" "))
             .map(a -> new InetSocketAddress(a[0], Integer.parseInt(a[1]))).toArray(InetSocketAddress[]::new);
         try (PeerMesh mesh = PeerMesh.connect(rank, listener, addresses, secret, 60_000L, context::isInterrupted)) {
-          // As a fit decides it (CollectiveTraining): a task alone in its JVM polls before it blocks.
-          mesh.pollBeforeBlocking(SharedMemoryExchange.tasksInThisJvm(mesh) == 1);
+          mesh.pollIfAloneInJvm(SharedMemoryExchange.tasksInThisJvm(mesh)); // as a fit's task does
           double[] millis = new double[SIZES.length];
           for (int k = 0; k < SIZES.length; k++) millis[k] = meanMillis(mesh, SIZES[k]);
           return scala.collection.Iterator$.MODULE$.single(millis);

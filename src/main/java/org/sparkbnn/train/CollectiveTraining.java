@@ -285,7 +285,7 @@ public final class CollectiveTraining {
           try (PeerMesh mesh = PeerMesh.connect(rank, listener, rendezvous.peers, secret, timeoutMillis,
               context::isInterrupted)) {
             int tasksHere = SharedMemoryExchange.tasksInThisJvm(mesh);
-            mesh.pollBeforeBlocking(tasksHere == 1);
+            mesh.pollIfAloneInJvm(tasksHere);
             try (SharedMemoryExchange memory = memoryWithinJvm && tasksHere == groups.tasks()
                 ? SharedMemoryExchange.join(HexFormat.of().formatHex(secret) + ":" + context.stageAttemptNumber(),
                     rank, groups.tasks(), timeoutMillis, context::isInterrupted)

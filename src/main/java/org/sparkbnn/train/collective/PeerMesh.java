@@ -135,6 +135,14 @@ public final class PeerMesh implements Exchange {
   }
 
   /**
+   * The rule a fit (and the benchmark timing its exchange) follows: poll only when this task is the fit's one task in
+   * its JVM ({@link SharedMemoryExchange#tasksInThisJvm}); see {@link #POLL_NANOS} for why.
+   */
+  public void pollIfAloneInJvm(int tasksInThisJvm) {
+    pollBeforeBlocking(tasksInThisJvm == 1);
+  }
+
+  /**
    * {@link Exchange#exchange}: {@code whileWaiting} runs as soon as everything is sent while a peer's frame is still
    * to come, or, if none is by then, after the round; then the task polls as {@link #pollBeforeBlocking} says,
    * and blocks.

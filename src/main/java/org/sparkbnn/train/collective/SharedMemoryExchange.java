@@ -70,7 +70,7 @@ public final class SharedMemoryExchange implements Exchange {
   /**
    * How many of {@code mesh}'s tasks (this one included) run in this JVM: one round of the mesh compares the JVMs'
    * identities, so every task of a JVM reaches the same answer. All of them: the fit can exchange through memory;
-   * this one alone: it polls its sockets before it blocks ({@link PeerMesh#pollBeforeBlocking}).
+   * this one alone: it polls its sockets before it blocks ({@link PeerMesh#pollIfAloneInJvm}).
    */
   public static int tasksInThisJvm(PeerMesh mesh) {
     ByteBuffer id = ByteBuffer.allocate(16).putLong(JVM_ID.getMostSignificantBits())
