@@ -129,8 +129,10 @@ final class BenchmarkJob {
       report("Spark " + spark.sparkContext().master() + " sparkJob", estimator, distributed, flopsPerRow, peak[2]);
       System.out.printf("BENCH %s: Spark / baseline throughput ratio %.2f%n", estimator.paramValue(),
           distributed.rowsPerSecond() / local.rowsPerSecond());
-      long[] truncated = steps > 0 ? new TruncatedEpoch(new LocalGradientSource(blocks), (long) steps * batch)
-          .partitionRows() : sizes;
+      long[] truncated = steps > 0 ? truncatedRows(blocks, steps, batch) : sizes;
+      long epochSteps = (java.util.Arrays.stream(sizes).sum() + batch - 1) / batch;
+      int stageSteps = (int) Math.max(steps > 0 ? steps : epochSteps, STAGE_FIT_STEPS);
+      long[] stageRows = truncatedRows(blocks, stageSteps, batch);
       SyncMode sync = SyncMode.resolve("auto", rdd.rdd(), sizes, features, false);
       if (sync.collective()) {
         String master = spark.sparkContext().master();
@@ -138,19 +140,23 @@ final class BenchmarkJob {
         // More partitions than task slots: the blocks shuffled into one task per slot, as a fit does.
         JavaRDD<FeatureBlock> stageInput = sync.regroup() ? CollectiveTraining.regroup(rdd, sync.groups()) : rdd;
         String tasks = sync.regroup() ? " (" + partitions + " partitions in " + sync.groups().tasks() + " tasks)" : "";
-        Supplier<StepTimings> collectiveFit = () -> CollectiveTraining.run(config, standardization, stageInput,
-            sync.groups(), truncated, e -> { }, Checkpointer.NONE, 300_000L).timings;
-        SteadyFits<StepTimings> collective = SteadyFits.measure(collectiveFit, StepTimings::rowsPerSecond);
-        report("Spark " + master + " collective" + tasks + (oneJvm ? " (tasks in one JVM: through memory)" : "")
-            + ", " + collective.describe(), estimator, collective.median(), flopsPerRow, peak[2]);
+        java.util.function.Function<long[], StepTimings> collectiveFit = partitionRows -> CollectiveTraining.run(
+            config, standardization, stageInput, sync.groups(), partitionRows, e -> { }, Checkpointer.NONE,
+            300_000L).timings;
+        Supplier<SteadyFits<StepTimings>> steadyFits = () -> SteadyFits.measure(() -> collectiveFit.apply(truncated),
+            () -> collectiveFit.apply(stageRows), StepTimings::rowsPerSecond, SteadyFits.COMPILER_MILLIS);
+        SteadyFits<StepTimings> collective = steadyFits.get();
+        report(String.format("Spark %s collective%s%s, %s; timed fits of %,d steps", master, tasks,
+            oneJvm ? " (tasks in one JVM: through memory)" : "", collective.describe(), stageSteps), estimator,
+            collective.median(), flopsPerRow, peak[2]);
         SteadyFits<StepTimings> tcp = null;
         if (oneJvm) {
           // The same fit with the tasks on the TCP mesh, as tasks of separate executors exchange.
           System.setProperty(CollectiveTraining.TRANSPORT_PROPERTY, "tcp");
           try {
-            tcp = SteadyFits.measure(collectiveFit, StepTimings::rowsPerSecond);
-            report("Spark " + master + " collective" + tasks + " over TCP, " + tcp.describe(), estimator,
-                tcp.median(), flopsPerRow, peak[2]);
+            tcp = steadyFits.get();
+            report(String.format("Spark %s collective%s over TCP, %s; timed fits of %,d steps", master, tasks,
+                tcp.describe(), stageSteps), estimator, tcp.median(), flopsPerRow, peak[2]);
           } finally {
             System.clearProperty(CollectiveTraining.TRANSPORT_PROPERTY);
           }
@@ -284,6 +290,16 @@ final class BenchmarkJob {
   }
 
   private static final int WARM_UP_STEPS = 200;
+  /**
+   * Least number of steps of a timed fit of the Spark stage (the warm-up fits have --steps): long enough to spread
+   * the compilations each fit's Spark job sets off as a user's fit does ({@link SteadyFits}).
+   */
+  static final int STAGE_FIT_STEPS = 4000;
+
+  /** The partition sizes under which one epoch of {@code blocks} is {@code steps} steps ({@link TruncatedEpoch}). */
+  private static long[] truncatedRows(List<FeatureBlock> blocks, int steps, int batch) {
+    return new TruncatedEpoch(new LocalGradientSource(blocks), (long) steps * batch).partitionRows();
+  }
   private static final int WARM_UP_SECONDS = 3;
 
   private static void report(String where, GradientEstimator estimator, StepTimings t, double flopsPerRow,

@@ -1,8 +1,12 @@
 package org.sparkbnn.jobs;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.LongSummaryStatistics;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -15,6 +19,13 @@ import java.util.function.ToDoubleFunction;
  * 5% (at least five fits), and the median of three timed fits is reported against the better of the two in-process
  * measurements. The fits are not interleaved with in-process runs: every switch of gradient source in the shared
  * loop costs the JIT another recompilation, which a user's fit (one source a JVM) never pays.
+ *
+ * <p>The timed fits may be longer than the warm-up ones. Every fit is a Spark job, and launching one sets off
+ * compilations of Spark's scheduling and serialisation code that go on for the first hundred-odd fits of a JVM, as
+ * its methods pass the compilers' invocation thresholds a few fits at a time: on 2026-12-07 (2 vCPUs) the compilers
+ * were busy 40-290 ms during each fit of 1,000 steps (0.5 s) from the 8th fit to the 14th, and the fits ran at
+ * 1.68-2.38M rows/s in step with it, the compiler thread taking a vCPU from a task. A fit of many steps spreads
+ * that burst as a user's fit does; the compilers' time during each timed fit is printed with it.
  */
 final class SteadyFits<T> {
   static final int TIMED_FITS = 3;
@@ -22,43 +33,61 @@ final class SteadyFits<T> {
   static final int MAX_WARM_UP_FITS = 15;
   /** Two consecutive warm-up fits whose throughputs differ by at most this fraction: the fit is steady. */
   static final double STEADY = 0.05;
+  /** Milliseconds this JVM's JIT compilers have spent so far (-1 where the JVM does not count them). */
+  static final LongSupplier COMPILER_MILLIS = () -> {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+  };
 
-  private final List<T> fits;
+  /** A timed fit and the JIT compilers' time while it ran. */
+  private record Timed<T>(T fit, long compilerMillis) {}
+
+  private final List<Timed<T>> fits;
   private final ToDoubleFunction<T> rowsPerSecond;
   private final int warmUpFits;
 
-  private SteadyFits(List<T> fits, ToDoubleFunction<T> rowsPerSecond, int warmUpFits) {
+  private SteadyFits(List<Timed<T>> fits, ToDoubleFunction<T> rowsPerSecond, int warmUpFits) {
     this.fits = fits;
     this.rowsPerSecond = rowsPerSecond;
     this.warmUpFits = warmUpFits;
   }
 
-  /** Warms {@code fit} up until steady, then times it {@value #TIMED_FITS} times. */
-  static <T> SteadyFits<T> measure(Supplier<T> fit, ToDoubleFunction<T> rowsPerSecond) {
+  /**
+   * Runs {@code warmUpFit} until steady, then times {@code timedFit} {@value #TIMED_FITS} times, noting the JIT
+   * compilers' time ({@code compilerMillis}, a running total) during each.
+   */
+  static <T> SteadyFits<T> measure(Supplier<T> warmUpFit, Supplier<T> timedFit, ToDoubleFunction<T> rowsPerSecond,
+                                   LongSupplier compilerMillis) {
     int warmUpFits = 0;
     double previous = 0;
     while (warmUpFits < MAX_WARM_UP_FITS) {
-      double rate = rowsPerSecond.applyAsDouble(fit.get());
+      double rate = rowsPerSecond.applyAsDouble(warmUpFit.get());
       warmUpFits++;
       if (warmUpFits >= MIN_WARM_UP_FITS && Math.abs(rate - previous) <= STEADY * previous) break;
       previous = rate;
     }
-    List<T> fits = new ArrayList<>();
-    for (int i = 0; i < TIMED_FITS; i++) fits.add(fit.get());
-    fits.sort(Comparator.comparingDouble(rowsPerSecond));
+    List<Timed<T>> fits = new ArrayList<>();
+    for (int i = 0; i < TIMED_FITS; i++) {
+      long before = compilerMillis.getAsLong();
+      T fit = timedFit.get();
+      fits.add(new Timed<>(fit, before < 0 ? -1 : compilerMillis.getAsLong() - before));
+    }
+    fits.sort(Comparator.comparingDouble(t -> rowsPerSecond.applyAsDouble(t.fit())));
     return new SteadyFits<>(fits, rowsPerSecond, warmUpFits);
   }
 
   /** The timed fit of median throughput. */
   T median() {
-    return fits.get(fits.size() / 2);
+    return fits.get(fits.size() / 2).fit();
   }
 
   /** How the median fit was measured, for its line. */
   String describe() {
-    return String.format("median of %d fits after %d untimed ones (slowest %,.0f rows/s, fastest %,.0f)",
-        fits.size(), warmUpFits, rowsPerSecond.applyAsDouble(fits.get(0)),
-        rowsPerSecond.applyAsDouble(fits.get(fits.size() - 1)));
+    LongSummaryStatistics compiler = fits.stream().mapToLong(Timed::compilerMillis).summaryStatistics();
+    return String.format("median of %d fits after %d untimed ones (slowest %,.0f rows/s, fastest %,.0f%s)",
+        fits.size(), warmUpFits, rowsPerSecond.applyAsDouble(fits.get(0).fit()),
+        rowsPerSecond.applyAsDouble(fits.get(fits.size() - 1).fit()), compiler.getMin() < 0 ? ""
+            : String.format("; the JIT compilers busy %d-%d ms during each", compiler.getMin(), compiler.getMax()));
   }
 
   /** The median fit's throughput over the better of two baseline throughputs. */
