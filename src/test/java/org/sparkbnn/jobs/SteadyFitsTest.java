@@ -59,7 +59,7 @@ class SteadyFitsTest {
     SteadyFits<Double> s = SteadyFits.measure(fits(100.0, 100.0, 100.0, 100.0, 100.0), fits(30.0, 10.0, 20.0),
         r -> r, () -> clock[reads.getAndIncrement()]);
     assertEquals(20.0, s.median(), 0.0);
-    assertEquals("median of 3 fits after 5 untimed ones (slowest 10 rows/s, fastest 30; the JIT compilers busy"
+    assertEquals("median of 3 fits after 5 untimed ones (slowest 10 rows/s, fastest 30; this JVM's JIT compilers busy"
         + " 10-250 ms during each)", s.describe());
     assertEquals(6, reads.get(), "the clock is read before and after each timed fit only");
   }
