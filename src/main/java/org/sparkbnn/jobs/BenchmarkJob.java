@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -20,7 +19,6 @@ import org.sparkbnn.bayes.NetworkArchitecture;
 import org.sparkbnn.bayes.cpu.FusedElbo;
 import org.sparkbnn.bayes.cpu.StepProfile;
 import org.sparkbnn.bayes.GaussianPredictive;
-import org.sparkbnn.train.Checkpointer;
 import org.sparkbnn.train.CollectiveTraining;
 import org.sparkbnn.input.ColumnMoments;
 import org.sparkbnn.compute.ComputeKernel;
@@ -31,7 +29,6 @@ import org.sparkbnn.train.LocalGradientSource;
 import org.sparkbnn.train.SparkGradientSource;
 import org.sparkbnn.input.Standardization;
 import org.sparkbnn.train.StepTimings;
-import org.sparkbnn.train.SyncMode;
 import org.sparkbnn.train.TrainingConfig;
 import org.sparkbnn.train.TrainingLoop;
 
@@ -54,12 +51,20 @@ final class BenchmarkJob {
     boolean withSpark = !"false".equalsIgnoreCase(args.value("spark", "true"));
     int scaleRows = args.intValue("scale-rows", 0);
     String peerScript = args.value("peer", PeerBenchmark.DEFAULT_SCRIPT);
+    int[] executors = args.intList("executors", new int[0]);
     args.finish();
     if (rows < 1 || features < 1 || batch < 1 || partitions < 1 || steps < 0
         || java.util.Arrays.stream(hidden).anyMatch(h -> h < 1)) {
       throw new UsageException("--rows, --features, --hidden, --batch and --partitions must be >= 1 and --steps >= 0");
     }
     if (rows < partitions) throw new UsageException("--rows (" + rows + ") must be at least --partitions");
+    if (executors.length > 0) {
+      if (java.util.Arrays.stream(executors).anyMatch(n -> n < 1 || n > rows)) {
+        throw new UsageException("--executors must list counts from 1 to --rows, e.g. 1,2");
+      }
+      ExecutorScaling.run(executors, rows, features, hidden, batch, steps);
+      return 0;
+    }
     if (scaleRows != 0) {
       if (scaleRows < partitions) {
         throw new UsageException("--scale-rows (" + scaleRows + ") must be at least --partitions (" + partitions + ")");
@@ -74,11 +79,8 @@ final class BenchmarkJob {
 
     List<FeatureBlock> blocks = new ArrayList<>();
     for (int p = 0; p < partitions; p++) blocks.add(syntheticBlock(p, rows, features, partitions));
-    ColumnMoments moments = new ColumnMoments(features + 1);
-    for (FeatureBlock b : blocks) moments.merge(b.moments());
-    Standardization standardization = Standardization.fromMoments(moments, features);
-    BayesianMlp network = new BayesianMlp(
-        new NetworkArchitecture(features, hidden, 1, Activation.RELU), GaussianLikelihood.homoscedastic(0.1));
+    Standardization standardization = standardization(blocks, features);
+    BayesianMlp network = network(features, hidden);
     Map<String, Double> peer = PeerBenchmark.run(peerScript, rows, features, hidden, batch);
 
     for (GradientEstimator estimator : GradientEstimator.values()) {
@@ -129,34 +131,22 @@ final class BenchmarkJob {
       report("Spark " + spark.sparkContext().master() + " sparkJob", estimator, distributed, flopsPerRow, peak[2]);
       System.out.printf("BENCH %s: Spark / baseline throughput ratio %.2f%n", estimator.paramValue(),
           distributed.rowsPerSecond() / local.rowsPerSecond());
-      long[] truncated = steps > 0 ? truncatedRows(blocks, steps, batch) : sizes;
-      long epochSteps = (java.util.Arrays.stream(sizes).sum() + batch - 1) / batch;
-      int stageSteps = (int) Math.max(steps > 0 ? steps : epochSteps, STAGE_FIT_STEPS);
-      long[] stageRows = truncatedRows(blocks, stageSteps, batch);
-      SyncMode sync = SyncMode.resolve("auto", rdd.rdd(), sizes, features, false);
-      if (sync.collective()) {
+      StageFits stage = new StageFits(config, standardization, rdd, sizes, features, steps, batch);
+      if (stage.collective()) {
         String master = spark.sparkContext().master();
         boolean oneJvm = master.startsWith("local[");
-        // More partitions than task slots: the blocks shuffled into one task per slot, as a fit does.
-        JavaRDD<FeatureBlock> stageInput = sync.regroup() ? CollectiveTraining.regroup(rdd, sync.groups()) : rdd;
-        String tasks = sync.regroup() ? " (" + partitions + " partitions in " + sync.groups().tasks() + " tasks)" : "";
-        java.util.function.Function<long[], StepTimings> collectiveFit = partitionRows -> CollectiveTraining.run(
-            config, standardization, stageInput, sync.groups(), partitionRows, e -> { }, Checkpointer.NONE,
-            300_000L).timings;
-        Supplier<SteadyFits<StepTimings>> steadyFits = () -> SteadyFits.measure(() -> collectiveFit.apply(truncated),
-            () -> collectiveFit.apply(stageRows), StepTimings::rowsPerSecond, SteadyFits.COMPILER_MILLIS);
-        SteadyFits<StepTimings> collective = steadyFits.get();
-        report(String.format("Spark %s collective%s%s, %s; timed fits of %,d steps", master, tasks,
-            oneJvm ? " (tasks in one JVM: through memory)" : "", collective.describe(), stageSteps), estimator,
+        SteadyFits<StepTimings> collective = stage.measure();
+        report(String.format("Spark %s collective%s%s, %s; timed fits of %,d steps", master, stage.tasks,
+            oneJvm ? " (tasks in one JVM: through memory)" : "", collective.describe(), stage.timedSteps), estimator,
             collective.median(), flopsPerRow, peak[2]);
         SteadyFits<StepTimings> tcp = null;
         if (oneJvm) {
           // The same fit with the tasks on the TCP mesh, as tasks of separate executors exchange.
           System.setProperty(CollectiveTraining.TRANSPORT_PROPERTY, "tcp");
           try {
-            tcp = steadyFits.get();
-            report(String.format("Spark %s collective%s over TCP, %s; timed fits of %,d steps", master, tasks,
-                tcp.describe(), stageSteps), estimator, tcp.median(), flopsPerRow, peak[2]);
+            tcp = stage.measure();
+            report(String.format("Spark %s collective%s over TCP, %s; timed fits of %,d steps", master, stage.tasks,
+                tcp.describe(), stage.timedSteps), estimator, tcp.median(), flopsPerRow, peak[2]);
           } finally {
             System.clearProperty(CollectiveTraining.TRANSPORT_PROPERTY);
           }
@@ -175,7 +165,7 @@ final class BenchmarkJob {
                 : String.format(", over TCP %.2f", tcp.ratio(local.rowsPerSecond(), after.rowsPerSecond())),
             local.rowsPerSecond(), after.rowsPerSecond(), distributed.rowsPerSecond() / local.rowsPerSecond());
       } else {
-        System.out.println("BENCH collective not measured: " + sync.reason());
+        System.out.println("BENCH collective not measured: " + stage.reason());
       }
       rdd.unpersist(true);
     }
@@ -260,7 +250,19 @@ final class BenchmarkJob {
     return (System.nanoTime() - start) / 1e6 / reps;
   }
 
-  private static TrainingConfig config(BayesianMlp network, GradientEstimator estimator, int batch,
+  /** The benchmark's network: the PyTorch peer's, ReLU layers and one output with a learned noise variance. */
+  static BayesianMlp network(int features, int[] hidden) {
+    return new BayesianMlp(new NetworkArchitecture(features, hidden, 1, Activation.RELU),
+        GaussianLikelihood.homoscedastic(0.1));
+  }
+
+  static Standardization standardization(List<FeatureBlock> blocks, int features) {
+    ColumnMoments moments = new ColumnMoments(features + 1);
+    for (FeatureBlock b : blocks) moments.merge(b.moments());
+    return Standardization.fromMoments(moments, features);
+  }
+
+  static TrainingConfig config(BayesianMlp network, GradientEstimator estimator, int batch,
                                       ComputeKernel kernel) {
     return new TrainingConfig(new ElboObjective(network, new GaussianPrior(1.0), estimator, 1, 1L), batch, 1, 0, 0,
         1e-3, KlWeighting.UNIFORM, 1.0, -5.0, kernel);
@@ -290,16 +292,7 @@ final class BenchmarkJob {
   }
 
   private static final int WARM_UP_STEPS = 200;
-  /**
-   * Least number of steps of a timed fit of the Spark stage (the warm-up fits have --steps): long enough to spread
-   * the compilations each fit's Spark job sets off as a user's fit does ({@link SteadyFits}).
-   */
-  static final int STAGE_FIT_STEPS = 4000;
 
-  /** The partition sizes under which one epoch of {@code blocks} is {@code steps} steps ({@link TruncatedEpoch}). */
-  private static long[] truncatedRows(List<FeatureBlock> blocks, int steps, int batch) {
-    return new TruncatedEpoch(new LocalGradientSource(blocks), (long) steps * batch).partitionRows();
-  }
   private static final int WARM_UP_SECONDS = 3;
 
   private static void report(String where, GradientEstimator estimator, StepTimings t, double flopsPerRow,

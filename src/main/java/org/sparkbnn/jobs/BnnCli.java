@@ -24,6 +24,7 @@ public final class BnnCli {
       "  benchmark [--rows 1000000] [--features 20] [--hidden 64,64] [--batch 1024] [--partitions 2] [--steps N]",
       "            [--spark false] [--peer ../shared/peers/bbb_torch.py]   throughput, next to the PyTorch peer",
       "            [--scale-rows N]   instead: one fit of N generated rows and the executors' peak memory",
+      "            [--executors 1,2]   instead: the collective fit on local clusters of 1, then 2 executor JVMs",
       "Inputs: CSV with a header (*.csv) or Parquet; paths on any Hadoop file system. [--null-value TOKEN]: in a CSV",
       "  input, TOKEN (e.g. '?' or NA) marks a missing value (handleInvalid then decides about its rows).",
       "PARAMS: [--params-file FILE] [--param name=value ...], the stage's Param names, e.g.",
