@@ -31,6 +31,12 @@ final class ExecutorScaling {
   private ExecutorScaling() {}
 
   static void run(int[] executorCounts, int rows, int features, int[] hidden, int batch, int steps) {
+    String sparkHome = System.getenv("SPARK_HOME");
+    if (sparkHome == null || !new java.io.File(sparkHome, "jars").isDirectory()) {
+      // Without one, Spark cannot start the executors and waits for them for ever.
+      throw new UsageException("--executors starts local clusters, whose executors need a Spark installation:"
+          + " run it through jobs/bnn (it assembles one under target/) or set SPARK_HOME");
+    }
     int workerMb = workerMemoryMb(System.getProperty("spark.master", ""));
     BayesianMlp network = BenchmarkJob.network(features, hidden);
     Map<GradientEstimator, double[]> rowsPerSecond = new EnumMap<>(GradientEstimator.class);
