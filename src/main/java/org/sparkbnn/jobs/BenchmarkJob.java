@@ -262,8 +262,7 @@ final class BenchmarkJob {
     return Standardization.fromMoments(moments, features);
   }
 
-  static TrainingConfig config(BayesianMlp network, GradientEstimator estimator, int batch,
-                                      ComputeKernel kernel) {
+  static TrainingConfig config(BayesianMlp network, GradientEstimator estimator, int batch, ComputeKernel kernel) {
     return new TrainingConfig(new ElboObjective(network, new GaussianPrior(1.0), estimator, 1, 1L), batch, 1, 0, 0,
         1e-3, KlWeighting.UNIFORM, 1.0, -5.0, kernel);
   }
@@ -292,7 +291,6 @@ final class BenchmarkJob {
   }
 
   private static final int WARM_UP_STEPS = 200;
-
   private static final int WARM_UP_SECONDS = 3;
 
   private static void report(String where, GradientEstimator estimator, StepTimings t, double flopsPerRow,

@@ -1,5 +1,6 @@
 package org.sparkbnn.jobs;
 
+import java.io.File;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -32,7 +33,7 @@ final class ExecutorScaling {
 
   static void run(int[] executorCounts, int rows, int features, int[] hidden, int batch, int steps) {
     String sparkHome = System.getenv("SPARK_HOME");
-    if (sparkHome == null || !new java.io.File(sparkHome, "jars").isDirectory()) {
+    if (sparkHome == null || !new File(sparkHome, "jars").isDirectory()) {
       // Without one, Spark cannot start the executors and waits for them for ever.
       throw new UsageException("--executors starts local clusters, whose executors need a Spark installation:"
           + " run it through jobs/bnn (it assembles one under target/) or set SPARK_HOME");

@@ -87,7 +87,8 @@ final class SteadyFits<T> {
     return String.format("median of %d fits after %d untimed ones (slowest %,.0f rows/s, fastest %,.0f%s)",
         fits.size(), warmUpFits, rowsPerSecond.applyAsDouble(fits.get(0).fit()),
         rowsPerSecond.applyAsDouble(fits.get(fits.size() - 1).fit()), compiler.getMin() < 0 ? ""
-            : String.format("; this JVM's JIT compilers busy %d-%d ms during each", compiler.getMin(), compiler.getMax()));
+            : String.format("; this JVM's JIT compilers busy %d-%d ms during each", compiler.getMin(),
+                compiler.getMax()));
   }
 
   /** The median fit's throughput over the better of two baseline throughputs. */
