@@ -43,12 +43,13 @@ public final class GaussianPrior implements Prior {
   }
 
   @Override
-  public double closedFormKl(double[] mu, double[] q, int n, double[] gradMu, double[] gradSigma) {
+  public double closedFormKl(double[] mu, double[] q, int from, int to, double[] gradMu, double[] gradSigma) {
     double s2 = sigma * sigma;
-    double sumLogQ = StableMath.sumOfLogs(q, n);
+    int n = to - from;
+    double sumLogQ = StableMath.sumOfLogs(q, from, to);
     // The gradient loop without the sum, which would keep the compiler from vectorising it; the sum in four
     // interleaved parts, so that each addition need not wait for the one before.
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < to; i++) {
       gradMu[i] += mu[i] / s2;
       gradSigma[i] += q[i] / s2 - 1 / q[i];
     }
@@ -56,14 +57,14 @@ public final class GaussianPrior implements Prior {
     double part1 = 0;
     double part2 = 0;
     double part3 = 0;
-    int i = 0;
-    for (; i + 4 <= n; i += 4) {
+    int i = from;
+    for (; i + 4 <= to; i += 4) {
       part0 += mu[i] * mu[i] + q[i] * q[i];
       part1 += mu[i + 1] * mu[i + 1] + q[i + 1] * q[i + 1];
       part2 += mu[i + 2] * mu[i + 2] + q[i + 2] * q[i + 2];
       part3 += mu[i + 3] * mu[i + 3] + q[i + 3] * q[i + 3];
     }
-    for (; i < n; i++) part0 += mu[i] * mu[i] + q[i] * q[i];
+    for (; i < to; i++) part0 += mu[i] * mu[i] + q[i] * q[i];
     double sumSquares = (part0 + part1) + (part2 + part3);
     return n * Math.log(sigma) - sumLogQ + sumSquares / (2 * s2) - 0.5 * n;
   }

@@ -16,7 +16,7 @@ public final class PosteriorPrior implements Prior {
 
   private final double[] mean;
   private final double[] sigma;
-  /** sum_i log s_i, a constant of the KL. */
+  /** sum_i log s_i, a constant of log p (the Monte-Carlo KL's; the closed form sums its blocks' own). */
   private final double sumLogSigma;
 
   /** The prior N(mean_i, sigma_i^2) for each of the first {@code mean.length} weights. */
@@ -59,10 +59,12 @@ public final class PosteriorPrior implements Prior {
    * dKL/dmu = (mu - m) / s^2 and dKL/dq = q / s^2 - 1/q.
    */
   @Override
-  public double closedFormKl(double[] mu, double[] q, int n, double[] gradMu, double[] gradSigma) {
-    checkLength(n);
-    double kl = sumLogSigma - 0.5 * n - StableMath.sumOfLogs(q, n);
-    for (int i = 0; i < n; i++) {
+  public double closedFormKl(double[] mu, double[] q, int from, int to, double[] gradMu, double[] gradSigma) {
+    if (from < 0 || to > mean.length) {
+      throw new IllegalArgumentException("the prior has " + mean.length + " weights, asked for " + from + ".." + to);
+    }
+    double kl = StableMath.sumOfLogs(sigma, from, to) - 0.5 * (to - from) - StableMath.sumOfLogs(q, from, to);
+    for (int i = from; i < to; i++) {
       double s2 = sigma[i] * sigma[i];
       double d = mu[i] - mean[i];
       kl += (q[i] * q[i] + d * d) / (2 * s2);
@@ -93,7 +95,8 @@ public final class PosteriorPrior implements Prior {
     int n = (int) mu.length();
     double[] gMu = new double[n];
     double[] gSigma = new double[n];
-    double kl = closedFormKl(mu.toDoubleVector(), q.toDoubleVector(), n, gMu, gSigma);
+    checkLength(n);
+    double kl = closedFormKl(mu.toDoubleVector(), q.toDoubleVector(), 0, n, gMu, gSigma);
     gradMu.addi(Nd4j.createFromArray(gMu).castTo(gradMu.dataType()).reshape(gradMu.shape()));
     gradSigma.addi(Nd4j.createFromArray(gSigma).castTo(gradSigma.dataType()).reshape(gradSigma.shape()));
     return kl;

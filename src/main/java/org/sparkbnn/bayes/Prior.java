@@ -21,8 +21,12 @@ public sealed interface Prior extends Serializable permits GaussianPrior, ScaleM
   /** log p(w) summed over all weights; writes d log p / dw element-wise into {@code gradW}. */
   double logDensity(INDArray w, INDArray gradW);
 
-  /** {@link #closedFormKl} on primitive arrays of the first {@code n} weights (the fused CPU kernel). */
-  double closedFormKl(double[] mu, double[] sigma, int n, double[] gradMu, double[] gradSigma);
+  /**
+   * {@link #closedFormKl} on primitive arrays (the fused CPU kernel), over the weights from..to only: their KL, and
+   * their gradients added into gradMu[from..to) and gradSigma[from..to). The fused kernel sums it over fixed blocks
+   * of weights, so that the tasks of a collective fit can each compute their own ({@code FusedElbo.KL_BLOCK}).
+   */
+  double closedFormKl(double[] mu, double[] sigma, int from, int to, double[] gradMu, double[] gradSigma);
 
   /** {@link #logDensity} on primitive arrays of the first {@code n} weights (the fused CPU kernel). */
   double logDensity(double[] w, int n, double[] gradW);

@@ -40,7 +40,7 @@ public final class ScaleMixturePrior implements Prior {
   }
 
   @Override
-  public double closedFormKl(double[] mu, double[] sigma, int n, double[] gradMu, double[] gradSigma) {
+  public double closedFormKl(double[] mu, double[] sigma, int from, int to, double[] gradMu, double[] gradSigma) {
     throw new UnsupportedOperationException("the scale-mixture prior has no closed-form KL");
   }
 

@@ -65,8 +65,14 @@ public final class StableMath {
    * differ from Math's in the last bit, which made a local-cluster fit differ from local mode.)
    */
   public static void softplusAndSigmoid(double[] rho, int offset, int n, double[] sigma, double[] sigmoid) {
-    int done = VECTOR_API ? VectorMath.softplusAndSigmoid(rho, offset, n, sigma, sigmoid) : 0;
-    scalarSoftplusAndSigmoid(rho, offset, done, n, sigma, sigmoid);
+    softplusAndSigmoid(rho, offset, 0, n, sigma, sigmoid);
+  }
+
+  /** As above for the values from..to only (sigma[i] and sigmoid[i] of rho[offset + i]): the same bits per value. */
+  public static void softplusAndSigmoid(double[] rho, int offset, int from, int to, double[] sigma,
+                                        double[] sigmoid) {
+    int done = VECTOR_API ? VectorMath.softplusAndSigmoid(rho, offset, from, to, sigma, sigmoid) : from;
+    scalarSoftplusAndSigmoid(rho, offset, done, to, sigma, sigmoid);
   }
 
   // The float32 twin of the constants above: ln 2 split so that k * LN2_HI_F is exact for |k| < 256.
@@ -179,16 +185,21 @@ public final class StableMath {
    * rounded logs is.
    */
   public static double sumOfLogs(double[] x, int n) {
+    return sumOfLogs(x, 0, n);
+  }
+
+  /** As above over x[from..to) (the products interleaved from x[from] on). */
+  public static double sumOfLogs(double[] x, int from, int to) {
     double[] product = {1, 1, 1, 1};
     long exponent = 0;
     double direct = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < to; i++) {
       double v = x[i];
       if (!(v >= 0x1p-400 && v <= 0x1p400)) {
         direct += Math.log(v);
         continue;
       }
-      int c = i & 3;
+      int c = (i - from) & 3;
       double p = product[c] * v;
       if (!(p >= 0x1p-500 && p <= 0x1p500)) {
         int k = Math.getExponent(p);

@@ -53,11 +53,11 @@ final class VectorMath {
 
   private VectorMath() {}
 
-  /** softplus and sigmoid of the vector-aligned prefix; returns how many values it did. */
-  static int softplusAndSigmoid(double[] rho, int offset, int n, double[] sigma, double[] sigmoid) {
+  /** softplus and sigmoid of the values from..to in whole vectors from `from` on; returns where it stopped. */
+  static int softplusAndSigmoid(double[] rho, int offset, int from, int to, double[] sigma, double[] sigmoid) {
     int lanes = DOUBLES.length();
-    int i = 0;
-    for (; i + lanes <= n; i += lanes) {
+    int i = from;
+    for (; i + lanes <= to; i += lanes) {
       DoubleVector x = DoubleVector.fromArray(DOUBLES, rho, offset + i);
       DoubleVector y = x.abs().neg().max(EXP_FLOOR);
       DoubleVector shifted = y.mul(INV_LN2).add(ROUND);

@@ -42,10 +42,18 @@ public final class AllReduce {
 
   private AllReduce() {}
 
-  /** {@link #sumInPartitionOrder(Exchange, List, int, long, double[], Runnable)} of a task with one partition. */
+  /**
+   * {@link #sumInPartitionOrder(Exchange, List, int, long, double[], KlTerm, Runnable)} of a task with one partition
+   * and no KL share.
+   */
   public static StepGradient sumInPartitionOrder(Exchange mesh, PartitionGradient mine, int n, long step,
                                                  double[] sum, Runnable whileWaiting) {
-    return sumInPartitionOrder(mesh, List.of(mine), n, step, sum, whileWaiting);
+    return sumInPartitionOrder(mesh, List.of(mine), n, step, sum, null, whileWaiting);
+  }
+
+  /** Whether tasks exchanging gradients of n parameters send every task's whole message to every other. */
+  static boolean isDirect(int size, int n) {
+    return size <= 2 || 4L * n * (size - 1) <= DIRECT_LIMIT_BYTES;
   }
 
   /**
@@ -55,13 +63,14 @@ public final class AllReduce {
    * travels on its own: floating-point addition is not associative, so a task's partial sum could not be added in
    * the driver's order. {@code whileWaiting} (may be null) is work of the step that does not need the peers'
    * gradients: it runs exactly once, while this task waits for its peers if it has to
-   * ({@link Exchange#exchange(ByteBuffer[], String, Runnable)}).
+   * ({@link Exchange#exchange(ByteBuffer[], String, Runnable)}). {@code kl} (null for none; only where
+   * {@link #isDirect}) is the step's KL term whose share this task has computed: the share travels with the
+   * gradient, and the peers' shares complete this task's term ({@link KlTerm}).
    */
   public static StepGradient sumInPartitionOrder(Exchange mesh, List<PartitionGradient> mine, int n, long step,
-                                                 double[] sum, Runnable whileWaiting) {
-    if (mesh.size() <= 2 || 4L * n * (mesh.size() - 1) <= DIRECT_LIMIT_BYTES) {
-      return direct(mesh, mine, n, step, sum, whileWaiting);
-    }
+                                                 double[] sum, KlTerm kl, Runnable whileWaiting) {
+    if (isDirect(mesh.size(), n)) return direct(mesh, mine, n, step, sum, kl, whileWaiting);
+    if (kl != null) throw new IllegalArgumentException("the KL term's shares travel only in the direct exchange");
     return reduceScatterAllGather(mesh, mine, n, step, sum, whileWaiting);
   }
 
@@ -83,11 +92,11 @@ public final class AllReduce {
   }
 
   private static StepGradient direct(Exchange mesh, List<PartitionGradient> mine, int n, long step, double[] sum,
-                                     Runnable whileWaiting) {
+                                     KlTerm kl, Runnable whileWaiting) {
     int size = mesh.size();
     int rank = mesh.rank();
     String during = "in the all-reduce of step " + step + " (partition " + rank + ")";
-    int length = messageLength(mine, n);
+    int length = messageLength(mine, n) + (kl == null ? 0 : kl.shareBytes(rank, size));
     ByteBuffer out = DIRECT_OUT.get();
     if (out.capacity() < length) {
       out = ByteBuffer.allocateDirect(length);
@@ -95,6 +104,7 @@ public final class AllReduce {
     }
     out.clear().order(ByteOrder.LITTLE_ENDIAN);
     write(out, mine, 0, n, step);
+    if (kl != null) kl.writeShare(out, rank, size);
     out.flip();
     ByteBuffer[] outgoing = new ByteBuffer[size];
     for (int j = 0; j < size; j++) outgoing[j] = out.duplicate();
@@ -113,7 +123,9 @@ public final class AllReduce {
         b.position(b.position() + 4 * n);
       }
       totals.endTask();
+      if (kl != null && p != rank) kl.readShare(b, p, size);
     }
+    if (kl != null) kl.sumShares();
     sumInBlocks(contributions, n, sum);
     return new StepGradient(sum, totals.nll, totals.slowest, totals.total);
   }

@@ -8,8 +8,9 @@ import org.sparkbnn.train.collective.Exchange;
  * Inside one task of a collective fit: computes the gradients of this task's partitions (one, or a run of several
  * when the data has more partitions than the cluster has task slots, {@link PartitionGroups}) and all-reduces them
  * with the other tasks ({@link AllReduce}), so that every task ends the step with the sum the driver would have
- * formed. While it waits for its peers' gradients it does the work that does not need them: the step's KL term and
- * drawing its partitions' rows of the next step (which depend only on the seed, the step and the partition).
+ * formed. Its share of the step's KL term goes with its gradient ({@link KlTerm}); while it waits for its peers'
+ * gradients it draws its partitions' rows of the next step (which depend only on the seed, the step and the
+ * partition), and computes the whole KL term where it cannot be shared.
  */
 final class CollectiveGradientSource implements GradientSource {
   private final List<PartitionBlocks> parts;
@@ -46,7 +47,7 @@ final class CollectiveGradientSource implements GradientSource {
   }
 
   @Override
-  public StepGradient step(StepFunction function, float[] theta, long step, int[] shares, Runnable alongside) {
+  public StepGradient step(StepFunction function, float[] theta, long step, int[] shares, KlTerm kl) {
     List<PartitionGradient> mine = new ArrayList<>(parts.size());
     for (int i = 0; i < parts.size(); i++) {
       PartitionBlocks part = parts.get(i);
@@ -61,8 +62,11 @@ final class CollectiveGradientSource implements GradientSource {
     }
     if (step == stallAtStep) stall();
     if (sum.length != theta.length) sum = new double[theta.length];
-    return AllReduce.sumInPartitionOrder(mesh, mine, theta.length, step, sum, () -> {
-      alongside.run();
+    // Where every task sends its message to every other, each sends its share of the KL term with it.
+    KlTerm shared = kl.inBlocks() && AllReduce.isDirect(mesh.size(), theta.length) ? kl : null;
+    if (shared != null) shared.computeShare(mesh.rank(), mesh.size());
+    return AllReduce.sumInPartitionOrder(mesh, mine, theta.length, step, sum, shared, () -> {
+      if (shared == null) kl.run();
       for (int i = 0; i < parts.size(); i++) {
         PartitionBlocks part = parts.get(i);
         function.draw(part, step + 1, shares[part.partition], next[i]);

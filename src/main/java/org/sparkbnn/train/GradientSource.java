@@ -12,14 +12,15 @@ public interface GradientSource {
   List<PartitionGradient> compute(StepFunction function, float[] theta, long step, int[] shares);
 
   /**
-   * The step's summed gradient: by default the partition gradients summed in partition order. {@code alongside}
-   * is the step's work that does not need the gradient (the KL term); it runs exactly once, by default after the
-   * partitions' work, and where the source waits for its peers, while it waits.
+   * The step's summed gradient: by default the partition gradients summed in partition order. {@code kl} is the
+   * step's KL term, which does not need the gradient: the source has it computed exactly once, by default after
+   * the partitions' work; where the source waits for its peers, while it waits, or shared out among them
+   * ({@link KlTerm}).
    */
-  default StepGradient step(StepFunction function, float[] theta, long step, int[] shares, Runnable alongside) {
+  default StepGradient step(StepFunction function, float[] theta, long step, int[] shares, KlTerm kl) {
     double[] stats = new double[3];
     double[] sum = GradientAggregator.sumInPartitionOrder(compute(function, theta, step, shares), theta.length, stats);
-    alongside.run();
+    kl.run();
     return new StepGradient(sum, stats[0], (long) stats[1], (long) stats[2]);
   }
 

@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparkbnn.bayes.ElboObjective;
+import org.sparkbnn.bayes.NetworkArchitecture;
 import org.sparkbnn.bayes.ScratchMemory;
 import org.sparkbnn.bayes.cpu.FusedElbo;
 import org.sparkbnn.input.Standardization;
@@ -75,6 +76,25 @@ public final class StepFunction implements Serializable {
   /** Draws the partition's share of step {@code step} into {@code into}. */
   void draw(PartitionBlocks part, long step, int share, Minibatch into) {
     if (share > 0 && part.rows > 0) into.draw(part, share, standardization, objective.seed(), step);
+  }
+
+  /**
+   * Whether the KL term can be computed in blocks of weights ({@link FusedElbo#addClosedFormKlBlocks}), a run of
+   * them by each task of a collective fit: on the fused kernel, with a closed-form KL.
+   */
+  boolean klInBlocks() {
+    return kernel == ComputeKernel.FUSED && objective.prior().hasClosedFormKl();
+  }
+
+  NetworkArchitecture architecture() {
+    return objective.network().architecture();
+  }
+
+  /** The KL term of blocks fromBlock..toBlock only (see {@link #klInBlocks}): its gradient into grad, its values. */
+  void addKlBlocks(double[] theta, double klWeight, long numRows, int fromBlock, int toBlock, double[] grad,
+                   double[] blockValues) {
+    FusedElbo.forThread(architecture())
+        .addClosedFormKlBlocks(objective, theta, klWeight, numRows, fromBlock, toBlock, grad, blockValues);
   }
 
   /** Adds d/dtheta of klWeight * KL / N to {@code grad} (float64 master parameters) and returns KL. */

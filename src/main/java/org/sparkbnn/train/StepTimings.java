@@ -4,7 +4,8 @@ package org.sparkbnn.train;
  * Where a training step's wall time goes: gradient computation (the slowest task's when partitions run
  * concurrently), the KL term and the Adam update, and the rest, synchronisation (scheduling, task
  * (de)serialisation, result transfer, aggregation, waiting for the slowest task). A collective task computes the KL
- * term while it waits for its peers, so that time counts as KL, not as synchronisation.
+ * term (or its share of it, {@link KlTerm}) within the round trip, and that time counts as KL, not as
+ * synchronisation.
  */
 public final class StepTimings implements java.io.Serializable {
   private static final long serialVersionUID = 1L;

@@ -1,7 +1,6 @@
 package org.sparkbnn.train;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -11,9 +10,9 @@ import org.sparkbnn.input.Standardization;
 
 /**
  * The synchronous data-parallel loop: per step, the current parameters go to every partition, their data-term
- * gradients come back and are summed in partition order, the KL gradient is added once (computed by the source
- * alongside, e.g. while a collective task waits for its peers), and Adam applies one update to the float64 master
- * parameters.
+ * gradients come back and are summed in partition order, the KL gradient is added once (computed where the source
+ * says: after the partitions' work, while a collective task waits for its peers, or shared out among the tasks:
+ * {@link KlTerm}), and Adam applies one update to the float64 master parameters.
  */
 public final class TrainingLoop {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
@@ -121,50 +120,6 @@ public final class TrainingLoop {
       }
     }
     return new Result(theta, history, numRows, timings);
-  }
-
-  /**
-   * The step's KL term at the current parameters: its gradient does not depend on the data term's, so the source
-   * may compute it while it waits for its peers ({@link GradientSource#step}); it is added to the summed data-term
-   * gradient afterwards.
-   */
-  private static final class KlTerm implements Runnable {
-    private final StepFunction function;
-    private final double[] theta;
-    private final long numRows;
-    private final double[] gradient;
-    private long step;
-    private double weight;
-    private double value;
-    private long nanos;
-
-    KlTerm(StepFunction function, double[] theta, long numRows) {
-      this.function = function;
-      this.theta = theta;
-      this.numRows = numRows;
-      this.gradient = new double[theta.length];
-    }
-
-    void prepare(long step, double weight) {
-      this.step = step;
-      this.weight = weight;
-      this.value = Double.NaN;
-      this.nanos = 0;
-    }
-
-    @Override
-    public void run() {
-      long start = System.nanoTime();
-      Arrays.fill(gradient, 0.0);
-      value = function.addKlGradient(theta, step, weight, numRows, gradient);
-      nanos = System.nanoTime() - start;
-    }
-
-    /** Adds the KL gradient to {@code grad} and returns KL. */
-    double addTo(double[] grad) {
-      for (int i = 0; i < grad.length; i++) grad[i] += gradient[i];
-      return value;
-    }
   }
 
   private static void checkFinite(int epoch, long step, double nll, double kl, double[] grad) {

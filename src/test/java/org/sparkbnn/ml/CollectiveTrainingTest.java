@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkbnn.SparkTestSession;
 import org.sparkbnn.SyntheticData;
+import org.sparkbnn.train.EpochSummary;
 
 /** syncMode=collective on local[2]: the same model as sparkJob mode, bit for bit, and faults that fail fast. */
 class CollectiveTrainingTest {
@@ -34,10 +35,20 @@ class CollectiveTrainingTest {
   @Test
   void collectiveAndSparkJobModesGiveTheSameModelForBothEstimators() {
     for (String estimator : new String[] {"localReparameterization", "reparameterization"}) {
-      BayesByBackpropRegressionModel viaJobs = regressor("sparkJob", 3).setEstimator(estimator).fit(data);
-      BayesByBackpropRegressionModel collective = regressor("collective", 3).setEstimator(estimator).fit(data);
+      // Layers of 40: 1,761 weights, four blocks of the KL term, two for each task.
+      BayesByBackpropRegressionModel viaJobs =
+          regressor("sparkJob", 3).setHiddenLayers(40, 40).setEstimator(estimator).fit(data);
+      BayesByBackpropRegressionModel collective =
+          regressor("collective", 3).setHiddenLayers(40, 40).setEstimator(estimator).fit(data);
       assertArrayEquals(viaJobs.theta(), collective.theta(), 0.0, estimator);
       assertEquals(3, collective.trainingHistory().size());
+      // The history too: the collective tasks share the KL term out, each a run of its blocks (KlTerm).
+      for (int e = 0; e < 3; e++) {
+        EpochSummary jobs = viaJobs.trainingHistory().get(e);
+        EpochSummary tasks = collective.trainingHistory().get(e);
+        assertEquals(jobs.kl(), tasks.kl(), 0.0, estimator + ", epoch " + (e + 1));
+        assertEquals(jobs.negativeElbo(), tasks.negativeElbo(), 0.0, estimator + ", epoch " + (e + 1));
+      }
     }
     Dataset<Row> blobs = SyntheticData.blobs(SparkTestSession.get(), 300, 4, 2).cache();
     BayesByBackpropClassifier classifier = new BayesByBackpropClassifier().setLengthDoublings(0)

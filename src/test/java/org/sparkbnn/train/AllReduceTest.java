@@ -104,7 +104,7 @@ class AllReduceTest {
       slowest = Math.max(slowest, task);
     }
     List<StepGradient> results = ThreadedRanks.run(size, transport, mesh -> AllReduce.sumInPartitionOrder(mesh,
-        parts.subList(groups.first(mesh.rank()), groups.end(mesh.rank())), n, 3, new double[n], null));
+        parts.subList(groups.first(mesh.rank()), groups.end(mesh.rank())), n, 3, new double[n], null, null));
     for (StepGradient got : results) {
       assertArrayEquals(bits(expected), bits(got.sum));
       assertEquals(stats[0], got.nll, 0.0);

@@ -55,6 +55,7 @@ public final class FusedElbo {
   private final double[] gradMu64;
   private final double[] gradSigma64;
   private final double[] gradLogP64;
+  private final double[] klBlockValues;
 
   // Per-row buffers, grown to the largest share seen.
   private int capacity;
@@ -97,6 +98,7 @@ public final class FusedElbo {
     gradMu64 = new double[numWeights];
     gradSigma64 = new double[numWeights];
     gradLogP64 = new double[numWeights];
+    klBlockValues = new double[klBlocks(architecture)];
   }
 
   /** This thread's kernel for networks of this shape (reused across steps, fits and tasks of the thread). */
@@ -263,54 +265,99 @@ public final class FusedElbo {
   }
 
   /**
+   * Weights per block of the closed-form KL term. Its value is summed block by block, in block order, however it is
+   * computed, so that the tasks of a collective fit can each compute a run of blocks ({@link #addClosedFormKlBlocks})
+   * and agree bit for bit with one process computing all of them ({@link #addKlGradient}).
+   */
+  public static final int KL_BLOCK = 512;
+
+  /** How many KL blocks a network of this shape has. */
+  public static int klBlocks(NetworkArchitecture architecture) {
+    return (architecture.numWeights() + KL_BLOCK - 1) / KL_BLOCK;
+  }
+
+  /** The KL value of the blocks' values: their sum in block order. */
+  public static double klOfBlocks(double[] blockValues) {
+    double kl = 0;
+    for (double v : blockValues) kl += v;
+    return kl;
+  }
+
+  /**
    * {@link ElboObjective#addKlGradient} in float64 on the master parameters: adds d/dtheta of klWeight KL / N into
-   * {@code grad} and returns KL. Closed form when the prior has one; otherwise the Monte-Carlo estimate at the
-   * step's weight samples (the same streams as the data term), averaged over the samples.
+   * {@code grad} and returns KL. Closed form when the prior has one (over its blocks, as above); otherwise the
+   * Monte-Carlo estimate at the step's weight samples (the same streams as the data term), averaged over the samples.
    */
   public double addKlGradient(ElboObjective objective, double[] theta, long step, double klWeight, long numRows,
                               double[] grad) {
-    long start = System.nanoTime();
     Prior prior = objective.prior();
+    if (prior.hasClosedFormKl()) {
+      addClosedFormKlBlocks(objective, theta, klWeight, numRows, 0, klBlockValues.length, grad, klBlockValues);
+      return klOfBlocks(klBlockValues);
+    }
+    long start = System.nanoTime();
     StableMath.softplusAndSigmoid(theta, architecture.rhoOffset(), numWeights, sigma64, sigmoid64);
     Arrays.fill(gradMu64, 0);
     Arrays.fill(gradSigma64, 0);
-    double kl;
-    if (prior.hasClosedFormKl()) {
-      kl = prior.closedFormKl(theta, sigma64, numWeights, gradMu64, gradSigma64);
-    } else {
-      // KL = log q(w) - log p(w) at w = mu + sigma eps: dKL/dmu = -dlogp/dw, dKL/dsigma = -1/sigma - eps dlogp/dw.
-      int samples = objective.trainSamples();
-      double sumLogSigma = StableMath.sumOfLogs(sigma64, numWeights);
-      kl = 0;
-      for (int s = 0; s < samples; s++) {
-        GaussianNoise.fill(WeightNoise.weightKey(objective.seed(), step, s), eps64, 0, numWeights);
-        double sumEps2 = 0;
-        for (int i = 0; i < numWeights; i++) {
-          w64[i] = theta[i] + sigma64[i] * eps64[i];
-          sumEps2 += eps64[i] * eps64[i];
-        }
-        double logP = prior.logDensity(w64, numWeights, gradLogP64);
-        kl += -sumLogSigma - 0.5 * sumEps2 - HALF_LOG_2PI * numWeights - logP;
-        for (int i = 0; i < numWeights; i++) {
-          gradMu64[i] -= gradLogP64[i];
-          gradSigma64[i] -= 1 / sigma64[i] + gradLogP64[i] * eps64[i];
-        }
-      }
-      kl /= samples;
+    // KL = log q(w) - log p(w) at w = mu + sigma eps: dKL/dmu = -dlogp/dw, dKL/dsigma = -1/sigma - eps dlogp/dw.
+    int samples = objective.trainSamples();
+    double sumLogSigma = StableMath.sumOfLogs(sigma64, numWeights);
+    double kl = 0;
+    for (int s = 0; s < samples; s++) {
+      GaussianNoise.fill(WeightNoise.weightKey(objective.seed(), step, s), eps64, 0, numWeights);
+      double sumEps2 = 0;
       for (int i = 0; i < numWeights; i++) {
-        gradMu64[i] /= samples;
-        gradSigma64[i] /= samples;
+        w64[i] = theta[i] + sigma64[i] * eps64[i];
+        sumEps2 += eps64[i] * eps64[i];
+      }
+      double logP = prior.logDensity(w64, numWeights, gradLogP64);
+      kl += -sumLogSigma - 0.5 * sumEps2 - HALF_LOG_2PI * numWeights - logP;
+      for (int i = 0; i < numWeights; i++) {
+        gradMu64[i] -= gradLogP64[i];
+        gradSigma64[i] -= 1 / sigma64[i] + gradLogP64[i] * eps64[i];
       }
     }
-    double scale = klWeight / numRows;
-    int rhoOffset = architecture.rhoOffset();
-    // Two loops: in one, the compiler cannot tell that grad[i] and grad[rhoOffset + i] never overlap, and does
-    // not vectorise it.
-    for (int i = 0; i < numWeights; i++) grad[i] += gradMu64[i] * scale;
-    for (int i = 0; i < numWeights; i++) grad[rhoOffset + i] += gradSigma64[i] * sigmoid64[i] * scale;
+    kl /= samples;
+    for (int i = 0; i < numWeights; i++) {
+      gradMu64[i] /= samples;
+      gradSigma64[i] /= samples;
+    }
+    addScaledKlGradient(0, numWeights, klWeight / numRows, grad);
     profile.klNanos += System.nanoTime() - start;
     profile.klSteps++;
     return kl;
+  }
+
+  /**
+   * The closed-form KL term of the weights of blocks fromBlock..toBlock only: adds their part of d/dtheta of
+   * klWeight KL / N into {@code grad} (the means' and the rhos' entries of those weights) and writes each block's KL
+   * into {@code blockValues[b]}. The same bits per weight and per block as {@link #addKlGradient}.
+   */
+  public void addClosedFormKlBlocks(ElboObjective objective, double[] theta, double klWeight, long numRows,
+                                    int fromBlock, int toBlock, double[] grad, double[] blockValues) {
+    long start = System.nanoTime();
+    Prior prior = objective.prior();
+    int from = fromBlock * KL_BLOCK;
+    int to = Math.min(toBlock * KL_BLOCK, numWeights);
+    StableMath.softplusAndSigmoid(theta, architecture.rhoOffset(), from, to, sigma64, sigmoid64);
+    Arrays.fill(gradMu64, from, to, 0);
+    Arrays.fill(gradSigma64, from, to, 0);
+    for (int b = fromBlock; b < toBlock; b++) {
+      blockValues[b] = prior.closedFormKl(theta, sigma64, b * KL_BLOCK, Math.min((b + 1) * KL_BLOCK, numWeights),
+          gradMu64, gradSigma64);
+    }
+    addScaledKlGradient(from, to, klWeight / numRows, grad);
+    profile.klNanos += System.nanoTime() - start;
+    profile.klSteps++;
+  }
+
+  /** grad += scale * dKL/dtheta for the weights from..to, from dKL/dmu and dKL/dsigma (d sigma / d rho = sigmoid). */
+  private void addScaledKlGradient(int from, int to, double scale, double[] grad) {
+    int rhoOffset = architecture.rhoOffset();
+    // Two loops: in one, the compiler cannot tell that grad[i] and grad[rhoOffset + i] never overlap, and does
+    // not vectorise it.
+    for (int i = from; i < to; i++) grad[i] += gradMu64[i] * scale;
+    for (int i = from; i < to; i++) grad[rhoOffset + i] += gradSigma64[i] * sigmoid64[i] * scale;
   }
 
   private static void square(float[] in, float[] out, int n) {
