@@ -35,7 +35,7 @@ class CollectiveTrainingTest {
   @Test
   void collectiveAndSparkJobModesGiveTheSameModelForBothEstimators() {
     for (String estimator : new String[] {"localReparameterization", "reparameterization"}) {
-      // Layers of 40: 1,761 weights, four blocks of the KL term, two for each task.
+      // Layers of 40: 1,761 weights, seven blocks of the KL term, three and four for the two tasks.
       BayesByBackpropRegressionModel viaJobs =
           regressor("sparkJob", 3).setHiddenLayers(40, 40).setEstimator(estimator).fit(data);
       BayesByBackpropRegressionModel collective =

@@ -269,7 +269,7 @@ public final class FusedElbo {
    * computed, so that the tasks of a collective fit can each compute a run of blocks ({@link #addClosedFormKlBlocks})
    * and agree bit for bit with one process computing all of them ({@link #addKlGradient}).
    */
-  public static final int KL_BLOCK = 512;
+  public static final int KL_BLOCK = 256;
 
   /** How many KL blocks a network of this shape has. */
   public static int klBlocks(NetworkArchitecture architecture) {
