@@ -15,7 +15,7 @@ import org.sparkbnn.train.collective.Exchange;
  * gradient, so the sizes below are per partition. Two ways, whichever moves less or waits less:
  * <ul>
  *   <li>direct exchange (two tasks, or small vectors): one round in which every task sends its whole float32
- *       gradient to every other and each adds them all up itself. A task sends (size - 1) x 4n bytes; with two
+ *       gradient (and its share of the KL term, {@link KlTerm}) to every other and each adds them all up itself. A task sends (size - 1) x 4n bytes; with two
  *       tasks that is less than the two rounds below move (6n bytes), and a round trip fewer is what matters when
  *       the vector is small and the exchange is latency-bound (a step of the benchmark's network has ~11,000).</li>
  *   <li>reduce-scatter + all-gather (three tasks or more and large vectors): the owner of each chunk adds every
