@@ -63,53 +63,50 @@ public final class KlTerm implements Runnable {
     return blockValues.length > 0;
   }
 
-  private int firstBlock(int rank, int size) {
-    return AllReduce.chunkStart(rank, blockValues.length, size);
+  /** Task {@code rank}'s run of blocks, and of weights, of {@code size} tasks: contiguous, the runs in rank order. */
+  private record Share(int fromBlock, int toBlock, int from, int to) {
+    int bytes() {
+      return 8 * (2 * (to - from) + toBlock - fromBlock);
+    }
   }
 
-  private int firstWeight(int block) {
-    return Math.min(block * FusedElbo.KL_BLOCK, numWeights);
+  private Share share(int rank, int size) {
+    int fromBlock = AllReduce.chunkStart(rank, blockValues.length, size);
+    int toBlock = AllReduce.chunkStart(rank + 1, blockValues.length, size);
+    return new Share(fromBlock, toBlock, Math.min(fromBlock * FusedElbo.KL_BLOCK, numWeights),
+        Math.min(toBlock * FusedElbo.KL_BLOCK, numWeights));
   }
 
-  /** Computes the blocks of task {@code rank} of {@code size}: a contiguous run, the runs in rank order. */
+  /** Computes the share of task {@code rank} of {@code size}. */
   void computeShare(int rank, int size) {
     long start = System.nanoTime();
-    int fromBlock = firstBlock(rank, size);
-    int toBlock = firstBlock(rank + 1, size);
-    int from = firstWeight(fromBlock);
-    int to = firstWeight(toBlock);
-    Arrays.fill(gradient, from, to, 0.0);
-    Arrays.fill(gradient, rhoOffset + from, rhoOffset + to, 0.0);
-    function.addKlBlocks(theta, weight, numRows, fromBlock, toBlock, gradient, blockValues);
+    Share share = share(rank, size);
+    Arrays.fill(gradient, share.from, share.to, 0.0);
+    Arrays.fill(gradient, rhoOffset + share.from, rhoOffset + share.to, 0.0);
+    function.addKlBlocks(theta, weight, numRows, share.fromBlock, share.toBlock, gradient, blockValues);
     nanos += System.nanoTime() - start;
   }
 
   /** Bytes of task {@code rank}'s share in a message: its weights' two gradient entries and its blocks' values. */
   int shareBytes(int rank, int size) {
-    int fromBlock = firstBlock(rank, size);
-    int toBlock = firstBlock(rank + 1, size);
-    return 8 * (2 * (firstWeight(toBlock) - firstWeight(fromBlock)) + toBlock - fromBlock);
+    return share(rank, size).bytes();
   }
 
   void writeShare(ByteBuffer out, int rank, int size) {
-    int fromBlock = firstBlock(rank, size);
-    int toBlock = firstBlock(rank + 1, size);
-    int from = firstWeight(fromBlock);
-    int to = firstWeight(toBlock);
-    out.asDoubleBuffer().put(gradient, from, to - from).put(gradient, rhoOffset + from, to - from)
-        .put(blockValues, fromBlock, toBlock - fromBlock);
-    out.position(out.position() + shareBytes(rank, size));
+    Share share = share(rank, size);
+    int weights = share.to - share.from;
+    out.asDoubleBuffer().put(gradient, share.from, weights).put(gradient, rhoOffset + share.from, weights)
+        .put(blockValues, share.fromBlock, share.toBlock - share.fromBlock);
+    out.position(out.position() + share.bytes());
   }
 
   /** Reads task {@code rank}'s share, as {@link #writeShare} wrote it, into this task's term. */
   void readShare(ByteBuffer in, int rank, int size) {
-    int fromBlock = firstBlock(rank, size);
-    int toBlock = firstBlock(rank + 1, size);
-    int from = firstWeight(fromBlock);
-    int to = firstWeight(toBlock);
-    in.asDoubleBuffer().get(gradient, from, to - from).get(gradient, rhoOffset + from, to - from)
-        .get(blockValues, fromBlock, toBlock - fromBlock);
-    in.position(in.position() + shareBytes(rank, size));
+    Share share = share(rank, size);
+    int weights = share.to - share.from;
+    in.asDoubleBuffer().get(gradient, share.from, weights).get(gradient, rhoOffset + share.from, weights)
+        .get(blockValues, share.fromBlock, share.toBlock - share.fromBlock);
+    in.position(in.position() + share.bytes());
   }
 
   /** After every task's share is in: the term's value, as {@link #run} forms it. */
