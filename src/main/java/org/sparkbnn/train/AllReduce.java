@@ -15,9 +15,10 @@ import org.sparkbnn.train.collective.Exchange;
  * gradient, so the sizes below are per partition. Two ways, whichever moves less or waits less:
  * <ul>
  *   <li>direct exchange (two tasks, or small vectors): one round in which every task sends its whole float32
- *       gradient (and its share of the KL term, {@link KlTerm}) to every other and each adds them all up itself. A task sends (size - 1) x 4n bytes; with two
+ *       gradient to every other and each adds them all up itself. A task sends (size - 1) x 4n bytes; with two
  *       tasks that is less than the two rounds below move (6n bytes), and a round trip fewer is what matters when
- *       the vector is small and the exchange is latency-bound (a step of the benchmark's network has ~11,000).</li>
+ *       the vector is small and the exchange is latency-bound (a step of the benchmark's network has ~11,000).
+ *       Each message also carries the task's share of the step's KL term ({@link KlTerm}).</li>
  *   <li>reduce-scatter + all-gather (three tasks or more and large vectors): the owner of each chunk adds every
  *       partition's piece of it in partition order, then the summed chunks are gathered; about (size - 1) / size of
  *       the vector twice (float32 out, float64 back), which does not grow with the number of tasks.</li>

@@ -20,6 +20,7 @@ import org.sparkbnn.bayes.NetworkArchitecture;
 import org.sparkbnn.bayes.PosteriorPrior;
 import org.sparkbnn.bayes.Prior;
 import org.sparkbnn.bayes.ScaleMixturePrior;
+import org.sparkbnn.bayes.StableMath;
 import org.sparkbnn.bayes.cpu.FusedElbo;
 import org.sparkbnn.compute.ComputeKernel;
 import org.sparkbnn.input.Standardization;
@@ -134,7 +135,7 @@ class KlTermTest {
     double s2 = 1.0;
     double exact = 0;
     for (int i = 0; i < ARCH.numWeights(); i++) {
-      double q = org.sparkbnn.bayes.StableMath.softplus(theta[ARCH.rhoOffset() + i]);
+      double q = StableMath.softplus(theta[ARCH.rhoOffset() + i]);
       exact += -Math.log(q) + (q * q + theta[i] * theta[i]) / (2 * s2) - 0.5;
     }
     // 2,261 terms of magnitude up to ~6: a relative error of a few hundred ulp at most.
@@ -143,9 +144,10 @@ class KlTermTest {
 
   @Test
   void onlyTheFusedKernelWithAClosedFormKlComesInBlocks() {
-    assertFalse(new KlTerm(function(new GaussianPrior(1.0), ComputeKernel.ND4J), new double[NUM_PARAMETERS], ROWS).inBlocks());
+    double[] theta = new double[NUM_PARAMETERS];
+    assertFalse(new KlTerm(function(new GaussianPrior(1.0), ComputeKernel.ND4J), theta, ROWS).inBlocks());
     Prior mixture = new ScaleMixturePrior(0.5, 1.0, Math.exp(-6));
-    assertFalse(new KlTerm(function(mixture, ComputeKernel.FUSED), new double[NUM_PARAMETERS], ROWS).inBlocks());
+    assertFalse(new KlTerm(function(mixture, ComputeKernel.FUSED), theta, ROWS).inBlocks());
     assertEquals(9, FusedElbo.klBlocks(ARCH));
   }
 }
