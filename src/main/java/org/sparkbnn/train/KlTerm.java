@@ -73,8 +73,8 @@ public final class KlTerm implements Runnable {
   private Share share(int rank, int size) {
     int fromBlock = AllReduce.chunkStart(rank, blockValues.length, size);
     int toBlock = AllReduce.chunkStart(rank + 1, blockValues.length, size);
-    return new Share(fromBlock, toBlock, Math.min(fromBlock * FusedElbo.KL_BLOCK, numWeights),
-        Math.min(toBlock * FusedElbo.KL_BLOCK, numWeights));
+    return new Share(fromBlock, toBlock, FusedElbo.klBlockStart(fromBlock, numWeights),
+        FusedElbo.klBlockStart(toBlock, numWeights));
   }
 
   /** Computes the share of task {@code rank} of {@code size}. */

@@ -276,6 +276,11 @@ public final class FusedElbo {
     return (architecture.numWeights() + KL_BLOCK - 1) / KL_BLOCK;
   }
 
+  /** The first weight of KL block {@code block} (numWeights past the last block). */
+  public static int klBlockStart(int block, int numWeights) {
+    return Math.min(block * KL_BLOCK, numWeights);
+  }
+
   /** The KL value of the blocks' values: their sum in block order. */
   public static double klOfBlocks(double[] blockValues) {
     double kl = 0;
@@ -337,14 +342,14 @@ public final class FusedElbo {
                                     int fromBlock, int toBlock, double[] grad, double[] blockValues) {
     long start = System.nanoTime();
     Prior prior = objective.prior();
-    int from = fromBlock * KL_BLOCK;
-    int to = Math.min(toBlock * KL_BLOCK, numWeights);
+    int from = klBlockStart(fromBlock, numWeights);
+    int to = klBlockStart(toBlock, numWeights);
     StableMath.softplusAndSigmoid(theta, architecture.rhoOffset(), from, to, sigma64, sigmoid64);
     Arrays.fill(gradMu64, from, to, 0);
     Arrays.fill(gradSigma64, from, to, 0);
     for (int b = fromBlock; b < toBlock; b++) {
-      blockValues[b] = prior.closedFormKl(theta, sigma64, b * KL_BLOCK, Math.min((b + 1) * KL_BLOCK, numWeights),
-          gradMu64, gradSigma64);
+      blockValues[b] = prior.closedFormKl(theta, sigma64, klBlockStart(b, numWeights),
+          klBlockStart(b + 1, numWeights), gradMu64, gradSigma64);
     }
     addScaledKlGradient(from, to, klWeight / numRows, grad);
     profile.klNanos += System.nanoTime() - start;
