@@ -64,9 +64,13 @@ final class FitSlots {
    */
   <T> List<T> all(List<Supplier<T>> work, String threadName) {
     if (work.size() == 1) return List.of(noted(work.get(0)));
+    List<Thread> threads = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(work.size() - 1, runnable -> {
       Thread thread = new Thread(runnable, threadName);
       thread.setDaemon(true);
+      synchronized (threads) {
+        threads.add(thread);
+      }
       return thread;
     });
     try {
@@ -97,8 +101,11 @@ final class FitSlots {
       return results;
     } finally {
       pool.shutdownNow();
+      // Join the threads themselves: the pool counts as terminated while its last threads are still on their way out.
       try {
-        pool.awaitTermination(1, TimeUnit.MINUTES);
+        synchronized (threads) {
+          for (Thread thread : threads) thread.join(TimeUnit.MINUTES.toMillis(1));
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
