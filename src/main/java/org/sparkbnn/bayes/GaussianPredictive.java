@@ -6,8 +6,15 @@ package org.sparkbnn.bayes;
  * (1/W) sum w_t m_t, epistemic variance = (1/W) sum w_t (m_t - mean)^2, aleatoric variance = (1/W) sum w_t v_t;
  * the predictive variance is their sum (law of total variance). Accumulated per row in float64 with Welford's
  * (weighted, West 1979) update, so the epistemic part keeps its digits when it is small next to the mean.
+ *
+ * <p>The predictive itself is the mixture p(y | x) = (1/W) sum w_t N(y; m_t, v_t), the Monte-Carlo estimate of
+ * the posterior predictive density (Blundell et al. 2015, sec. 3; the test log-likelihood of Gal and Ghahramani
+ * 2016, eq. 8). Its log at a label is read off the same samples, with a running log-sum-exp per row, so a
+ * mixture that is skewed or heavy-tailed (an ensemble's members, a per-row noise variance) is scored as it is
+ * rather than as N(mean, variance).
  */
 public final class GaussianPredictive {
+  private static final double LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
   private final SampledNetworks samples;
   private final boolean heteroscedastic;
   private float[] out = new float[0];
@@ -28,10 +35,22 @@ public final class GaussianPredictive {
    * with mean, epistemic variance and aleatoric variance per row, in the standardised label space.
    */
   public double[] predict(float[] x, int rows) {
+    return predict(x, rows, null, null);
+  }
+
+  /**
+   * As {@link #predict(float[], int)}, and, for standardised labels {@code y} (one a row; or null for none),
+   * {@code logDensity[r]} = log p(y_r | x_r) of the Monte-Carlo mixture, in the standardised label space.
+   */
+  public double[] predict(float[] x, int rows, double[] y, double[] logDensity) {
     int outputs = heteroscedastic ? 2 : 1;
     if (out.length < rows * outputs) out = new float[rows * outputs];
     double[] result = new double[rows * 3];
     samples.input(x, rows);
+    // log sum_t w_t N(y; m_t, v_t) as peak[r] + log(scaled[r]): each term is divided by the largest so far.
+    double[] peak = y == null ? null : new double[rows];
+    double[] scaled = y == null ? null : new double[rows];
+    if (peak != null) java.util.Arrays.fill(peak, Double.NEGATIVE_INFINITY);
     double total = 0;
     for (int t = 0; t < samples.size(); t++) {
       samples.output(t, out);
@@ -40,20 +59,32 @@ public final class GaussianPredictive {
       double w = samples.weight(t);
       total += w;
       double step = w / total;
+      double logW = Math.log(w);
       for (int r = 0; r < rows; r++) {
         double m = out[r * outputs];
+        double v = heteroscedastic ? GaussianLikelihood.noiseVariance(out[r * outputs + 1]) : homoscedasticNoise;
         // Welford: mean += (w / W) (m - mean); M2 += w (m - mean_old)(m - mean_new).
         double delta = m - result[3 * r];
         result[3 * r] += delta * step;
         result[3 * r + 1] += w * delta * (m - result[3 * r]);
-        result[3 * r + 2] +=
-            w * (heteroscedastic ? GaussianLikelihood.noiseVariance(out[r * outputs + 1]) : homoscedasticNoise);
+        result[3 * r + 2] += w * v;
+        if (y != null && w > 0) {
+          double z = y[r] - m;
+          double term = logW - 0.5 * (Math.log(v) + z * z / v);
+          if (term > peak[r]) {
+            scaled[r] = scaled[r] * Math.exp(peak[r] - term) + 1;
+            peak[r] = term;
+          } else {
+            scaled[r] += Math.exp(term - peak[r]);
+          }
+        }
       }
     }
     double invW = 1.0 / total;
     for (int r = 0; r < rows; r++) {
       result[3 * r + 1] *= invW;
       result[3 * r + 2] *= invW;
+      if (y != null) logDensity[r] = peak[r] + Math.log(scaled[r]) - Math.log(total) - LOG_SQRT_2PI;
     }
     return result;
   }

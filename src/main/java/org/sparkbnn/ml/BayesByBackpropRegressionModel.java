@@ -95,7 +95,7 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   @Override
   public StructType transformSchema(StructType schema) {
     if (getPredictionCol().isEmpty()) throw new IllegalArgumentException("predictionCol must not be empty");
-    return RegressionOutput.append(super.transformSchema(schema), this);
+    return RegressionOutput.append(super.transformSchema(schema), this, getLabelCol());
   }
 
   @Override

@@ -46,6 +46,7 @@ final class HeldOutCalibration implements AutoCloseable {
   private static final String MEAN = "__bnn_calibration_mean";
   private static final String VARIANCE = "__bnn_calibration_variance";
   private static final String RAW = "__bnn_calibration_raw";
+  private static final String LOG_DENSITY = "__bnn_calibration_log_density";
 
   /** True for the held-out rows; null when the fit is not calibrated. */
   private final Column heldOut;
@@ -121,33 +122,33 @@ final class HeldOutCalibration implements AutoCloseable {
     return lengths.kept().calibrated(calibration, note);
   }
 
-  /** The held-out rows' residuals and predictive variances under {@code model}. */
+  /** The held-out rows' residuals, predictive variances and log predictive densities under {@code model}. */
   private Residuals residuals(BayesByBackpropRegressionModel model, Dataset<?> rows) {
     // Its own output columns: the user's may be switched off, or named like an input column.
     BayesByBackpropRegressionModel scorer = model.copy(ParamMap.empty()).setPredictionCol(MEAN)
         .setVarianceCol(VARIANCE).setEpistemicVarianceCol("").setAleatoricVarianceCol("").setLowerBoundCol("")
-        .setUpperBoundCol("");
-    List<Row> scored = scorer.transform(rows).select(col(labelCol).cast("double"), col(MEAN), col(VARIANCE))
-        .limit(MAX_ROWS).collectAsList();
+        .setUpperBoundCol("").setLogLikelihoodCol(LOG_DENSITY);
+    List<Row> scored = scorer.transform(rows).select(col(labelCol).cast("double"), col(MEAN), col(VARIANCE),
+        col(LOG_DENSITY)).limit(MAX_ROWS).collectAsList();
     double[] residual = new double[scored.size()];
     double[] variance = new double[scored.size()];
+    double[] logDensity = new double[scored.size()];
     for (int i = 0; i < residual.length; i++) {
       Row r = scored.get(i);
       residual[i] = r.getDouble(0) - r.getDouble(1);
       variance[i] = r.getDouble(2);
+      logDensity[i] = r.getDouble(3);
     }
-    return new Residuals(residual, variance);
+    return new Residuals(residual, variance, logDensity);
   }
 
-  /** Held-out residuals and predictive variances; scored by their Gaussian log-likelihood per row. */
-  record Residuals(double[] residual, double[] variance) implements LengthChoice.Scored {
-    @Override public double[] rowLogLikelihoods() {
-      double[] ll = new double[residual.length];
-      for (int i = 0; i < ll.length; i++) {
-        ll[i] = -0.5 * (Math.log(2 * Math.PI * variance[i]) + residual[i] * residual[i] / variance[i]);
-      }
-      return ll;
-    }
+  /**
+   * Held-out residuals and predictive variances (what the interval calibration reads), and the log predictive
+   * density of each row's label (the model's logLikelihoodCol: its Monte-Carlo mixture), by which the candidates are
+   * scored: the same score that evaluate reports on the test rows.
+   */
+  record Residuals(double[] residual, double[] variance, double[] logDensity) implements LengthChoice.Scored {
+    @Override public double[] rowLogLikelihoods() { return logDensity; }
   }
 
   /**

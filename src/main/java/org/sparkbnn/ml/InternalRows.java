@@ -12,6 +12,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.UserDefinedType;
 
@@ -44,6 +46,13 @@ final class InternalRows {
   /** The vector in column {@code ordinal}, or null. */
   static Vector vector(InternalRow row, int ordinal) {
     return row.isNullAt(ordinal) ? null : VECTOR.deserialize(row.get(ordinal, VECTOR.sqlType()));
+  }
+
+  /** The number in column {@code ordinal} of numeric {@code type} as a double; NaN if null. */
+  static double number(InternalRow row, int ordinal, DataType type) {
+    if (row.isNullAt(ordinal)) return Double.NaN;
+    Object value = row.get(ordinal, type);
+    return value instanceof Decimal d ? d.toDouble() : ((Number) value).doubleValue();
   }
 
   /** A vector as an internal column value. */

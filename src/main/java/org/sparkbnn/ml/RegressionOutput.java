@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -15,28 +16,33 @@ import org.apache.spark.sql.types.StructType;
  */
 enum RegressionOutput {
   VARIANCE(BayesByBackpropRegressorParams::varianceCol) {
-    @Override double value(double mean, double epistemic, double aleatoric, double halfWidth) {
+    @Override double value(double mean, double epistemic, double aleatoric, double halfWidth, double logDensity) {
       return epistemic + aleatoric;
     }
   },
   EPISTEMIC_VARIANCE(BayesByBackpropRegressorParams::epistemicVarianceCol) {
-    @Override double value(double mean, double epistemic, double aleatoric, double halfWidth) {
+    @Override double value(double mean, double epistemic, double aleatoric, double halfWidth, double logDensity) {
       return epistemic;
     }
   },
   ALEATORIC_VARIANCE(BayesByBackpropRegressorParams::aleatoricVarianceCol) {
-    @Override double value(double mean, double epistemic, double aleatoric, double halfWidth) {
+    @Override double value(double mean, double epistemic, double aleatoric, double halfWidth, double logDensity) {
       return aleatoric;
     }
   },
   LOWER_BOUND(BayesByBackpropRegressorParams::lowerBoundCol) {
-    @Override double value(double mean, double epistemic, double aleatoric, double halfWidth) {
+    @Override double value(double mean, double epistemic, double aleatoric, double halfWidth, double logDensity) {
       return mean - halfWidth * Math.sqrt(epistemic + aleatoric);
     }
   },
   UPPER_BOUND(BayesByBackpropRegressorParams::upperBoundCol) {
-    @Override double value(double mean, double epistemic, double aleatoric, double halfWidth) {
+    @Override double value(double mean, double epistemic, double aleatoric, double halfWidth, double logDensity) {
       return mean + halfWidth * Math.sqrt(epistemic + aleatoric);
+    }
+  },
+  LOG_LIKELIHOOD(BayesByBackpropRegressorParams::logLikelihoodCol) {
+    @Override double value(double mean, double epistemic, double aleatoric, double halfWidth, double logDensity) {
+      return logDensity;
     }
   };
 
@@ -48,12 +54,27 @@ enum RegressionOutput {
 
   /**
    * The column's value from the predictive mean and variance parts (original units); the bounds are
-   * mean -+ halfWidth sqrt(variance), halfWidth being the interval's quantile (Gaussian, or calibrated).
+   * mean -+ halfWidth sqrt(variance), halfWidth being the interval's quantile (Gaussian, or calibrated);
+   * logDensity is the predictive's log density at the row's label (NaN unless LOG_LIKELIHOOD is enabled).
    */
-  abstract double value(double mean, double epistemic, double aleatoric, double halfWidth);
+  abstract double value(double mean, double epistemic, double aleatoric, double halfWidth, double logDensity);
 
   String columnName(BayesByBackpropRegressorParams params) {
     return params.getOrDefault(param.apply(params));
+  }
+
+  /** The label column's position in {@code schema}, which LOG_LIKELIHOOD reads; an error naming it if it has none. */
+  static int labelIndex(StructType schema, BayesByBackpropRegressorParams params, String label) {
+    String why = "logLikelihoodCol='" + LOG_LIKELIHOOD.columnName(params) + "' reads the label column '" + label + "'";
+    if (!Arrays.asList(schema.fieldNames()).contains(label)) {
+      throw new IllegalArgumentException(why + ", which the input does not have (set labelCol, or logLikelihoodCol"
+          + " to \"\" to score rows without labels)");
+    }
+    if (!(schema.apply(label).dataType() instanceof NumericType)) {
+      throw new IllegalArgumentException(why + ", which holds " + schema.apply(label).dataType().simpleString()
+          + ", not numbers");
+    }
+    return schema.fieldIndex(label);
   }
 
   /** The columns switched on, in output order. */
@@ -63,8 +84,12 @@ enum RegressionOutput {
     return out.toArray(new RegressionOutput[0]);
   }
 
-  /** {@code schema} followed by the enabled columns; a name already in use fails, naming it. */
-  static StructType append(StructType schema, BayesByBackpropRegressorParams params) {
+  /**
+   * {@code schema} followed by the enabled columns; a name already in use fails, naming it, as does a log-likelihood
+   * column without a numeric label column to read.
+   */
+  static StructType append(StructType schema, BayesByBackpropRegressorParams params, String labelCol) {
+    if (Arrays.asList(enabled(params)).contains(LOG_LIKELIHOOD)) labelIndex(schema, params, labelCol);
     StructType out = schema;
     for (RegressionOutput o : enabled(params)) {
       String name = o.columnName(params);

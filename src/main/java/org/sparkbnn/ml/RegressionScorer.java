@@ -1,16 +1,20 @@
 package org.sparkbnn.ml;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.TaskContext;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 import org.sparkbnn.bayes.GaussianPredictive;
 import org.sparkbnn.bayes.IntervalCalibration;
+import org.sparkbnn.input.InvalidRowException;
 
 /**
- * Appends the regression columns: mean, variance and (if configured) the epistemic and aleatoric parts and the
- * interval bounds, in the label's original units; a calibrated model's bounds use its held-out quantiles
+ * Appends the regression columns: mean, variance and (if configured) the epistemic and aleatoric parts, the
+ * interval bounds and the log predictive density of the label, in the label's original units; a calibrated model's bounds use its held-out quantiles
  * ({@link IntervalCalibration}).
  */
 final class RegressionScorer extends BatchScorer<GaussianPredictive> {
@@ -19,11 +23,19 @@ final class RegressionScorer extends BatchScorer<GaussianPredictive> {
   private final RegressionOutput[] outputs;
   /** Bounds are mean -+ halfWidth sqrt(variance): the calibrated quantile, or the Gaussian one without calibration. */
   private final double halfWidth;
+  /** The label column that the log-likelihood column reads, or -1 when it is off. */
+  private final int labelIndex;
+  private final DataType labelType;
+  private final String labelCol;
 
   RegressionScorer(FittedNetwork fitted, StructType inputSchema, BayesByBackpropRegressionModel params) {
     super(fitted, inputSchema, params, params.getFeaturesCol());
     this.outputs = RegressionOutput.enabled(params);
     this.halfWidth = fitted.calibration.halfWidth(params.getIntervalLevel());
+    this.labelCol = params.getLabelCol();
+    this.labelIndex = Arrays.asList(outputs).contains(RegressionOutput.LOG_LIKELIHOOD)
+        ? RegressionOutput.labelIndex(inputSchema, params, labelCol) : -1;
+    this.labelType = labelIndex < 0 ? null : inputSchema.fields()[labelIndex].dataType();
   }
 
   @Override
@@ -34,8 +46,12 @@ final class RegressionScorer extends BatchScorer<GaussianPredictive> {
   @Override
   List<InternalRow> scoreBatch(List<InternalRow> batch, Vector[] features, long[] rowIndices, float[] x,
                                GaussianPredictive predictive) {
-    double[] m = predictive.predict(x, batch.size());
+    double[] y = labelIndex < 0 ? null : standardizedLabels(batch, features, rowIndices);
+    double[] logDensity = y == null ? null : new double[batch.size()];
+    double[] m = predictive.predict(x, batch.size(), y, logDensity);
     double scale2 = standardization.labelScale() * standardization.labelScale();
+    // The density of the label in original units: that of the standardised label divided by the scale.
+    double logScale = Math.log(standardization.labelScale());
     List<InternalRow> out = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       double mean = m[3 * i] * standardization.labelScale() + standardization.labelMean();
@@ -48,9 +64,25 @@ final class RegressionScorer extends BatchScorer<GaussianPredictive> {
       Object[] values = new Object[1 + outputs.length];
       int c = 0;
       values[c++] = mean;
-      for (RegressionOutput o : outputs) values[c++] = o.value(mean, epi, alea, halfWidth);
+      double logLikelihood = y == null ? Double.NaN : logDensity[i] - logScale;
+      for (RegressionOutput o : outputs) values[c++] = o.value(mean, epi, alea, halfWidth, logLikelihood);
       out.add(InternalRows.append(batch.get(i), values));
     }
     return out;
+  }
+
+  /** The batch's labels, standardised; a missing or non-finite one fails, naming the row. */
+  private double[] standardizedLabels(List<InternalRow> batch, Vector[] features, long[] rowIndices) {
+    double[] y = new double[batch.size()];
+    for (int i = 0; i < y.length; i++) {
+      double label = InternalRows.number(batch.get(i), labelIndex, labelType);
+      if (!Double.isFinite(label)) {
+        throw new InvalidRowException("label column '" + labelCol + "' is " + (Double.isNaN(label) ? "null or NaN"
+            : label) + " in the row with features " + features[i] + ", and logLikelihoodCol scores the label",
+            TaskContext.getPartitionId(), rowIndices[i], "drop rows without a label, or set logLikelihoodCol to \"\"");
+      }
+      y[i] = (label - standardization.labelMean()) / standardization.labelScale();
+    }
+    return y;
   }
 }

@@ -27,6 +27,9 @@ public final class RegressorParamSet extends BayesByBackpropParamSet {
       + " intervalLevel prediction interval; empty = off", "");
   final Param<String> upperBoundCol = column("upperBoundCol", "output column: upper end of the central"
       + " intervalLevel prediction interval; empty = off", "");
+  final Param<String> logLikelihoodCol = column("logLikelihoodCol", "output column: log of the posterior"
+      + " predictive density at the row's label (labelCol, which the input must then hold), from the mixture of the"
+      + " weight samples' Gaussians, in the label's units; to score held-out rows; empty = off", "");
   final DoubleParam intervalLevel = openUnitInterval("intervalLevel", "probability mass of the prediction interval,"
       + " mean +- q sqrt(variance): q the held-out (conformal) quantile of a calibrated model (calibrationFraction),"
       + " else the Gaussian quantile (a Gaussian approximation of the predictive)", 0.9);

@@ -152,8 +152,9 @@ class CommandLineTest {
   /** RMSE, Gaussian log-likelihood, interval coverage and calibration error, worked by hand. */
   @Test
   void protocolMetricsMatchHandComputedValues() {
-    List<Row> rows = Arrays.asList(RowFactory.create(1.0, 0.0, 1.0), RowFactory.create(-2.0, 0.0, 1.0),
-        RowFactory.create(0.5, 0.0, 4.0));
+    // Label, mean, variance, and the model's log predictive density of the label (its mean is the test LL).
+    List<Row> rows = Arrays.asList(RowFactory.create(1.0, 0.0, 1.0, -1.5), RowFactory.create(-2.0, 0.0, 1.0, -2.5),
+        RowFactory.create(0.5, 0.0, 4.0, -1.0));
     double[] m = EvaluateJob.score(rows, IntervalCalibration.NONE);
     double ll = (-0.5 * Math.log(2 * Math.PI) - 0.5) + (-0.5 * Math.log(2 * Math.PI) - 2.0)
         + (-0.5 * Math.log(8 * Math.PI) - 0.25 / 8);
@@ -166,13 +167,14 @@ class CommandLineTest {
       double observed = j <= 5 ? 1 / 3.0 : j <= 8 ? 2 / 3.0 : 1;
       calibration += (p - observed) * (p - observed) / 9;
     }
-    assertArrayEquals(new double[] {Math.sqrt((1 + 4 + 0.25) / 3), ll / 3, 2 / 3.0, 2 / 3.0, calibration}, m, 1e-12);
+    assertArrayEquals(new double[] {Math.sqrt((1 + 4 + 0.25) / 3), -5.0 / 3, ll / 3, 2 / 3.0, 2 / 3.0, calibration},
+        m, 1e-12);
 
     // A calibrated model's intervals are mean -+ q sqrt(variance): with q = 2.5 at every level, |z| = 2 is inside
     // both; the other metrics do not change.
     double[] wide = new double[199];
     Arrays.fill(wide, 2.5);
     double[] calibrated = EvaluateJob.score(rows, new IntervalCalibration(wide));
-    assertArrayEquals(new double[] {m[0], m[1], 1.0, 1.0, m[4]}, calibrated, 1e-12);
+    assertArrayEquals(new double[] {m[0], m[1], m[2], 1.0, 1.0, m[5]}, calibrated, 1e-12);
   }
 }

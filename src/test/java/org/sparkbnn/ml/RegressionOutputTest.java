@@ -17,10 +17,11 @@ import org.sparkbnn.SyntheticData;
 
 /**
  * Every on/off combination of the regressor's optional output columns holds the right values: each column
- * equals its counterpart when all are on, and variance = epistemic + aleatoric, bounds = mean -+ z sd.
+ * equals its counterpart when all are on, and variance = epistemic + aleatoric, bounds = mean -+ z sd; the log
+ * predictive density of the label is that of the samples' mixture, in the label's units.
  */
 class RegressionOutputTest {
-  private static final String[] NAMES = {"var", "epi", "ale", "lo", "hi"};
+  private static final String[] NAMES = {"var", "epi", "ale", "lo", "hi", "ll"};
   private static BayesByBackpropRegressionModel model;
   private static Dataset<Row> data;
 
@@ -35,7 +36,7 @@ class RegressionOutputTest {
     BayesByBackpropRegressionModel m = model.copy(new org.apache.spark.ml.param.ParamMap()).setPredictSamples(20);
     return m.setVarianceCol(on[0] ? NAMES[0] : "").setEpistemicVarianceCol(on[1] ? NAMES[1] : "")
         .setAleatoricVarianceCol(on[2] ? NAMES[2] : "").setLowerBoundCol(on[3] ? NAMES[3] : "")
-        .setUpperBoundCol(on[4] ? NAMES[4] : "");
+        .setUpperBoundCol(on[4] ? NAMES[4] : "").setLogLikelihoodCol(on[5] ? NAMES[5] : "");
   }
 
   /** Column name -> values, in row order (the input is cached, so the order is stable). */
@@ -51,7 +52,8 @@ class RegressionOutputTest {
   void everyCombinationOfOptionalColumnsHoldsItsOwnValues() {
     List<String> all = new ArrayList<>(List.of("prediction"));
     all.addAll(Arrays.asList(NAMES));
-    double[][] reference = columns(withColumns(new boolean[] {true, true, true, true, true}).transform(data), all);
+    double[][] reference =
+        columns(withColumns(new boolean[] {true, true, true, true, true, true}).transform(data), all);
     double z = new NormalDistribution().inverseCumulativeProbability(0.95);
     for (int r = 0; r < reference[0].length; r++) {
       double mean = reference[0][r];
@@ -61,10 +63,10 @@ class RegressionOutputTest {
       assertEquals(mean - z * Math.sqrt(variance), reference[4][r], 1e-9, "lower bound");
       assertEquals(mean + z * Math.sqrt(variance), reference[5][r], 1e-9, "upper bound");
     }
-    for (int mask = 0; mask < 32; mask++) {
-      boolean[] on = new boolean[5];
+    for (int mask = 0; mask < 64; mask++) {
+      boolean[] on = new boolean[6];
       List<String> expected = new ArrayList<>(List.of("prediction"));
-      for (int c = 0; c < 5; c++) {
+      for (int c = 0; c < 6; c++) {
         on[c] = (mask & (1 << c)) != 0;
         if (on[c]) expected.add(NAMES[c]);
       }
@@ -77,6 +79,56 @@ class RegressionOutputTest {
             "column " + expected.get(c) + " with mask " + mask);
       }
     }
+  }
+
+  /**
+   * With one weight sample of one network with one noise variance, the predictive is the Gaussian N(mean, variance)
+   * (its epistemic part is 0): the log density column is log N(y; mean, variance) in the label's units, which the
+   * standardisation's scale enters as -log(scale). The label is scaled by 3 and moved by 10 to make that show.
+   */
+  @Test
+  void withOneSampleTheLogDensityIsTheGaussians() {
+    Dataset<Row> moved = data.withColumn("label", org.apache.spark.sql.functions.col("label").multiply(3).plus(10));
+    BayesByBackpropRegressionModel single = new BayesByBackpropRegressor().setLengthDoublings(0).setEnsembleSize(1)
+        .setLikelihood("homoscedastic").setHiddenLayers(8).setMaxEpochs(5).setBatchSize(20).fit(moved)
+        .setPredictSamples(1).setEpistemicVarianceCol("epi").setLogLikelihoodCol("ll");
+    List<Row> rows = single.transform(moved).select("label", "prediction", "variance", "epi", "ll").collectAsList();
+    for (Row r : rows) {
+      double y = r.getDouble(0);
+      double mean = r.getDouble(1);
+      double variance = r.getDouble(2);
+      assertEquals(0.0, r.getDouble(3), 0.0, "one sample has no epistemic variance");
+      double gaussian = -0.5 * Math.log(2 * Math.PI * variance) - 0.5 * (y - mean) * (y - mean) / variance;
+      // The same float32 network output read twice, then double arithmetic of order 1-10: 1e-9.
+      assertEquals(gaussian, r.getDouble(4), 1e-9, "log density of row " + r);
+    }
+  }
+
+  /** The column reads the label: without a label column, or on a row without a label, a clear error. */
+  @Test
+  void theLogDensityNeedsALabel() {
+    BayesByBackpropRegressionModel scoring = model.copy(new org.apache.spark.ml.param.ParamMap())
+        .setLogLikelihoodCol("ll");
+    IllegalArgumentException noColumn = assertThrows(IllegalArgumentException.class,
+        () -> scoring.transform(data.drop("label")));
+    org.junit.jupiter.api.Assertions.assertTrue(noColumn.getMessage().contains("logLikelihoodCol='ll'")
+        && noColumn.getMessage().contains("'label'"), noColumn.getMessage());
+    Dataset<Row> unlabelled = data.withColumn("label", org.apache.spark.sql.functions.when(
+        org.apache.spark.sql.functions.monotonically_increasing_id().equalTo(3), null)
+        .otherwise(org.apache.spark.sql.functions.col("label"))).coalesce(1);
+    Exception e = assertThrows(Exception.class, () -> scoring.transform(unlabelled).collect());
+    Throwable cause = e;
+    while (cause.getCause() != null && !(cause instanceof org.sparkbnn.input.InvalidRowException)) {
+      cause = cause.getCause();
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(cause.getMessage().contains("label column 'label' is null")
+        && cause.getMessage().contains("row 3"), String.valueOf(cause.getMessage()));
+    // An integer label is read as its number.
+    Dataset<Row> integers = data.withColumn("label", org.apache.spark.sql.functions.round(
+        org.apache.spark.sql.functions.col("label").multiply(10)).cast("int"));
+    Dataset<Row> doubles = integers.withColumn("label", org.apache.spark.sql.functions.col("label").cast("double"));
+    assertArrayEquals(columns(scoring.transform(doubles), List.of("ll"))[0],
+        columns(scoring.transform(integers), List.of("ll"))[0], 0.0);
   }
 
   @Test
