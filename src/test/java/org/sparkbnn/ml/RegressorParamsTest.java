@@ -19,6 +19,7 @@ class RegressorParamsTest {
     assertArrayEquals(new int[] {50}, r.getHiddenLayers());
     assertEquals("variance", r.getVarianceCol());
     assertEquals("", r.getEpistemicVarianceCol());
+    assertEquals("", r.getLogLikelihoodCol(), "off: scoring rows without labels needs no label column");
     assertEquals("localReparameterization", r.getEstimator());
     assertEquals("gaussian", r.getPrior());
     assertEquals("error", r.getHandleInvalid());
@@ -30,7 +31,8 @@ class RegressorParamsTest {
         "priorSigma2", "posteriorRhoInit", "estimator", "likelihood", "klWeighting", "learningRate", "batchSize",
         "maxEpochs", "maxSteps", "minSteps", "earlyStopping", "lengthDoublings", "trainSamples", "ensembleSize",
         "predictSamples", "seed", "handleInvalid", "varianceCol", "epistemicVarianceCol", "aleatoricVarianceCol",
-        "lowerBoundCol", "upperBoundCol", "intervalLevel", "featuresCol", "labelCol", "predictionCol"}) {
+        "lowerBoundCol", "upperBoundCol", "logLikelihoodCol", "intervalLevel", "featuresCol", "labelCol",
+        "predictionCol"}) {
       assertTrue(explained.contains(name + ":"), "explainParams lacks " + name);
     }
   }
