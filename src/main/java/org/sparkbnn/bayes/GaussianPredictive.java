@@ -1,5 +1,7 @@
 package org.sparkbnn.bayes;
 
+import org.apache.commons.math3.special.Erf;
+
 /**
  * Monte-Carlo posterior predictive of the regression network. For Gaussian outputs (m_t, v_t) of the T weight
  * samples with weights w_t ({@link SampledNetworks#weight}, 1 but for an ensemble's; W = sum w_t): mean =
@@ -9,9 +11,9 @@ package org.sparkbnn.bayes;
  *
  * <p>The predictive itself is the mixture p(y | x) = (1/W) sum w_t N(y; m_t, v_t), the Monte-Carlo estimate of
  * the posterior predictive density (Blundell et al. 2015, sec. 3; the test log-likelihood of Gal and Ghahramani
- * 2016, eq. 8). Its log at a label is read off the same samples, with a running log-sum-exp per row, so a
- * mixture that is skewed or heavy-tailed (an ensemble's members, a per-row noise variance) is scored as it is
- * rather than as N(mean, variance).
+ * 2016, eq. 8). Its log at a label is read off the same samples, with a running log-sum-exp per row, and so is its
+ * CDF, (1/W) sum w_t Phi((y - m_t) / sqrt(v_t)), so a mixture that is skewed or heavy-tailed (an ensemble's
+ * members, a per-row noise variance) is scored as it is rather than as N(mean, variance).
  */
 public final class GaussianPredictive {
   private static final double LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -30,26 +32,35 @@ public final class GaussianPredictive {
 
   public int numSamples() { return samples.size(); }
 
+  /** Phi(z) = erfc(-z / sqrt 2) / 2: accurate in both tails, where 1 - Phi(-z) would lose the digits. */
+  private static double normalCdf(double z) {
+    return 0.5 * Erf.erfc(-z / Math.sqrt(2));
+  }
+
   /**
    * Predictive moments of {@code rows} standardised rows x (rows x numInputs, row-major): returns rows x 3, row-major,
    * with mean, epistemic variance and aleatoric variance per row, in the standardised label space.
    */
   public double[] predict(float[] x, int rows) {
-    return predict(x, rows, null, null);
+    return predict(x, rows, null, null, null);
   }
 
   /**
-   * As {@link #predict(float[], int)}, and, for standardised labels {@code y} (one a row; or null for none),
-   * {@code logDensity[r]} = log p(y_r | x_r) of the Monte-Carlo mixture, in the standardised label space.
+   * As {@link #predict(float[], int)}, and, for standardised labels {@code y} (one a row; or null for none), the
+   * Monte-Carlo mixture's log density log p(y_r | x_r) into {@code logDensity} and its CDF P(Y <= y_r | x_r) into
+   * {@code cdf} (either may be null, to skip it), in the standardised label space.
    */
-  public double[] predict(float[] x, int rows, double[] y, double[] logDensity) {
+  public double[] predict(float[] x, int rows, double[] y, double[] logDensity, double[] cdf) {
     int outputs = heteroscedastic ? 2 : 1;
     if (out.length < rows * outputs) out = new float[rows * outputs];
     double[] result = new double[rows * 3];
     samples.input(x, rows);
     // log sum_t w_t N(y; m_t, v_t) as peak[r] + log(scaled[r]): each term is divided by the largest so far.
-    double[] peak = y == null ? null : new double[rows];
-    double[] scaled = y == null ? null : new double[rows];
+    boolean densities = y != null && logDensity != null;
+    boolean cdfs = y != null && cdf != null;
+    double[] peak = densities ? new double[rows] : null;
+    double[] scaled = densities ? new double[rows] : null;
+    if (cdfs) java.util.Arrays.fill(cdf, 0, rows, 0.0);
     if (peak != null) java.util.Arrays.fill(peak, Double.NEGATIVE_INFINITY);
     double total = 0;
     for (int t = 0; t < samples.size(); t++) {
@@ -68,7 +79,8 @@ public final class GaussianPredictive {
         result[3 * r] += delta * step;
         result[3 * r + 1] += w * delta * (m - result[3 * r]);
         result[3 * r + 2] += w * v;
-        if (y != null && w > 0) {
+        if (cdfs) cdf[r] += w * normalCdf((y[r] - m) / Math.sqrt(v));
+        if (densities && w > 0) {
           double z = y[r] - m;
           double term = logW - 0.5 * (Math.log(v) + z * z / v);
           if (term > peak[r]) {
@@ -84,7 +96,8 @@ public final class GaussianPredictive {
     for (int r = 0; r < rows; r++) {
       result[3 * r + 1] *= invW;
       result[3 * r + 2] *= invW;
-      if (y != null) logDensity[r] = peak[r] + Math.log(scaled[r]) - Math.log(total) - LOG_SQRT_2PI;
+      if (densities) logDensity[r] = peak[r] + Math.log(scaled[r]) - Math.log(total) - LOG_SQRT_2PI;
+      if (cdfs) cdf[r] *= invW;
     }
     return result;
   }

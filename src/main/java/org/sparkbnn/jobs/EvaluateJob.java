@@ -26,6 +26,7 @@ final class EvaluateJob {
   /** With 10% held out, 20 rows give 2 test rows per split. */
   static final int MIN_ROWS = 20;
   private static final String LOG_LIKELIHOOD = "logLikelihood";
+  private static final String LABEL_CDF = "labelCdf";
   private EvaluateJob() {}
 
   static int run(JobArgs args) {
@@ -64,8 +65,8 @@ final class EvaluateJob {
       StageParams.apply(regressor, params);
       regressor.setFeaturesCol(DataIO.FEATURES).setLabelCol("label");
       BayesByBackpropRegressionModel model = regressor.fit(train);
-      List<Row> scored = model.setLogLikelihoodCol(LOG_LIKELIHOOD).transform(test)
-          .select("label", "prediction", "variance", LOG_LIKELIHOOD).collectAsList();
+      List<Row> scored = model.setLogLikelihoodCol(LOG_LIKELIHOOD).setLabelCdfCol(LABEL_CDF).transform(test)
+          .select("label", "prediction", "variance", LOG_LIKELIHOOD, LABEL_CDF).collectAsList();
       if (scored.isEmpty()) {
         throw new BadInputException("split " + s + " of '" + input + "' has no test rows (" + n + " rows);"
             + " evaluate needs more rows");
@@ -74,10 +75,10 @@ final class EvaluateJob {
       String noise = model.fittedLikelihood();
       noiseModels.merge(noise, 1, Integer::sum);
       System.out.printf("split %d: test rows %d, RMSE %.4f, LL %.4f (Gaussian %.4f), PICP90 %.3f, PICP95 %.3f,"
-          + " CalErr %.4f, %s noise%n", s, scored.size(), metrics[s][0], metrics[s][1], metrics[s][2], metrics[s][3],
-          metrics[s][4], metrics[s][5], noise);
+          + " CalErr %.4f (Gaussian %.4f), %s noise%n", s, scored.size(), metrics[s][0], metrics[s][1],
+          metrics[s][2], metrics[s][3], metrics[s][4], metrics[s][5], metrics[s][6], noise);
     }
-    String[] names = {"RMSE", "test LL", "Gaussian LL", "PICP90", "PICP95", "CalErr"};
+    String[] names = {"RMSE", "test LL", "Gaussian LL", "PICP90", "PICP95", "CalErr", "Gaussian CalErr"};
     System.out.println("RESULT " + input + ":" + SplitSummary.format(names, metrics));
     // With likelihood=auto, how often each noise model was kept says how clearly the data chose.
     System.out.println("noise model kept: " + noiseModels.entrySet().stream()
@@ -89,8 +90,9 @@ final class EvaluateJob {
    * RMSE; the mean log predictive density of y (the model's logLikelihoodCol: its Monte-Carlo mixture, as the
    * protocol's published MC-dropout figures score theirs) and, for comparison, the mean log N(y; mean, variance)
    * of its Gaussian reading; the fractions of y inside the model's central 90% and 95% intervals (as its
-   * lowerBoundCol/upperBoundCol would give them: calibrated when the model is), and the quantile calibration error
-   * of Kuleshov et al. (2018) at the levels 0.1..0.9 of N(mean, variance). Rows: label, mean, variance, log density.
+   * lowerBoundCol/upperBoundCol would give them: calibrated when the model is); the quantile calibration error of
+   * Kuleshov et al. (2018) at the levels 0.1..0.9, of the mixture (from its CDF at y, labelCdfCol) and of the
+   * Gaussian reading. Rows: label, mean, variance, log density, CDF at the label.
    */
   static double[] score(List<Row> rows, IntervalCalibration calibration) {
     double[] levels = GaussianPredictiveMetrics.evenLevels(9);
@@ -99,12 +101,15 @@ final class EvaluateJob {
     GaussianPredictiveMetrics at95 = GaussianPredictiveMetrics.withIntervalHalfWidth(calibration.halfWidth(0.95),
         levels);
     double logDensity = 0;
-    for (Row r : rows) {
+    double[] cdf = new double[rows.size()];
+    for (int i = 0; i < cdf.length; i++) {
+      Row r = rows.get(i);
       at90.add(r.getDouble(0), r.getDouble(1), r.getDouble(2));
       at95.add(r.getDouble(0), r.getDouble(1), r.getDouble(2));
       logDensity += r.getDouble(3);
+      cdf[i] = r.getDouble(4);
     }
     return new double[] {at90.rmse(), logDensity / rows.size(), -at90.nll(), at90.coverage(), at95.coverage(),
-        at90.calibrationError()};
+        GaussianPredictiveMetrics.calibrationError(cdf, levels), at90.calibrationError()};
   }
 }

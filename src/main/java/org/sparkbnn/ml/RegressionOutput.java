@@ -16,35 +16,34 @@ import org.apache.spark.sql.types.StructType;
  */
 enum RegressionOutput {
   VARIANCE(BayesByBackpropRegressorParams::varianceCol) {
-    @Override double value(double mean, double epistemic, double aleatoric, double halfWidth, double logDensity) {
-      return epistemic + aleatoric;
-    }
+    @Override double value(Row row, double halfWidth) { return row.variance(); }
   },
   EPISTEMIC_VARIANCE(BayesByBackpropRegressorParams::epistemicVarianceCol) {
-    @Override double value(double mean, double epistemic, double aleatoric, double halfWidth, double logDensity) {
-      return epistemic;
-    }
+    @Override double value(Row row, double halfWidth) { return row.epistemic(); }
   },
   ALEATORIC_VARIANCE(BayesByBackpropRegressorParams::aleatoricVarianceCol) {
-    @Override double value(double mean, double epistemic, double aleatoric, double halfWidth, double logDensity) {
-      return aleatoric;
-    }
+    @Override double value(Row row, double halfWidth) { return row.aleatoric(); }
   },
   LOWER_BOUND(BayesByBackpropRegressorParams::lowerBoundCol) {
-    @Override double value(double mean, double epistemic, double aleatoric, double halfWidth, double logDensity) {
-      return mean - halfWidth * Math.sqrt(epistemic + aleatoric);
-    }
+    @Override double value(Row row, double halfWidth) { return row.mean() - halfWidth * Math.sqrt(row.variance()); }
   },
   UPPER_BOUND(BayesByBackpropRegressorParams::upperBoundCol) {
-    @Override double value(double mean, double epistemic, double aleatoric, double halfWidth, double logDensity) {
-      return mean + halfWidth * Math.sqrt(epistemic + aleatoric);
-    }
+    @Override double value(Row row, double halfWidth) { return row.mean() + halfWidth * Math.sqrt(row.variance()); }
   },
   LOG_LIKELIHOOD(BayesByBackpropRegressorParams::logLikelihoodCol) {
-    @Override double value(double mean, double epistemic, double aleatoric, double halfWidth, double logDensity) {
-      return logDensity;
-    }
+    @Override double value(Row row, double halfWidth) { return row.logDensity(); }
+  },
+  LABEL_CDF(BayesByBackpropRegressorParams::labelCdfCol) {
+    @Override double value(Row row, double halfWidth) { return row.labelCdf(); }
   };
+
+  /**
+   * One row's predictive in original units: mean, the variance's epistemic and aleatoric parts and, at the row's
+   * label, the predictive's log density and its CDF (NaN unless a column that reads the label is enabled).
+   */
+  record Row(double mean, double epistemic, double aleatoric, double logDensity, double labelCdf) {
+    double variance() { return epistemic + aleatoric; }
+  }
 
   private final Function<BayesByBackpropRegressorParams, Param<String>> param;
 
@@ -53,21 +52,30 @@ enum RegressionOutput {
   }
 
   /**
-   * The column's value from the predictive mean and variance parts (original units); the bounds are
-   * mean -+ halfWidth sqrt(variance), halfWidth being the interval's quantile (Gaussian, or calibrated);
-   * logDensity is the predictive's log density at the row's label (NaN unless LOG_LIKELIHOOD is enabled).
+   * The column's value for a row's predictive; the bounds are mean -+ halfWidth sqrt(variance), halfWidth being the
+   * interval's quantile (Gaussian, or calibrated).
    */
-  abstract double value(double mean, double epistemic, double aleatoric, double halfWidth, double logDensity);
+  abstract double value(Row row, double halfWidth);
+
+  /** Whether the column reads the row's label. */
+  boolean readsLabel() { return this == LOG_LIKELIHOOD || this == LABEL_CDF; }
 
   String columnName(BayesByBackpropRegressorParams params) {
     return params.getOrDefault(param.apply(params));
   }
 
-  /** The label column's position in {@code schema}, which LOG_LIKELIHOOD reads; an error naming it if it has none. */
+  /**
+   * The label column's position in {@code schema}, which the enabled columns that read the label need (-1 when none
+   * is enabled); an error naming the column and the label if the input has no numeric label column.
+   */
   static int labelIndex(StructType schema, BayesByBackpropRegressorParams params, String label) {
-    String why = "logLikelihoodCol='" + LOG_LIKELIHOOD.columnName(params) + "' reads the label column '" + label + "'";
+    RegressionOutput reader = Arrays.stream(enabled(params)).filter(RegressionOutput::readsLabel).findFirst()
+        .orElse(null);
+    if (reader == null) return -1;
+    String name = reader.param.apply(params).name();
+    String why = name + "='" + reader.columnName(params) + "' reads the label column '" + label + "'";
     if (!Arrays.asList(schema.fieldNames()).contains(label)) {
-      throw new IllegalArgumentException(why + ", which the input does not have (set labelCol, or logLikelihoodCol"
+      throw new IllegalArgumentException(why + ", which the input does not have (set labelCol, or " + name
           + " to \"\" to score rows without labels)");
     }
     if (!(schema.apply(label).dataType() instanceof NumericType)) {
@@ -85,11 +93,11 @@ enum RegressionOutput {
   }
 
   /**
-   * {@code schema} followed by the enabled columns; a name already in use fails, naming it, as does a log-likelihood
-   * column without a numeric label column to read.
+   * {@code schema} followed by the enabled columns; a name already in use fails, naming it, as does a column that
+   * reads the label without a numeric label column to read.
    */
   static StructType append(StructType schema, BayesByBackpropRegressorParams params, String labelCol) {
-    if (Arrays.asList(enabled(params)).contains(LOG_LIKELIHOOD)) labelIndex(schema, params, labelCol);
+    labelIndex(schema, params, labelCol);
     StructType out = schema;
     for (RegressionOutput o : enabled(params)) {
       String name = o.columnName(params);

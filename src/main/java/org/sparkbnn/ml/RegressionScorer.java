@@ -14,7 +14,7 @@ import org.sparkbnn.input.InvalidRowException;
 
 /**
  * Appends the regression columns: mean, variance and (if configured) the epistemic and aleatoric parts, the
- * interval bounds and the log predictive density of the label, in the label's original units; a calibrated model's bounds use its held-out quantiles
+ * interval bounds and the predictive's log density and CDF at the label, in the label's original units; a calibrated model's bounds use its held-out quantiles
  * ({@link IntervalCalibration}).
  */
 final class RegressionScorer extends BatchScorer<GaussianPredictive> {
@@ -23,8 +23,10 @@ final class RegressionScorer extends BatchScorer<GaussianPredictive> {
   private final RegressionOutput[] outputs;
   /** Bounds are mean -+ halfWidth sqrt(variance): the calibrated quantile, or the Gaussian one without calibration. */
   private final double halfWidth;
-  /** The label column that the log-likelihood column reads, or -1 when it is off. */
+  /** The label column that the log-likelihood and CDF columns read, or -1 when both are off. */
   private final int labelIndex;
+  private final boolean densities;
+  private final boolean cdfs;
   private final DataType labelType;
   private final String labelCol;
 
@@ -33,8 +35,9 @@ final class RegressionScorer extends BatchScorer<GaussianPredictive> {
     this.outputs = RegressionOutput.enabled(params);
     this.halfWidth = fitted.calibration.halfWidth(params.getIntervalLevel());
     this.labelCol = params.getLabelCol();
-    this.labelIndex = Arrays.asList(outputs).contains(RegressionOutput.LOG_LIKELIHOOD)
-        ? RegressionOutput.labelIndex(inputSchema, params, labelCol) : -1;
+    this.labelIndex = RegressionOutput.labelIndex(inputSchema, params, labelCol);
+    this.densities = Arrays.asList(outputs).contains(RegressionOutput.LOG_LIKELIHOOD);
+    this.cdfs = Arrays.asList(outputs).contains(RegressionOutput.LABEL_CDF);
     this.labelType = labelIndex < 0 ? null : inputSchema.fields()[labelIndex].dataType();
   }
 
@@ -47,8 +50,9 @@ final class RegressionScorer extends BatchScorer<GaussianPredictive> {
   List<InternalRow> scoreBatch(List<InternalRow> batch, Vector[] features, long[] rowIndices, float[] x,
                                GaussianPredictive predictive) {
     double[] y = labelIndex < 0 ? null : standardizedLabels(batch, features, rowIndices);
-    double[] logDensity = y == null ? null : new double[batch.size()];
-    double[] m = predictive.predict(x, batch.size(), y, logDensity);
+    double[] logDensity = densities ? new double[batch.size()] : null;
+    double[] cdf = cdfs ? new double[batch.size()] : null;
+    double[] m = predictive.predict(x, batch.size(), y, logDensity, cdf);
     double scale2 = standardization.labelScale() * standardization.labelScale();
     // The density of the label in original units: that of the standardised label divided by the scale.
     double logScale = Math.log(standardization.labelScale());
@@ -64,8 +68,9 @@ final class RegressionScorer extends BatchScorer<GaussianPredictive> {
       Object[] values = new Object[1 + outputs.length];
       int c = 0;
       values[c++] = mean;
-      double logLikelihood = y == null ? Double.NaN : logDensity[i] - logScale;
-      for (RegressionOutput o : outputs) values[c++] = o.value(mean, epi, alea, halfWidth, logLikelihood);
+      RegressionOutput.Row row = new RegressionOutput.Row(mean, epi, alea,
+          densities ? logDensity[i] - logScale : Double.NaN, cdfs ? cdf[i] : Double.NaN);
+      for (RegressionOutput o : outputs) values[c++] = o.value(row, halfWidth);
       out.add(InternalRows.append(batch.get(i), values));
     }
     return out;
@@ -78,8 +83,8 @@ final class RegressionScorer extends BatchScorer<GaussianPredictive> {
       double label = InternalRows.number(batch.get(i), labelIndex, labelType);
       if (!Double.isFinite(label)) {
         throw new InvalidRowException("label column '" + labelCol + "' is " + (Double.isNaN(label) ? "null or NaN"
-            : label) + " in the row with features " + features[i] + ", and logLikelihoodCol scores the label",
-            TaskContext.getPartitionId(), rowIndices[i], "drop rows without a label, or set logLikelihoodCol to \"\"");
+            : label) + " in the row with features " + features[i] + ", and logLikelihoodCol or labelCdfCol scores the label",
+            TaskContext.getPartitionId(), rowIndices[i], "drop rows without a label, or switch those columns off");
       }
       y[i] = (label - standardization.labelMean()) / standardization.labelScale();
     }

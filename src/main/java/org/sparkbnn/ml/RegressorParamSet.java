@@ -30,6 +30,9 @@ public final class RegressorParamSet extends BayesByBackpropParamSet {
   final Param<String> logLikelihoodCol = column("logLikelihoodCol", "output column: log of the posterior"
       + " predictive density at the row's label (labelCol, which the input must then hold), from the mixture of the"
       + " weight samples' Gaussians, in the label's units; to score held-out rows; empty = off", "");
+  final Param<String> labelCdfCol = column("labelCdfCol", "output column: the predictive's cumulative distribution"
+      + " function at the row's label (labelCol, which the input must then hold), from the same mixture: the"
+      + " probability integral transform, uniform on (0, 1) over rows for a calibrated predictive; empty = off", "");
   final DoubleParam intervalLevel = openUnitInterval("intervalLevel", "probability mass of the prediction interval,"
       + " mean +- q sqrt(variance): q the held-out (conformal) quantile of a calibrated model (calibrationFraction),"
       + " else the Gaussian quantile (a Gaussian approximation of the predictive)", 0.9);

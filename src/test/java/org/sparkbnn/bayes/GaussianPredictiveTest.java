@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 /**
- * The log predictive density of {@link GaussianPredictive}: log (1/W) sum_t w_t N(y; m_t, v_t) of its weight
- * samples' Gaussians, per row, next to the moments it already gave.
+ * The log predictive density of {@link GaussianPredictive}, log (1/W) sum_t w_t N(y; m_t, v_t) of its weight
+ * samples' Gaussians, and its CDF (1/W) sum_t w_t Phi((y - m_t) / sqrt(v_t)), per row, next to the moments it
+ * already gave.
  */
 class GaussianPredictiveTest {
   private static final int SAMPLES = 5;
@@ -51,9 +52,63 @@ class GaussianPredictiveTest {
     int rows = 4;
     double[] y = {0.2, -1.0, 2.5, 0.0};
     double[] logDensity = new double[rows];
-    double[] moments = predictive.predict(new float[rows], rows, y, logDensity);
+    double[] moments = predictive.predict(new float[rows], rows, y, logDensity, null);
     for (int r = 0; r < rows; r++) assertEquals(Math.log(mixture(r, y[r])), logDensity[r], 1e-12, "row " + r);
     assertArrayEquals(predictive.predict(new float[rows], rows), moments, 0.0, "the moments do not depend on y");
+  }
+
+  /** The CDF is the mixture's, and the integral of the density: F(b) - F(a) = int_a^b p (the trapezoid rule). */
+  @Test
+  void theCdfIsTheMixturesAndTheDensitysIntegral() {
+    GaussianPredictive predictive = new GaussianPredictive(perRowNoise(), GaussianLikelihood.heteroscedastic());
+    org.apache.commons.math3.distribution.NormalDistribution normal =
+        new org.apache.commons.math3.distribution.NormalDistribution(null, 0, 1);
+    int rows = 3;
+    double[] y = {0.2, -1.0, 2.5};
+    double[] cdf = new double[rows];
+    predictive.predict(new float[rows], rows, y, null, cdf);
+    for (int r = 0; r < rows; r++) {
+      double expected = 0;
+      for (int t = 0; t < SAMPLES; t++) {
+        double sd = Math.sqrt(Math.exp((float) (0.3 * t - 0.5 - 0.1 * r)));
+        expected += normal.cumulativeProbability((y[r] - (float) Math.sin(r + t)) / sd) / SAMPLES;
+      }
+      assertEquals(expected, cdf[r], 1e-12, "row " + r);
+    }
+    double a = -1.5;
+    double b = 0.7;
+    int points = 22_001;
+    double h = (b - a) / (points - 1);
+    double integral = 0;
+    double[] one = new double[1];
+    for (int i = 0; i < points; i++) {
+      predictive.predict(new float[1], 1, new double[] {a + i * h}, one, null);
+      integral += (i == 0 || i == points - 1 ? 0.5 : 1) * Math.exp(one[0]) * h;
+    }
+    double[] ends = new double[2];
+    predictive.predict(new float[1], 1, new double[] {a}, null, ends);
+    double fa = ends[0];
+    predictive.predict(new float[1], 1, new double[] {b}, null, ends);
+    // The trapezoid rule's error on [a, b]: (b - a) h^2 max|p''| / 12 < 2.2 * 1e-8 * 1 / 12 ~ 2e-9.
+    assertEquals(ends[0] - fa, integral, 1e-8);
+  }
+
+  /**
+   * Far in the lower tail the CDF keeps its digits: Phi(-8) = 6.22096057427178e-16 (tables), where 1 - Phi(8) in
+   * double would give 0 or a multiple of 1.1e-16.
+   */
+  @Test
+  void theCdfKeepsItsDigitsInTheLowerTail() {
+    SampledNetworks standard = new SampledNetworks() {
+      @Override public int size() { return 1; }
+      @Override public void input(float[] x, int rows) { }
+      @Override public void output(int t, float[] out) { out[0] = 0; }
+      @Override public float[] likelihoodParameters() { return new float[] {0}; }
+    };
+    double[] cdf = new double[1];
+    new GaussianPredictive(standard, GaussianLikelihood.homoscedastic(1)).predict(new float[1], 1,
+        new double[] {-8}, null, cdf);
+    assertEquals(6.22096057427178e-16, cdf[0], 1e-9 * 6.22e-16);
   }
 
   /**
@@ -72,7 +127,7 @@ class GaussianPredictiveTest {
     double integral = 0;
     double[] one = new double[1];
     for (int i = 0; i < points; i++) {
-      predictive.predict(x, 1, new double[] {y[i]}, one);
+      predictive.predict(x, 1, new double[] {y[i]}, one, null);
       integral += (i == 0 || i == points - 1 ? 0.5 : 1) * Math.exp(one[0]) * h;
     }
     assertEquals(1.0, integral, 1e-6);
@@ -101,7 +156,7 @@ class GaussianPredictiveTest {
     double expected = largest + Math.log(rest) - Math.log(SAMPLES) - 0.5 * Math.log(2 * Math.PI * v);
     assertEquals(0.0, gaussian(y, 4, v), 0.0, "the direct sum underflows");
     double[] logDensity = new double[1];
-    predictive.predict(new float[1], 1, new double[] {y}, logDensity);
+    predictive.predict(new float[1], 1, new double[] {y}, logDensity, null);
     assertTrue(Double.isFinite(logDensity[0]));
     assertEquals(expected, logDensity[0], 1e-9 * Math.abs(expected));
   }
@@ -124,7 +179,7 @@ class GaussianPredictiveTest {
       double expected = 0;
       for (int k = 0; k < 3; k++) expected += gaussian(y, 10 * k, Math.exp(k)) / 3;
       double[] logDensity = new double[1];
-      predictive.predict(new float[1], 1, new double[] {y}, logDensity);
+      predictive.predict(new float[1], 1, new double[] {y}, logDensity, null);
       assertEquals(Math.log(expected), logDensity[0], 1e-12, "y = " + y);
     }
   }

@@ -152,9 +152,10 @@ class CommandLineTest {
   /** RMSE, Gaussian log-likelihood, interval coverage and calibration error, worked by hand. */
   @Test
   void protocolMetricsMatchHandComputedValues() {
-    // Label, mean, variance, and the model's log predictive density of the label (its mean is the test LL).
-    List<Row> rows = Arrays.asList(RowFactory.create(1.0, 0.0, 1.0, -1.5), RowFactory.create(-2.0, 0.0, 1.0, -2.5),
-        RowFactory.create(0.5, 0.0, 4.0, -1.0));
+    // Label, mean, variance, and the model's log predictive density (its mean is the test LL) and CDF at the label.
+    // The CDFs 0.15, 0.55 and 0.95 lie below p for 0, 1 and 2 of the rows at p = 0.1, 0.2..0.5, 0.6..0.9.
+    List<Row> rows = Arrays.asList(RowFactory.create(1.0, 0.0, 1.0, -1.5, 0.95),
+        RowFactory.create(-2.0, 0.0, 1.0, -2.5, 0.15), RowFactory.create(0.5, 0.0, 4.0, -1.0, 0.55));
     double[] m = EvaluateJob.score(rows, IntervalCalibration.NONE);
     double ll = (-0.5 * Math.log(2 * Math.PI) - 0.5) + (-0.5 * Math.log(2 * Math.PI) - 2.0)
         + (-0.5 * Math.log(8 * Math.PI) - 0.25 / 8);
@@ -167,14 +168,20 @@ class CommandLineTest {
       double observed = j <= 5 ? 1 / 3.0 : j <= 8 ? 2 / 3.0 : 1;
       calibration += (p - observed) * (p - observed) / 9;
     }
-    assertArrayEquals(new double[] {Math.sqrt((1 + 4 + 0.25) / 3), -5.0 / 3, ll / 3, 2 / 3.0, 2 / 3.0, calibration},
-        m, 1e-12);
+    double mixtureCalibration = 0;
+    for (int j = 1; j <= 9; j++) {
+      double p = j / 10.0;
+      double observed = j == 1 ? 0 : j <= 5 ? 1 / 3.0 : 2 / 3.0;
+      mixtureCalibration += (p - observed) * (p - observed) / 9;
+    }
+    assertArrayEquals(new double[] {Math.sqrt((1 + 4 + 0.25) / 3), -5.0 / 3, ll / 3, 2 / 3.0, 2 / 3.0,
+        mixtureCalibration, calibration}, m, 1e-12);
 
     // A calibrated model's intervals are mean -+ q sqrt(variance): with q = 2.5 at every level, |z| = 2 is inside
     // both; the other metrics do not change.
     double[] wide = new double[199];
     Arrays.fill(wide, 2.5);
     double[] calibrated = EvaluateJob.score(rows, new IntervalCalibration(wide));
-    assertArrayEquals(new double[] {m[0], m[1], m[2], 1.0, 1.0, m[5]}, calibrated, 1e-12);
+    assertArrayEquals(new double[] {m[0], m[1], m[2], 1.0, 1.0, m[5], m[6]}, calibrated, 1e-12);
   }
 }

@@ -31,7 +31,8 @@ class DeterminismTest {
   private static BayesByBackpropRegressor regressor(long seed) {
     return new BayesByBackpropRegressor().setLengthDoublings(0)
         .setHiddenLayers(16).setBatchSize(50).setMaxEpochs(10).setSeed(seed)
-        .setEpistemicVarianceCol("epi").setAleatoricVarianceCol("alea").setLogLikelihoodCol("ll");
+        .setEpistemicVarianceCol("epi").setAleatoricVarianceCol("alea").setLogLikelihoodCol("ll")
+        .setLabelCdfCol("cdf");
   }
 
   @Test
@@ -56,7 +57,7 @@ class DeterminismTest {
     assertEquals(3000, one.size());
     assertEquals(one.size(), seven.size());
     for (int i = 0; i < one.size(); i++) {
-      for (String c : new String[] {"prediction", "variance", "epi", "alea", "ll"}) {
+      for (String c : new String[] {"prediction", "variance", "epi", "alea", "ll", "cdf"}) {
         assertEquals(one.get(i).getDouble(one.get(i).fieldIndex(c)), seven.get(i).getDouble(seven.get(i).fieldIndex(c)),
             0.0, c + " of row " + i);
       }

@@ -21,7 +21,7 @@ import org.sparkbnn.SyntheticData;
  * predictive density of the label is that of the samples' mixture, in the label's units.
  */
 class RegressionOutputTest {
-  private static final String[] NAMES = {"var", "epi", "ale", "lo", "hi", "ll"};
+  private static final String[] NAMES = {"var", "epi", "ale", "lo", "hi", "ll", "cdf"};
   private static BayesByBackpropRegressionModel model;
   private static Dataset<Row> data;
 
@@ -36,7 +36,8 @@ class RegressionOutputTest {
     BayesByBackpropRegressionModel m = model.copy(new org.apache.spark.ml.param.ParamMap()).setPredictSamples(20);
     return m.setVarianceCol(on[0] ? NAMES[0] : "").setEpistemicVarianceCol(on[1] ? NAMES[1] : "")
         .setAleatoricVarianceCol(on[2] ? NAMES[2] : "").setLowerBoundCol(on[3] ? NAMES[3] : "")
-        .setUpperBoundCol(on[4] ? NAMES[4] : "").setLogLikelihoodCol(on[5] ? NAMES[5] : "");
+        .setUpperBoundCol(on[4] ? NAMES[4] : "").setLogLikelihoodCol(on[5] ? NAMES[5] : "")
+        .setLabelCdfCol(on[6] ? NAMES[6] : "");
   }
 
   /** Column name -> values, in row order (the input is cached, so the order is stable). */
@@ -53,7 +54,7 @@ class RegressionOutputTest {
     List<String> all = new ArrayList<>(List.of("prediction"));
     all.addAll(Arrays.asList(NAMES));
     double[][] reference =
-        columns(withColumns(new boolean[] {true, true, true, true, true, true}).transform(data), all);
+        columns(withColumns(new boolean[] {true, true, true, true, true, true, true}).transform(data), all);
     double z = new NormalDistribution().inverseCumulativeProbability(0.95);
     for (int r = 0; r < reference[0].length; r++) {
       double mean = reference[0][r];
@@ -63,10 +64,10 @@ class RegressionOutputTest {
       assertEquals(mean - z * Math.sqrt(variance), reference[4][r], 1e-9, "lower bound");
       assertEquals(mean + z * Math.sqrt(variance), reference[5][r], 1e-9, "upper bound");
     }
-    for (int mask = 0; mask < 64; mask++) {
-      boolean[] on = new boolean[6];
+    for (int mask = 0; mask < 128; mask++) {
+      boolean[] on = new boolean[7];
       List<String> expected = new ArrayList<>(List.of("prediction"));
-      for (int c = 0; c < 6; c++) {
+      for (int c = 0; c < 7; c++) {
         on[c] = (mask & (1 << c)) != 0;
         if (on[c]) expected.add(NAMES[c]);
       }
@@ -84,15 +85,18 @@ class RegressionOutputTest {
   /**
    * With one weight sample of one network with one noise variance, the predictive is the Gaussian N(mean, variance)
    * (its epistemic part is 0): the log density column is log N(y; mean, variance) in the label's units, which the
-   * standardisation's scale enters as -log(scale). The label is scaled by 3 and moved by 10 to make that show.
+   * standardisation's scale enters as -log(scale), and the CDF column Phi((y - mean) / sd). The label is scaled by 3
+   * and moved by 10 to make that show.
    */
   @Test
   void withOneSampleTheLogDensityIsTheGaussians() {
     Dataset<Row> moved = data.withColumn("label", org.apache.spark.sql.functions.col("label").multiply(3).plus(10));
     BayesByBackpropRegressionModel single = new BayesByBackpropRegressor().setLengthDoublings(0).setEnsembleSize(1)
         .setLikelihood("homoscedastic").setHiddenLayers(8).setMaxEpochs(5).setBatchSize(20).fit(moved)
-        .setPredictSamples(1).setEpistemicVarianceCol("epi").setLogLikelihoodCol("ll");
-    List<Row> rows = single.transform(moved).select("label", "prediction", "variance", "epi", "ll").collectAsList();
+        .setPredictSamples(1).setEpistemicVarianceCol("epi").setLogLikelihoodCol("ll").setLabelCdfCol("cdf");
+    List<Row> rows =
+        single.transform(moved).select("label", "prediction", "variance", "epi", "ll", "cdf").collectAsList();
+    NormalDistribution normal = new NormalDistribution();
     for (Row r : rows) {
       double y = r.getDouble(0);
       double mean = r.getDouble(1);
@@ -101,16 +105,22 @@ class RegressionOutputTest {
       double gaussian = -0.5 * Math.log(2 * Math.PI * variance) - 0.5 * (y - mean) * (y - mean) / variance;
       // The same float32 network output read twice, then double arithmetic of order 1-10: 1e-9.
       assertEquals(gaussian, r.getDouble(4), 1e-9, "log density of row " + r);
+      assertEquals(normal.cumulativeProbability((y - mean) / Math.sqrt(variance)), r.getDouble(5), 1e-9,
+          "CDF at the label of row " + r);
     }
   }
 
-  /** The column reads the label: without a label column, or on a row without a label, a clear error. */
+  /** The columns read the label: without a label column, or on a row without a label, a clear error. */
   @Test
   void theLogDensityNeedsALabel() {
     BayesByBackpropRegressionModel scoring = model.copy(new org.apache.spark.ml.param.ParamMap())
         .setLogLikelihoodCol("ll");
     IllegalArgumentException noColumn = assertThrows(IllegalArgumentException.class,
         () -> scoring.transform(data.drop("label")));
+    IllegalArgumentException noColumnForTheCdf = assertThrows(IllegalArgumentException.class,
+        () -> model.copy(new org.apache.spark.ml.param.ParamMap()).setLabelCdfCol("F").transform(data.drop("label")));
+    org.junit.jupiter.api.Assertions.assertTrue(noColumnForTheCdf.getMessage().contains("labelCdfCol='F'"),
+        noColumnForTheCdf.getMessage());
     org.junit.jupiter.api.Assertions.assertTrue(noColumn.getMessage().contains("logLikelihoodCol='ll'")
         && noColumn.getMessage().contains("'label'"), noColumn.getMessage());
     Dataset<Row> unlabelled = data.withColumn("label", org.apache.spark.sql.functions.when(

@@ -31,8 +31,8 @@ class RegressorParamsTest {
         "priorSigma2", "posteriorRhoInit", "estimator", "likelihood", "klWeighting", "learningRate", "batchSize",
         "maxEpochs", "maxSteps", "minSteps", "earlyStopping", "lengthDoublings", "trainSamples", "ensembleSize",
         "predictSamples", "seed", "handleInvalid", "varianceCol", "epistemicVarianceCol", "aleatoricVarianceCol",
-        "lowerBoundCol", "upperBoundCol", "logLikelihoodCol", "intervalLevel", "featuresCol", "labelCol",
-        "predictionCol"}) {
+        "lowerBoundCol", "upperBoundCol", "logLikelihoodCol", "labelCdfCol", "intervalLevel", "featuresCol",
+        "labelCol", "predictionCol"}) {
       assertTrue(explained.contains(name + ":"), "explainParams lacks " + name);
     }
   }

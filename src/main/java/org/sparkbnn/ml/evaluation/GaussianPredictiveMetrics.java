@@ -94,9 +94,25 @@ public final class GaussianPredictiveMetrics implements Serializable {
 
   /** Mean over levels of (p_j - observed frequency of y below the p_j-quantile)^2. */
   public double calibrationError() {
+    return calibrationError(belowQuantile, count, quantileLevels);
+  }
+
+  /**
+   * The same error for any predictive, from its CDF at each label (the PIT values F(y)): y lies below the
+   * predictive's p-quantile iff F(y) <= p.
+   */
+  public static double calibrationError(double[] cdfAtLabels, double[] quantileLevels) {
+    long[] below = new long[quantileLevels.length];
+    for (double f : cdfAtLabels) {
+      for (int j = 0; j < quantileLevels.length; j++) if (f <= quantileLevels[j]) below[j]++;
+    }
+    return calibrationError(below, cdfAtLabels.length, quantileLevels);
+  }
+
+  private static double calibrationError(long[] below, long count, double[] quantileLevels) {
     double sum = 0;
     for (int j = 0; j < quantileLevels.length; j++) {
-      double observed = belowQuantile[j] / (double) count;
+      double observed = below[j] / (double) count;
       sum += (quantileLevels[j] - observed) * (quantileLevels[j] - observed);
     }
     return sum / quantileLevels.length;
