@@ -16,32 +16,36 @@ import org.apache.spark.sql.types.StructType;
  */
 enum RegressionOutput {
   VARIANCE(BayesByBackpropRegressorParams::varianceCol) {
-    @Override double value(Row row, double halfWidth) { return row.variance(); }
+    @Override double value(RowPredictive row, double halfWidth) { return row.variance(); }
   },
   EPISTEMIC_VARIANCE(BayesByBackpropRegressorParams::epistemicVarianceCol) {
-    @Override double value(Row row, double halfWidth) { return row.epistemic(); }
+    @Override double value(RowPredictive row, double halfWidth) { return row.epistemic(); }
   },
   ALEATORIC_VARIANCE(BayesByBackpropRegressorParams::aleatoricVarianceCol) {
-    @Override double value(Row row, double halfWidth) { return row.aleatoric(); }
+    @Override double value(RowPredictive row, double halfWidth) { return row.aleatoric(); }
   },
   LOWER_BOUND(BayesByBackpropRegressorParams::lowerBoundCol) {
-    @Override double value(Row row, double halfWidth) { return row.mean() - halfWidth * Math.sqrt(row.variance()); }
+    @Override double value(RowPredictive row, double halfWidth) {
+      return row.mean() - halfWidth * Math.sqrt(row.variance());
+    }
   },
   UPPER_BOUND(BayesByBackpropRegressorParams::upperBoundCol) {
-    @Override double value(Row row, double halfWidth) { return row.mean() + halfWidth * Math.sqrt(row.variance()); }
+    @Override double value(RowPredictive row, double halfWidth) {
+      return row.mean() + halfWidth * Math.sqrt(row.variance());
+    }
   },
   LOG_LIKELIHOOD(BayesByBackpropRegressorParams::logLikelihoodCol) {
-    @Override double value(Row row, double halfWidth) { return row.logDensity(); }
+    @Override double value(RowPredictive row, double halfWidth) { return row.logDensity(); }
   },
   LABEL_CDF(BayesByBackpropRegressorParams::labelCdfCol) {
-    @Override double value(Row row, double halfWidth) { return row.labelCdf(); }
+    @Override double value(RowPredictive row, double halfWidth) { return row.labelCdf(); }
   };
 
   /**
    * One row's predictive in original units: mean, the variance's epistemic and aleatoric parts and, at the row's
    * label, the predictive's log density and its CDF (NaN unless a column that reads the label is enabled).
    */
-  record Row(double mean, double epistemic, double aleatoric, double logDensity, double labelCdf) {
+  record RowPredictive(double mean, double epistemic, double aleatoric, double logDensity, double labelCdf) {
     double variance() { return epistemic + aleatoric; }
   }
 
@@ -55,7 +59,7 @@ enum RegressionOutput {
    * The column's value for a row's predictive; the bounds are mean -+ halfWidth sqrt(variance), halfWidth being the
    * interval's quantile (Gaussian, or calibrated).
    */
-  abstract double value(Row row, double halfWidth);
+  abstract double value(RowPredictive row, double halfWidth);
 
   /** Whether the column reads the row's label. */
   boolean readsLabel() { return this == LOG_LIKELIHOOD || this == LABEL_CDF; }

@@ -14,8 +14,8 @@ import org.sparkbnn.input.InvalidRowException;
 
 /**
  * Appends the regression columns: mean, variance and (if configured) the epistemic and aleatoric parts, the
- * interval bounds and the predictive's log density and CDF at the label, in the label's original units; a calibrated model's bounds use its held-out quantiles
- * ({@link IntervalCalibration}).
+ * interval bounds and the predictive's log density and CDF at the label, in the label's original units; a
+ * calibrated model's bounds use its held-out quantiles ({@link IntervalCalibration}).
  */
 final class RegressionScorer extends BatchScorer<GaussianPredictive> {
   private static final long serialVersionUID = 1L;
@@ -68,7 +68,7 @@ final class RegressionScorer extends BatchScorer<GaussianPredictive> {
       Object[] values = new Object[1 + outputs.length];
       int c = 0;
       values[c++] = mean;
-      RegressionOutput.Row row = new RegressionOutput.Row(mean, epi, alea,
+      RegressionOutput.RowPredictive row = new RegressionOutput.RowPredictive(mean, epi, alea,
           densities ? logDensity[i] - logScale : Double.NaN, cdfs ? cdf[i] : Double.NaN);
       for (RegressionOutput o : outputs) values[c++] = o.value(row, halfWidth);
       out.add(InternalRows.append(batch.get(i), values));
@@ -83,7 +83,8 @@ final class RegressionScorer extends BatchScorer<GaussianPredictive> {
       double label = InternalRows.number(batch.get(i), labelIndex, labelType);
       if (!Double.isFinite(label)) {
         throw new InvalidRowException("label column '" + labelCol + "' is " + (Double.isNaN(label) ? "null or NaN"
-            : label) + " in the row with features " + features[i] + ", and logLikelihoodCol or labelCdfCol scores the label",
+            : label) + " in the row with features " + features[i] + ", and logLikelihoodCol or labelCdfCol scores"
+            + " the label",
             TaskContext.getPartitionId(), rowIndices[i], "drop rows without a label, or switch those columns off");
       }
       y[i] = (label - standardization.labelMean()) / standardization.labelScale();
