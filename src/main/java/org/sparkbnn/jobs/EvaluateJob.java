@@ -100,16 +100,14 @@ final class EvaluateJob {
         levels);
     GaussianPredictiveMetrics at95 = GaussianPredictiveMetrics.withIntervalHalfWidth(calibration.halfWidth(0.95),
         levels);
-    double logDensity = 0;
-    double[] cdf = new double[rows.size()];
-    for (int i = 0; i < cdf.length; i++) {
-      Row r = rows.get(i);
+    GaussianPredictiveMetrics mixture = GaussianPredictiveMetrics.withIntervalHalfWidth(calibration.halfWidth(0.9),
+        levels);
+    for (Row r : rows) {
       at90.add(r.getDouble(0), r.getDouble(1), r.getDouble(2));
       at95.add(r.getDouble(0), r.getDouble(1), r.getDouble(2));
-      logDensity += r.getDouble(3);
-      cdf[i] = r.getDouble(4);
+      mixture.add(r.getDouble(0), r.getDouble(1), r.getDouble(2), r.getDouble(3), r.getDouble(4));
     }
-    return new double[] {at90.rmse(), logDensity / rows.size(), -at90.nll(), at90.coverage(), at95.coverage(),
-        GaussianPredictiveMetrics.calibrationError(cdf, levels), at90.calibrationError()};
+    return new double[] {at90.rmse(), -mixture.nll(), -at90.nll(), at90.coverage(), at95.coverage(),
+        mixture.calibrationError(), at90.calibrationError()};
   }
 }

@@ -53,20 +53,31 @@ public final class GaussianPredictiveMetrics implements Serializable {
   }
 
   public GaussianPredictiveMetrics add(double label, double mean, double variance) {
+    return add(label, mean, variance, Double.NaN, Double.NaN);
+  }
+
+  /**
+   * A row whose predictive is not Gaussian: its log density and CDF at the label (e.g. a sampled mixture's) replace
+   * those of N(mean, variance) in the NLL and the calibration error; NaN keeps the Gaussian's. RMSE, CRPS, coverage
+   * and width still read N(mean, variance).
+   */
+  public GaussianPredictiveMetrics add(double label, double mean, double variance, double logDensity,
+                                      double cdfAtLabel) {
     double sd = Math.sqrt(variance);
     double d = label - mean;
     double z = d / sd;
     double cdf = STANDARD_NORMAL.cumulativeProbability(z);
     count++;
     squaredError += d * d;
-    nll += 0.5 * (LOG_2PI + Math.log(variance)) + d * d / (2 * variance);
+    nll += Double.isNaN(logDensity) ? 0.5 * (LOG_2PI + Math.log(variance)) + d * d / (2 * variance) : -logDensity;
     // Gneiting and Raftery (2007), eq. 21: CRPS(N(m, s^2), y) = s [z (2 Phi(z) - 1) + 2 phi(z) - 1/sqrt(pi)].
     crps += sd * (z * (2 * cdf - 1) + 2 * STANDARD_NORMAL.density(z) - INV_SQRT_PI);
     if (Math.abs(z) <= intervalZ) covered++;
     intervalWidth += 2 * intervalZ * sd;
-    // Kuleshov et al. (2018): y falls below the predictive p-quantile iff its PIT value Phi(z) <= p.
+    // Kuleshov et al. (2018): y falls below the predictive p-quantile iff its PIT value F(y) <= p.
+    double pit = Double.isNaN(cdfAtLabel) ? cdf : cdfAtLabel;
     for (int j = 0; j < quantileLevels.length; j++) {
-      if (cdf <= quantileLevels[j]) belowQuantile[j]++;
+      if (pit <= quantileLevels[j]) belowQuantile[j]++;
     }
     return this;
   }
@@ -94,25 +105,9 @@ public final class GaussianPredictiveMetrics implements Serializable {
 
   /** Mean over levels of (p_j - observed frequency of y below the p_j-quantile)^2. */
   public double calibrationError() {
-    return calibrationError(belowQuantile, count, quantileLevels);
-  }
-
-  /**
-   * The same error for any predictive, from its CDF at each label (the PIT values F(y)): y lies below the
-   * predictive's p-quantile iff F(y) <= p.
-   */
-  public static double calibrationError(double[] cdfAtLabels, double[] quantileLevels) {
-    long[] below = new long[quantileLevels.length];
-    for (double f : cdfAtLabels) {
-      for (int j = 0; j < quantileLevels.length; j++) if (f <= quantileLevels[j]) below[j]++;
-    }
-    return calibrationError(below, cdfAtLabels.length, quantileLevels);
-  }
-
-  private static double calibrationError(long[] below, long count, double[] quantileLevels) {
     double sum = 0;
     for (int j = 0; j < quantileLevels.length; j++) {
-      double observed = below[j] / (double) count;
+      double observed = belowQuantile[j] / (double) count;
       sum += (quantileLevels[j] - observed) * (quantileLevels[j] - observed);
     }
     return sum / quantileLevels.length;

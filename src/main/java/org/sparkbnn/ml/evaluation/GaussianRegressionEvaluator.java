@@ -21,7 +21,9 @@ import org.sparkbnn.input.BadInputException;
  * A Spark ML Evaluator for regression with a Gaussian predictive per row (our predictionCol and varianceCol):
  * RMSE, negative log-likelihood, CRPS, central-interval coverage and mean width, and the quantile calibration
  * error of Kuleshov et al. (2018). Spark's RegressionEvaluator ignores the variance; this one scores it, so
- * CrossValidator can select for calibrated uncertainty.
+ * CrossValidator can select for calibrated uncertainty. With logLikelihoodCol and labelCdfCol (the model's columns
+ * of the same names) the NLL and the calibration error are those of the model's own predictive, the mixture of its
+ * weight samples, rather than of its Gaussian reading.
  */
 public class GaussianRegressionEvaluator extends Evaluator
     implements GaussianRegressionSetters<GaussianRegressionEvaluator>, MLWritable {
@@ -49,9 +51,11 @@ public class GaussianRegressionEvaluator extends Evaluator
 
   /** All metrics at once (one pass over the data). */
   public GaussianPredictiveMetrics metrics(Dataset<?> dataset) {
-    String[] cols = {getLabelCol(), getPredictionCol(), getVarianceCol()};
+    // label, prediction, variance, then the optional log density and CDF at the label ("" = off).
+    String[] cols = {getLabelCol(), getPredictionCol(), getVarianceCol(), getLogLikelihoodCol(), getLabelCdfCol()};
     StructType schema = dataset.schema();
     for (String c : cols) {
+      if (c.isEmpty()) continue;
       if (!Arrays.asList(schema.fieldNames()).contains(c)) {
         throw new BadInputException("column '" + c + "' does not exist; columns are "
             + Arrays.toString(schema.fieldNames()));
@@ -63,13 +67,15 @@ public class GaussianRegressionEvaluator extends Evaluator
     }
     double level = getIntervalLevel();
     double[] levels = GaussianPredictiveMetrics.evenLevels(getNumQuantileLevels());
-    JavaRDD<Row> rows = dataset.select(functions.col(cols[0]).cast("double"), functions.col(cols[1]).cast("double"),
-        functions.col(cols[2]).cast("double")).javaRDD();
+    JavaRDD<Row> rows = dataset.select(Arrays.stream(cols)
+        .map(c -> c.isEmpty() ? functions.lit(Double.NaN) : functions.col(c).cast("double"))
+        .toArray(org.apache.spark.sql.Column[]::new)).javaRDD();
     GaussianPredictiveMetrics total = rows.mapPartitions(it -> {
       GaussianPredictiveMetrics m = new GaussianPredictiveMetrics(level, levels);
       while (it.hasNext()) {
         Row r = it.next();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < cols.length; i++) {
+          if (cols[i].isEmpty()) continue;
           if (r.isNullAt(i) || !Double.isFinite(r.getDouble(i))) {
             throw new BadInputException("column '" + cols[i] + "' is " + (r.isNullAt(i) ? "null" : r.get(i))
                 + " in a row with " + r);
@@ -78,7 +84,10 @@ public class GaussianRegressionEvaluator extends Evaluator
         if (!(r.getDouble(2) > 0)) {
           throw new BadInputException("column '" + cols[2] + "' must be > 0, got " + r.getDouble(2));
         }
-        m.add(r.getDouble(0), r.getDouble(1), r.getDouble(2));
+        if (!cols[4].isEmpty() && !(r.getDouble(4) >= 0 && r.getDouble(4) <= 1)) {
+          throw new BadInputException("column '" + cols[4] + "' holds a CDF, in [0, 1], got " + r.getDouble(4));
+        }
+        m.add(r.getDouble(0), r.getDouble(1), r.getDouble(2), r.getDouble(3), r.getDouble(4));
       }
       return java.util.Collections.singletonList(m).iterator();
     }).reduce(GaussianPredictiveMetrics::merge);

@@ -19,6 +19,11 @@ public final class GaussianRegressionParamSet extends ParamSet {
   final Param<String> labelCol = column("labelCol", "label column name", "label");
   final Param<String> predictionCol = column("predictionCol", "predictive mean column name", "prediction");
   final Param<String> varianceCol = column("varianceCol", "predictive variance column name", "variance");
+  final Param<String> logLikelihoodCol = column("logLikelihoodCol", "column of each row's log predictive density at"
+      + " its label (the model's logLikelihoodCol: its weight samples' mixture): nll is minus its mean; empty = the"
+      + " density of N(prediction, variance)", "");
+  final Param<String> labelCdfCol = column("labelCdfCol", "column of the predictive's CDF at each row's label (the"
+      + " model's labelCdfCol): calibrationError counts it; empty = the CDF of N(prediction, variance)", "");
   final ChoiceParam metricName = choice("metricName", "metric: rmse, nll, crps, intervalWidth and calibrationError"
       + " are smaller-is-better; coverage (of the central intervalLevel interval) is for reporting.",
       new String[] {"rmse", "nll", "crps", "coverage", "intervalWidth", "calibrationError"}, "nll");
