@@ -264,6 +264,23 @@ final class DataIO {
     return !v.isEmpty() && v.length() <= 4 && v.chars().noneMatch(Character::isDigit);
   }
 
+  /** A numeric cell that is null, NaN or infinite: its 1-based row number in input order and its column. */
+  record Blank(long row, String column) implements java.io.Serializable {}
+
+  /** The first row, in input order, where one of these numeric columns is null, NaN or infinite; null if none. */
+  static Blank firstNotFinite(Dataset<Row> data, String[] columns) {
+    Column[] asDoubles = Arrays.stream(columns).map(c -> exactly(c).cast("double")).toArray(Column[]::new);
+    List<Blank> hits = data.select(asDoubles).javaRDD().zipWithIndex().flatMap(t -> {
+      for (int i = 0; i < columns.length; i++) {
+        if (t._1().isNullAt(i) || !Double.isFinite(t._1().getDouble(i))) {
+          return List.of(new Blank(t._2() + 1, columns[i])).iterator();
+        }
+      }
+      return java.util.Collections.<Blank>emptyIterator();
+    }).take(1);
+    return hits.isEmpty() ? null : hits.get(0);
+  }
+
   /** A cell of the input: its 1-based row number in input order and its value. */
   record Cell(long row, Object value) implements java.io.Serializable {}
 

@@ -2,6 +2,7 @@ package org.sparkbnn.jobs;
 
 import static org.apache.spark.sql.functions.col;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -9,6 +10,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.sparkbnn.bayes.IntervalCalibration;
 import org.sparkbnn.ml.BayesByBackpropRegressionModel;
 import org.sparkbnn.ml.BayesByBackpropRegressor;
@@ -42,7 +44,8 @@ final class EvaluateJob {
     SparkSession spark = SparkSessions.create("spark-bnn evaluate");
     Dataset<Row> raw = DataIO.read(spark, input, nullValue);
     String[] featureColumns = DataIO.featureColumns(raw, label, features);
-    Dataset<Row> data = DataIO.assembler(featureColumns).transform(PermutationSplits.numbered(raw))
+    Dataset<Row> complete = completeRows(raw, featureColumns, label, params);
+    Dataset<Row> data = DataIO.assembler(featureColumns).transform(PermutationSplits.numbered(complete))
         .select(col(PermutationSplits.ROW), col(DataIO.FEATURES), col(label).cast("double").as("label"))
         .cache();
     long n = data.count();
@@ -84,6 +87,33 @@ final class EvaluateJob {
     System.out.println("noise model kept: " + noiseModels.entrySet().stream()
         .map(e -> e.getKey() + " in " + e.getValue()).collect(Collectors.joining(", ")) + " of " + splits + " splits");
     return 0;
+  }
+
+  /**
+   * The rows whose label and features are all numbers, before the splits: a fit sees only its split's rows and could
+   * not name a bad row by its place in the input. With handleInvalid=skip the others are dropped and counted (the
+   * splits are then of the complete rows), else the first is named.
+   */
+  private static Dataset<Row> completeRows(Dataset<Row> raw, String[] featureColumns, String label,
+                                           Map<String, String> params) {
+    String[] columns = java.util.stream.Stream.concat(Arrays.stream(featureColumns), java.util.stream.Stream.of(label))
+        .toArray(String[]::new);
+    if ("skip".equalsIgnoreCase(params.getOrDefault("handleInvalid", "error"))) {
+      Dataset<Row> complete = raw.where(functions.not(DataIO.anyNotFinite(columns)));
+      long dropped = raw.count() - complete.count();
+      if (dropped > 0) {
+        System.err.println("evaluate: handleInvalid=skip: dropped " + dropped + " rows with an empty, NaN or"
+            + " infinite label or feature; the splits are of the other rows");
+      }
+      return complete;
+    }
+    DataIO.Blank first = DataIO.firstNotFinite(raw, columns);
+    if (first != null) {
+      throw new BadInputException((first.column().equals(label) ? "label" : "feature") + " column '"
+          + first.column() + "' is empty, NaN or infinite in row " + first.row() + " (1-based, header not counted);"
+          + " --param handleInvalid=skip drops such rows before the splits");
+    }
+    return raw;
   }
 
   /**

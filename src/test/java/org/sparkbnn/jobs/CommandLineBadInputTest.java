@@ -171,6 +171,32 @@ class CommandLineBadInputTest {
         Arrays.asList(SavedPipeline.load(model).featureColumns));
   }
 
+  /**
+   * evaluate checks every row before its splits, so a bad cell is named by its row in the file (a fit sees only its
+   * split's rows); with handleInvalid=skip the row is dropped and the splits are of the others.
+   */
+  @Test
+  void evaluateNamesAnEmptyCellByItsRowInTheFile() throws IOException {
+    String[] quick = {"--splits", "1", "--param", "maxEpochs=2", "--param", "hiddenLayers=4", "--param",
+        "ensembleSize=1", "--param", "likelihood=homoscedastic", "--param", "lengthDoublings=0"};
+    Run label = run(concat(new String[] {"evaluate", "--input", diabetesWith("nolabel.csv", 7, 10, ""), "--label",
+        "progression"}, quick));
+    assertEquals(3, label.code(), label.err());
+    assertTrue(label.err().contains("label column 'progression' is empty, NaN or infinite in row 7"), label.err());
+    Run feature = run(concat(new String[] {"evaluate", "--input", diabetesWith("nobmi.csv", 9, 2, ""), "--label",
+        "progression"}, quick));
+    assertEquals(3, feature.code(), feature.err());
+    assertTrue(feature.err().contains("feature column 'bmi' is empty, NaN or infinite in row 9"), feature.err());
+    Run skipped = run(concat(new String[] {"evaluate", "--input", diabetesWith("skip.csv", 9, 2, ""), "--label",
+        "progression", "--param", "handleInvalid=skip"}, quick));
+    assertEquals(0, skipped.code(), skipped.err());
+    assertTrue(skipped.err().contains("dropped 1 rows"), skipped.err());
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    return java.util.stream.Stream.concat(Arrays.stream(a), Arrays.stream(b)).toArray(String[]::new);
+  }
+
   @Test
   void classifierLabelsAreNamedOrSkippedAndPredictNeverNeedsThem() throws IOException {
     Path csv = dir.resolve("classes.csv");
