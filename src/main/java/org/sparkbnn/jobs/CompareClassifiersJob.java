@@ -46,9 +46,11 @@ final class CompareClassifiersJob {
     SparkSession spark = SparkSessions.create("spark-bnn compare-classifiers");
     Dataset<Row> raw = DataIO.read(spark, input, nullValue);
     String[] featureColumns = DataIO.featureColumnsBeside(raw, label, features);
+    Dataset<Row> complete =
+        DataIO.completeRows(raw, featureColumns, new String[] {label}, label, params, "compare-classifiers");
     // Class indices 0..K-1 in the label values' sort order, with the nominal metadata both classifiers read.
     Dataset<Row> indexed = new StringIndexer().setInputCol(label).setOutputCol("_class")
-        .setStringOrderType("alphabetAsc").fit(raw).transform(raw);
+        .setStringOrderType("alphabetAsc").fit(complete).transform(complete);
     Dataset<Row> data = DataIO.assembler(featureColumns).transform(PermutationSplits.numbered(indexed))
         .select(col(PermutationSplits.ROW), col(DataIO.FEATURES), col("_class").as("label"))
         .cache();

@@ -264,17 +264,48 @@ final class DataIO {
     return !v.isEmpty() && v.length() <= 4 && v.chars().noneMatch(Character::isDigit);
   }
 
-  /** A numeric cell that is null, NaN or infinite: its 1-based row number in input order and its column. */
+  /** An incomplete cell: its 1-based row number in input order and its column. */
   record Blank(long row, String column) implements java.io.Serializable {}
 
-  /** The first row, in input order, where one of these numeric columns is null, NaN or infinite; null if none. */
-  static Blank firstNotFinite(Dataset<Row> data, String[] columns) {
-    Column[] asDoubles = Arrays.stream(columns).map(c -> exactly(c).cast("double")).toArray(Column[]::new);
-    List<Blank> hits = data.select(asDoubles).javaRDD().zipWithIndex().flatMap(t -> {
-      for (int i = 0; i < columns.length; i++) {
-        if (t._1().isNullAt(i) || !Double.isFinite(t._1().getDouble(i))) {
-          return List.of(new Blank(t._2() + 1, columns[i])).iterator();
-        }
+  /**
+   * The rows in which every one of {@code numeric} is a finite number and every one of {@code present} is set, for a
+   * job that splits its input: a fit sees only its split's rows and could not name a bad row by its place in the
+   * input, so the rows are checked here, before the splits. With handleInvalid=skip (in {@code params}) the others
+   * are dropped and counted; else the first is named, with its column ({@code label} is called the label).
+   */
+  static Dataset<Row> completeRows(Dataset<Row> raw, String[] numeric, String[] present, String label,
+                                   Map<String, String> params, String job) {
+    Column incomplete = anyNotFinite(numeric);
+    for (String c : present) incomplete = incomplete.or(exactly(c).isNull());
+    if ("skip".equalsIgnoreCase(params.getOrDefault("handleInvalid", "error"))) {
+      Dataset<Row> complete = raw.where(functions.not(incomplete));
+      long dropped = raw.count() - complete.count();
+      if (dropped > 0) {
+        System.err.println(job + ": handleInvalid=skip: dropped " + dropped + " rows with an empty, NaN or infinite"
+            + " label or feature; the splits are of the other rows");
+      }
+      return complete;
+    }
+    Blank first = firstIncomplete(raw, numeric, present);
+    if (first != null) {
+      boolean number = Arrays.asList(numeric).contains(first.column());
+      throw new BadInputException((first.column().equals(label) ? "label" : "feature") + " column '"
+          + first.column() + "' is " + (number ? "empty, NaN or infinite" : "empty") + " in row " + first.row()
+          + " (1-based, header not counted); --param handleInvalid=skip drops such rows before the splits");
+    }
+    return raw;
+  }
+
+  /** The first row, in input order, where a {@code numeric} column is not a finite number or a {@code present} null. */
+  private static Blank firstIncomplete(Dataset<Row> data, String[] numeric, String[] present) {
+    List<Column> columns = new ArrayList<>();
+    for (String c : numeric) columns.add(exactly(c).cast("double"));
+    for (String c : present) columns.add(exactly(c));
+    List<Blank> hits = data.select(columns.toArray(new Column[0])).javaRDD().zipWithIndex().flatMap(t -> {
+      for (int i = 0; i < numeric.length + present.length; i++) {
+        boolean bad = t._1().isNullAt(i) || i < numeric.length && !Double.isFinite(t._1().getDouble(i));
+        if (bad) return List.of(new Blank(t._2() + 1, i < numeric.length ? numeric[i] : present[i - numeric.length]))
+            .iterator();
       }
       return java.util.Collections.<Blank>emptyIterator();
     }).take(1);

@@ -10,7 +10,6 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.sparkbnn.bayes.IntervalCalibration;
 import org.sparkbnn.ml.BayesByBackpropRegressionModel;
 import org.sparkbnn.ml.BayesByBackpropRegressor;
@@ -44,7 +43,9 @@ final class EvaluateJob {
     SparkSession spark = SparkSessions.create("spark-bnn evaluate");
     Dataset<Row> raw = DataIO.read(spark, input, nullValue);
     String[] featureColumns = DataIO.featureColumns(raw, label, features);
-    Dataset<Row> complete = completeRows(raw, featureColumns, label, params);
+    String[] numeric = Arrays.copyOf(featureColumns, featureColumns.length + 1);
+    numeric[featureColumns.length] = label;
+    Dataset<Row> complete = DataIO.completeRows(raw, numeric, new String[0], label, params, "evaluate");
     Dataset<Row> data = DataIO.assembler(featureColumns).transform(PermutationSplits.numbered(complete))
         .select(col(PermutationSplits.ROW), col(DataIO.FEATURES), col(label).cast("double").as("label"))
         .cache();
@@ -87,33 +88,6 @@ final class EvaluateJob {
     System.out.println("noise model kept: " + noiseModels.entrySet().stream()
         .map(e -> e.getKey() + " in " + e.getValue()).collect(Collectors.joining(", ")) + " of " + splits + " splits");
     return 0;
-  }
-
-  /**
-   * The rows whose label and features are all numbers, before the splits: a fit sees only its split's rows and could
-   * not name a bad row by its place in the input. With handleInvalid=skip the others are dropped and counted (the
-   * splits are then of the complete rows), else the first is named.
-   */
-  private static Dataset<Row> completeRows(Dataset<Row> raw, String[] featureColumns, String label,
-                                           Map<String, String> params) {
-    String[] columns = java.util.stream.Stream.concat(Arrays.stream(featureColumns), java.util.stream.Stream.of(label))
-        .toArray(String[]::new);
-    if ("skip".equalsIgnoreCase(params.getOrDefault("handleInvalid", "error"))) {
-      Dataset<Row> complete = raw.where(functions.not(DataIO.anyNotFinite(columns)));
-      long dropped = raw.count() - complete.count();
-      if (dropped > 0) {
-        System.err.println("evaluate: handleInvalid=skip: dropped " + dropped + " rows with an empty, NaN or"
-            + " infinite label or feature; the splits are of the other rows");
-      }
-      return complete;
-    }
-    DataIO.Blank first = DataIO.firstNotFinite(raw, columns);
-    if (first != null) {
-      throw new BadInputException((first.column().equals(label) ? "label" : "feature") + " column '"
-          + first.column() + "' is empty, NaN or infinite in row " + first.row() + " (1-based, header not counted);"
-          + " --param handleInvalid=skip drops such rows before the splits");
-    }
-    return raw;
   }
 
   /**

@@ -172,11 +172,12 @@ class CommandLineBadInputTest {
   }
 
   /**
-   * evaluate checks every row before its splits, so a bad cell is named by its row in the file (a fit sees only its
-   * split's rows); with handleInvalid=skip the row is dropped and the splits are of the others.
+   * evaluate and compare-classifiers check every row before their splits, so a bad cell is named by its row in the
+   * file (a fit sees only its split's rows); with handleInvalid=skip the row is dropped and the splits are of the
+   * others.
    */
   @Test
-  void evaluateNamesAnEmptyCellByItsRowInTheFile() throws IOException {
+  void jobsThatSplitNameAnEmptyCellByItsRowInTheFile() throws IOException {
     String[] quick = {"--splits", "1", "--param", "maxEpochs=2", "--param", "hiddenLayers=4", "--param",
         "ensembleSize=1", "--param", "likelihood=homoscedastic", "--param", "lengthDoublings=0"};
     Run label = run(concat(new String[] {"evaluate", "--input", diabetesWith("nolabel.csv", 7, 10, ""), "--label",
@@ -191,6 +192,11 @@ class CommandLineBadInputTest {
         "progression", "--param", "handleInvalid=skip"}, quick));
     assertEquals(0, skipped.code(), skipped.err());
     assertTrue(skipped.err().contains("dropped 1 rows"), skipped.err());
+    // compare-classifiers splits too: a row without a class (column 'sex', 1 or 2) is named the same way.
+    Run noClass = run("compare-classifiers", "--input", diabetesWith("nosex.csv", 11, 1, ""), "--label", "sex",
+        "--splits", "1", "--param", "maxEpochs=2", "--param", "hiddenLayers=4", "--mlp-max-iter", "2");
+    assertEquals(3, noClass.code(), noClass.err());
+    assertTrue(noClass.err().contains("label column 'sex' is empty in row 11"), noClass.err());
   }
 
   private static String[] concat(String[] a, String[] b) {
