@@ -99,10 +99,12 @@ class SineRegressionTest {
 
   /**
    * Inside the data the predictive variance is the noise variance (0.01) plus an epistemic part that 1,000 rows
-   * keep small: 0.014 here. At |x| = 3, two data widths beyond the data, every sampled ReLU network extrapolates
+   * keep small: 0.012 here. At |x| = 3, two data widths beyond the data, every sampled ReLU network extrapolates
    * linearly with its own slope, and the spread of the slopes' posterior (what the data cannot pin down there)
-   * grows the variance with the squared distance: 12-20 times the inside value here (0.17 and 0.28). A point
-   * estimate, or a posterior that ignored where the data lie, would stay near 1 time; 5 times separates the two.
+   * grows the variance with the squared distance. A point estimate, or a posterior that ignored where the data lie,
+   * would stay near 1 time the inside value; 3 times separates the two. How far above it lies depends on how sharp
+   * the posterior is: 12-20 times (0.17 and 0.28) with klScale 0.5, about 5 times with 0.3 (the default since
+   * 2026-12-07: a tempered posterior is narrower everywhere, its slopes too).
    */
   @Test
   void varianceGrowsOffTheData() {
@@ -113,7 +115,7 @@ class SineRegressionTest {
     for (int i : new int[] {0, 4}) {
       double far = rows.get(i).getDouble(rows.get(i).fieldIndex("variance"));
       System.out.println("variance far " + far + " inside " + inside);
-      assertTrue(far >= 5 * inside, "variance at |x|=3 " + far + " vs inside " + inside);
+      assertTrue(far >= 3 * inside, "variance at |x|=3 " + far + " vs inside " + inside);
     }
   }
 }
