@@ -73,9 +73,8 @@ class DailyUpdateJobTest {
   /**
    * Tolerance: the chained model's held-out NLL within 0.08 nats of the full refit's. Each update loses what the
    * mean-field posterior drops (correlations between weights), and two updates lose it twice; measured gap: 0.034
-   * (chained -0.106, refit -0.140; the noise floor is 0.5 log(2 pi e 0.04) = -0.19; 0.02 with the ensemble of one
-   * network before 2026-12-06). A model that knows only day 3 is 0.094 worse than the refit: the tolerance tells the
-   * two apart (the fits are seeded, so these figures repeat).
+   * (chained -0.106, refit -0.140; the noise floor is 0.5 log(2 pi e 0.04) = -0.19). A model that knows only day 3
+   * is 0.094 worse than the refit: the tolerance tells the two apart (the fits are seeded: these figures repeat).
    */
   @Test
   void threeDaysWithTwoUpdatesComeCloseToAFullRefit() throws IOException {
