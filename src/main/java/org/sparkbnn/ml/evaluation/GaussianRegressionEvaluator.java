@@ -54,8 +54,9 @@ public class GaussianRegressionEvaluator extends Evaluator
     // label, prediction, variance, then the optional log density and CDF at the label ("" = off).
     String[] cols = {getLabelCol(), getPredictionCol(), getVarianceCol(), getLogLikelihoodCol(), getLabelCdfCol()};
     StructType schema = dataset.schema();
-    for (String c : cols) {
-      if (c.isEmpty()) continue;
+    for (int i = 0; i < cols.length; i++) {
+      String c = cols[i];
+      if (c.isEmpty() && i >= 3) continue;
       if (!Arrays.asList(schema.fieldNames()).contains(c)) {
         throw new BadInputException("column '" + c + "' does not exist; columns are "
             + Arrays.toString(schema.fieldNames()));
