@@ -51,7 +51,7 @@ class EarlyStoppingTest {
     for (int epochs : new int[] {FULL / 8, FULL / 4, FULL / 2, FULL}) {
       BayesByBackpropRegressionModel model = regressor(epochs).fit(train);
       alone.put(epochs, model);
-      logLikelihood.put(epochs, gaussianLogLikelihood(model, heldOut));
+      logLikelihood.put(epochs, HeldOutScores.meanLogDensity(model, heldOut));
     }
     int kept = stopped.trainingHistory().size();
     assertEquals(best(logLikelihood), kept, "held-out log-likelihood by length: " + logLikelihood);
@@ -80,15 +80,5 @@ class EarlyStoppingTest {
       if (best < 0 || e.getValue() >= byLength.get(best)) best = e.getKey();
     }
     return best;
-  }
-
-  private static double gaussianLogLikelihood(BayesByBackpropRegressionModel model, Dataset<Row> rows) {
-    List<Row> scored = model.transform(rows).select("label", "prediction", "variance").collectAsList();
-    double sum = 0;
-    for (Row r : scored) {
-      double residual = r.getDouble(0) - r.getDouble(1);
-      sum += -0.5 * (Math.log(2 * Math.PI * r.getDouble(2)) + residual * residual / r.getDouble(2));
-    }
-    return sum / scored.size();
   }
 }

@@ -139,13 +139,7 @@ class LengthExtensionTest {
 
   /** The model's Gaussian predictive log-density of each held-out row, in the order the fit scores them. */
   private static LengthChoice.Scored rowLogLikelihoods(BayesByBackpropRegressionModel model, Dataset<Row> rows) {
-    List<Row> scored = model.transform(rows).select("label", "prediction", "variance").collectAsList();
-    double[] ll = new double[scored.size()];
-    for (int i = 0; i < ll.length; i++) {
-      Row r = scored.get(i);
-      double residual = r.getDouble(0) - r.getDouble(1);
-      ll[i] = -0.5 * (Math.log(2 * Math.PI * r.getDouble(2)) + residual * residual / r.getDouble(2));
-    }
+    double[] ll = HeldOutScores.logDensities(model, rows);
     return () -> ll;
   }
 

@@ -36,10 +36,11 @@ import org.sparkbnn.compute.TaskCompute;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class TaskResourcesIT {
   private static SparkSession spark;
+  private static Path script;
 
   @BeforeAll
   static void clusterWithFakeGpus() throws IOException {
-    Path script = Files.createTempFile("fake-gpu-discovery", ".sh");
+    script = Files.createTempFile("fake-gpu-discovery", ".sh");
     Files.writeString(script, "#!/usr/bin/env bash\necho '{\"name\": \"gpu\", \"addresses\": [\"0\", \"1\"]}'\n");
     assertTrue(new File(script.toString()).setExecutable(true));
     spark = LocalCluster.start("local-cluster[1,2,2048]", Map.of(
@@ -51,8 +52,9 @@ class TaskResourcesIT {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws IOException {
     LocalCluster.stop(spark);
+    Files.deleteIfExists(script);
   }
 
   @Test
