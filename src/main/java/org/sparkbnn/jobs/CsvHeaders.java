@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,17 +32,25 @@ final class CsvHeaders {
   private CsvHeaders() {}
 
   /**
-   * The header line of the CSV input {@code path}: a file's first line, or the one every data file of a directory
-   * starts with (fails naming two files whose first lines differ); null when there is none.
+   * The header line of the CSV input {@code path}, whose files and directories ({@code matched}: the path itself, or
+   * what its glob matches) Spark reads as one: a file's first line, or the one every data file starts with (fails
+   * naming two files whose first lines differ); null when there is none.
    */
-  static String oneHeader(String path, Configuration conf) throws IOException {
-    Path input = new Path(path);
-    FileSystem fs = HadoopPaths.fileSystem(input, conf);
+  static String oneHeader(String path, List<FileStatus> matched, Configuration conf) throws IOException {
+    FileSystem fs = HadoopPaths.fileSystem(new Path(path), conf);
     CompressionCodecFactory codecs = new CompressionCodecFactory(conf);
-    if (!fs.getFileStatus(input).isDirectory()) return firstLine(fs, input, codecs);
+    if (matched.size() == 1 && matched.get(0).isFile()) return firstLine(fs, matched.get(0).getPath(), codecs);
+    List<FileStatus> files = new ArrayList<>();
+    for (FileStatus m : matched) {
+      if (m.isDirectory()) {
+        files.addAll(Arrays.asList(fs.listStatus(m.getPath(), CsvHeaders::readBySpark)));
+      } else {
+        files.add(m);
+      }
+    }
     String firstHeader = null;
     Path firstFile = null;
-    for (FileStatus file : fs.listStatus(input, CsvHeaders::readBySpark)) {
+    for (FileStatus file : files) {
       if (!file.isFile() || file.getLen() == 0) continue;
       String header = firstLine(fs, file.getPath(), codecs);
       if (header == null) continue;
@@ -75,7 +84,7 @@ final class CsvHeaders {
   }
 
   /** The files of a directory that Spark reads: not hidden, not its own markers (_SUCCESS). */
-  private static boolean readBySpark(Path p) {
+  static boolean readBySpark(Path p) {
     return !p.getName().startsWith("_") && !p.getName().startsWith(".");
   }
 

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.feature.VectorAssembler;
@@ -67,9 +68,12 @@ final class DataIO {
     }
     Dataset<Row> data;
     try {
-      if (!exists(spark, path)) throw new BadInputException("input '" + path + "' does not exist");
-      if (!csv) requireParquet(spark, path);
-      String header = csv ? CsvHeaders.oneHeader(path, spark.sparkContext().hadoopConfiguration()) : null;
+      List<FileStatus> matched = matched(spark, path);
+      if (matched.isEmpty()) {
+        throw new BadInputException("input '" + path + "' " + (isGlob(path) ? "matches no file" : "does not exist"));
+      }
+      if (!csv) requireParquet(spark, path, matched);
+      String header = csv ? CsvHeaders.oneHeader(path, matched, spark.sparkContext().hadoopConfiguration()) : null;
       data = csv ? readCsv(spark, path, ",", nullValue) : spark.read().parquet(path);
       String separator = csv ? otherSeparator(data.columns()) : null;
       if (separator != null) {
@@ -158,18 +162,23 @@ final class DataIO {
   private static final String NOT_PARQUET_HINT = "inputs not named *.csv are read as Parquet; name a CSV file or"
       + " directory *.csv, or *.csv.gz, *.csv.bz2 when compressed";
 
-  /** A Parquet file starts with PAR1; a directory is left to Spark (whose read job then fails on its files). */
-  private static void requireParquet(SparkSession spark, String path) throws IOException {
-    Path p = new Path(path);
-    FileSystem fs = HadoopPaths.fileSystem(p, spark.sparkContext().hadoopConfiguration());
-    if (!fs.getFileStatus(p).isFile()) return;
-    byte[] head = new byte[PARQUET_MAGIC.length];
-    int read;
-    try (InputStream in = fs.open(p)) {
-      read = in.readNBytes(head, 0, head.length);
-    }
-    if (read < head.length || !Arrays.equals(head, PARQUET_MAGIC)) {
-      throw new BadInputException("input '" + path + "' is not a Parquet file (" + NOT_PARQUET_HINT + ")");
+  /**
+   * A Parquet file starts with PAR1; a directory is left to Spark (whose read job then fails on its files). Each
+   * file {@code path} names (one, or those its glob matches) is checked, the message naming it.
+   */
+  private static void requireParquet(SparkSession spark, String path, List<FileStatus> matched) throws IOException {
+    FileSystem fs = HadoopPaths.fileSystem(new Path(path), spark.sparkContext().hadoopConfiguration());
+    for (FileStatus file : matched) {
+      if (!file.isFile()) continue;
+      byte[] head = new byte[PARQUET_MAGIC.length];
+      int read;
+      try (InputStream in = fs.open(file.getPath())) {
+        read = in.readNBytes(head, 0, head.length);
+      }
+      if (read < head.length || !Arrays.equals(head, PARQUET_MAGIC)) {
+        String which = isGlob(path) ? file.getPath() + ", which input '" + path + "' matches," : "input '" + path + "'";
+        throw new BadInputException(which + " is not a Parquet file (" + NOT_PARQUET_HINT + ")");
+      }
     }
   }
 
@@ -343,10 +352,23 @@ final class DataIO {
     return new VectorAssembler().setInputCols(featureColumns).setOutputCol(FEATURES).setHandleInvalid("keep");
   }
 
-  static boolean exists(SparkSession spark, String path) {
+  /** Whether {@code path} holds a Hadoop glob (*, ?, [...] or {...}), which Spark's readers expand. */
+  static boolean isGlob(String path) {
+    return path.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{');
+  }
+
+  /**
+   * What an input path names, as Spark's readers will read it: the file or directory itself (none if it does not
+   * exist), or the files and directories its glob matches (e.g. a scheduled job's {@code exports/2026-12-*.csv}),
+   * leaving out hidden ones and Spark's markers, as Spark does.
+   */
+  static List<FileStatus> matched(SparkSession spark, String path) {
     try {
       Path p = new Path(path);
-      return HadoopPaths.fileSystem(p, spark.sparkContext().hadoopConfiguration()).exists(p);
+      FileStatus[] found = HadoopPaths.fileSystem(p, spark.sparkContext().hadoopConfiguration()).globStatus(p);
+      if (found == null) return List.of();
+      boolean glob = isGlob(path);
+      return Arrays.stream(found).filter(f -> !glob || CsvHeaders.readBySpark(f.getPath())).toList();
     } catch (IOException | IllegalArgumentException e) {
       throw new BadInputException("cannot access '" + path + "': " + BadInputException.reason(e), e);
     }

@@ -2,6 +2,7 @@ package org.sparkbnn.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sparkbnn.jobs.CliRuns.DIABETES;
 import static org.sparkbnn.jobs.CliRuns.diabetes;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkbnn.SparkTestSession;
+import org.sparkbnn.input.BadInputException;
 import org.sparkbnn.jobs.CliRuns.Run;
 
 /**
@@ -73,6 +75,40 @@ class CsvInputTest {
     }
     Run oneHeader = run(quickTrain(exports.toString(), model));
     assertEquals(0, oneHeader.code(), oneHeader.err());
+  }
+
+  /**
+   * A scheduled job names its day's exports by a Hadoop glob ({@code exports/day-*.csv}), as Spark's readers allow:
+   * the jobs read what it matches (every row of both files, not the notes beside them), check those files' headers
+   * as a directory's, and say so when it matches nothing (exit 3) or when a file it matches is not what its name says.
+   */
+  @Test
+  void aGlobInputReadsTheFilesItMatches() throws IOException {
+    Path exports = Files.createDirectory(dir.resolve("exports"));
+    int half = diabetes().size() / 2;
+    Files.write(exports.resolve("day-1.csv"), diabetes().subList(0, half));
+    List<String> second = new ArrayList<>(diabetes().subList(half, diabetes().size()));
+    second.add(0, diabetes().get(0));
+    Files.write(exports.resolve("day-2.csv"), second);
+    Files.writeString(exports.resolve("notes.txt"), "not data\n");
+    String glob = exports + "/day-*.csv";
+    assertEquals(diabetes().size() - 1, DataIO.read(SparkTestSession.get(), glob).count());
+    Run trained = run(quickTrain(glob, dir.resolve("glob-model").toString()));
+    assertEquals(0, trained.code(), trained.err());
+
+    Run none = run(quickTrain(exports + "/week-*.csv", dir.resolve("none-model").toString()));
+    assertEquals(3, none.code(), none.err());
+    assertTrue(none.err().contains("error: input '" + exports + "/week-*.csv' matches no file"), none.err());
+
+    List<String> reordered = new ArrayList<>(second);
+    reordered.set(0, "x" + reordered.get(0));
+    Files.write(exports.resolve("day-3.csv"), reordered);
+    BadInputException differs = assertThrows(BadInputException.class, () -> DataIO.read(SparkTestSession.get(), glob));
+    assertTrue(differs.getMessage().contains("do not share one header"), differs.getMessage());
+    BadInputException notParquet = assertThrows(BadInputException.class,
+        () -> DataIO.read(SparkTestSession.get(), exports + "/day-[12].*"));
+    assertTrue(notParquet.getMessage().contains("day-1.csv, which input '" + exports + "/day-[12].*' matches, is not a"
+        + " Parquet file"), notParquet.getMessage());
   }
 
   /**
