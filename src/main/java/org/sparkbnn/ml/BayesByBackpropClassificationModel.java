@@ -75,6 +75,7 @@ public class BayesByBackpropClassificationModel
 
   @Override
   public StructType transformSchema(StructType schema) {
+    OutputColumns.requireNew(schema, this, rawPredictionCol(), probabilityCol(), predictionCol());
     return UncertaintyColumns.append(super.transformSchema(schema), this);
   }
 

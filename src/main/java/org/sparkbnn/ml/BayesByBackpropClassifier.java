@@ -55,6 +55,7 @@ public class BayesByBackpropClassifier
   @Override
   public StructType transformSchema(StructType schema) {
     FitSettings.checked(this, initialModel); // before a Pipeline fits its earlier stages, and before reading data
+    OutputColumns.requireNew(schema, this, rawPredictionCol(), probabilityCol(), predictionCol());
     return UncertaintyColumns.append(super.transformSchema(schema), this);
   }
 

@@ -95,6 +95,7 @@ public class BayesByBackpropRegressionModel extends PredictionModel<Vector, Baye
   @Override
   public StructType transformSchema(StructType schema) {
     if (getPredictionCol().isEmpty()) throw new IllegalArgumentException("predictionCol must not be empty");
+    OutputColumns.requireNew(schema, this, predictionCol());
     return RegressionOutput.append(super.transformSchema(schema), this, getLabelCol());
   }
 

@@ -49,6 +49,7 @@ public class BayesByBackpropRegressor
   @Override
   public StructType transformSchema(StructType schema) {
     FitSettings.checked(this, initialModel); // before a Pipeline fits its earlier stages, and before reading data
+    OutputColumns.requireNew(schema, this, predictionCol());
     return RegressionOutput.append(super.transformSchema(schema), this, getLabelCol());
   }
 

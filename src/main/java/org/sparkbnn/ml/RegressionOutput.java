@@ -104,12 +104,8 @@ enum RegressionOutput {
     labelIndex(schema, params, labelCol);
     StructType out = schema;
     for (RegressionOutput o : enabled(params)) {
-      String name = o.columnName(params);
-      if (Arrays.asList(out.fieldNames()).contains(name)) {
-        throw new IllegalArgumentException("output column '" + name + "' (" + o.param.apply(params).name()
-            + ") already exists in the input or is used by another output");
-      }
-      out = out.add(name, DataTypes.DoubleType, false);
+      OutputColumns.requireNew(out, params, o.param.apply(params));
+      out = out.add(o.columnName(params), DataTypes.DoubleType, false);
     }
     return out;
   }

@@ -1,6 +1,7 @@
 package org.sparkbnn.ml;
 
-import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -10,19 +11,19 @@ final class UncertaintyColumns {
   private UncertaintyColumns() {}
 
   static StructType append(StructType schema, BayesByBackpropClassifierParams params) {
-    StructType out = add(schema, params.getProbabilityVarianceCol(), true);
-    for (String name : new String[] {params.getPredictiveEntropyCol(), params.getExpectedEntropyCol(),
-        params.getMutualInformationCol()}) {
-      out = add(out, name, false);
+    StructType out = add(schema, params, params.probabilityVarianceCol(), true);
+    for (Param<String> column : List.of(params.predictiveEntropyCol(), params.expectedEntropyCol(),
+        params.mutualInformationCol())) {
+      out = add(out, params, column, false);
     }
     return out;
   }
 
-  private static StructType add(StructType schema, String name, boolean vector) {
+  private static StructType add(StructType schema, BayesByBackpropClassifierParams params, Param<String> column,
+                                boolean vector) {
+    String name = params.getOrDefault(column);
     if (name.isEmpty()) return schema;
-    if (Arrays.asList(schema.fieldNames()).contains(name)) {
-      throw new IllegalArgumentException("output column '" + name + "' already exists in the input");
-    }
+    OutputColumns.requireNew(schema, params, column);
     return schema.add(name, vector ? SQLDataTypes.VectorType() : DataTypes.DoubleType, false);
   }
 }

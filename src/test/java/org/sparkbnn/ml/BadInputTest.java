@@ -137,6 +137,46 @@ class BadInputTest {
     assertTrue(empty.contains("empty"), empty);
   }
 
+  /**
+   * Scoring rows that were scored before (the usual cause) or that hold a column named like an output: one error
+   * naming the column and the Param that names it, from the estimators (a Pipeline's schema check) and the models
+   * alike, for Spark's own prediction columns as for ours; Spark's own check named neither the Param nor the way out.
+   */
+  @Test
+  void anOutputColumnAlreadyInTheInputNamesItsParam() {
+    Dataset<Row> data = SyntheticData.sine(spark, 30, 0.1, 1, 1);
+    BayesByBackpropRegressionModel regression = quick().setEnsembleSize(1).setLikelihood("homoscedastic").fit(data);
+    Dataset<Row> scored = regression.transform(data);
+    for (String message : new String[] {
+        assertThrows(IllegalArgumentException.class, () -> regression.transform(scored)).getMessage(),
+        assertThrows(IllegalArgumentException.class, () -> quick().transformSchema(scored.schema())).getMessage()}) {
+      assertTrue(message.startsWith("output column 'prediction' (predictionCol) already exists in the input"), message);
+    }
+    String variance = assertThrows(IllegalArgumentException.class,
+        () -> regression.transform(scored.drop("prediction"))).getMessage();
+    assertTrue(variance.startsWith("output column 'variance' (varianceCol) already exists"), variance);
+
+    Dataset<Row> blobs = SyntheticData.blobs(spark, 40, 3, 1);
+    BayesByBackpropClassifier classifier = new BayesByBackpropClassifier().setLengthDoublings(0).setHiddenLayers(4)
+        .setMaxEpochs(2).setBatchSize(10);
+    BayesByBackpropClassificationModel classification = classifier.fit(blobs);
+    Dataset<Row> classified = classification.transform(blobs);
+    String[][] cases = {{"rawPrediction", "rawPredictionCol"}, {"probability", "probabilityCol"},
+        {"prediction", "predictionCol"}, {"predictiveEntropy", "predictiveEntropyCol"}};
+    Dataset<Row> remaining = classified;
+    for (String[] c : cases) {
+      Dataset<Row> input = remaining;
+      String expected = "output column '" + c[0] + "' (" + c[1] + ") already exists in the input";
+      String fromModel = assertThrows(IllegalArgumentException.class, () -> classification.transform(input))
+          .getMessage();
+      assertTrue(fromModel.startsWith(expected), fromModel);
+      String fromEstimator = assertThrows(IllegalArgumentException.class,
+          () -> classifier.transformSchema(input.schema())).getMessage();
+      assertTrue(fromEstimator.startsWith(expected), fromEstimator);
+      remaining = remaining.drop(c[0]);
+    }
+  }
+
   @Test
   void skipDropsInvalidRowsInFitAndTransform() {
     Dataset<Row> data = withBadRow(Vectors.dense(Double.NaN), 1.0);
