@@ -9,6 +9,7 @@ import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
 import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.StringIndexer;
+import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -51,8 +52,10 @@ final class CompareClassifiersJob {
     // Class indices 0..K-1 in the label values' sort order, with the nominal metadata both classifiers read.
     Dataset<Row> indexed = new StringIndexer().setInputCol(label).setOutputCol("_class")
         .setStringOrderType("alphabetAsc").fit(complete).transform(complete);
-    Dataset<Row> data = DataIO.assembler(featureColumns).transform(PermutationSplits.numbered(indexed))
-        .select(col(PermutationSplits.ROW), col(DataIO.FEATURES), col("_class").as("label"))
+    Dataset<Row> numbered = PermutationSplits.numbered(indexed);
+    VectorAssembler assembler = DataIO.assembler(featureColumns, numbered.columns());
+    Dataset<Row> data = assembler.transform(numbered).select(col(PermutationSplits.ROW),
+            col(assembler.getOutputCol()).as(DataIO.FEATURES), col("_class").as("label"))
         .cache();
     long n = data.count();
     int numClasses = (int) data.agg(functions.max("label")).first().getDouble(0) + 1;

@@ -346,10 +346,22 @@ final class DataIO {
 
   /**
    * Assembles the feature columns into one vector; "keep" passes null/NaN through as NaN so that the stage's
-   * own handleInvalid decides (and names the row and column).
+   * own handleInvalid decides (and names the row and column). The vector is {@value #FEATURES}, or, when the input
+   * has a column of that name (a count of a product's features, say), the first of features_1, features_2, ... that
+   * it lacks: {@link #vectorColumn}.
    */
-  static VectorAssembler assembler(String[] featureColumns) {
-    return new VectorAssembler().setInputCols(featureColumns).setOutputCol(FEATURES).setHandleInvalid("keep");
+  static VectorAssembler assembler(String[] featureColumns, String[] inputColumns) {
+    return new VectorAssembler().setInputCols(featureColumns).setOutputCol(vectorColumn(inputColumns))
+        .setHandleInvalid("keep");
+  }
+
+  /** A name for the assembled feature vector that none of {@code inputColumns} has (compared as Spark does). */
+  static String vectorColumn(String[] inputColumns) {
+    java.util.Set<String> taken = new java.util.HashSet<>();
+    for (String c : inputColumns) taken.add(c.toLowerCase(java.util.Locale.ROOT));
+    String name = FEATURES;
+    for (int k = 1; taken.contains(name.toLowerCase(java.util.Locale.ROOT)); k++) name = FEATURES + "_" + k;
+    return name;
   }
 
   /** Whether {@code path} holds a Hadoop glob (*, ?, [...] or {...}), which Spark's readers expand. */

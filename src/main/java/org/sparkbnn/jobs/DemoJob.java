@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -38,10 +39,10 @@ final class DemoJob {
     SparkSession spark = SparkSessions.create("spark-bnn demo");
     Dataset<Row> data = DataIO.read(spark, input).cache();
     String[] features = DataIO.featureColumns(data, label, null);
-    regressor.setFeaturesCol(DataIO.FEATURES).setLabelCol(label);
+    VectorAssembler assembler = DataIO.assembler(features, data.columns());
+    regressor.setFeaturesCol(assembler.getOutputCol()).setLabelCol(label);
     long start = System.nanoTime();
-    PipelineModel model = new Pipeline()
-        .setStages(new PipelineStage[] {DataIO.assembler(features), regressor}).fit(data);
+    PipelineModel model = new Pipeline().setStages(new PipelineStage[] {assembler, regressor}).fit(data);
     BayesByBackpropRegressionModel bnn = (BayesByBackpropRegressionModel) model.stages()[1];
     // --param likelihood=... may give a per-row noise variance, which has no one value to print.
     String noise = bnn.fittedLikelihood().equals("homoscedastic")

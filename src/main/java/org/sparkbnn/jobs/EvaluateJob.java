@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -46,8 +47,10 @@ final class EvaluateJob {
     String[] numeric = Arrays.copyOf(featureColumns, featureColumns.length + 1);
     numeric[featureColumns.length] = label;
     Dataset<Row> complete = DataIO.completeRows(raw, numeric, new String[0], label, params, "evaluate");
-    Dataset<Row> data = DataIO.assembler(featureColumns).transform(PermutationSplits.numbered(complete))
-        .select(col(PermutationSplits.ROW), col(DataIO.FEATURES), col(label).cast("double").as("label"))
+    Dataset<Row> numbered = PermutationSplits.numbered(complete);
+    VectorAssembler assembler = DataIO.assembler(featureColumns, numbered.columns());
+    Dataset<Row> data = assembler.transform(numbered).select(col(PermutationSplits.ROW),
+            col(assembler.getOutputCol()).as(DataIO.FEATURES), col(label).cast("double").as("label"))
         .cache();
     long n = data.count();
     if (n < MIN_ROWS) {

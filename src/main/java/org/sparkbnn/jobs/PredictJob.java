@@ -49,7 +49,8 @@ final class PredictJob {
             + " trained on; its columns are " + columns);
       }
       for (String feature : model.featureColumns) DataIO.requireNumeric(data, feature, "feature");
-      Dataset<Row> transformed = scoreWithoutLabel(model.model, data).drop(DataIO.FEATURES);
+      String vector = model.assembleIntoFreeColumn(data.columns());
+      Dataset<Row> transformed = scoreWithoutLabel(model.model, data).drop(vector);
       Dataset<Row> scored = csv ? perClassColumns(transformed, model.classLabels) : transformed;
       try {
         claimed.write(tmp -> {

@@ -25,6 +25,7 @@ final class SavedPipeline {
   final String path;
   final PipelineModel model;
   final Transformer bnn;
+  private final VectorAssembler assembler;
   final String[] featureColumns;
   /** The classifier's fitted label indexer; null for a regressor. */
   final StringIndexerModel labelIndexer;
@@ -35,26 +36,39 @@ final class SavedPipeline {
     this.path = path;
     this.model = model;
     Transformer found = null;
-    String[] features = null;
+    VectorAssembler vectors = null;
     StringIndexerModel indexer = null;
     String[] labels = null;
     for (Transformer stage : model.stages()) {
       if (stage instanceof BayesByBackpropModel) found = stage;
-      if (stage instanceof VectorAssembler) features = ((VectorAssembler) stage).getInputCols();
+      if (stage instanceof VectorAssembler) vectors = (VectorAssembler) stage;
       if (stage instanceof StringIndexerModel) indexer = (StringIndexerModel) stage;
       if (stage instanceof IndexToString) labels = ((IndexToString) stage).getLabels();
     }
-    if (found == null || features == null) {
+    if (found == null || vectors == null) {
       throw new BadInputException("'" + path + "' is not a model saved by 'bnn train'");
     }
     this.bnn = found;
-    this.featureColumns = features;
+    this.assembler = vectors;
+    this.featureColumns = vectors.getInputCols();
     this.labelIndexer = indexer;
     this.classLabels = labels;
   }
 
   static SavedPipeline load(String path) {
     return new SavedPipeline(path, SavedPipelines.load(path));
+  }
+
+  /**
+   * Points the assembled feature vector (the assembler's output and the model's featuresCol) at a name that none of
+   * {@code inputColumns} has, and returns it: the column to drop from the scored output. A model saved with
+   * "features" can then score an input that has a column of that name, which is kept.
+   */
+  String assembleIntoFreeColumn(String[] inputColumns) {
+    String vector = DataIO.vectorColumn(inputColumns);
+    assembler.setOutputCol(vector);
+    bnn.set(bnn.getParam("featuresCol"), vector);
+    return vector;
   }
 
   boolean isClassifier() { return bnn instanceof BayesByBackpropClassificationModel; }

@@ -9,6 +9,7 @@ import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.feature.IndexToString;
 import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.StringIndexerModel;
+import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -74,8 +75,9 @@ final class TrainJob {
             initial == null ? null : initial.labelIndexer);
       } else {
         if (initial != null) initial.requireUpdatableBy(false, featureColumns, data, label);
-        stages = new PipelineStage[] {DataIO.assembler(featureColumns),
-            ((BayesByBackpropRegressor) bnn).setFeaturesCol(DataIO.FEATURES).setLabelCol(label)};
+        VectorAssembler assembler = DataIO.assembler(featureColumns, data.columns());
+        stages = new PipelineStage[] {assembler,
+            ((BayesByBackpropRegressor) bnn).setFeaturesCol(assembler.getOutputCol()).setLabelCol(label)};
       }
       if (initial != null) {
         // Already loaded and checked: the fit takes the model object instead of reading the path a second time.
@@ -175,8 +177,9 @@ final class TrainJob {
             .fit(data);
     String[] classes = indexer.labelsArray()[0];
     if (initialIndexer == null) requireClasses(data, label, classes);
-    classifier.setFeaturesCol(DataIO.FEATURES).setLabelCol(LABEL_INDEX);
-    return new PipelineStage[] {DataIO.assembler(featureColumns), indexer, classifier,
+    VectorAssembler assembler = DataIO.assembler(featureColumns, data.columns());
+    classifier.setFeaturesCol(assembler.getOutputCol()).setLabelCol(LABEL_INDEX);
+    return new PipelineStage[] {assembler, indexer, classifier,
         new IndexToString().setInputCol(classifier.getPredictionCol()).setOutputCol(PREDICTED_LABEL)
             .setLabels(classes)};
   }

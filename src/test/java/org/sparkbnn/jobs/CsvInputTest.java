@@ -112,6 +112,38 @@ class CsvInputTest {
   }
 
   /**
+   * The jobs assemble the features into a vector column named 'features'; an input with a column of that name (a
+   * count of a product's features, say) trains with it as a feature and keeps it in predict's output, the vector
+   * taking the next free name; a model saved with 'features' scores such an input too, keeping the column.
+   */
+  @Test
+  void anInputColumnNamedFeaturesIsAFeatureAndIsKept() throws IOException {
+    List<String> lines = new ArrayList<>(diabetes());
+    lines.set(0, lines.get(0).replace("s6", "features"));
+    Path input = Files.write(dir.resolve("named-features.csv"), lines);
+    String model = dir.resolve("named-features-model").toString();
+    Run trained = run(quickTrain(input.toString(), model));
+    assertEquals(0, trained.code(), trained.err());
+    assertTrue(Arrays.asList(SavedPipeline.load(model).featureColumns).contains("features"), trained.err());
+    String out = dir.resolve("named-features-scored.parquet").toString();
+    Run predicted = run("predict", "--model", model, "--input", input.toString(), "--output", out);
+    assertEquals(0, predicted.code(), predicted.err());
+    List<org.apache.spark.sql.Row> scored = SparkTestSession.get().read().parquet(out).select("features", "prediction")
+        .collectAsList();
+    assertEquals(Double.parseDouble(lines.get(1).split(",")[9]), ((Number) scored.get(0).get(0)).doubleValue(), 0.0);
+
+    List<String> extra = new ArrayList<>();
+    for (int i = 0; i < diabetes().size(); i++) extra.add(diabetes().get(i) + (i == 0 ? ",features" : ",kept-" + i));
+    Path withText = Files.write(dir.resolve("extra-features.csv"), extra);
+    String plainModel = dir.resolve("plain-features-model").toString();
+    assertEquals(0, run(quickTrain(DIABETES, plainModel)).code());
+    String out2 = dir.resolve("extra-scored.parquet").toString();
+    Run kept = run("predict", "--model", plainModel, "--input", withText.toString(), "--output", out2);
+    assertEquals(0, kept.code(), kept.err());
+    assertEquals("kept-1", SparkTestSession.get().read().parquet(out2).select("features").first().getString(0));
+  }
+
+  /**
    * A header with a dot ('s.5', as R writes names): Spark ML's VectorAssembler would read it as a struct field and
    * fail with an analysis error; the jobs read it as 's_5' (with a note), in training and in prediction, and take
    * the dotted name in --label and --features. Two headers that would read the same are refused, naming both.
