@@ -49,9 +49,10 @@ final class PredictJob {
             + " trained on; its columns are " + columns);
       }
       for (String feature : model.featureColumns) DataIO.requireNumeric(data, feature, "feature");
+      requireNewColumns(data, model, csv, input);
       String vector = model.assembleIntoFreeColumn(data.columns());
       Dataset<Row> transformed = scoreWithoutLabel(model.model, data).drop(vector);
-      Dataset<Row> scored = csv ? perClassColumns(transformed, model.classLabels) : transformed;
+      Dataset<Row> scored = csv ? perClassColumns(transformed, model) : transformed;
       try {
         claimed.write(tmp -> {
           if (csv) scored.write().option("header", "true").csv(tmp);
@@ -75,6 +76,28 @@ final class PredictJob {
   }
 
   /**
+   * The columns predict adds beyond the model's own (whose Params name them, and which it checks itself): a
+   * classifier's predicted label, and in CSV the per-class probability columns, which would otherwise replace an
+   * input column of the same name without a word. An input that has one fails, naming it.
+   */
+  private static void requireNewColumns(Dataset<Row> data, SavedPipeline model, boolean csv, String input) {
+    if (model.predictedLabelColumn == null) return;
+    List<String> added = new java.util.ArrayList<>(List.of(model.predictedLabelColumn));
+    if (csv) {
+      for (String vector : perClassOutputs(model)) {
+        for (String label : model.classLabels) added.add(vector + "_" + label);
+      }
+    }
+    List<String> columns = Arrays.asList(data.columns());
+    for (String column : added) {
+      if (columns.stream().anyMatch(c -> c.equalsIgnoreCase(column))) {
+        throw new BadInputException("input '" + input + "' already has a column '" + column + "', which predict"
+            + " writes: drop or rename it (was the input scored before?)");
+      }
+    }
+  }
+
+  /**
    * Every stage but the classifier's label indexer: scoring never needs the label, so a label column that is
    * absent, empty or holds a value unseen in training must not matter.
    */
@@ -86,19 +109,37 @@ final class PredictJob {
     return out;
   }
 
+  /** The classifier's per-class vector columns that are switched on (probability, probabilityVariance). */
+  private static List<String> perClassOutputs(SavedPipeline model) {
+    if (model.classLabels == null) return List.of();
+    List<String> names = new java.util.ArrayList<>();
+    for (String param : new String[] {"probabilityCol", "probabilityVarianceCol"}) {
+      String name = (String) model.bnn.getOrDefault(model.bnn.getParam(param));
+      if (!name.isEmpty()) names.add(name);
+    }
+    return names;
+  }
+
   /**
    * CSV has no vector type: each per-class vector column (probability, probabilityVariance) becomes one column per
    * class, named after the class label, e.g. {@code probability_setosa}; rawPrediction (log probability) is dropped.
+   * A vector column of the input (from a Parquet input) fails, naming it: dropping it would lose it without a word.
    */
-  private static Dataset<Row> perClassColumns(Dataset<Row> scored, String[] classLabels) {
+  private static Dataset<Row> perClassColumns(Dataset<Row> scored, SavedPipeline model) {
     Dataset<Row> out = scored;
+    List<String> perClass = perClassOutputs(model);
+    boolean classifier = model.classLabels != null;
+    String raw = classifier ? (String) model.bnn.getOrDefault(model.bnn.getParam("rawPredictionCol")) : null;
     for (StructField f : scored.schema().fields()) {
       if (!f.dataType().equals(SQLDataTypes.VectorType())) continue;
-      if (!f.name().equals("rawPrediction") && classLabels != null) {
+      if (perClass.contains(f.name())) {
         Column values = org.apache.spark.ml.functions.vector_to_array(functions.col(f.name()), "float64");
-        for (int k = 0; k < classLabels.length; k++) {
-          out = out.withColumn(f.name() + "_" + classLabels[k], values.getItem(k));
+        for (int k = 0; k < model.classLabels.length; k++) {
+          out = out.withColumn(f.name() + "_" + model.classLabels[k], values.getItem(k));
         }
+      } else if (!f.name().equals(raw)) {
+        throw new BadInputException("input column '" + f.name() + "' holds vectors, which a CSV output cannot: write"
+            + " Parquet (an output not named *.csv, or --format parquet), or drop the column");
       }
       out = out.drop(f.name());
     }

@@ -31,6 +31,8 @@ final class SavedPipeline {
   final StringIndexerModel labelIndexer;
   /** The classifier's class labels in index order; null for a regressor. */
   final String[] classLabels;
+  /** The column that holds a classifier's predicted label (IndexToString's output); null for a regressor. */
+  final String predictedLabelColumn;
 
   private SavedPipeline(String path, PipelineModel model) {
     this.path = path;
@@ -39,11 +41,15 @@ final class SavedPipeline {
     VectorAssembler vectors = null;
     StringIndexerModel indexer = null;
     String[] labels = null;
+    String predictedLabel = null;
     for (Transformer stage : model.stages()) {
       if (stage instanceof BayesByBackpropModel) found = stage;
       if (stage instanceof VectorAssembler) vectors = (VectorAssembler) stage;
       if (stage instanceof StringIndexerModel) indexer = (StringIndexerModel) stage;
-      if (stage instanceof IndexToString) labels = ((IndexToString) stage).getLabels();
+      if (stage instanceof IndexToString) {
+        labels = ((IndexToString) stage).getLabels();
+        predictedLabel = ((IndexToString) stage).getOutputCol();
+      }
     }
     if (found == null || vectors == null) {
       throw new BadInputException("'" + path + "' is not a model saved by 'bnn train'");
@@ -53,6 +59,7 @@ final class SavedPipeline {
     this.featureColumns = vectors.getInputCols();
     this.labelIndexer = indexer;
     this.classLabels = labels;
+    this.predictedLabelColumn = predictedLabel;
   }
 
   static SavedPipeline load(String path) {

@@ -420,4 +420,26 @@ class CommandLineBadInputTest {
         DIABETES, "--output", dir.resolve("o").toString()}), "missing model");
     assertFalse(new File(dir.resolve("m").toString()).exists(), "a failed train must leave no model behind");
   }
+
+  /**
+   * A Parquet input with a vector column scored into CSV, which has no vector type: the model's per-class vectors
+   * become columns of their own, but an input's vector cannot; it fails naming the column instead of being dropped.
+   */
+  @Test
+  void aVectorInputColumnBoundForCsvIsNamed() {
+    String model = dir.resolve("m").toString();
+    assertEquals(0, run(quickTrain(DIABETES, model)).code());
+    String parquet = dir.resolve("with-vector.parquet").toString();
+    SparkTestSession.get().read().option("header", "true").option("inferSchema", "true").csv(DIABETES)
+        .withColumn("embedding", org.apache.spark.ml.functions.array_to_vector(
+            org.apache.spark.sql.functions.array(org.apache.spark.sql.functions.col("age"))))
+        .write().parquet(parquet);
+    String out = dir.resolve("scored.csv").toString();
+    Run r = run("predict", "--model", model, "--input", parquet, "--output", out);
+    assertEquals(3, r.code(), r.err());
+    assertTrue(r.err().contains("input column 'embedding' holds vectors, which a CSV output cannot"), r.err());
+    assertFalse(new File(out).exists(), "nothing written");
+    assertEquals(0, run("predict", "--model", model, "--input", parquet, "--output",
+        dir.resolve("scored.parquet").toString()).code(), "Parquet holds it");
+  }
 }

@@ -143,6 +143,24 @@ class CommandLineTest {
     // Phi(-0.707 / 0.3) = 0.9% per neighbour, 1.2% of rows on average (3.6 of 300, sd 1.9). Up to 30 errors leave
     // room for a 20-epoch fit; labels mixed up between the model and the output (the defect this guards) give ~100.
     assertTrue(correct > 270, "training accuracy " + correct + "/300 on well-separated classes");
+    // Columns that predict writes beyond the model's own, already in the input: refused, naming them, rather than
+    // one replacing the other (the per-class columns would have replaced the input's without a word).
+    CliRuns.Run rescored = CliRuns.run("predict", "--model", model, "--input", out, "--output",
+        dir.resolve("rescored.csv").toString());
+    assertEquals(3, rescored.code(), rescored.err());
+    assertTrue(rescored.err().contains("already has a column 'predictedLabel', which predict writes"), rescored.err());
+    Path withProbability = dir.resolve("with-probability.csv");
+    try {
+      Files.writeString(withProbability, sb.toString().replace("\n", ",0.5\n").replaceFirst("kind,0.5",
+          "kind,probability_birch"));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+    CliRuns.Run clash = CliRuns.run("predict", "--model", model, "--input", withProbability.toString(), "--output",
+        dir.resolve("clash.csv").toString());
+    assertEquals(3, clash.code(), clash.err());
+    assertTrue(clash.err().contains("already has a column 'probability_birch'"), clash.err());
+    assertFalse(new java.io.File(dir.resolve("clash.csv").toString()).exists(), "nothing written");
     assertEquals(2, BnnCli.run(new String[] {"train", "--task", "clustering", "--input", csv.toString(), "--label",
         "kind", "--model", model}), "unknown task");
     assertEquals(0, BnnCli.run(new String[] {"compare-classifiers", "--input", csv.toString(), "--label", "kind",
