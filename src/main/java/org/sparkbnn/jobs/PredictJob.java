@@ -14,6 +14,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.sparkbnn.input.BadInputException;
 import org.sparkbnn.input.InvalidRowException;
+import org.sparkbnn.ml.BayesByBackpropParams;
 
 /**
  * {@code predict}: scores an input with a model saved by {@code train}; the output keeps every input column and
@@ -41,6 +42,12 @@ final class PredictJob {
       SavedPipeline model = SavedPipeline.load(modelPath);
       System.out.println("predict: model " + modelPath + ": " + model.provenance());
       StageParams.apply(model.bnn, params);
+      java.util.Set<String> fitOnly = ((BayesByBackpropParams) model.bnn).paramSet().fitOnlyNames();
+      List<String> ignored = params.keySet().stream().filter(fitOnly::contains).sorted().toList();
+      if (!ignored.isEmpty()) {
+        System.err.println("note: predict ignores " + String.join(", ", ignored) + ": only a fit reads "
+            + (ignored.size() == 1 ? "it" : "them"));
+      }
       Dataset<Row> data = DataIO.read(spark, input, nullValue);
       List<String> columns = Arrays.asList(data.columns());
       List<String> missing = Arrays.stream(model.featureColumns).filter(c -> !columns.contains(c)).toList();

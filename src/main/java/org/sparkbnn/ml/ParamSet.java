@@ -28,6 +28,27 @@ public abstract class ParamSet implements Serializable {
     this.owner = owner;
   }
 
+  /**
+   * The names of the Params only a fit reads (declared {@link org.sparkbnn.ml.paramgen.ParamInterfaces.FitOnly}):
+   * a model carries them from its estimator, but scoring ignores them.
+   */
+  public final java.util.SortedSet<String> fitOnlyNames() {
+    java.util.SortedSet<String> names = new java.util.TreeSet<>();
+    for (Class<?> c = getClass(); c != ParamSet.class; c = c.getSuperclass()) {
+      for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+        if (f.isAnnotationPresent(org.sparkbnn.ml.paramgen.ParamInterfaces.FitOnly.class)) {
+          try {
+            f.setAccessible(true);
+            names.add(((Param<?>) f.get(this)).name());
+          } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      }
+    }
+    return names;
+  }
+
   private <T, P extends Param<T>> P withDefault(P param, T value) {
     owner.setDefault(param, value);
     return param;

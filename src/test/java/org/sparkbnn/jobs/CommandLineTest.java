@@ -58,6 +58,14 @@ class CommandLineTest {
         "the report says which noise model likelihood=auto kept");
     assertEquals(2, BnnCli.run(new String[] {"predict", "--model", model, "--input", DIABETES, "--output", out}),
         "existing output without --overwrite is a usage error");
+    // A training Param given to predict (a params file shared with train) is noted, not silently taken as doing
+    // something; a scoring Param is not.
+    CliRuns.Run noted = CliRuns.run("predict", "--model", model, "--input", DIABETES, "--output",
+        dir.resolve("noted.parquet").toString(), "--param", "maxEpochs=5", "--param", "learningRate=0.1",
+        "--param", "predictSamples=20");
+    assertEquals(0, noted.code(), noted.err());
+    assertTrue(noted.err().contains("note: predict ignores learningRate, maxEpochs: only a fit reads them"),
+        noted.err());
   }
 
   @Test
