@@ -35,12 +35,20 @@ public final class Standardization implements Serializable {
     // A label with no spread (one row, or a constant) shows no scale but its magnitude. Scale 1 in original units
     // would make every predictive variance O(1) whatever the units, i.e. over-confident for labels in the
     // hundreds; |mean| keeps the predictive as wide, relative to the label, as the prior allows.
-    double labelScale = labelStd > 1e-12 && Double.isFinite(labelStd) ? labelStd : Math.max(Math.abs(labelMean), 1.0);
+    double labelScale = hasSpread(labelStd) ? labelStd : Math.max(Math.abs(labelMean), 1.0);
     return new Standardization(mean, scale, labelMean, labelScale);
   }
 
   private static double safeScale(double std) {
-    return std > 1e-12 && Double.isFinite(std) ? std : 1.0;
+    return hasSpread(std) ? std : 1.0;
+  }
+
+  /**
+   * Whether a column with this standard deviation has a spread to scale by (else it is constant, to float64's
+   * resolution of the packed rows: see FeatureBlock).
+   */
+  public static boolean hasSpread(double std) {
+    return std > 1e-12 && Double.isFinite(std);
   }
 
   public int numFeatures() { return featureMean.length; }

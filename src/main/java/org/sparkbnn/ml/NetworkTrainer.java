@@ -331,7 +331,7 @@ final class NetworkTrainer {
           numFeatures);
     }
     double[] label = data.labelMoments();
-    if (!classification && label[1] <= 1e-12 * Math.max(1, Math.abs(label[0]))) {
+    if (!classification && !Standardization.hasSpread(label[1])) {
       LOG.warn("label column '{}' is constant ({}) in all {} training rows: there is nothing to learn from it, and"
           + " the label is scaled by its magnitude", labelCol, label[0], data.numRows());
     }

@@ -50,6 +50,7 @@ public final class BlockBuilder implements java.io.Serializable {
     int n = 0;
     long skipped = 0;
     long rowIndex = -1;
+    double[] origin = null;
     while (rows.hasNext()) {
       Row row = rows.next();
       rowIndex++;
@@ -63,7 +64,7 @@ public final class BlockBuilder implements java.io.Serializable {
       }
       if (row.length() > 2 && row.getBoolean(2)) continue;
       if (n == maxRowsPerBlock) {
-        blocks.add(new FeatureBlock(partition, n, numFeatures, x, y, skipped));
+        blocks.add(new FeatureBlock(partition, n, numFeatures, x, y, origin, skipped));
         skipped = 0;
         n = 0;
         x = new float[x.length];
@@ -75,13 +76,27 @@ public final class BlockBuilder implements java.io.Serializable {
         x = Arrays.copyOf(x, grown * numFeatures);
       }
       Vector v = (Vector) row.get(0);
-      for (int j = 0; j < numFeatures; j++) x[n * numFeatures + j] = (float) v.apply(j);
-      y[n] = (float) row.getDouble(1);
+      if (origin == null) origin = origin(v, row.getDouble(1));
+      for (int j = 0; j < numFeatures; j++) x[n * numFeatures + j] = (float) (v.apply(j) - origin[j]);
+      y[n] = (float) (row.getDouble(1) - origin[numFeatures]);
       n++;
     }
     blocks.add(new FeatureBlock(partition, n, numFeatures, Arrays.copyOf(x, n * numFeatures), Arrays.copyOf(y, n),
-        skipped));
+        origin == null ? new double[numFeatures + 1] : origin, skipped));
     return blocks;
+  }
+
+  /**
+   * The partition's origin ({@link FeatureBlock}): its first row's values, so that the floats hold offsets from it;
+   * 0 for a value beyond 10^30, whose offsets from values within float32's range (validated) could overflow it.
+   */
+  private double[] origin(Vector features, double label) {
+    double[] origin = new double[numFeatures + 1];
+    for (int j = 0; j <= numFeatures; j++) {
+      double value = j < numFeatures ? features.apply(j) : label;
+      origin[j] = Math.abs(value) <= 1e30 ? value : 0;
+    }
+    return origin;
   }
 
   /** Rows per block for a block size in MB: (features + label) float32 values per row. */

@@ -66,15 +66,18 @@ public final class MinibatchSampler {
       touched += block.labels[r] + block.features[r * d + d - 1];
       for (int j = 0; j < d - 1; j += FLOATS_PER_LINE) touched += block.features[r * d + j];
     }
-    // (v - mean) * (1 / scale): a multiply per value where Standardization.feature divides (a divide costs ~4x).
+    // (v - mean) * (1 / scale): a multiply per value where Standardization.feature divides (a divide costs ~4x);
+    // v = origin + offset (FeatureBlock), and offset + (origin - mean) keeps the digits of a large origin.
     double[] mean = standardization.featureMean();
     double[] inverseScale = standardization.featureScale();
     for (int j = 0; j < d; j++) inverseScale[j] = 1.0 / inverseScale[j];
     for (int i = 0; i < share; i++) {
       FeatureBlock block = part.blockOf(index[i]);
       int r = part.offsetIn(index[i]);
-      for (int j = 0; j < d; j++) x[i * d + j] = (float) ((block.features[r * d + j] - mean[j]) * inverseScale[j]);
-      y[i] = standardization.label(block.labels[r]);
+      for (int j = 0; j < d; j++) {
+        x[i * d + j] = (float) ((block.features[r * d + j] + (block.origin[j] - mean[j])) * inverseScale[j]);
+      }
+      y[i] = standardization.label(block.label(r));
     }
     return touched;
   }

@@ -75,7 +75,7 @@ final class PartitionBlocks {
   }
 
   /** Labels of all rows in order (class counting). */
-  float label(int r) {
-    return blockOf(r).labels[offsetIn(r)];
+  double label(int r) {
+    return blockOf(r).label(offsetIn(r));
   }
 }

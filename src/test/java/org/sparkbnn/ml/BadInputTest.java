@@ -124,6 +124,33 @@ class BadInputTest {
     assertTrue(Math.sqrt(aleatoric) >= 0.064 * 150, "aleatoric sd " + Math.sqrt(aleatoric));
   }
 
+  /**
+   * A label that varies by a little around a large value (sin(3x) + N(0, 0.1^2) plus 10^12, as a timestamp or an
+   * amount in small units would): in float32 (spacing 65,536 at 10^12) every label was the same number, the fit
+   * warned of a constant label and predicted one value with a variance on the scale of 10^12. Packed as offsets
+   * from the partition's first row, it is learned as the label without the offset is: the fit's RMSE on its
+   * rows is about the noise's 0.1 (measured 0.100 with the offset, 0.095 without), far below the label's own spread
+   * (0.72, what a constant prediction scores), and its predictive sd is of the noise's order (0.103), not 10^12's.
+   */
+  @Test
+  void aLabelThatVariesLittleAroundALargeValueIsLearned() {
+    Dataset<Row> offset = SyntheticData.sine(spark, 300, 0.1, 4, 2).withColumn("label",
+        functions.col("label").plus(1e12));
+    BayesByBackpropRegressionModel model = new BayesByBackpropRegressor().setLengthDoublings(0).setEnsembleSize(1)
+        .setLikelihood("homoscedastic").setHiddenLayers(16).setMaxEpochs(150).setBatchSize(50).setLearningRate(0.01)
+        .fit(offset);
+    List<Row> scored = model.transform(offset).select("label", "prediction", "variance").collectAsList();
+    double squares = 0;
+    double sd = 0;
+    for (Row r : scored) {
+      double residual = r.getDouble(0) - r.getDouble(1);
+      squares += residual * residual / scored.size();
+      sd += Math.sqrt(r.getDouble(2)) / scored.size();
+    }
+    assertTrue(Math.sqrt(squares) < 0.3, "RMSE " + Math.sqrt(squares));
+    assertTrue(sd < 0.5, "mean predictive sd " + sd);
+  }
+
   @Test
   void schemaProblemsNameTheColumn() {
     Dataset<Row> data = SyntheticData.sine(spark, 20, 0.1, 1, 1);

@@ -35,8 +35,8 @@ class CollectiveMemoryTest {
     PartitionBlocks part = PartitionBlocks.of(blocks.iterator());
     assertEquals(10, part.rows);
     for (int r = 0; r < 10; r++) {
-      assertEquals(r, part.blockOf(r).features[part.offsetIn(r)], 0f);
-      assertEquals(-r, part.label(r), 0f);
+      assertEquals(r, part.blockOf(r).feature(part.offsetIn(r), 0), 0.0);
+      assertEquals(-r, part.label(r), 0.0);
     }
     assertEquals(1, builder.build(0, java.util.Collections.emptyIterator(), 4).size(), "an empty partition");
   }
