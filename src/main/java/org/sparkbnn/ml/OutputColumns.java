@@ -22,7 +22,8 @@ final class OutputColumns {
   /** Fails, naming the column and its Param, if {@code param}'s column (unless off: empty) is in {@code schema}. */
   static void requireNew(StructType schema, Params stage, Param<String> param) {
     String name = stage.getOrDefault(param);
-    if (!name.isEmpty() && Arrays.asList(schema.fieldNames()).contains(name)) {
+    // Compared as Spark resolves names by default (spark.sql.caseSensitive=false): 'Prediction' would clash too.
+    if (!name.isEmpty() && Arrays.stream(schema.fieldNames()).anyMatch(name::equalsIgnoreCase)) {
       throw new IllegalArgumentException("output column '" + name + "' (" + param.name() + ") already exists in the"
           + " input or is used by another output: score data without it (was it scored before?), or set "
           + param.name() + " to another name");

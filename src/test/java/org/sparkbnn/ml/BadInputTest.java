@@ -167,7 +167,8 @@ class BadInputTest {
   /**
    * Scoring rows that were scored before (the usual cause) or that hold a column named like an output: one error
    * naming the column and the Param that names it, from the estimators (a Pipeline's schema check) and the models
-   * alike, for Spark's own prediction columns as for ours; Spark's own check named neither the Param nor the way out.
+   * alike, for Spark's own prediction columns as for ours, in any capitalisation (Spark resolves names without
+   * regard to case by default); Spark's own check named neither the Param nor the way out.
    */
   @Test
   void anOutputColumnAlreadyInTheInputNamesItsParam() {
@@ -182,6 +183,9 @@ class BadInputTest {
     String variance = assertThrows(IllegalArgumentException.class,
         () -> regression.transform(scored.drop("prediction"))).getMessage();
     assertTrue(variance.startsWith("output column 'variance' (varianceCol) already exists"), variance);
+    String otherCase = assertThrows(IllegalArgumentException.class,
+        () -> regression.transform(data.withColumn("Variance", functions.lit(1.0)))).getMessage();
+    assertTrue(otherCase.startsWith("output column 'variance' (varianceCol) already exists"), otherCase);
 
     Dataset<Row> blobs = SyntheticData.blobs(spark, 40, 3, 1);
     BayesByBackpropClassifier classifier = new BayesByBackpropClassifier().setLengthDoublings(0).setHiddenLayers(4)
