@@ -1,8 +1,8 @@
 package org.sparkbnn.ml;
 
 import java.util.List;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
