@@ -203,7 +203,12 @@ final class DataIO {
     if (featuresOption != null) {
       String[] requested = Arrays.stream(featuresOption.split(",")).map(f -> readableName(f.trim()))
           .toArray(String[]::new);
+      java.util.Set<String> seen = new java.util.HashSet<>();
       for (String f : requested) {
+        // Spark resolves names without regard to case: 'Age' and 'age' are one column, given twice.
+        if (!seen.add(f.toLowerCase(java.util.Locale.ROOT))) {
+          throw new BadInputException("--features names column '" + f + "' twice: each feature once");
+        }
         if (f.equals(label)) {
           throw new BadInputException("--features includes the label column '" + label + "': a model cannot"
               + " be given its own label as an input");

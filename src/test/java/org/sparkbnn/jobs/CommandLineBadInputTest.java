@@ -153,6 +153,11 @@ class CommandLineBadInputTest {
         "--model", dir.resolve("m").toString());
     assertEquals(3, label.code());
     assertTrue(label.err().contains("label column 'progression'"), label.err());
+    // A column named twice (in any capitalisation, as Spark resolves names) would be two features of one value.
+    Run twice = run("train", "--input", DIABETES, "--label", "progression", "--features", "bmi,age,BMI",
+        "--model", dir.resolve("m").toString());
+    assertEquals(3, twice.code(), twice.err());
+    assertTrue(twice.err().contains("error: --features names column 'BMI' twice"), twice.err());
     // One text cell in 'bp' (data row 5) makes the whole CSV column a string: say so, naming the row.
     Run dropped = run(quickTrain(diabetesWith("text.csv", 5, 3, "n/a"), dir.resolve("m2").toString()));
     assertEquals(0, dropped.code(), dropped.err());
