@@ -55,7 +55,7 @@ final class CompareClassifiersJob {
     Dataset<Row> numbered = PermutationSplits.numbered(indexed);
     VectorAssembler assembler = DataIO.assembler(featureColumns, numbered.columns());
     Dataset<Row> data = assembler.transform(numbered).select(col(PermutationSplits.ROW),
-            col(assembler.getOutputCol()).as(DataIO.FEATURES), col("_class").as("label"))
+        col(assembler.getOutputCol()).as(DataIO.FEATURES), col("_class").as("label"))
         .cache();
     long n = data.count();
     int numClasses = (int) data.agg(functions.max("label")).first().getDouble(0) + 1;

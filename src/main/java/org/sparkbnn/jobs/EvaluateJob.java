@@ -50,7 +50,7 @@ final class EvaluateJob {
     Dataset<Row> numbered = PermutationSplits.numbered(complete);
     VectorAssembler assembler = DataIO.assembler(featureColumns, numbered.columns());
     Dataset<Row> data = assembler.transform(numbered).select(col(PermutationSplits.ROW),
-            col(assembler.getOutputCol()).as(DataIO.FEATURES), col(label).cast("double").as("label"))
+        col(assembler.getOutputCol()).as(DataIO.FEATURES), col(label).cast("double").as("label"))
         .cache();
     long n = data.count();
     if (n < MIN_ROWS) {

@@ -13,7 +13,7 @@ import org.apache.spark.sql.types.StructType;
 final class OutputColumns {
   private OutputColumns() {}
 
-  /** Fails, naming the column and its Param, if any of the {@code params}' columns (unless off) is in {@code schema}. */
+  /** As {@link #requireNew(StructType, Params, Param)}, for each of {@code params}. */
   @SafeVarargs
   static void requireNew(StructType schema, Params stage, Param<String>... params) {
     for (Param<String> param : params) requireNew(schema, stage, param);

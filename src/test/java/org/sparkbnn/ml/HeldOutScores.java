@@ -1,6 +1,7 @@
 package org.sparkbnn.ml;
 
 import java.util.List;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -13,7 +14,7 @@ final class HeldOutScores {
    * Gaussians), the per-row score by which the fit chooses lengths and noise models.
    */
   static double[] logDensities(BayesByBackpropRegressionModel model, Dataset<Row> rows) {
-    List<Row> scored = model.copy(org.apache.spark.ml.param.ParamMap.empty()).setLogLikelihoodCol("heldOutLogDensity")
+    List<Row> scored = model.copy(ParamMap.empty()).setLogLikelihoodCol("heldOutLogDensity")
         .transform(rows).select("heldOutLogDensity").collectAsList();
     double[] ll = new double[scored.size()];
     for (int i = 0; i < ll.length; i++) ll[i] = scored.get(i).getDouble(0);
