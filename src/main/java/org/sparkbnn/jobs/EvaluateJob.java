@@ -18,8 +18,8 @@ import org.sparkbnn.ml.evaluation.GaussianPredictiveMetrics;
 import org.sparkbnn.input.BadInputException;
 
 /**
- * {@code evaluate}: the UCI regression protocol of Hernández-Lobato and Adams (2015): k random 90/10 splits
- * ({@link PermutationSplits});
+ * {@code evaluate}: the UCI regression protocol of Hernández-Lobato and Adams (2015): k random 90/10 splits, the
+ * published ones ({@link PermutationSplits});
  * per split, fit on 90% and report on the held-out 10% the RMSE and the average predictive log-likelihood in
  * original units (of the Monte-Carlo mixture, and of its Gaussian reading), the coverage of the central 90% and 95%
  * prediction intervals and the calibration error; then mean ± standard error over the splits.
