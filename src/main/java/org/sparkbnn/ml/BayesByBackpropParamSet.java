@@ -96,6 +96,11 @@ public abstract class BayesByBackpropParamSet extends ParamSet {
   @FitOnly
   final IntParam trainSamples = atLeast("trainSamples", "Monte-Carlo weight samples per training step", 1, 1);
   @FitOnly
+  final DoubleParam klScale = positive("klScale", "factor beta on the KL term of the objective, NLL + beta KL / N"
+      + " per row: 1 is the ELBO; below 1 a tempered posterior that follows the data more closely (the defaults,"
+      + " 0.3 for the regressor and 1 for the classifier, are chosen on public data sets: see the README's Accuracy"
+      + " section)", defaultKlScale());
+  @FitOnly
   final IntParam ensembleSize = atLeast("ensembleSize", "independently initialised posteriors fitted to the same"
       + " data, each a fit of its own (several at once where the task slots allow); the model's predictive is their"
       + " equal mixture (the weight samples of predictSamples are dealt to the members in turn)", 1,
@@ -168,4 +173,7 @@ public abstract class BayesByBackpropParamSet extends ParamSet {
    * Accuracy). A constant: it is read while the Params are declared.
    */
   abstract int defaultEnsembleSize();
+
+  /** The klScale default of this kind of stage (as {@link #defaultEnsembleSize}). */
+  abstract double defaultKlScale();
 }

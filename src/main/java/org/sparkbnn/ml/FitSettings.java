@@ -45,12 +45,11 @@ record FitSettings(
 
   static <E extends BayesByBackpropParams & HasFeaturesCol & HasLabelCol> FitSettings of(E p) {
     String likelihood = p instanceof BayesByBackpropRegressorParams r ? r.getLikelihood() : ModelSpec.CATEGORICAL;
-    double klScale = p instanceof BayesByBackpropRegressorParams r ? r.getKlScale() : 1.0;
     return new FitSettings(p.getFeaturesCol(), p.getLabelCol(), likelihood, p.getCalibrationFraction(),
         p.getHiddenLayers().clone(), p.getActivation(), p.getPrior(), p.getPriorSigma(),
         p.getPriorPi(), p.getPriorSigma1(), p.getPriorSigma2(), p.getPosteriorRhoInit(),
-        GradientEstimator.parse(p.getEstimator()), KlWeighting.parse(p.getKlWeighting()), klScale, p.getLearningRate(),
-        p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(), p.getMinSteps(), p.getEarlyStopping(),
+        GradientEstimator.parse(p.getEstimator()), KlWeighting.parse(p.getKlWeighting()), p.getKlScale(),
+        p.getLearningRate(), p.getBatchSize(), p.getMaxEpochs(), p.getMaxSteps(), p.getMinSteps(), p.getEarlyStopping(),
         p.getLengthDoublings(), p.getTrainSamples(), p.getEnsembleSize(), p.getSeed(),
         "skip".equals(p.getHandleInvalid()),
         p.getMaxBlockSizeInMB(), p.getCheckpointDir(), p.getCheckpointInterval(), p.getSyncMode(),

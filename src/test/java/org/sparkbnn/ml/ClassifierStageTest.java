@@ -18,6 +18,7 @@ import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkbnn.SparkTestSession;
 import org.sparkbnn.SyntheticData;
+import org.sparkbnn.bayes.StableMath;
 
 /**
  * The classifier as a Spark ML stage: pipelines with StringIndexer and VectorAssembler, Spark's evaluators,
@@ -98,7 +100,7 @@ class ClassifierStageTest {
     assertTrue(t != 1.0 && t > 0.05 && t < 20, "temperature " + t);
     BayesByBackpropClassificationModel plain = calibrated.copyValues(new BayesByBackpropClassificationModel(
         calibrated.uid(), calibrated.fitted().calibrated(org.sparkbnn.bayes.TemperatureScaling.NONE, null)),
-        new org.apache.spark.ml.param.ParamMap());
+        new ParamMap());
     List<Row> a = calibrated.transform(data).select("features", "rawPrediction", "probability", "prediction",
         "predictiveEntropy", "mutualInformation").collectAsList();
     List<Row> b = plain.transform(data).select("features", "rawPrediction", "probability", "prediction",
@@ -132,7 +134,7 @@ class ClassifierStageTest {
     Dataset<Row> data = SyntheticData.blobs(spark, 600, 6, 2);
     BayesByBackpropClassificationModel model = quick().fit(data);
     // Scaling class 2's threshold down makes it win unless another class is 100x more probable.
-    Dataset<Row> scored = model.copy(new org.apache.spark.ml.param.ParamMap())
+    Dataset<Row> scored = model.copy(new ParamMap())
         .setThresholds(new double[] {1, 1, 0.01}).transform(data);
     for (Row r : scored.select("probability", "prediction").collectAsList()) {
       double[] p = ((Vector) r.get(0)).toArray();
@@ -157,6 +159,31 @@ class ClassifierStageTest {
     List<Row> many = a.transform(withId.repartition(5)).orderBy("id").select("probability", "mutualInformation")
         .collectAsList();
     assertEquals(one, many);
+  }
+
+  /**
+   * klScale reaches the classifier's fit: beta = 0.3 leaves the posterior narrower than the classifier's default
+   * 1 (the ELBO), by the derivation of TrainingLoopTest.aSmallerKlScaleGivesANarrowerPosterior (sigma^2 = 1 / (h /
+   * beta + 1 / s^2) for a weight of NLL curvature h, and a KL pull on sigma proportional to beta before
+   * convergence): the geometric mean of sigma over the weights at least 10% smaller. Trained as that test does (step
+   * size 0.02, 800 steps), far enough for sigma to leave its initial value.
+   */
+  @Test
+  void klScaleTempersTheClassifiersPosterior() {
+    Dataset<Row> data = SyntheticData.blobs(spark, 500, 7, 2);
+    BayesByBackpropClassifier elbo = quick().setCalibrationFraction(0).setLearningRate(0.02).setMaxEpochs(100);
+    assertEquals(1.0, elbo.getKlScale(), "the classifier's default is the ELBO");
+    double[] atOne = elbo.fit(data).theta();
+    double[] tempered = elbo.copy(new ParamMap()).setKlScale(0.3).fit(data).theta();
+    // Two features, 8 hidden units, 3 classes: the mean and rho of each of (2 * 8 + 8) + (8 * 3 + 3) weights.
+    int numWeights = 2 * 8 + 8 + 8 * 3 + 3;
+    assertEquals(2 * numWeights, atOne.length);
+    double logRatio = 0;
+    for (int i = 0; i < numWeights; i++) {
+      logRatio += Math.log(StableMath.softplus(tempered[numWeights + i]) / StableMath.softplus(atOne[numWeights + i]));
+    }
+    double ratio = Math.exp(logRatio / numWeights);
+    assertTrue(ratio < 0.9, "geometric mean sigma at klScale 0.3 / at 1: " + ratio);
   }
 
   /** 30 rows of two classes with the given label at row 11 (one partition, so the row index is known). */

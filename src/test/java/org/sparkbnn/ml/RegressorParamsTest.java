@@ -26,13 +26,14 @@ class RegressorParamsTest {
     assertEquals(0, r.getMinSteps(), "maxEpochs alone unless asked");
     assertFalse(r.getEarlyStopping(), "the full length unless asked");
     assertEquals(4, r.getLengthDoublings(), "up to 16 times maxEpochs while the held-out rows clearly gain");
+    assertEquals(0.3, r.getKlScale(), "the regressor's tempered default; the classifier's is 1");
     String explained = r.explainParams();
     for (String name : new String[] {"hiddenLayers", "activation", "prior", "priorSigma", "priorPi", "priorSigma1",
-        "priorSigma2", "posteriorRhoInit", "estimator", "likelihood", "klWeighting", "learningRate", "batchSize",
-        "maxEpochs", "maxSteps", "minSteps", "earlyStopping", "lengthDoublings", "trainSamples", "ensembleSize",
-        "predictSamples", "seed", "handleInvalid", "varianceCol", "epistemicVarianceCol", "aleatoricVarianceCol",
-        "lowerBoundCol", "upperBoundCol", "logLikelihoodCol", "labelCdfCol", "intervalLevel", "featuresCol",
-        "labelCol", "predictionCol"}) {
+        "priorSigma2", "posteriorRhoInit", "estimator", "likelihood", "klWeighting", "klScale", "learningRate",
+        "batchSize", "maxEpochs", "maxSteps", "minSteps", "earlyStopping", "lengthDoublings", "trainSamples",
+        "ensembleSize", "predictSamples", "seed", "handleInvalid", "varianceCol", "epistemicVarianceCol",
+        "aleatoricVarianceCol", "lowerBoundCol", "upperBoundCol", "logLikelihoodCol", "labelCdfCol", "intervalLevel",
+        "featuresCol", "labelCol", "predictionCol"}) {
       assertTrue(explained.contains(name + ":"), "explainParams lacks " + name);
     }
   }
