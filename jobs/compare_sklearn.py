@@ -1,16 +1,16 @@
 #!/usr/bin/env python3
 """scikit-learn's MLPClassifier on exactly the splits `bnn compare-classifiers` uses, scored the same way.
 
-    python3 jobs/compare_sklearn.py --input jobs/data/pima_diabetes.csv --label diabetes --splits 5
+    python3 jobs/compare_sklearn.py --input jobs/data/pima_diabetes.csv --label diabetes --splits 20
 
 Needs numpy and scikit-learn (Debian: apt-get install python3-sklearn); the project itself does not. Split s is
 the (s+1)-th permutation of the rows (in file order) that numpy's legacy generator seeded with 1 draws, the
 generator PermutationSplits.java reproduces; its last n - round(0.8 n) positions are the test rows. The MLP gets
-the same hidden layers as the Bayesian classifier's default ([50]) and scikit-learn's defaults otherwise (Adam, L2 1e-4,
-200 iterations), on features standardised with the training rows' moments. Per split: accuracy, NLL (probabilities
-clipped at 1e-15, as sklearn's log_loss), Brier score (sum over classes), ECE (15 equal-width confidence bins) and
-its floor (the ECE a calibrated classifier with the same confidences scores in expectation), then mean +- standard
-error (sample sd / sqrt(splits)), in the RESULT line format of compare-classifiers.
+the same hidden layers as the Bayesian classifier's default ([50]) and scikit-learn's defaults otherwise (Adam,
+L2 1e-4, 200 iterations), on features standardised with the training rows' moments. Per split: accuracy, NLL
+(probabilities clipped at 1e-15, as sklearn's log_loss), Brier score (sum over classes), ECE (15 equal-width
+confidence bins) and its floor (the ECE a calibrated classifier with the same confidences scores in expectation),
+then mean +- standard error (sample sd / sqrt(splits)), in the RESULT line format of compare-classifiers.
 """
 import argparse
 import csv

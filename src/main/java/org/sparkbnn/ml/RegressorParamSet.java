@@ -42,6 +42,7 @@ public final class RegressorParamSet extends BayesByBackpropParamSet {
       + " both fits' members), unless one fit alone scores clearly higher on the held-out rows of calibrationFraction"
       + " (the model's fittedLikelihood says which was kept)",
       new String[] {ModelSpec.HOMOSCEDASTIC, ModelSpec.HETEROSCEDASTIC, LikelihoodChoice.AUTO}, LikelihoodChoice.AUTO);
+
   RegressorParamSet(Params owner) {
     super(owner);
   }
