@@ -61,7 +61,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--input", required=True)
     ap.add_argument("--label", required=True)
-    ap.add_argument("--splits", type=int, default=5)
+    ap.add_argument("--splits", type=int, default=20)
     ap.add_argument("--test-fraction", type=float, default=0.2)
     ap.add_argument("--hidden", default="50")
     args = ap.parse_args()

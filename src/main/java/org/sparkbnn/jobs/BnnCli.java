@@ -18,7 +18,7 @@ public final class BnnCli {
       "            --param priorFromModel=true its posterior is the prior (sequential Bayesian updating)",
       "  predict   --model PATH --input PATH --output PATH [--format parquet|csv] [PARAMS] [--overwrite]",
       "  evaluate  --input PATH --label COL [--features a,b,c] [--splits 20] [PARAMS]",
-      "  compare-classifiers --input PATH --label COL [--features a,b,c] [--splits 5] [--test-fraction 0.2]",
+      "  compare-classifiers --input PATH --label COL [--features a,b,c] [--splits 20] [--test-fraction 0.2]",
       "            [--mlp-max-iter 100] [PARAMS]   Bayesian classifier vs MultilayerPerceptronClassifier",
       "  demo      train on the bundled data set and print predictions on and off the data",
       "  benchmark [--rows 1000000] [--features 20] [--hidden 64,64] [--batch 1024] [--partitions 2] [--steps N]",

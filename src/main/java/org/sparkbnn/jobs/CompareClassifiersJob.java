@@ -36,7 +36,7 @@ final class CompareClassifiersJob {
     String nullValue = args.value("null-value", null);
     String label = DataIO.readableName(args.required("label"));
     String features = args.value("features", null);
-    int splits = args.intValue("splits", 5);
+    int splits = args.intValue("splits", 20);
     double testFraction = args.doubleValue("test-fraction", 0.2);
     int mlpIterations = args.intValue("mlp-max-iter", 100);
     Map<String, String> params = args.params();
