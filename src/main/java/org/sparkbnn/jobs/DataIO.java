@@ -8,8 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -203,10 +206,10 @@ final class DataIO {
     if (featuresOption != null) {
       String[] requested = Arrays.stream(featuresOption.split(",")).map(f -> readableName(f.trim()))
           .toArray(String[]::new);
-      java.util.Set<String> seen = new java.util.HashSet<>();
+      Set<String> seen = new HashSet<>();
       for (String f : requested) {
         // Spark resolves names without regard to case: 'Age' and 'age' are one column, given twice.
-        if (!seen.add(f.toLowerCase(java.util.Locale.ROOT))) {
+        if (!seen.add(f.toLowerCase(Locale.ROOT))) {
           throw new BadInputException("--features names column '" + f + "' twice: each feature once");
         }
         if (f.equals(label)) {
@@ -362,10 +365,10 @@ final class DataIO {
 
   /** A name for the assembled feature vector that none of {@code inputColumns} has (compared as Spark does). */
   static String vectorColumn(String[] inputColumns) {
-    java.util.Set<String> taken = new java.util.HashSet<>();
-    for (String c : inputColumns) taken.add(c.toLowerCase(java.util.Locale.ROOT));
+    Set<String> taken = new HashSet<>();
+    for (String c : inputColumns) taken.add(c.toLowerCase(Locale.ROOT));
     String name = FEATURES;
-    for (int k = 1; taken.contains(name.toLowerCase(java.util.Locale.ROOT)); k++) name = FEATURES + "_" + k;
+    for (int k = 1; taken.contains(name.toLowerCase(Locale.ROOT)); k++) name = FEATURES + "_" + k;
     return name;
   }
 
