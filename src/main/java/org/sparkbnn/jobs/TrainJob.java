@@ -127,9 +127,11 @@ final class TrainJob {
   private static void report(String model, PipelineModel fitted, boolean classification) {
     Transformer stage = fitted.stages()[classification ? 2 : 1];
     List<EpochSummary> history = ((BayesByBackpropModel) stage).trainingHistory();
-    String noise = stage instanceof BayesByBackpropRegressionModel regression
-        ? ", " + regression.fittedLikelihood() + " noise" : "";
-    System.out.println("train: saved model to " + model + " (" + history.size() + " epochs" + noise + ", last "
+    // What the fit chose: the regressor's noise model (likelihood=auto), the classifier's beta (alternativeKlScale).
+    String chosen = stage instanceof BayesByBackpropRegressionModel regression
+        ? ", " + regression.fittedLikelihood() + " noise"
+        : ", klScale " + ((BayesByBackpropClassificationModel) stage).getKlScale();
+    System.out.println("train: saved model to " + model + " (" + history.size() + " epochs" + chosen + ", last "
         + history.get(history.size() - 1) + "); report: " + model + "/" + REPORT);
   }
 

@@ -1,5 +1,7 @@
 package org.sparkbnn.ml;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import org.apache.spark.ml.attribute.Attribute;
 import org.apache.spark.ml.attribute.BinaryAttribute;
@@ -27,8 +29,8 @@ import org.sparkbnn.input.LabelDomain;
  */
 public class BayesByBackpropClassifier
     extends ProbabilisticClassifier<Vector, BayesByBackpropClassifier, BayesByBackpropClassificationModel>
-    implements TrainingSetters<BayesByBackpropClassifier>, ClassificationColumnSetters<BayesByBackpropClassifier>,
-    MLWritable {
+    implements TrainingSetters<BayesByBackpropClassifier>, ClassifierTrainingSetters<BayesByBackpropClassifier>,
+    ClassificationColumnSetters<BayesByBackpropClassifier>, MLWritable {
   private static final long serialVersionUID = 1L;
 
   private String uid; // no initialiser: uid() sets it while Spark's constructor runs (see PendingUid)
@@ -70,13 +72,28 @@ public class BayesByBackpropClassifier
     BayesByBackpropClassificationModel model;
     try (HeldOutCalibration calibration = HeldOutCalibration.plan(settings, dataset)) {
       LengthChoice.Judge<HeldOutCalibration.LogProbabilities> judge = calibration.classificationJudge(dataset, asModel);
-      NetworkTrainer.Trained trained = NetworkTrainer.fit(settings, dataset, calibration.heldOut(), judge,
-          LabelDomain.classes(declared), initial, (numFeatures, data) -> ModelSpec.classification(settings,
-              numFeatures, numClasses(settings.labelCol(), declared, data.classCounts(), initial)));
-      model = asModel.apply(HeldOutCalibration.temperatureScaled(trained, judge));
+      KlScaleChoice.Kept kept = KlScaleChoice.fit(settings, getAlternativeKlScale(), initial, judge,
+          (candidates, froms) -> NetworkTrainer.fitEach(classifications(candidates, froms, declared), dataset,
+              calibration.heldOut(), judge, LabelDomain.classes(declared)));
+      // The model's klScale is the kept fit's.
+      model = copyValues(new BayesByBackpropClassificationModel(uid(),
+          HeldOutCalibration.temperatureScaled(kept.trained(), judge)), new ParamMap().put(klScale(), kept.klScale()));
     }
     FitReport.writeIfAsked(settings, model, dataset);
     return model;
+  }
+
+  /** Each of {@code settings} as a classification network, from the initial model of the same position. */
+  private List<NetworkTrainer.Candidate> classifications(List<FitSettings> settings, List<FittedNetwork> initials,
+                                                         int declared) {
+    List<NetworkTrainer.Candidate> candidates = new ArrayList<>();
+    for (int c = 0; c < settings.size(); c++) {
+      FitSettings candidate = settings.get(c);
+      FittedNetwork from = initials.get(c);
+      candidates.add(new NetworkTrainer.Candidate(candidate, from, (numFeatures, data) -> ModelSpec.classification(
+          candidate, numFeatures, numClasses(candidate.labelCol(), declared, data.classCounts(), from))));
+    }
+    return candidates;
   }
 
   /** K from nominal or binary label metadata, or -1 when the column has none. */

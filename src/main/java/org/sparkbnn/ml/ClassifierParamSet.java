@@ -1,17 +1,19 @@
 package org.sparkbnn.ml;
 
+import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 import org.sparkbnn.ml.paramgen.ParamInterfaces;
+import org.sparkbnn.ml.paramgen.ParamInterfaces.FitOnly;
 
 /**
  * A classification stage's Params: the shared ones ({@link BayesByBackpropParamSet}) and, declared here, the
- * classification-only ones (uncertainty columns). Generated from these declarations:
- * {@code BayesByBackpropClassifierParams} (accessors and getters) and {@code ClassificationColumnSetters} (the
- * classifier and its model).
+ * classification-only ones (uncertainty columns, the alternative KL scale). Generated from these declarations:
+ * {@code BayesByBackpropClassifierParams} (accessors and getters), {@code ClassificationColumnSetters} (the
+ * classifier and its model) and {@code ClassifierTrainingSetters} (the classifier).
  */
 @ParamInterfaces(accessors = "BayesByBackpropClassifierParams", accessorsExtend = "BayesByBackpropParams",
-    owner = "paramSet", setters = "ClassificationColumnSetters")
+    owner = "paramSet", setters = "ClassificationColumnSetters", fitSetters = "ClassifierTrainingSetters")
 public final class ClassifierParamSet extends BayesByBackpropParamSet {
   private static final long serialVersionUID = 1L;
 
@@ -24,6 +26,12 @@ public final class ClassifierParamSet extends BayesByBackpropParamSet {
   final Param<String> mutualInformationCol = column("mutualInformationCol", "output column: mutual information"
       + " H[p-bar] - E_w[H[p(y|x,w)]] between label and weights in nats (epistemic uncertainty, BALD); empty = off",
       "mutualInformation");
+  @FitOnly
+  final DoubleParam alternativeKlScale = nonNegative("alternativeKlScale", "with rows held out (calibrationFraction):"
+      + " a second fit of the same rows with this beta in place of klScale, at once with the first where the task"
+      + " slots allow; the held-out rows keep the fit whose predictive scores them higher (log-likelihood), and the"
+      + " model's klScale is the kept fit's. How strongly to temper the posterior depends on how noisy the classes"
+      + " are (README, Accuracy). 0, or klScale itself = one fit", 0.5);
 
   ClassifierParamSet(Params owner) {
     super(owner);
@@ -34,7 +42,8 @@ public final class ClassifierParamSet extends BayesByBackpropParamSet {
 
   /**
    * 1, the ELBO: 0.5 and 0.7 were more accurate with a lower NLL on digits and Vehicle but less accurate with a
-   * higher NLL on Pima, the noisiest of the three classification sets (README, Accuracy).
+   * higher NLL on Pima, the noisiest of the three classification sets (README, Accuracy); alternativeKlScale lets
+   * the held-out rows choose 0.5 instead.
    */
   @Override double defaultKlScale() { return 1.0; }
 }

@@ -63,7 +63,7 @@ record FitSettings(
    */
   FitSettings member(int k) {
     if (ensembleSize == 1) return this;
-    return part(likelihood, 1, EnsembleSamples.memberSeed(seed, k), "member-" + k);
+    return part(likelihood, klScale, 1, EnsembleSamples.memberSeed(seed, k), "member-" + k);
   }
 
   /**
@@ -71,11 +71,17 @@ record FitSettings(
    * with checkpoints, a subdirectory of its own, so that the candidates' checkpoints do not meet.
    */
   FitSettings withLikelihood(String likelihood) {
-    return part(likelihood, ensembleSize, seed, "likelihood-" + likelihood);
+    return part(likelihood, klScale, ensembleSize, seed, "likelihood-" + likelihood);
+  }
+
+  /** The settings with {@code klScale} in place of the Param's value (alternativeKlScale fits both), as above. */
+  FitSettings withKlScale(double klScale) {
+    return part(likelihood, klScale, ensembleSize, seed, "klScale-" + klScale);
   }
 
   /** A part of this fit (a member, a candidate) with its own checkpoint subdirectory and these values. */
-  private FitSettings part(String likelihood, int ensembleSize, long seed, String checkpointSubdirectory) {
+  private FitSettings part(String likelihood, double klScale, int ensembleSize, long seed,
+                           String checkpointSubdirectory) {
     return new FitSettings(featuresCol, labelCol, likelihood, calibrationFraction, hiddenLayers, activation, prior,
         priorSigma, priorPi, priorSigma1, priorSigma2, posteriorRhoInit, estimator, klWeighting, klScale,
         learningRate, batchSize, maxEpochs, maxSteps, minSteps, earlyStopping, lengthDoublings, trainSamples,

@@ -74,25 +74,17 @@ final class NetworkTrainer {
   record Candidate(FitSettings settings, FittedNetwork initial, SpecFactory specs) {}
 
   /**
-   * Fits the network on {@code dataset}, starting from {@code initial} (resolved by {@link InitialModel}; null
-   * for none), whose standardisation it then keeps. Rows for which {@code heldOut} (null: none) is true are
-   * validated like the others but not trained on (see {@link HeldOutCalibration}); {@code judge} scores a network on
-   * them (null: none held out): with lengthDoublings the fit trains longer while they say it still improves
+   * Fits each candidate's network on {@code dataset}, starting from its initial model (resolved by {@link
+   * InitialModel}; null for none), whose standardisation it then keeps. Rows for which {@code heldOut} (null: none)
+   * is true are validated like the others but not trained on (see {@link HeldOutCalibration}); {@code judge} scores a
+   * network on them (null: none held out): with lengthDoublings a fit trains longer while they say it still improves
    * ({@link LengthExtension}), and with earlyStopping the parameters after shorter lengths are kept for them to
-   * choose from.
-   */
-  static Trained fit(FitSettings settings, Dataset<?> dataset, Column heldOut, LengthChoice.Judge<?> judge,
-                     LabelDomain labels, FittedNetwork initial, SpecFactory specs) {
-    return fitEach(List.of(new Candidate(settings, initial, specs)), dataset, heldOut, judge, labels).get(0);
-  }
-
-  /**
-   * {@link #fit} of each candidate (their settings differ only in what the network's shape reads, e.g. the
-   * likelihood), over rows packed and cached once. The candidates train at once, their members sharing the cluster's
-   * task slots ({@link FitSlots}), so a slot that one candidate's last member leaves idle trains another's; each
-   * member is a fit of its own, so the results are those of fitting the candidates one after the other. After a
-   * failure no further member starts; the first candidate's failure (in list order) is rethrown once every running
-   * member has ended.
+   * choose from. The candidates' settings differ only in what the network's shape reads, e.g. the likelihood, or in
+   * the objective's klScale; the rows are packed and cached once. The candidates train at once, their members sharing
+   * the cluster's task slots ({@link FitSlots}), so a slot that one candidate's last member leaves idle trains
+   * another's; each member is a fit of its own, so the results are those of fitting the candidates one after the
+   * other. After a failure no further member starts; the first candidate's failure (in list order) is rethrown once
+   * every running member has ended.
    */
   static List<Trained> fitEach(List<Candidate> candidates, Dataset<?> dataset, Column heldOut,
                                LengthChoice.Judge<?> judge, LabelDomain labels) {
@@ -119,8 +111,11 @@ final class NetworkTrainer {
       FitSlots slots = new FitSlots(sync.fitsAtOnce());
       TrainingData packed = data;
       List<Supplier<Trained>> fits = new ArrayList<>();
+      // Candidates are told apart in the log by what differs between them.
+      boolean oneLikelihood = candidates.stream().map(c -> c.settings().likelihood()).distinct().count() == 1;
       for (Candidate c : candidates) {
-        String name = candidates.size() > 1 ? c.settings().likelihood() : null;
+        String name = candidates.size() == 1 ? null
+            : oneLikelihood ? "klScale " + c.settings().klScale() : c.settings().likelihood();
         fits.add(() -> train(c, name, packed, numFeatures, sync, slots, judge, dataset));
       }
       return slots.all(fits, "spark-bnn-candidate");

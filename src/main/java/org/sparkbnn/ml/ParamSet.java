@@ -73,6 +73,11 @@ public abstract class ParamSet implements Serializable {
         valid((Object v) -> (Double) v > 0 && Double.isFinite((Double) v))), value);
   }
 
+  protected final DoubleParam nonNegative(String name, String doc, double value) {
+    return withDefault(new DoubleParam(owner, name, doc + " (>= 0)",
+        valid((Object v) -> (Double) v >= 0 && Double.isFinite((Double) v))), value);
+  }
+
   protected final DoubleParam finite(String name, String doc, double value) {
     return withDefault(new DoubleParam(owner, name, doc, valid((Object v) -> Double.isFinite((Double) v))), value);
   }
