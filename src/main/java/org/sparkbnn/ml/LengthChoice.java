@@ -51,17 +51,27 @@ final class LengthChoice<S extends LengthChoice.Scored> {
    * training again.
    */
   static boolean clearlyBetter(Scored longer, Scored shorter) {
-    double[] a = longer.rowLogLikelihoods();
-    double[] b = shorter.rowLogLikelihoods();
-    int n = a.length;
-    if (n < 2) return false;
-    double mean = 0;
-    for (int i = 0; i < n; i++) mean += a[i] - b[i];
-    mean /= n;
-    double squares = 0;
-    for (int i = 0; i < n; i++) squares += (a[i] - b[i] - mean) * (a[i] - b[i] - mean);
-    double standardError = Math.sqrt(squares / (n - 1) / n);
-    return mean > Math.max(2 * standardError, LEAST_GAIN);
+    PairedDifference d = PairedDifference.of(longer, shorter);
+    return d.rows >= 2 && d.mean > Math.max(2 * d.standardError, LEAST_GAIN);
+  }
+
+  /**
+   * The mean over the held-out rows of a's log-likelihood minus b's (the judge scores the same cached rows in the
+   * same order, so the differences pair up) and its standard error; NaN with fewer than two rows.
+   */
+  record PairedDifference(int rows, double mean, double standardError) {
+    static PairedDifference of(Scored a, Scored b) {
+      double[] x = a.rowLogLikelihoods();
+      double[] y = b.rowLogLikelihoods();
+      int n = x.length;
+      if (n < 2) return new PairedDifference(n, Double.NaN, Double.NaN);
+      double mean = 0;
+      for (int i = 0; i < n; i++) mean += x[i] - y[i];
+      mean /= n;
+      double squares = 0;
+      for (int i = 0; i < n; i++) squares += (x[i] - y[i] - mean) * (x[i] - y[i] - mean);
+      return new PairedDifference(n, mean, Math.sqrt(squares / (n - 1) / n));
+    }
   }
 
   private final StringBuilder scores = new StringBuilder();

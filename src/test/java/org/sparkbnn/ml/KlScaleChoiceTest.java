@@ -26,15 +26,16 @@ class KlScaleChoiceTest {
 
   /**
    * With rows held out, the model is one of the two single-beta fits bit for bit (each candidate is a fit of its
-   * own over the same rows), the one whose predictive gives the held-out labels the higher mean log-probability,
-   * and its klScale is that fit's beta. The report's two scores are those means, recomputed here from each fit's
-   * own predictive before its temperature (the temperature is fitted after the choice, on the kept fit), to the
-   * report's four decimals: the scoring is exact and partition-independent, so only the rounding (5e-5) separates
-   * them. Beta 0.1 against 1 on 400 rows of three blobs: measured, the two scores differ by 0.004 nats a row, eighty
-   * times that rounding, so a swapped rule or a wrong score would show.
+   * own over the same rows): the alternative's if its predictive gives the held-out labels a higher mean
+   * log-probability by more than one standard error of the paired per-row difference, else the klScale fit's; its
+   * klScale is that fit's beta. The report's scores, difference and standard error are recomputed here from each
+   * fit's own predictive before its temperature (the temperature is fitted after the choice, on the kept fit), to
+   * the report's four decimals: the scoring is exact and partition-independent, so only the rounding (5e-5)
+   * separates them. Beta 0.1 against 1 on 400 rows of three blobs: measured, the means differ by 0.004 nats a row,
+   * thirteen standard errors and eighty times that rounding, so a swapped rule or a wrong score would show.
    */
   @Test
-  void theHeldOutRowsKeepTheFitWhoseKlScaleTheyScoreHigher() {
+  void theHeldOutRowsKeepTheAlternativeOnlyIfItScoresClearlyHigher() {
     Dataset<Row> data = SyntheticData.blobs(SparkTestSession.get(), 400, 11, 2).cache();
     BayesByBackpropClassifier both = classifier().setAlternativeKlScale(0.1);
     assertEquals(1.0, both.getKlScale());
@@ -44,19 +45,31 @@ class KlScaleChoiceTest {
         both.copy(new ParamMap()).setKlScale(0.1).setAlternativeKlScale(0).fit(data);
     String note = chosen.fitted().details.summary.get(KlScaleChoice.NOTE);
     Matcher m = Pattern.compile("(\\S+) \\(held-out log-likelihood per row: klScale 1\\.0 (-?[0-9.]+),"
-        + " 0\\.1 (-?[0-9.]+)\\)").matcher(String.valueOf(note));
+        + " 0\\.1 (-?[0-9.]+); difference ([-+][0-9.]+), standard error ([0-9.]+)\\)").matcher(String.valueOf(note));
     assertTrue(m.matches(), note);
-    double scoreAtOne = Double.parseDouble(m.group(2));
-    double scoreAtTenth = Double.parseDouble(m.group(3));
     Dataset<Row> heldOut = data.where(HeldOutCalibration.hashedOut(FitSettings.of(both)));
-    assertEquals(heldOutLogLikelihood(both, atOne, heldOut), scoreAtOne, 5e-5 + 1e-12);
-    assertEquals(heldOutLogLikelihood(both, atTenth, heldOut), scoreAtTenth, 5e-5 + 1e-12);
+    double[] one = heldOutLogLikelihoods(both, atOne, heldOut);
+    double[] tenth = heldOutLogLikelihoods(both, atTenth, heldOut);
+    int n = one.length;
+    double meanOne = 0;
+    double meanTenth = 0;
+    for (int i = 0; i < n; i++) {
+      meanOne += one[i] / n;
+      meanTenth += tenth[i] / n;
+    }
+    double squares = 0;
+    for (int i = 0; i < n; i++) squares += Math.pow(tenth[i] - one[i] - (meanTenth - meanOne), 2);
+    double standardError = Math.sqrt(squares / (n - 1) / n);
+    assertEquals(meanOne, Double.parseDouble(m.group(2)), 5e-5 + 1e-12);
+    assertEquals(meanTenth, Double.parseDouble(m.group(3)), 5e-5 + 1e-12);
+    assertEquals(meanTenth - meanOne, Double.parseDouble(m.group(4)), 5e-5 + 1e-12);
+    assertEquals(standardError, Double.parseDouble(m.group(5)), 5e-5 + 1e-12);
 
-    double kept = scoreAtTenth > scoreAtOne ? 0.1 : 1.0;
+    double kept = meanTenth - meanOne > standardError ? 0.1 : 1.0;
     assertEquals(kept, Double.parseDouble(m.group(1)), note);
     assertEquals(kept, chosen.getKlScale());
     assertArrayEquals((kept == 1.0 ? atOne : atTenth).theta(), chosen.theta(), 0.0);
-    assertTrue(Math.abs(scoreAtTenth - scoreAtOne) > 1e-3, "the two fits score alike: " + note);
+    assertTrue(Math.abs(meanTenth - meanOne) > 1e-3, "the two fits score alike: " + note);
     data.unpersist();
   }
 
@@ -79,15 +92,18 @@ class KlScaleChoiceTest {
     assertNull(actual.fitted().details.summary.get(KlScaleChoice.NOTE));
   }
 
-  /** Mean over {@code rows} of log p-bar(label) under the model's network without its temperature. */
-  private static double heldOutLogLikelihood(BayesByBackpropClassifier estimator,
-                                             BayesByBackpropClassificationModel model, Dataset<Row> rows) {
+  /** Each of {@code rows}' log p-bar(label), in order, under the model's network without its temperature. */
+  private static double[] heldOutLogLikelihoods(BayesByBackpropClassifier estimator,
+                                                BayesByBackpropClassificationModel model, Dataset<Row> rows) {
     BayesByBackpropClassificationModel raw = new BayesByBackpropClassificationModel("raw",
         model.fitted().calibrated(TemperatureScaling.NONE, null));
     estimator.copyValues(raw, ParamMap.empty());
     List<Row> scored = raw.transform(rows).select("label", "rawPrediction").collectAsList();
-    double sum = 0;
-    for (Row r : scored) sum += ((Vector) r.get(1)).apply((int) r.getDouble(0));
-    return sum / scored.size();
+    double[] logLikelihoods = new double[scored.size()];
+    for (int i = 0; i < logLikelihoods.length; i++) {
+      Row r = scored.get(i);
+      logLikelihoods[i] = ((Vector) r.get(1)).apply((int) r.getDouble(0));
+    }
+    return logLikelihoods;
   }
 }
