@@ -1,7 +1,9 @@
 package org.sparkbnn.ml;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 import org.apache.spark.ml.attribute.Attribute;
 import org.apache.spark.ml.attribute.BinaryAttribute;
@@ -15,6 +17,8 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparkbnn.input.BadInputException;
 import org.sparkbnn.input.LabelDomain;
 
@@ -32,6 +36,7 @@ public class BayesByBackpropClassifier
     implements TrainingSetters<BayesByBackpropClassifier>, ClassifierTrainingSetters<BayesByBackpropClassifier>,
     ClassificationColumnSetters<BayesByBackpropClassifier>, MLWritable {
   private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(BayesByBackpropClassifier.class);
 
   private String uid; // no initialiser: uid() sets it while Spark's constructor runs (see PendingUid)
   private final ClassifierParamSet params = new ClassifierParamSet(this);
@@ -75,12 +80,34 @@ public class BayesByBackpropClassifier
       KlScaleChoice.Kept kept = KlScaleChoice.fit(settings, getAlternativeKlScale(), initial, judge,
           (candidates, froms) -> NetworkTrainer.fitEach(classifications(candidates, froms, declared), dataset,
               calibration.heldOut(), judge, LabelDomain.classes(declared)));
+      FittedNetwork network = HeldOutCalibration.temperatureScaled(kept.trained(), judge);
+      if (judge != null && getRefitOnAllRows()) network = refitOnAllRows(network, settings, kept, initial, dataset,
+          declared);
       // The model's klScale is the kept fit's.
-      model = copyValues(new BayesByBackpropClassificationModel(uid(),
-          HeldOutCalibration.temperatureScaled(kept.trained(), judge)), new ParamMap().put(klScale(), kept.klScale()));
+      model = copyValues(new BayesByBackpropClassificationModel(uid(), network),
+          new ParamMap().put(klScale(), kept.klScale()));
     }
     FitReport.writeIfAsked(settings, model, dataset);
     return model;
+  }
+
+  /**
+   * refitOnAllRows: {@code chosen}'s beta and training length fitted again on all rows, the held-out ones included,
+   * with {@code chosen}'s temperature. Measured on 20 splits of three sets (README, Accuracy): NLL 0.016 and 0.008
+   * nats lower on digits and Vehicle (three and two and a half standard errors of the paired difference), Pima level.
+   * The temperature was fitted to a network trained on the other rows, one that has seen a tenth fewer; the regressor
+   * has no such refit, since its conformal intervals need rows its network has not seen (HeldOutCalibration).
+   */
+  private FittedNetwork refitOnAllRows(FittedNetwork chosen, FitSettings settings, KlScaleChoice.Kept kept,
+                                       FittedNetwork initial, Dataset<?> dataset, int declared) {
+    int epochs = chosen.history.size();
+    FitSettings onAllRows = settings.onAllRows(kept.klScale(), epochs);
+    LOG.info("Bayes by Backprop: refitOnAllRows: klScale {}, {} epochs, on all rows", kept.klScale(), epochs);
+    FittedNetwork refit = NetworkTrainer.fitEach(classifications(List.of(onAllRows),
+        Collections.singletonList(initial), declared), dataset, null, null, LabelDomain.classes(declared)).get(0)
+        .network();
+    return chosen.refittedAs(refit, String.format(Locale.ROOT, "on all rows, the held-out ones included: klScale %s,"
+        + " %d epochs, temperature %.3f", kept.klScale(), epochs, chosen.temperature.temperature()));
   }
 
   /** Each of {@code settings} as a classification network, from the initial model of the same position. */

@@ -1,5 +1,6 @@
 package org.sparkbnn.ml;
 
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
@@ -8,7 +9,7 @@ import org.sparkbnn.ml.paramgen.ParamInterfaces.FitOnly;
 
 /**
  * A classification stage's Params: the shared ones ({@link BayesByBackpropParamSet}) and, declared here, the
- * classification-only ones (uncertainty columns, the alternative KL scale). Generated from these declarations:
+ * classification-only ones (uncertainty columns, the alternative KL scale, the refit on all rows). Generated from these declarations:
  * {@code BayesByBackpropClassifierParams} (accessors and getters), {@code ClassificationColumnSetters} (the
  * classifier and its model) and {@code ClassifierTrainingSetters} (the classifier).
  */
@@ -32,6 +33,12 @@ public final class ClassifierParamSet extends BayesByBackpropParamSet {
       + " slots allow; the held-out rows keep the fit whose predictive scores them higher (log-likelihood), and the"
       + " model's klScale is the kept fit's. How strongly to temper the posterior depends on how noisy the classes"
       + " are (README, Accuracy). 0, or klScale itself = one fit", 0.5);
+  @FitOnly
+  final BooleanParam refitOnAllRows = flag("refitOnAllRows", "with rows held out (calibrationFraction): once they"
+      + " have chosen the beta (alternativeKlScale), the training length (lengthDoublings, earlyStopping) and the"
+      + " temperature, one more fit with those choices on all rows, the held-out ones included, whose predictive"
+      + " the model keeps with that temperature (a tenth more rows to learn from; README, Accuracy). false = the"
+      + " model is the fit the held-out rows judged", true);
 
   ClassifierParamSet(Params owner) {
     super(owner);

@@ -18,6 +18,13 @@ final class FitDetails implements Serializable {
     this.summary = new LinkedHashMap<>(summary);
   }
 
+  /** These details with {@code newer}'s lines in place of theirs (null: none), and its other lines after them. */
+  FitDetails updatedBy(FitDetails newer) {
+    FitDetails merged = new FitDetails(summary);
+    if (newer != null) merged.summary.putAll(newer.summary);
+    return merged;
+  }
+
   /** These details and one more line. */
   FitDetails with(String name, String value) {
     FitDetails more = new FitDetails(summary);

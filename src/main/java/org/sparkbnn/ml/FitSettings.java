@@ -63,7 +63,8 @@ record FitSettings(
    */
   FitSettings member(int k) {
     if (ensembleSize == 1) return this;
-    return part(likelihood, klScale, 1, EnsembleSamples.memberSeed(seed, k), "member-" + k);
+    return part(likelihood, calibrationFraction, klScale, length(), 1, EnsembleSamples.memberSeed(seed, k),
+        "member-" + k);
   }
 
   /**
@@ -71,21 +72,37 @@ record FitSettings(
    * with checkpoints, a subdirectory of its own, so that the candidates' checkpoints do not meet.
    */
   FitSettings withLikelihood(String likelihood) {
-    return part(likelihood, klScale, ensembleSize, seed, "likelihood-" + likelihood);
+    return part(likelihood, calibrationFraction, klScale, length(), ensembleSize, seed, "likelihood-" + likelihood);
   }
 
   /** The settings with {@code klScale} in place of the Param's value (alternativeKlScale fits both), as above. */
   FitSettings withKlScale(double klScale) {
-    return part(likelihood, klScale, ensembleSize, seed, "klScale-" + klScale);
+    return part(likelihood, calibrationFraction, klScale, length(), ensembleSize, seed, "klScale-" + klScale);
   }
 
-  /** A part of this fit (a member, a candidate) with its own checkpoint subdirectory and these values. */
-  private FitSettings part(String likelihood, double klScale, int ensembleSize, long seed,
-                           String checkpointSubdirectory) {
+  /**
+   * The classifier's refit on all rows (refitOnAllRows) after held-out rows chose {@code klScale} and {@code epochs}:
+   * nothing held out, and exactly that many epochs (no minSteps, no lengthDoublings or earlyStopping, which have
+   * nothing left to judge by), with a checkpoint subdirectory of its own.
+   */
+  FitSettings onAllRows(double klScale, int epochs) {
+    return part(likelihood, 0, klScale, new Length(epochs, 0, false, 0), ensembleSize, seed, "all-rows");
+  }
+
+  /** How long a fit trains: maxEpochs, minSteps, earlyStopping and lengthDoublings. */
+  private record Length(int maxEpochs, int minSteps, boolean earlyStopping, int lengthDoublings) {}
+
+  private Length length() {
+    return new Length(maxEpochs, minSteps, earlyStopping, lengthDoublings);
+  }
+
+  /** A part of this fit (a member, a candidate, the refit) with its own checkpoint subdirectory and these values. */
+  private FitSettings part(String likelihood, double calibrationFraction, double klScale, Length length,
+                           int ensembleSize, long seed, String checkpointSubdirectory) {
     return new FitSettings(featuresCol, labelCol, likelihood, calibrationFraction, hiddenLayers, activation, prior,
         priorSigma, priorPi, priorSigma1, priorSigma2, posteriorRhoInit, estimator, klWeighting, klScale,
-        learningRate, batchSize, maxEpochs, maxSteps, minSteps, earlyStopping, lengthDoublings, trainSamples,
-        ensembleSize, seed, skipInvalid, maxBlockSizeInMB,
+        learningRate, batchSize, length.maxEpochs, maxSteps, length.minSteps, length.earlyStopping,
+        length.lengthDoublings, trainSamples, ensembleSize, seed, skipInvalid, maxBlockSizeInMB,
         checkpointDir.isEmpty() ? "" : checkpointDir + "/" + checkpointSubdirectory, checkpointInterval, syncMode,
         collectiveTimeoutMillis, allowUnencryptedGradients, kernel, initialModelPath, priorFromModel, reportDir);
   }

@@ -67,6 +67,17 @@ final class FittedNetwork implements Serializable {
   }
 
   /**
+   * {@code onAllRows} (refitOnAllRows: this fit's choices trained again on all rows) with this network's temperature
+   * and interval calibration, and its details: this fit's notes on how the choices were made, the refit's lines
+   * (rows, steps, timings) in place of this fit's, and {@code note}.
+   */
+  FittedNetwork refittedAs(FittedNetwork onAllRows, String note) {
+    FitDetails merged = details == null ? onAllRows.details : details.updatedBy(onAllRows.details);
+    return new FittedNetwork(onAllRows.spec, onAllRows.theta, onAllRows.standardization, onAllRows.history,
+        onAllRows.initialModel, onAllRows.provenance, merged, calibration, temperature).withNote("refit", note);
+  }
+
+  /**
    * This fit's network as it was after its first {@code epochs} epochs, with {@code thetaThen} its parameters at
    * that point: what a fit of that many epochs gives (its history too).
    */

@@ -20,8 +20,9 @@ import org.sparkbnn.bayes.TemperatureScaling;
 /** The classifier's alternativeKlScale: a second fit at another beta, kept if the held-out rows score it higher. */
 class KlScaleChoiceTest {
   private static BayesByBackpropClassifier classifier() {
+    // The fits the held-out rows judged, as they were (refitOnAllRows: RefitOnAllRowsTest).
     return new BayesByBackpropClassifier().setLengthDoublings(0).setHiddenLayers(8).setMaxEpochs(20).setBatchSize(64)
-        .setCalibrationFraction(0.25);
+        .setCalibrationFraction(0.25).setRefitOnAllRows(false);
   }
 
   /**
