@@ -9,9 +9,10 @@ import org.sparkbnn.ml.paramgen.ParamInterfaces.FitOnly;
 
 /**
  * A classification stage's Params: the shared ones ({@link BayesByBackpropParamSet}) and, declared here, the
- * classification-only ones (uncertainty columns, the alternative KL scale, the refit on all rows). Generated from these declarations:
- * {@code BayesByBackpropClassifierParams} (accessors and getters), {@code ClassificationColumnSetters} (the
- * classifier and its model) and {@code ClassifierTrainingSetters} (the classifier).
+ * classification-only ones (uncertainty columns, the alternative KL scale, the refit on all rows). Generated from
+ * these declarations: {@code BayesByBackpropClassifierParams} (accessors and getters),
+ * {@code ClassificationColumnSetters} (the classifier and its model) and {@code ClassifierTrainingSetters} (the
+ * classifier).
  */
 @ParamInterfaces(accessors = "BayesByBackpropClassifierParams", accessorsExtend = "BayesByBackpropParams",
     owner = "paramSet", setters = "ClassificationColumnSetters", fitSetters = "ClassifierTrainingSetters")
@@ -30,8 +31,9 @@ public final class ClassifierParamSet extends BayesByBackpropParamSet {
   @FitOnly
   final DoubleParam alternativeKlScale = nonNegative("alternativeKlScale", "with rows held out (calibrationFraction):"
       + " a second fit of the same rows with this beta in place of klScale, at once with the first where the task"
-      + " slots allow; the held-out rows keep the fit whose predictive scores them higher (log-likelihood), and the"
-      + " model's klScale is the kept fit's. How strongly to temper the posterior depends on how noisy the classes"
+      + " slots allow; the held-out rows keep the alternative's fit only if its predictive scores them higher"
+      + " (log-likelihood) by more than one standard error of the paired difference, and the model's klScale is the"
+      + " kept fit's. How strongly to temper the posterior depends on how noisy the classes"
       + " are (README, Accuracy). 0, or klScale itself = one fit", 0.5);
   @FitOnly
   final BooleanParam refitOnAllRows = flag("refitOnAllRows", "with rows held out (calibrationFraction): once they"

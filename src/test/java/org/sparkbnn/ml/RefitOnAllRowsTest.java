@@ -2,6 +2,7 @@ package org.sparkbnn.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -64,6 +65,7 @@ class RefitOnAllRowsTest {
     assertArrayEquals(plain.theta(), refit.theta(), 0.0);
     assertEquals(10, refit.fitted().history.size());
     assertNull(refit.fitted().details.summary.get("refit"));
+    assertFalse(refit.fitted().temperature.isCalibrated());
     data.unpersist();
   }
 }
