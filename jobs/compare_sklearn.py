@@ -7,7 +7,8 @@ Needs numpy and scikit-learn (Debian: apt-get install python3-sklearn); the proj
 the (s+1)-th permutation of the rows (in file order) that numpy's legacy generator seeded with 1 draws, the
 generator PermutationSplits.java reproduces; its last n - round(0.8 n) positions are the test rows. The MLP gets
 the same hidden layers as the Bayesian classifier's default ([50]) and scikit-learn's defaults otherwise (Adam,
-L2 1e-4, 200 iterations), on features standardised with the training rows' moments. Per split: accuracy, NLL
+L2 1e-4, 200 iterations), on features standardised with the training rows' moments; text columns are one-hot
+encoded as the jobs encode them. Per split: accuracy, NLL
 (probabilities clipped at 1e-15, as sklearn's log_loss), Brier score (sum over classes), ECE (15 equal-width
 confidence bins) and its floor (the ECE a calibrated classifier with the same confidences scores in expectation),
 then mean +- standard error (sample sd / sqrt(splits)), in the RESULT line format of compare-classifiers.
@@ -57,6 +58,30 @@ def metrics(p, y):
             ((p - onehot) ** 2).sum(axis=1).mean(), ece, ece_floor]
 
 
+def is_number(value):
+    try:
+        float(value)
+        return True
+    except ValueError:
+        return False
+
+
+def features(rows, columns):
+    """Numeric columns as they are; a text column one-hot encoded over the categories of all rows (an empty cell its
+    own), as the jobs' FeatureColumns encodes it, when it has at most 100 distinct values and no more than half the
+    rows; else, as there, left out."""
+    out = []
+    for c in columns:
+        values = [r[c] for r in rows]
+        if all(is_number(v) for v in values):
+            out.append(np.array([float(v) for v in values])[:, None])
+            continue
+        categories = sorted(set(values))
+        if len(categories) <= 100 and 2 * len(categories) <= len(rows):
+            out.append(np.array([[v == k for k in categories] for v in values], dtype=float))
+    return np.hstack(out)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--input", required=True)
@@ -67,8 +92,7 @@ def main():
     args = ap.parse_args()
     with open(args.input, newline="") as f:
         rows = list(csv.DictReader(f))
-    columns = [c for c in rows[0] if c != args.label]
-    x = np.array([[float(r[c]) for c in columns] for r in rows])
+    x = features(rows, [c for c in rows[0] if c != args.label])
     labels = [r[args.label] for r in rows]
     classes = sorted(set(labels))  # StringIndexer alphabetAsc: the same class order
     y = np.array([classes.index(v) for v in labels])

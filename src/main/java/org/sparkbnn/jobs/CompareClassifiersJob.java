@@ -9,7 +9,6 @@ import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
 import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.StringIndexer;
-import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -46,24 +45,24 @@ final class CompareClassifiersJob {
 
     SparkSession spark = SparkSessions.create("spark-bnn compare-classifiers");
     Dataset<Row> raw = DataIO.read(spark, input, nullValue);
-    String[] featureColumns = DataIO.featureColumnsBeside(raw, label, features);
-    Dataset<Row> complete =
-        DataIO.completeRows(raw, featureColumns, new String[] {label}, label, params, "compare-classifiers");
+    FeatureColumns featureColumns = FeatureColumns.choose(raw, label, features);
+    Dataset<Row> complete = DataIO.completeRows(raw, featureColumns.numeric(), new String[] {label}, label, params,
+        "compare-classifiers");
     // Class indices 0..K-1 in the label values' sort order, with the nominal metadata both classifiers read.
     Dataset<Row> indexed = new StringIndexer().setInputCol(label).setOutputCol("_class")
         .setStringOrderType("alphabetAsc").fit(complete).transform(complete);
     Dataset<Row> numbered = PermutationSplits.numbered(indexed);
-    VectorAssembler assembler = DataIO.assembler(featureColumns, numbered.columns());
-    Dataset<Row> data = assembler.transform(numbered).select(col(PermutationSplits.ROW),
-        col(assembler.getOutputCol()).as(DataIO.FEATURES), col("_class").as("label"))
+    Dataset<Row> data = featureColumns.assembled(numbered, col(PermutationSplits.ROW), col("_class").as("label"))
         .cache();
     long n = data.count();
     int numClasses = (int) data.agg(functions.max("label")).first().getDouble(0) + 1;
+    // The network's inputs: a one-hot encoded text column is one per category.
+    int inputs = data.first().<org.apache.spark.ml.linalg.Vector>getAs(DataIO.FEATURES).size();
     BayesByBackpropClassifier template = new BayesByBackpropClassifier();
     StageParams.apply(template, params);
     int[] hidden = template.getHiddenLayers();
     System.out.printf("compare-classifiers: %s, %d rows, %d classes, %d features, hidden %s, %d splits%n", input, n,
-        numClasses, featureColumns.length, java.util.Arrays.toString(hidden), splits);
+        numClasses, featureColumns.names.length, java.util.Arrays.toString(hidden), splits);
 
     double[][][] results = new double[2][splits][];
     PermutationSplits permutations = new PermutationSplits(n, testFraction);
@@ -79,7 +78,7 @@ final class CompareClassifiersJob {
       results[0][s] = score(bnnScored, (System.nanoTime() - start) / 1e9);
 
       int[] layers = new int[hidden.length + 2];
-      layers[0] = featureColumns.length;
+      layers[0] = inputs;
       System.arraycopy(hidden, 0, layers, 1, hidden.length);
       layers[layers.length - 1] = numClasses;
       Pipeline mlp = new Pipeline().setStages(new PipelineStage[] {

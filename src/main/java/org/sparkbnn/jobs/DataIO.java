@@ -8,16 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
@@ -185,63 +181,6 @@ final class DataIO {
     }
   }
 
-  /**
-   * The given feature columns, or every numeric column but the label; each must exist and be numeric, and so must
-   * the label (regression).
-   */
-  static String[] featureColumns(Dataset<Row> data, String label, String featuresOption) {
-    requireNumeric(data, label, "label");
-    return featureColumnsBeside(data, label, featuresOption);
-  }
-
-  /**
-   * As {@link #featureColumns}, with a label column of any type (classification: indexed by the job). A label
-   * among the requested features is refused; columns left out of the automatic list are named, with why.
-   */
-  static String[] featureColumnsBeside(Dataset<Row> data, String label, String featuresOption) {
-    List<String> names = Arrays.asList(data.columns());
-    if (!names.contains(label)) {
-      throw new BadInputException("label column '" + label + "' does not exist; columns are " + names);
-    }
-    if (featuresOption != null) {
-      String[] requested = Arrays.stream(featuresOption.split(",")).map(f -> readableName(f.trim()))
-          .toArray(String[]::new);
-      Set<String> seen = new HashSet<>();
-      for (String f : requested) {
-        // Spark resolves names without regard to case: 'Age' and 'age' are one column, given twice.
-        if (!seen.add(f.toLowerCase(Locale.ROOT))) {
-          throw new BadInputException("--features names column '" + f + "' twice: each feature once");
-        }
-        if (f.equals(label)) {
-          throw new BadInputException("--features includes the label column '" + label + "': a model cannot"
-              + " be given its own label as an input");
-        }
-        requireNumeric(data, f, "feature");
-      }
-      return requested;
-    }
-    List<String> out = new ArrayList<>();
-    StructField[] fields = data.schema().fields();
-    for (int i = 0; i < fields.length; i++) {
-      StructField f = fields[i];
-      if (f.name().equals(label)) continue;
-      if (f.name().equals("_c" + i)) {
-        System.err.println("warning: column " + (i + 1) + " has no name in the header (Spark calls it '" + f.name()
-            + "'); it is left out of the features, as the row names R and pandas write without one are (name it in"
-            + " --features to use it)");
-      } else if (f.dataType() instanceof NumericType) {
-        out.add(f.name());
-      } else {
-        System.err.println("warning: column '" + f.name() + "' is left out of the features: "
-            + whyNotNumeric(data, f) + " (pass --features to choose the columns)");
-      }
-    }
-    if (out.isEmpty()) {
-      throw new BadInputException("no numeric feature columns besides label '" + label + "' in " + names);
-    }
-    return out.toArray(new String[0]);
-  }
-
   /** Whether any of these numeric columns is null, NaN or infinite in a row (what handleInvalid judges). */
   static Column anyNotFinite(String[] columns) {
     Column any = functions.lit(false);
@@ -258,7 +197,7 @@ final class DataIO {
   }
 
   /** Why a column is not numeric: its type, and the first cell that is not a number, if any. */
-  private static String whyNotNumeric(Dataset<Row> data, StructField f) {
+  static String whyNotNumeric(Dataset<Row> data, StructField f) {
     Column c = exactly(f.name());
     // try_cast: under ANSI mode (Spark 4's default) a plain cast of a non-number fails instead of giving null.
     Column asNumber = functions.expr("try_cast(`" + f.name().replace("`", "``") + "` AS DOUBLE)");
@@ -350,26 +289,6 @@ final class DataIO {
     if (!(f.dataType() instanceof NumericType)) {
       throw new BadInputException(role + " column '" + column + "' must be numeric, but " + whyNotNumeric(data, f));
     }
-  }
-
-  /**
-   * Assembles the feature columns into one vector; "keep" passes null/NaN through as NaN so that the stage's
-   * own handleInvalid decides (and names the row and column). The vector is {@value #FEATURES}, or, when the input
-   * has a column of that name (a count of a product's features, say), the first of features_1, features_2, ... that
-   * it lacks: {@link #vectorColumn}.
-   */
-  static VectorAssembler assembler(String[] featureColumns, String[] inputColumns) {
-    return new VectorAssembler().setInputCols(featureColumns).setOutputCol(vectorColumn(inputColumns))
-        .setHandleInvalid("keep");
-  }
-
-  /** A name for the assembled feature vector that none of {@code inputColumns} has (compared as Spark does). */
-  static String vectorColumn(String[] inputColumns) {
-    Set<String> taken = new HashSet<>();
-    for (String c : inputColumns) taken.add(c.toLowerCase(Locale.ROOT));
-    String name = FEATURES;
-    for (int k = 1; taken.contains(name.toLowerCase(Locale.ROOT)); k++) name = FEATURES + "_" + k;
-    return name;
   }
 
   /** Whether {@code path} holds a Hadoop glob (*, ?, [...] or {...}), which Spark's readers expand. */

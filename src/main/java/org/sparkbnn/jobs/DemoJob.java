@@ -3,11 +3,11 @@ package org.sparkbnn.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
-import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -38,12 +38,14 @@ final class DemoJob {
 
     SparkSession spark = SparkSessions.create("spark-bnn demo");
     Dataset<Row> data = DataIO.read(spark, input).cache();
-    String[] features = DataIO.featureColumns(data, label, null);
-    VectorAssembler assembler = DataIO.assembler(features, data.columns());
-    regressor.setFeaturesCol(assembler.getOutputCol()).setLabelCol(label);
+    FeatureColumns features = FeatureColumns.besideNumericLabel(data, label, null);
+    FeatureColumns.Assembly assembly = features.assembly(data.columns());
+    regressor.setFeaturesCol(assembly.vector()).setLabelCol(label);
+    PipelineStage[] stages = Arrays.copyOf(assembly.stages(), assembly.stages().length + 1);
+    stages[stages.length - 1] = regressor;
     long start = System.nanoTime();
-    PipelineModel model = new Pipeline().setStages(new PipelineStage[] {assembler, regressor}).fit(data);
-    BayesByBackpropRegressionModel bnn = (BayesByBackpropRegressionModel) model.stages()[1];
+    PipelineModel model = new Pipeline().setStages(stages).fit(data);
+    BayesByBackpropRegressionModel bnn = (BayesByBackpropRegressionModel) model.stages()[stages.length - 1];
     // --param likelihood=... may give a per-row noise variance, which has no one value to print.
     String noise = bnn.fittedLikelihood().equals("homoscedastic")
         ? String.format("learned noise std %.1f", Math.sqrt(bnn.noiseVariance()))
@@ -57,7 +59,7 @@ final class DemoJob {
     Dataset<Row> sample = data.limit(5).withColumn("where", lit("in the data"));
     // The same patients with every measurement moved up by 4 training standard deviations.
     Dataset<Row> far = sample.withColumn("where", lit("far outside"));
-    for (String f : features) {
+    for (String f : features.numeric()) {
       double sd = data.agg(functions.stddev(f)).first().getDouble(0);
       far = far.withColumn(f, col(f).plus(4 * sd).cast(data.schema().apply(f).dataType()));
     }

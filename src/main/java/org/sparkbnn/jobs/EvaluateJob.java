@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -43,15 +42,13 @@ final class EvaluateJob {
 
     SparkSession spark = SparkSessions.create("spark-bnn evaluate");
     Dataset<Row> raw = DataIO.read(spark, input, nullValue);
-    String[] featureColumns = DataIO.featureColumns(raw, label, features);
-    String[] numeric = Arrays.copyOf(featureColumns, featureColumns.length + 1);
-    numeric[featureColumns.length] = label;
+    FeatureColumns featureColumns = FeatureColumns.besideNumericLabel(raw, label, features);
+    String[] numeric = Arrays.copyOf(featureColumns.numeric(), featureColumns.numeric().length + 1);
+    numeric[numeric.length - 1] = label;
     Dataset<Row> complete = DataIO.completeRows(raw, numeric, new String[0], label, params, "evaluate");
     Dataset<Row> numbered = PermutationSplits.numbered(complete);
-    VectorAssembler assembler = DataIO.assembler(featureColumns, numbered.columns());
-    Dataset<Row> data = assembler.transform(numbered).select(col(PermutationSplits.ROW),
-        col(assembler.getOutputCol()).as(DataIO.FEATURES), col(label).cast("double").as("label"))
-        .cache();
+    Dataset<Row> data = featureColumns.assembled(numbered, col(PermutationSplits.ROW),
+        col(label).cast("double").as("label")).cache();
     long n = data.count();
     if (n < MIN_ROWS) {
       data.unpersist();
@@ -59,7 +56,7 @@ final class EvaluateJob {
           + " every test split holds rows), but '" + input + "' has " + n);
     }
     System.out.printf("evaluate: %s, %d rows, label '%s', %d features, %d splits%n", input, n, label,
-        featureColumns.length, splits);
+        featureColumns.names.length, splits);
 
     PermutationSplits permutations = new PermutationSplits(n, 0.1);
     double[][] metrics = new double[splits][];

@@ -2,9 +2,7 @@ package org.sparkbnn.jobs;
 
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
-import org.apache.spark.ml.feature.StringIndexerModel;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -55,10 +53,10 @@ final class PredictJob {
         throw new BadInputException("input '" + input + "' lacks the feature column(s) " + missing + " the model was"
             + " trained on; its columns are " + columns);
       }
-      for (String feature : model.featureColumns) DataIO.requireNumeric(data, feature, "feature");
+      for (String feature : model.features.numeric()) DataIO.requireNumeric(data, feature, "feature");
       requireNewColumns(data, model, csv, input);
-      String vector = model.assembleIntoFreeColumn(data.columns());
-      Dataset<Row> transformed = scoreWithoutLabel(model.model, data).drop(vector);
+      String[] added = model.encodeIntoFreeColumns(data.columns());
+      Dataset<Row> transformed = scoreWithoutLabel(model, data).drop(added);
       Dataset<Row> scored = csv ? perClassColumns(transformed, model) : transformed;
       try {
         claimed.write(tmp -> {
@@ -71,7 +69,7 @@ final class PredictJob {
       // A model fitted with handleInvalid=skip drops such rows when it scores too: a pipeline that joins the output
       // back to its input must hear of it.
       if ("skip".equals(model.bnn.getOrDefault(model.bnn.getParam("handleInvalid")))) {
-        dropped = data.where(DataIO.anyNotFinite(model.featureColumns)).count();
+        dropped = data.where(DataIO.anyNotFinite(model.features.numeric())).count();
       }
     }
     System.out.println("predict: wrote " + output + (csv ? " (CSV)" : " (Parquet)"));
@@ -108,10 +106,10 @@ final class PredictJob {
    * Every stage but the classifier's label indexer: scoring never needs the label, so a label column that is
    * absent, empty or holds a value unseen in training must not matter.
    */
-  private static Dataset<Row> scoreWithoutLabel(PipelineModel model, Dataset<Row> data) {
+  private static Dataset<Row> scoreWithoutLabel(SavedPipeline model, Dataset<Row> data) {
     Dataset<Row> out = data;
-    for (Transformer stage : model.stages()) {
-      if (!(stage instanceof StringIndexerModel)) out = stage.transform(out);
+    for (Transformer stage : model.model.stages()) {
+      if (stage != model.labelIndexer) out = stage.transform(out);
     }
     return out;
   }

@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.feature.IndexToString;
+import org.apache.spark.ml.feature.OneHotEncoderModel;
 import org.apache.spark.ml.feature.StringIndexerModel;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Dataset;
@@ -18,14 +20,21 @@ import org.sparkbnn.ml.SavedPipelines;
 import org.sparkbnn.input.BadInputException;
 
 /**
- * A PipelineModel saved by {@code bnn train} and the stages the jobs need from it: the feature assembler, the
- * Bayes-by-Backprop model, and for a classifier the label indexer and the class labels.
+ * A PipelineModel saved by {@code bnn train} and the stages the jobs need from it: the feature assembler (and the
+ * text features' indexer and one-hot encoder, {@link FeatureColumns}), the Bayes-by-Backprop model, and for a
+ * classifier the label indexer and the class labels.
  */
 final class SavedPipeline {
   final String path;
   final PipelineModel model;
   final Transformer bnn;
   private final VectorAssembler assembler;
+  /** The text features' indexer and one-hot encoder; null when all features are numeric. */
+  final StringIndexerModel featureIndexer;
+  final OneHotEncoderModel featureEncoder;
+  /** The input columns the features are made of, in the input's order, and the text ones among them. */
+  final FeatureColumns features;
+  /** Short for features.names. */
   final String[] featureColumns;
   /** The classifier's fitted label indexer; null for a regressor. */
   final StringIndexerModel labelIndexer;
@@ -40,23 +49,33 @@ final class SavedPipeline {
     Transformer found = null;
     VectorAssembler vectors = null;
     StringIndexerModel indexer = null;
+    StringIndexerModel textIndexer = null;
+    OneHotEncoderModel encoder = null;
     String[] labels = null;
     String predictedLabel = null;
     for (Transformer stage : model.stages()) {
       if (stage instanceof BayesByBackpropModel) found = stage;
       if (stage instanceof VectorAssembler) vectors = (VectorAssembler) stage;
-      if (stage instanceof StringIndexerModel) indexer = (StringIndexerModel) stage;
+      // The text features' indexer reads several columns (inputCols), the label's one (inputCol).
+      if (stage instanceof StringIndexerModel s) {
+        if (s.isSet(s.inputCols())) textIndexer = s;
+        else indexer = s;
+      }
+      if (stage instanceof OneHotEncoderModel e) encoder = e;
       if (stage instanceof IndexToString) {
         labels = ((IndexToString) stage).getLabels();
         predictedLabel = ((IndexToString) stage).getOutputCol();
       }
     }
-    if (found == null || vectors == null) {
+    if (found == null || vectors == null || (textIndexer == null) != (encoder == null)) {
       throw new BadInputException("'" + path + "' is not a model saved by 'bnn train'");
     }
     this.bnn = found;
     this.assembler = vectors;
-    this.featureColumns = vectors.getInputCols();
+    this.featureIndexer = textIndexer;
+    this.featureEncoder = encoder;
+    this.features = inputsOf(vectors, textIndexer, encoder);
+    this.featureColumns = features.names;
     this.labelIndexer = indexer;
     this.classLabels = labels;
     this.predictedLabelColumn = predictedLabel;
@@ -66,16 +85,49 @@ final class SavedPipeline {
     return new SavedPipeline(path, SavedPipelines.load(path));
   }
 
+  /** The input columns behind the assembler's: a one-hot vector stands for the text column it encodes. */
+  private static FeatureColumns inputsOf(VectorAssembler vectors, StringIndexerModel indexer,
+                                         OneHotEncoderModel encoder) {
+    String[] names = vectors.getInputCols().clone();
+    if (indexer == null) return new FeatureColumns(names, new String[0]);
+    List<String> indicators = Arrays.asList(encoder.getOutputCols());
+    for (int i = 0; i < names.length; i++) {
+      int k = indicators.indexOf(names[i]);
+      if (k >= 0) names[i] = indexer.getInputCols()[k];
+    }
+    return new FeatureColumns(names, indexer.getInputCols());
+  }
+
   /**
-   * Points the assembled feature vector (the assembler's output and the model's featuresCol) at a name that none of
-   * {@code inputColumns} has, and returns it: the column to drop from the scored output. A model saved with
-   * "features" can then score an input that has a column of that name, which is kept.
+   * Points the columns the feature stages add (the text features' indices and one-hot vectors, the assembled
+   * vector, which is also the model's featuresCol) at names that none of {@code inputColumns} has, and returns
+   * them: the columns to drop from the scored output. A model saved with "features" can then score an input that
+   * has a column of that name, which is kept.
    */
-  String assembleIntoFreeColumn(String[] inputColumns) {
-    String vector = DataIO.vectorColumn(inputColumns);
-    assembler.setOutputCol(vector);
-    bnn.set(bnn.getParam("featuresCol"), vector);
-    return vector;
+  String[] encodeIntoFreeColumns(String[] inputColumns) {
+    FeatureColumns.StageColumns free = features.stageColumns(inputColumns);
+    List<String> added = new java.util.ArrayList<>();
+    if (featureIndexer != null) {
+      featureIndexer.setOutputCols(free.indices());
+      featureEncoder.setInputCols(free.indices()).setOutputCols(free.indicators());
+      added.addAll(Arrays.asList(free.indices()));
+      added.addAll(Arrays.asList(free.indicators()));
+    }
+    assembler.setInputCols(free.assembled()).setOutputCol(free.vector());
+    bnn.set(bnn.getParam("featuresCol"), free.vector());
+    added.add(free.vector());
+    return added.toArray(new String[0]);
+  }
+
+  /**
+   * The saved feature stages, fitted (an update of the model keeps its categories, so that the network's inputs
+   * keep their meaning), with their columns pointed at names none of {@code inputColumns} has.
+   */
+  FeatureColumns.Assembly fittedAssembly(String[] inputColumns) {
+    encodeIntoFreeColumns(inputColumns);
+    PipelineStage[] stages = featureIndexer == null ? new PipelineStage[] {assembler}
+        : new PipelineStage[] {featureIndexer, featureEncoder, assembler};
+    return new FeatureColumns.Assembly(stages, assembler.getOutputCol());
   }
 
   boolean isClassifier() { return bnn instanceof BayesByBackpropClassificationModel; }
@@ -94,18 +146,24 @@ final class SavedPipeline {
   }
 
   /**
-   * As an initial model for a new fit: the same task, the same feature columns in the same order and, for a
+   * As an initial model for a new fit: the same task, the same feature columns in the same order (the same ones
+   * text) and, for a
    * classifier, no label value it has not seen (its classes keep their indices, so the network's outputs keep
    * their meaning).
    */
-  void requireUpdatableBy(boolean classification, String[] newFeatureColumns, Dataset<Row> data, String label) {
+  void requireUpdatableBy(boolean classification, FeatureColumns newFeatures, Dataset<Row> data, String label) {
     if (classification != isClassifier()) {
       throw new BadInputException("--initial-model '" + path + "' is a " + (isClassifier() ? "classification"
           : "regression") + " model; this is a " + (classification ? "classification" : "regression") + " fit");
     }
-    if (!Arrays.equals(featureColumns, newFeatureColumns)) {
+    if (!Arrays.equals(featureColumns, newFeatures.names)) {
       throw new BadInputException("--initial-model '" + path + "' was trained on features "
-          + String.join(",", featureColumns) + "; this fit's are " + String.join(",", newFeatureColumns));
+          + String.join(",", featureColumns) + "; this fit's are " + String.join(",", newFeatures.names));
+    }
+    if (!Arrays.equals(features.text, newFeatures.text)) {
+      throw new BadInputException("--initial-model '" + path + "' was trained with the text (one-hot encoded)"
+          + " features [" + String.join(",", features.text) + "]; this fit's are [" + String.join(",",
+          newFeatures.text) + "]");
     }
     if (!classification) return;
     Set<String> known = new TreeSet<>(Arrays.asList(labelIndexer.labelsArray()[0]));

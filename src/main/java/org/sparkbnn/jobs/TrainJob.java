@@ -1,5 +1,6 @@
 package org.sparkbnn.jobs;
 
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -9,7 +10,6 @@ import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.feature.IndexToString;
 import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.StringIndexerModel;
-import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -63,21 +63,24 @@ final class TrainJob {
     SparkSession spark = SparkSessions.create("spark-bnn train");
     try (ClaimedOutput output = ClaimedOutput.claim(spark, model, overwrite)) {
       Dataset<Row> data = DataIO.read(spark, input, nullValue);
-      String[] featureColumns = classification ? DataIO.featureColumnsBeside(data, label, features)
-          : DataIO.featureColumns(data, label, features);
-      System.out.println("train: " + task + ", label '" + label + "', features " + String.join(",", featureColumns));
+      FeatureColumns featureColumns = classification ? FeatureColumns.choose(data, label, features)
+          : FeatureColumns.besideNumericLabel(data, label, features);
+      System.out.println("train: " + task + ", label '" + label + "', features "
+          + String.join(",", featureColumns.names) + (featureColumns.text.length == 0 ? ""
+          : " (one-hot encoded: " + String.join(",", featureColumns.text) + ")"));
       SavedPipeline initial = initialModel == null ? null : SavedPipeline.load(initialModel);
+      if (classification) data = withLabels(data, label, (BayesByBackpropClassifier) bnn);
+      if (initial != null) initial.requireUpdatableBy(classification, featureColumns, data, label);
+      // An update keeps the initial model's categories: the network's inputs must keep their meaning.
+      FeatureColumns.Assembly assembly = initial != null ? initial.fittedAssembly(data.columns())
+          : featureColumns.assembly(data.columns());
       PipelineStage[] stages;
       if (classification) {
-        data = withLabels(data, label, (BayesByBackpropClassifier) bnn);
-        if (initial != null) initial.requireUpdatableBy(true, featureColumns, data, label);
-        stages = classificationStages(data, label, featureColumns, (BayesByBackpropClassifier) bnn,
+        stages = classificationStages(data, label, assembly, (BayesByBackpropClassifier) bnn,
             initial == null ? null : initial.labelIndexer);
       } else {
-        if (initial != null) initial.requireUpdatableBy(false, featureColumns, data, label);
-        VectorAssembler assembler = DataIO.assembler(featureColumns, data.columns());
-        stages = new PipelineStage[] {assembler,
-            ((BayesByBackpropRegressor) bnn).setFeaturesCol(assembler.getOutputCol()).setLabelCol(label)};
+        stages = append(assembly.stages(),
+            ((BayesByBackpropRegressor) bnn).setFeaturesCol(assembly.vector()).setLabelCol(label));
       }
       if (initial != null) {
         // Already loaded and checked: the fit takes the model object instead of reading the path a second time.
@@ -98,7 +101,7 @@ final class TrainJob {
         }
         writeReport(fitted, trained, input, tmp + "/" + REPORT);
       });
-      report(model, fitted, classification);
+      report(model, fitted);
       if (initial != null) {
         System.out.println("train: started from --initial-model " + initialModel + " (parameters "
             + initial.parameterDigest() + "), keeping its feature and label standardisation; prior: "
@@ -124,8 +127,9 @@ final class TrainJob {
     }
   }
 
-  private static void report(String model, PipelineModel fitted, boolean classification) {
-    Transformer stage = fitted.stages()[classification ? 2 : 1];
+  private static void report(String model, PipelineModel fitted) {
+    Transformer stage = Arrays.stream(fitted.stages()).filter(s -> s instanceof BayesByBackpropModel).findFirst()
+        .orElseThrow();
     List<EpochSummary> history = ((BayesByBackpropModel) stage).trainingHistory();
     // What the fit chose: the regressor's noise model (likelihood=auto), the classifier's beta (alternativeKlScale).
     String chosen = stage instanceof BayesByBackpropRegressionModel regression
@@ -171,7 +175,8 @@ final class TrainJob {
    * prediction time the input has no label column and Spark's StringIndexerModel then passes rows through. An
    * update of an initial model reuses its indexer, so every class keeps its index.
    */
-  private static PipelineStage[] classificationStages(Dataset<Row> data, String label, String[] featureColumns,
+  private static PipelineStage[] classificationStages(Dataset<Row> data, String label,
+                                                      FeatureColumns.Assembly features,
                                                       BayesByBackpropClassifier classifier,
                                                       StringIndexerModel initialIndexer) {
     StringIndexerModel indexer = initialIndexer != null ? initialIndexer
@@ -179,10 +184,15 @@ final class TrainJob {
             .fit(data);
     String[] classes = indexer.labelsArray()[0];
     if (initialIndexer == null) requireClasses(data, label, classes);
-    VectorAssembler assembler = DataIO.assembler(featureColumns, data.columns());
-    classifier.setFeaturesCol(assembler.getOutputCol()).setLabelCol(LABEL_INDEX);
-    return new PipelineStage[] {assembler, indexer, classifier,
+    classifier.setFeaturesCol(features.vector()).setLabelCol(LABEL_INDEX);
+    return append(features.stages(), indexer, classifier,
         new IndexToString().setInputCol(classifier.getPredictionCol()).setOutputCol(PREDICTED_LABEL)
-            .setLabels(classes)};
+            .setLabels(classes));
+  }
+
+  private static PipelineStage[] append(PipelineStage[] first, PipelineStage... then) {
+    PipelineStage[] all = Arrays.copyOf(first, first.length + then.length);
+    System.arraycopy(then, 0, all, first.length, then.length);
+    return all;
   }
 }
