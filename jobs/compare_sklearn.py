@@ -15,6 +15,7 @@ then mean +- standard error (sample sd / sqrt(splits)), in the RESULT line forma
 """
 import argparse
 import csv
+import gzip
 import time
 import warnings
 
@@ -90,7 +91,8 @@ def main():
     ap.add_argument("--test-fraction", type=float, default=0.2)
     ap.add_argument("--hidden", default="50")
     args = ap.parse_args()
-    with open(args.input, newline="") as f:
+    opener = gzip.open if args.input.endswith(".gz") else open
+    with opener(args.input, "rt", newline="") as f:
         rows = list(csv.DictReader(f))
     x = features(rows, [c for c in rows[0] if c != args.label])
     labels = [r[args.label] for r in rows]

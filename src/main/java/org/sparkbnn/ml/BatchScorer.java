@@ -11,6 +11,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
 import org.sparkbnn.bayes.SampledNetworks;
 import org.sparkbnn.compute.ComputeKernel;
+import org.sparkbnn.input.FeatureAttributes;
 import org.sparkbnn.input.FeatureValidation;
 import org.sparkbnn.input.InvalidRowException;
 import org.sparkbnn.input.Standardization;
@@ -48,7 +49,7 @@ abstract class BatchScorer<P> implements Serializable {
     this.seed = params.getSeed();
     this.featuresIndex = inputSchema.fieldIndex(featuresCol);
     this.featuresCol = featuresCol;
-    this.sourceColumns = FeatureValidation.sourceColumns(inputSchema.apply(featuresCol));
+    this.sourceColumns = FeatureAttributes.sourceColumns(inputSchema.apply(featuresCol));
     this.skipInvalid = "skip".equals(params.getHandleInvalid());
   }
 

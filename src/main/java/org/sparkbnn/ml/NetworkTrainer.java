@@ -27,7 +27,7 @@ import org.sparkbnn.train.BlockBuilder;
 import org.sparkbnn.train.Checkpointer;
 import org.sparkbnn.train.HadoopCheckpointer;
 import org.sparkbnn.train.LengthSnapshots;
-import org.sparkbnn.input.FeatureValidation;
+import org.sparkbnn.input.FeatureAttributes;
 import org.sparkbnn.input.BadInputException;
 import org.sparkbnn.input.InvalidRowException;
 import org.sparkbnn.input.LabelDomain;
@@ -98,7 +98,7 @@ final class NetworkTrainer {
     TrainingData data = null;
     try {
       data = TrainingData.pack(rows, new BlockBuilder(featuresCol, labelCol, numFeatures, labels,
-          first.skipInvalid(), FeatureValidation.sourceColumns(dataset.schema().apply(featuresCol))), numFeatures,
+          first.skipInvalid(), FeatureAttributes.sourceColumns(dataset.schema().apply(featuresCol))), numFeatures,
           BlockBuilder.maxRowsPerBlock(first.maxBlockSizeInMB(), numFeatures));
       if (data.skippedRows() > 0) LOG.warn("handleInvalid=skip: dropped {} invalid training rows", data.skippedRows());
       if (data.numRows() == 0) {
@@ -141,7 +141,8 @@ final class NetworkTrainer {
     String initialDigest = initial == null ? null : initial.digest();
     // The initial model's inputs and outputs must mean what they meant when it was fitted.
     Standardization standardization = initial != null ? initial.standardization
-        : data.standardization(numFeatures, !spec.isClassification());
+        : data.standardization(numFeatures, FeatureAttributes.indicators(dataset.schema().apply(
+            settings.featuresCol())), !spec.isClassification());
     if (initial != null) {
       LOG.info("Bayes by Backprop: starting from the initial model (parameters {}), keeping its feature and label"
           + " standardisation; prior: {}", initialDigest, settings.priorFromModel()

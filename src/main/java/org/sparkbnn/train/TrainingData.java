@@ -135,9 +135,12 @@ public final class TrainingData {
    */
   public long[] classCounts() { return classCounts.clone(); }
 
-  /** Standardises the features, and the label too unless it holds class indices. */
-  public Standardization standardization(int numFeatures, boolean standardizeLabel) {
-    Standardization s = Standardization.fromMoments(moments, numFeatures);
+  /**
+   * Standardises the features but the {@code indicators} (null: none; {@link Standardization#fromMoments}), and the
+   * label too unless it holds class indices.
+   */
+  public Standardization standardization(int numFeatures, boolean[] indicators, boolean standardizeLabel) {
+    Standardization s = Standardization.fromMoments(moments, numFeatures, indicators);
     return standardizeLabel ? s : new Standardization(s.featureMean(), s.featureScale(), 0.0, 1.0);
   }
 

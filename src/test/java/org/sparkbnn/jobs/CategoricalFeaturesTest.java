@@ -1,6 +1,7 @@
 package org.sparkbnn.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sparkbnn.jobs.CliRuns.diabetes;
 import static org.sparkbnn.jobs.CliRuns.quickTrain;
@@ -13,13 +14,21 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiFunction;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.attribute.BinaryAttribute;
+import org.apache.spark.ml.attribute.NumericAttribute;
+import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkbnn.SparkTestSession;
 import org.sparkbnn.ml.BayesByBackpropModel;
+import org.sparkbnn.ml.BayesByBackpropRegressionModel;
+import org.sparkbnn.ml.BayesByBackpropRegressor;
 import org.sparkbnn.jobs.CliRuns.Run;
 
 /**
@@ -36,9 +45,10 @@ class CategoricalFeaturesTest {
 
   /**
    * The bundled diabetes set's 'sex' (1 or 2) written as F and M is encoded as the indicators of F, M and of a
-   * value the fit did not see (StringIndexer and OneHotEncoder with handleInvalid=keep): the model is the one fitted
-   * on those three 0/1 columns written as numbers in its place, bit for bit (the same feature vectors, so the same
-   * standardisation, held-out rows and steps), and so are its predictions. An unseen value ('X') and an empty cell
+   * value the fit did not see (StringIndexer and OneHotEncoder with handleInvalid=keep), which the stage leaves
+   * unstandardised (Standardization): the model is the stage fitted on those three 0/1 columns written as numbers in
+   * its place and marked binary, bit for bit (the same feature vectors and standardisation, so the same held-out
+   * rows and steps), and not the one fitted on them unmarked (standardised). An unseen value ('X') and an empty cell
    * score as the third indicator, in that model as here.
    */
   @Test
@@ -46,17 +56,21 @@ class CategoricalFeaturesTest {
     String words = withSex("words.csv", "sex", (row, sex) -> sex.equals("1") ? "F" : "M");
     String indicators = withSex("indicators.csv", INDICATORS, (row, sex) -> sex.equals("1") ? "1,0,0" : "0,1,0");
     String textModel = dir.resolve("text").toString();
-    String numericModel = dir.resolve("numeric").toString();
     Run text = run(quickTrain(words, textModel));
     assertEquals(0, text.code(), text.err());
     assertTrue(text.err().contains("note: text column 'sex' is one-hot encoded as a feature"), text.err());
-    assertEquals(0, run(quickTrain(indicators, numericModel)).code());
 
     SavedPipeline saved = SavedPipeline.load(textModel);
     assertEquals(List.of("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"),
         Arrays.asList(saved.featureColumns));
     assertEquals(List.of("sex"), Arrays.asList(saved.features.text));
-    assertEquals(digest(SavedPipeline.load(numericModel)), digest(saved));
+    // quickTrain's Params.
+    BayesByBackpropRegressor stage = new BayesByBackpropRegressor().setMaxEpochs(3).setHiddenLayers(8)
+        .setFeaturesCol("features").setLabelCol("progression");
+    BayesByBackpropRegressionModel numeric = stage.fit(assembled(indicators, true));
+    String digest = ((BayesByBackpropModel) saved.bnn).parameterDigest();
+    assertEquals(numeric.parameterDigest(), digest);
+    assertNotEquals(stage.fit(assembled(indicators, false)).parameterDigest(), digest);
 
     // Row 3 holds a value the fit did not see, row 4 none: both the third indicator.
     String unseen = withSex("unseen.csv", "sex", (row, sex) -> row == 3 ? "X" : row == 4 ? ""
@@ -64,12 +78,33 @@ class CategoricalFeaturesTest {
     String unseenIndicators = withSex("unseen-indicators.csv", INDICATORS, (row, sex) -> row == 3 || row == 4
         ? "0,0,1" : sex.equals("1") ? "1,0,0" : "0,1,0");
     List<Row> fromText = predict(textModel, unseen, "p1");
-    List<Row> fromNumbers = predict(numericModel, unseenIndicators, "p2");
+    List<Row> fromNumbers = numeric.transform(assembled(unseenIndicators, true)).select("prediction", "variance")
+        .collectAsList();
     assertEquals(diabetes().size() - 1, fromText.size());
     for (int i = 0; i < fromText.size(); i++) {
       assertEquals(fromNumbers.get(i).getDouble(0), fromText.get(i).getDouble(0), 0.0, "row " + (i + 1));
       assertEquals(fromNumbers.get(i).getDouble(1), fromText.get(i).getDouble(1), 0.0, "row " + (i + 1));
     }
+  }
+
+  /**
+   * A CSV written by {@link #withSex} with {@link #INDICATORS}, its columns but the label assembled into "features";
+   * {@code marked}: the three indicators' attributes binary, as OneHotEncoder writes them.
+   */
+  private static Dataset<Row> assembled(String csv, boolean marked) {
+    Dataset<Row> rows = SparkTestSession.get().read().option("header", "true").option("inferSchema", "true")
+        .csv(csv);
+    String[] inputs = Arrays.stream(rows.columns()).filter(c -> !c.equals("progression")).toArray(String[]::new);
+    Dataset<Row> assembled = new VectorAssembler().setInputCols(inputs).setOutputCol("features").transform(rows);
+    if (!marked) return assembled;
+    List<String> indicators = Arrays.asList(INDICATORS.split(","));
+    Attribute[] attributes = new Attribute[inputs.length];
+    for (int j = 0; j < inputs.length; j++) {
+      attributes[j] = indicators.contains(inputs[j]) ? BinaryAttribute.defaultAttr().withName(inputs[j])
+          : NumericAttribute.defaultAttr().withName(inputs[j]);
+    }
+    return assembled.withColumn("features", functions.col("features").as("features",
+        new AttributeGroup("features", attributes).toMetadata()));
   }
 
   /**
@@ -143,10 +178,6 @@ class CategoricalFeaturesTest {
   }
 
   private static final String INDICATORS = "sex_F,sex_M,sex_unseen";
-
-  private static String digest(SavedPipeline model) {
-    return ((BayesByBackpropModel) model.bnn).parameterDigest();
-  }
 
   /** prediction and variance of every row, in input order; the output keeps the input's columns and adds no other. */
   private List<Row> predict(String model, String input, String name) {
