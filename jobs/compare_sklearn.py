@@ -8,7 +8,7 @@ the (s+1)-th permutation of the rows (in file order) that numpy's legacy generat
 generator PermutationSplits.java reproduces; its last n - round(0.8 n) positions are the test rows. The MLP gets
 the same hidden layers as the Bayesian classifier's default ([50]) and scikit-learn's defaults otherwise (Adam,
 L2 1e-4, 200 iterations), on features standardised with the training rows' moments; text columns are one-hot
-encoded as the jobs encode them. Per split: accuracy, NLL
+encoded as the jobs encode them, their indicators left 0 or 1 as the Bayesian classifier leaves them. Per split: accuracy, NLL
 (probabilities clipped at 1e-15, as sklearn's log_loss), Brier score (sum over classes), ECE (15 equal-width
 confidence bins) and its floor (the ECE a calibrated classifier with the same confidences scores in expectation),
 then mean +- standard error (sample sd / sqrt(splits)), in the RESULT line format of compare-classifiers.
@@ -68,19 +68,29 @@ def is_number(value):
 
 
 def features(rows, columns):
-    """Numeric columns as they are; a text column one-hot encoded over the categories of all rows (an empty cell its
-    own), as the jobs' FeatureColumns encodes it, when it has at most 100 distinct values and no more than half the
-    rows; else, as there, left out."""
+    """The feature matrix and which of its columns are indicators: numeric columns as they are; a text column
+    one-hot encoded over the categories of all rows (an empty cell its own), as the jobs' FeatureColumns encodes it,
+    when it has at most 100 distinct values and no more than half the rows; else, as there, left out."""
     out = []
     for c in columns:
         values = [r[c] for r in rows]
         if all(is_number(v) for v in values):
-            out.append(np.array([float(v) for v in values])[:, None])
+            out.append((np.array([float(v) for v in values])[:, None], False))
             continue
         categories = sorted(set(values))
         if len(categories) <= 100 and 2 * len(categories) <= len(rows):
-            out.append(np.array([[v == k for k in categories] for v in values], dtype=float))
-    return np.hstack(out)
+            out.append((np.array([[v == k for k in categories] for v in values], dtype=float), True))
+    return (np.hstack([x for x, _ in out]),
+            np.concatenate([np.full(x.shape[1], indicator) for x, indicator in out]))
+
+
+def standardised(x, indicators, train):
+    """x with its numeric columns standardised by the training rows' moments; indicators stay 0 or 1, as the
+    Bayesian classifier leaves them."""
+    scaler = StandardScaler().fit(x[train][:, ~indicators])
+    out = x.copy()
+    out[:, ~indicators] = scaler.transform(x[:, ~indicators])
+    return out
 
 
 def main():
@@ -94,7 +104,7 @@ def main():
     opener = gzip.open if args.input.endswith(".gz") else open
     with opener(args.input, "rt", newline="") as f:
         rows = list(csv.DictReader(f))
-    x = features(rows, [c for c in rows[0] if c != args.label])
+    x, indicators = features(rows, [c for c in rows[0] if c != args.label])
     labels = [r[args.label] for r in rows]
     classes = sorted(set(labels))  # StringIndexer alphabetAsc: the same class order
     y = np.array([classes.index(v) for v in labels])
@@ -103,13 +113,13 @@ def main():
     for s in range(args.splits):
         test = np.zeros(len(y), dtype=bool)
         test[test_rows(len(y), s, args.test_fraction)] = True
-        scaler = StandardScaler().fit(x[~test])
+        xs = standardised(x, indicators, ~test)
         start = time.time()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            mlp = MLPClassifier(hidden_layer_sizes=hidden, random_state=s).fit(scaler.transform(x[~test]), y[~test])
+            mlp = MLPClassifier(hidden_layer_sizes=hidden, random_state=s).fit(xs[~test], y[~test])
         p = np.zeros((test.sum(), len(classes)))
-        p[:, mlp.classes_] = mlp.predict_proba(scaler.transform(x[test]))
+        p[:, mlp.classes_] = mlp.predict_proba(xs[test])
         results.append(metrics(p, y[test]) + [time.time() - start])
         print("split %d: test rows %d  sklearn MLP acc %.4f nll %.4f brier %.4f ece %.4f (floor %.4f) (%.1f s)"
               % ((s, test.sum()) + tuple(results[-1])))

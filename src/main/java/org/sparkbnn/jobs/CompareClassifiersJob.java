@@ -61,8 +61,8 @@ final class CompareClassifiersJob {
     BayesByBackpropClassifier template = new BayesByBackpropClassifier();
     StageParams.apply(template, params);
     int[] hidden = template.getHiddenLayers();
-    System.out.printf("compare-classifiers: %s, %d rows, %d classes, %d features, hidden %s, %d splits%n", input, n,
-        numClasses, featureColumns.names.length, java.util.Arrays.toString(hidden), splits);
+    System.out.printf("compare-classifiers: %s, %d rows, %d classes, %d features (%d inputs), hidden %s, %d splits%n",
+        input, n, numClasses, featureColumns.names.length, inputs, java.util.Arrays.toString(hidden), splits);
 
     double[][][] results = new double[2][splits][];
     PermutationSplits permutations = new PermutationSplits(n, testFraction);
