@@ -27,6 +27,8 @@ public final class BnnCli {
       "            [--executors 1,2]   instead: the collective fit on local clusters of 1, then 2 executor JVMs",
       "Inputs: CSV with a header (*.csv) or Parquet; paths on any Hadoop file system. [--null-value TOKEN]: in a CSV",
       "  input, TOKEN (e.g. '?' or NA) marks a missing value (handleInvalid then decides about its rows).",
+      "Features: without --features, every numeric column but the label, and every text column of at most 100",
+      "  categories (one-hot encoded; an empty cell or a category unseen in training scores as none of them).",
       "PARAMS: [--params-file FILE] [--param name=value ...], the stage's Param names, e.g.",
       "  --params-file conf/regressor.properties --param maxEpochs=200",
       "Exit codes: 0 ok, 1 failure, 2 usage error, 3 invalid input, 4 training diverged; 130 / 143 interrupted",
