@@ -2,9 +2,11 @@ package org.sparkbnn.jobs;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineStage;
@@ -62,9 +64,11 @@ final class FeatureColumns {
     List<String> chosen = new ArrayList<>();
     List<String> text = new ArrayList<>();
     if (featuresOption != null) {
+      List<String> requested = Arrays.stream(featuresOption.split(",")).map(f -> DataIO.readableName(f.trim()))
+          .toList();
+      Map<String, TextCounts> counts = textCounts(data, requested.stream().filter(f -> isText(data, f)).toList());
       Set<String> seen = new HashSet<>();
-      for (String f : featuresOption.split(",")) {
-        String name = DataIO.readableName(f.trim());
+      for (String name : requested) {
         // Spark resolves names without regard to case: 'Age' and 'age' are one column, given twice.
         if (!seen.add(name.toLowerCase(Locale.ROOT))) {
           throw new BadInputException("--features names column '" + name + "' twice: each feature once");
@@ -73,8 +77,8 @@ final class FeatureColumns {
           throw new BadInputException("--features includes the label column '" + label + "': a model cannot"
               + " be given its own label as an input");
         }
-        if (isText(data, name)) {
-          String why = asCategory(data, data.schema().apply(name), false);
+        if (counts.containsKey(name)) {
+          String why = asCategory(data, data.schema().apply(name), counts.get(name), false);
           if (why != null) {
             throw new BadInputException("feature column '" + name + "' must be numeric or categorical, but " + why);
           }
@@ -87,6 +91,8 @@ final class FeatureColumns {
       return new FeatureColumns(chosen.toArray(new String[0]), text.toArray(new String[0]));
     }
     StructField[] fields = data.schema().fields();
+    Map<String, TextCounts> counts = textCounts(data, Arrays.stream(fields).map(StructField::name)
+        .filter(f -> !f.equals(label) && isText(data, f)).toList());
     for (int i = 0; i < fields.length; i++) {
       StructField f = fields[i];
       if (f.name().equals(label)) continue;
@@ -97,7 +103,8 @@ final class FeatureColumns {
       } else if (f.dataType() instanceof NumericType) {
         chosen.add(f.name());
       } else {
-        String why = f.dataType() instanceof StringType ? asCategory(data, f, true) : DataIO.whyNotNumeric(data, f);
+        String why = counts.containsKey(f.name()) ? asCategory(data, f, counts.get(f.name()), true)
+            : DataIO.whyNotNumeric(data, f);
         if (why == null) {
           chosen.add(f.name());
           text.add(f.name());
@@ -120,29 +127,46 @@ final class FeatureColumns {
         && data.schema().apply(column).dataType() instanceof StringType;
   }
 
+  /** A text column's cells: all rows, those set, those that read as numbers, and about how many distinct values. */
+  private record TextCounts(long rows, long set, long numbers, long distinct) {}
+
+  /**
+   * The counts of each of the text {@code columns}, in one pass over the data (approx_count_distinct: no shuffle of
+   * the values; its 1% error does not matter to the limits {@link #asCategory} holds them to).
+   */
+  private static Map<String, TextCounts> textCounts(Dataset<Row> data, List<String> columns) {
+    if (columns.isEmpty()) return Map.of();
+    List<Column> counts = new ArrayList<>();
+    for (String name : columns) {
+      String quoted = "`" + name.replace("`", "``") + "`";
+      counts.add(functions.count(functions.col(quoted)));
+      // try_cast: under ANSI mode (Spark 4's default) a plain cast of a non-number fails instead of giving null.
+      counts.add(functions.count(functions.expr("try_cast(" + quoted + " AS DOUBLE)")));
+      counts.add(functions.approx_count_distinct(functions.col(quoted), 0.01));
+    }
+    Row r = data.agg(functions.count(functions.lit(1)), counts.toArray(new Column[0])).first();
+    Map<String, TextCounts> out = new HashMap<>();
+    for (int i = 0; i < columns.size(); i++) {
+      out.put(columns.get(i), new TextCounts(r.getLong(0), r.getLong(1 + 3 * i), r.getLong(2 + 3 * i),
+          r.getLong(3 + 3 * i)));
+    }
+    return out;
+  }
+
   /**
    * Null when text column {@code f} is a category; else why not. Numbers with stray text in some cells (a
    * missing-value marker such as '?', which --null-value reads as missing) are a numeric column, not categories:
    * DataIO's reason, naming the first such cell. {@code automatic}: the column was not asked for by name, so one
    * with more distinct values than half the rows is taken for an identifier too.
    */
-  private static String asCategory(Dataset<Row> data, StructField f, boolean automatic) {
-    Column c = functions.col("`" + f.name().replace("`", "``") + "`");
-    Column number = functions.expr("try_cast(`" + f.name().replace("`", "``") + "` AS DOUBLE)");
-    Row counts = data.agg(functions.count(functions.lit(1)), functions.count(c), functions.count(number),
-        functions.approx_count_distinct(c, 0.01)).first();
-    long rows = counts.getLong(0);
-    long set = counts.getLong(1);
-    long numbers = counts.getLong(2);
-    long distinct = counts.getLong(3);
-    if (set == 0 || 2 * numbers >= set) return DataIO.whyNotNumeric(data, f);
-    // approx_count_distinct: one pass without a shuffle of the values; 1% error does not matter to either limit.
-    if (automatic && 2 * distinct > rows) {
-      return "it has about " + Math.min(distinct, rows) + " distinct values in " + rows + " rows, as an identifier"
-          + " would";
+  private static String asCategory(Dataset<Row> data, StructField f, TextCounts c, boolean automatic) {
+    if (c.set() == 0 || 2 * c.numbers() >= c.set()) return DataIO.whyNotNumeric(data, f);
+    if (automatic && 2 * c.distinct() > c.rows()) {
+      return "it has about " + Math.min(c.distinct(), c.rows()) + " distinct values in " + c.rows() + " rows, as an"
+          + " identifier would";
     }
-    if (distinct > MAX_CATEGORIES) {
-      return "it has about " + distinct + " distinct values, more than the " + MAX_CATEGORIES + " a categorical"
+    if (c.distinct() > MAX_CATEGORIES) {
+      return "it has about " + c.distinct() + " distinct values, more than the " + MAX_CATEGORIES + " a categorical"
           + " feature may have";
     }
     return null;
