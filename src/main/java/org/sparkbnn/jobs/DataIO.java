@@ -20,6 +20,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.sparkbnn.input.BadInputException;
@@ -281,12 +283,26 @@ final class DataIO {
 
   /** A column that exists and is numeric; else an error naming it and, for a text column, its first non-number. */
   static void requireNumeric(Dataset<Row> data, String column, String role) {
+    require(data, column, role, false);
+  }
+
+  /** As {@link #requireNumeric}, for a feature: a boolean column (Parquet's) is one too, read as 0 or 1. */
+  static void requireNumericFeature(Dataset<Row> data, String column) {
+    require(data, column, "feature", true);
+  }
+
+  /** A type VectorAssembler reads as a number: numeric, or boolean (0 or 1). */
+  static boolean isNumericFeature(DataType type) {
+    return type instanceof NumericType || type instanceof BooleanType;
+  }
+
+  private static void require(Dataset<Row> data, String column, String role, boolean feature) {
     if (!Arrays.asList(data.columns()).contains(column)) {
       throw new BadInputException(role + " column '" + column + "' does not exist; columns are "
           + Arrays.toString(data.columns()));
     }
     StructField f = data.schema().apply(column);
-    if (!(f.dataType() instanceof NumericType)) {
+    if (!(feature ? isNumericFeature(f.dataType()) : f.dataType() instanceof NumericType)) {
       throw new BadInputException(role + " column '" + column + "' must be numeric, but " + whyNotNumeric(data, f));
     }
   }

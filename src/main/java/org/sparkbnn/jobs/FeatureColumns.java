@@ -17,13 +17,13 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.sparkbnn.input.BadInputException;
 
 /**
- * The feature columns a job reads, and the stages that make them the model's vector: numeric columns as they are,
+ * The feature columns a job reads, and the stages that make them the model's vector: numeric columns (and boolean
+ * ones, as 0 or 1) as they are,
  * text columns of a few distinct values (a region, a product line, UCI Adult's 'workclass') one-hot encoded. The
  * text columns are indexed with StringIndexer (values in sorted order, so the encoding does not depend on the
  * rows' order or partitioning) and OneHotEncoder, both with handleInvalid=keep: an empty cell, or a value the fit
@@ -84,7 +84,7 @@ final class FeatureColumns {
           }
           text.add(name);
         } else {
-          DataIO.requireNumeric(data, name, "feature");
+          DataIO.requireNumericFeature(data, name);
         }
         chosen.add(name);
       }
@@ -100,7 +100,7 @@ final class FeatureColumns {
         System.err.println("warning: column " + (i + 1) + " has no name in the header (Spark calls it '" + f.name()
             + "'); it is left out of the features, as the row names R and pandas write without one are (name it in"
             + " --features to use it)");
-      } else if (f.dataType() instanceof NumericType) {
+      } else if (DataIO.isNumericFeature(f.dataType())) {
         chosen.add(f.name());
       } else {
         String why = counts.containsKey(f.name()) ? asCategory(data, f, counts.get(f.name()), true)

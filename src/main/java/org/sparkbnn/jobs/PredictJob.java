@@ -53,7 +53,7 @@ final class PredictJob {
         throw new BadInputException("input '" + input + "' lacks the feature column(s) " + missing + " the model was"
             + " trained on; its columns are " + columns);
       }
-      for (String feature : model.features.numeric()) DataIO.requireNumeric(data, feature, "feature");
+      for (String feature : model.features.numeric()) DataIO.requireNumericFeature(data, feature);
       requireNewColumns(data, model, csv, input);
       String[] added = model.encodeIntoFreeColumns(data.columns());
       Dataset<Row> transformed = scoreWithoutLabel(model, data).drop(added);

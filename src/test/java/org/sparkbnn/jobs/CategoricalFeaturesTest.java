@@ -108,6 +108,26 @@ class CategoricalFeaturesTest {
   }
 
   /**
+   * A column of true and false (a CSV's, read as boolean, or Parquet's) is a feature, read as 1 and 0: the model is
+   * the one fitted on the same column written as 1 and 0, bit for bit, and predict scores the rows alike.
+   */
+  @Test
+  void aBooleanColumnIsOneAndZero() throws IOException {
+    String booleans = withSex("booleans.csv", "sex", (row, sex) -> sex.equals("2") ? "true" : "false");
+    String numbers = withSex("numbers.csv", "sex", (row, sex) -> sex.equals("2") ? "1" : "0");
+    String booleanModel = dir.resolve("b").toString();
+    String numberModel = dir.resolve("n").toString();
+    Run trained = run(quickTrain(booleans, booleanModel));
+    assertEquals(0, trained.code(), trained.err());
+    assertEquals(0, run(quickTrain(numbers, numberModel)).code());
+    assertEquals(List.of("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"),
+        Arrays.asList(SavedPipeline.load(booleanModel).featureColumns));
+    assertEquals(((BayesByBackpropModel) SavedPipeline.load(numberModel).bnn).parameterDigest(),
+        ((BayesByBackpropModel) SavedPipeline.load(booleanModel).bnn).parameterDigest());
+    assertEquals(predict(numberModel, numbers, "pn"), predict(booleanModel, booleans, "pb"));
+  }
+
+  /**
    * Which text columns are features: an identifier (a value of its own in every row) is left out, saying why, and
    * refused when --features asks for it. The jobs that split the rows themselves (evaluate, compare-classifiers)
    * encode the same way; an update from an initial model keeps its categories (a value it did not see is the
