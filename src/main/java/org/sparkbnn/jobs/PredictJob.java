@@ -55,6 +55,7 @@ final class PredictJob {
       }
       for (String feature : model.features.numeric()) DataIO.requireNumericFeature(data, feature);
       requireNewColumns(data, model, csv, input);
+      warnOfUnseenCategories(data, model);
       String[] added = model.encodeIntoFreeColumns(data.columns());
       Dataset<Row> transformed = scoreWithoutLabel(model, data).drop(added);
       Dataset<Row> scored = csv ? perClassColumns(transformed, model) : transformed;
@@ -100,6 +101,39 @@ final class PredictJob {
             + " writes: drop or rename it (was the input scored before?)");
       }
     }
+  }
+
+  /**
+   * A warning per text feature column that holds values the fit did not see (they score as none of its categories,
+   * where a column of another coding, 1 and 2 for F and M say, would otherwise score every row so without a word):
+   * how many rows, and one such value. One pass over the input for all the columns.
+   */
+  private static void warnOfUnseenCategories(Dataset<Row> data, SavedPipeline model) {
+    if (model.featureIndexer == null) return;
+    String[] text = model.featureIndexer.getInputCols();
+    String[][] known = model.featureIndexer.labelsArray();
+    List<Column> checks = new java.util.ArrayList<>();
+    for (int i = 0; i < text.length; i++) {
+      Column value = functions.col("`" + text[i].replace("`", "``") + "`").cast("string");
+      Column unseen = value.isNotNull().and(functions.not(value.isin((Object[]) known[i])));
+      checks.add(functions.sum(functions.when(unseen, 1L).otherwise(0L)));
+      checks.add(functions.first(functions.when(unseen, value), true));
+    }
+    Row r = data.agg(checks.get(0), checks.subList(1, checks.size()).toArray(new Column[0])).first();
+    for (int i = 0; i < text.length; i++) {
+      long rows = r.getLong(2 * i);
+      if (rows > 0) {
+        System.err.println("warning: column '" + text[i] + "': " + rows + " row(s) hold a value the model was not"
+            + " trained on (e.g. '" + r.getString(2 * i + 1) + "'; it knows " + listed(known[i])
+            + "): they score as none of its categories");
+      }
+    }
+  }
+
+  /** Up to ten values, then how many there are in all. */
+  private static String listed(String[] values) {
+    if (values.length <= 10) return String.join(", ", values);
+    return String.join(", ", Arrays.copyOf(values, 10)) + ", ... (" + values.length + " in all)";
   }
 
   /**

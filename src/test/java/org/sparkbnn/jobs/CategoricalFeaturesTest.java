@@ -49,7 +49,7 @@ class CategoricalFeaturesTest {
    * unstandardised (Standardization): the model is the stage fitted on those three 0/1 columns written as numbers in
    * its place and marked binary, bit for bit (the same feature vectors and standardisation, so the same held-out
    * rows and steps), and not the one fitted on them unmarked (standardised). An unseen value ('X') and an empty cell
-   * score as the third indicator, in that model as here.
+   * score as the third indicator, in that model as here; predict warns of the unseen value.
    */
   @Test
   void aTextColumnIsItsCategoriesIndicators() throws IOException {
@@ -77,6 +77,11 @@ class CategoricalFeaturesTest {
         : sex.equals("1") ? "F" : "M");
     String unseenIndicators = withSex("unseen-indicators.csv", INDICATORS, (row, sex) -> row == 3 || row == 4
         ? "0,0,1" : sex.equals("1") ? "1,0,0" : "0,1,0");
+    Run warned = run("predict", "--model", textModel, "--input", unseen, "--output",
+        dir.resolve("warned.parquet").toString());
+    assertEquals(0, warned.code(), warned.err());
+    assertTrue(warned.err().contains("warning: column 'sex': 1 row(s) hold a value the model was not trained on"
+        + " (e.g. 'X'; it knows F, M): they score as none of its categories"), warned.err());
     List<Row> fromText = predict(textModel, unseen, "p1");
     List<Row> fromNumbers = numeric.transform(assembled(unseenIndicators, true)).select("prediction", "variance")
         .collectAsList();
