@@ -146,10 +146,9 @@ final class SavedPipeline {
   }
 
   /**
-   * As an initial model for a new fit: the same task, the same feature columns in the same order (the same ones
-   * text) and, for a
-   * classifier, no label value it has not seen (its classes keep their indices, so the network's outputs keep
-   * their meaning).
+   * As an initial model for a new fit: the same task, the same feature columns in the same order, the same ones of
+   * them text, and, for a classifier, no label value it has not seen (its classes keep their indices, so the
+   * network's outputs keep their meaning).
    */
   void requireUpdatableBy(boolean classification, FeatureColumns newFeatures, Dataset<Row> data, String label) {
     if (classification != isClassifier()) {
