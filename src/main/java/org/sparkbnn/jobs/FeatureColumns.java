@@ -23,12 +23,12 @@ import org.sparkbnn.input.BadInputException;
 
 /**
  * The feature columns a job reads, and the stages that make them the model's vector: numeric columns (and boolean
- * ones, as 0 or 1) as they are,
- * text columns of a few distinct values (a region, a product line, UCI Adult's 'workclass') one-hot encoded. The
- * text columns are indexed with StringIndexer (values in sorted order, so the encoding does not depend on the
- * rows' order or partitioning) and OneHotEncoder, both with handleInvalid=keep: an empty cell, or a value the fit
- * did not see, scores as a row of none of the seen categories (all indicators 0) instead of failing the job. The
- * stages are saved in the pipeline, so {@code predict} encodes its input the same way.
+ * ones, as 0 or 1) as they are, text columns of a few distinct values (a region, a product line, UCI Adult's
+ * 'workclass') one-hot encoded. The text columns are indexed with StringIndexer (values in sorted order, so the
+ * encoding does not depend on the rows' order or partitioning) and OneHotEncoder, both with handleInvalid=keep: k
+ * categories make k + 1 indicators, the last one "none of them", which an empty cell or a value the fit did not see
+ * switches on instead of failing the job. The stages are saved in the pipeline, so {@code predict} encodes its input
+ * the same way; the stage leaves the indicators unstandardised (Standardization).
  */
 final class FeatureColumns {
   /** A text column with more distinct values than this is no category (a name, an identifier, free text). */
@@ -51,10 +51,10 @@ final class FeatureColumns {
   }
 
   /**
-   * The given feature columns ({@code featuresOption}, comma-separated), or every numeric column but the label and
-   * every text column that {@link #asCategory} accepts. A requested column must exist and be numeric or a text
-   * column of at most {@value #MAX_CATEGORIES} values; the label among them is refused; a column left out of the
-   * automatic list is named, with why.
+   * The given feature columns ({@code featuresOption}, comma-separated), or every numeric or boolean column but the
+   * label and every text column that {@link #asCategory} accepts. A requested column must exist and be numeric,
+   * boolean or a text column of at most {@value #MAX_CATEGORIES} values; the label among them is refused; a column
+   * left out of the automatic list is named, with why.
    */
   static FeatureColumns choose(Dataset<Row> data, String label, String featuresOption) {
     List<String> names = Arrays.asList(data.columns());
