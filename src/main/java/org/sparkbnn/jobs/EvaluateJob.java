@@ -43,8 +43,9 @@ final class EvaluateJob {
     SparkSession spark = SparkSessions.create("spark-bnn evaluate");
     Dataset<Row> raw = DataIO.read(spark, input, nullValue);
     FeatureColumns featureColumns = FeatureColumns.besideNumericLabel(raw, label, features);
-    String[] numeric = Arrays.copyOf(featureColumns.numeric(), featureColumns.numeric().length + 1);
-    numeric[numeric.length - 1] = label;
+    String[] numericFeatures = featureColumns.numeric();
+    String[] numeric = Arrays.copyOf(numericFeatures, numericFeatures.length + 1);
+    numeric[numericFeatures.length] = label;
     Dataset<Row> complete = DataIO.completeRows(raw, numeric, new String[0], label, params, "evaluate");
     Dataset<Row> numbered = PermutationSplits.numbered(complete);
     Dataset<Row> data = featureColumns.assembled(numbered, col(PermutationSplits.ROW),
