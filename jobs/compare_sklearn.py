@@ -6,12 +6,13 @@
 Needs numpy and scikit-learn (Debian: apt-get install python3-sklearn); the project itself does not. Split s is
 the (s+1)-th permutation of the rows (in file order) that numpy's legacy generator seeded with 1 draws, the
 generator PermutationSplits.java reproduces; its last n - round(0.8 n) positions are the test rows. The MLP gets
-the same hidden layers as the Bayesian classifier's default ([50]) and scikit-learn's defaults otherwise (Adam,
-L2 1e-4, 200 iterations), on features standardised with the training rows' moments; text columns are one-hot
-encoded as the jobs encode them, their indicators left 0 or 1 as the Bayesian classifier leaves them. Per split: accuracy, NLL
-(probabilities clipped at 1e-15, as sklearn's log_loss), Brier score (sum over classes), ECE (15 equal-width
-confidence bins) and its floor (the ECE a calibrated classifier with the same confidences scores in expectation),
-then mean +- standard error (sample sd / sqrt(splits)), in the RESULT line format of compare-classifiers.
+the same hidden layers as the Bayesian classifier's default ([50]) and scikit-learn's defaults otherwise (Adam, L2
+1e-4, 200 iterations), on features standardised with the training rows' moments but for columns of two values (in
+the training rows), which map to 0 and 1, as the Bayesian classifier maps them; text columns are one-hot encoded as
+the jobs encode them. Per split: accuracy, NLL (probabilities clipped at 1e-15, as sklearn's log_loss), Brier score
+(sum over classes), ECE (15 equal-width confidence bins) and its floor (the ECE a calibrated classifier with the
+same confidences scores in expectation), then mean +- standard error (sample sd / sqrt(splits)), in the RESULT line
+format of compare-classifiers.
 """
 import argparse
 import csv
@@ -68,28 +69,29 @@ def is_number(value):
 
 
 def features(rows, columns):
-    """The feature matrix and which of its columns are indicators: numeric columns as they are; a text column
-    one-hot encoded over the categories of all rows (an empty cell its own), as the jobs' FeatureColumns encodes it,
-    when it has at most 100 distinct values and no more than half the rows; else, as there, left out."""
+    """The feature matrix: numeric columns as they are; a text column one-hot encoded over the categories of all
+    rows (an empty cell its own), as the jobs' FeatureColumns encodes it, when it has at most 100 distinct values
+    and no more than half the rows; else, as there, left out."""
     out = []
     for c in columns:
         values = [r[c] for r in rows]
         if all(is_number(v) for v in values):
-            out.append((np.array([float(v) for v in values])[:, None], False))
+            out.append(np.array([float(v) for v in values])[:, None])
             continue
         categories = sorted(set(values))
         if len(categories) <= 100 and 2 * len(categories) <= len(rows):
-            out.append((np.array([[v == k for k in categories] for v in values], dtype=float), True))
-    return (np.hstack([x for x, _ in out]),
-            np.concatenate([np.full(x.shape[1], indicator) for x, indicator in out]))
+            out.append(np.array([[v == k for k in categories] for v in values], dtype=float))
+    return np.hstack(out)
 
 
-def standardised(x, indicators, train):
-    """x with its numeric columns standardised by the training rows' moments; indicators stay 0 or 1, as the
-    Bayesian classifier leaves them."""
-    scaler = StandardScaler().fit(x[train][:, ~indicators])
-    out = x.copy()
-    out[:, ~indicators] = scaler.transform(x[:, ~indicators])
+def standardised(x, train):
+    """x standardised by the training rows' moments, but a column of two values there, a < b, maps to
+    (x - a) / (b - a), as the Bayesian classifier's Standardization maps it (a constant one to x - mean in both)."""
+    out = StandardScaler().fit(x[train]).transform(x)
+    for j in range(x.shape[1]):
+        values = np.unique(x[train, j])
+        if len(values) == 2:
+            out[:, j] = (x[:, j] - values[0]) / (values[1] - values[0])
     return out
 
 
@@ -104,7 +106,7 @@ def main():
     opener = gzip.open if args.input.endswith(".gz") else open
     with opener(args.input, "rt", newline="") as f:
         rows = list(csv.DictReader(f))
-    x, indicators = features(rows, [c for c in rows[0] if c != args.label])
+    x = features(rows, [c for c in rows[0] if c != args.label])
     labels = [r[args.label] for r in rows]
     classes = sorted(set(labels))  # StringIndexer alphabetAsc: the same class order
     y = np.array([classes.index(v) for v in labels])
@@ -113,7 +115,7 @@ def main():
     for s in range(args.splits):
         test = np.zeros(len(y), dtype=bool)
         test[test_rows(len(y), s, args.test_fraction)] = True
-        xs = standardised(x, indicators, ~test)
+        xs = standardised(x, ~test)
         start = time.time()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)

@@ -5,7 +5,7 @@ import java.io.Serializable;
 /**
  * Affine maps to and from the standardised space the network is trained in: features and label each to zero
  * mean and unit variance. Constant feature columns keep scale 1 so that they map to 0 rather than to NaN; a
- * constant label is scaled by its magnitude; indicator columns (one-hot encoded categories) stay 0 or 1.
+ * constant label is scaled by its magnitude; a column of two values (an indicator) maps to 0 and 1.
  */
 public final class Standardization implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -22,26 +22,23 @@ public final class Standardization implements Serializable {
     this.labelScale = labelScale;
   }
 
-  /** From moments whose last column is the label. */
-  public static Standardization fromMoments(ColumnMoments m, int numFeatures) {
-    return fromMoments(m, numFeatures, null);
-  }
-
   /**
-   * From moments whose last column is the label, leaving the {@code indicators} (null: none) as they are, 0 or 1.
-   * Standardised, an indicator of a category of frequency p is (1 - p) / sqrt(p (1 - p)) where it is on, about
-   * 1/sqrt(p): 7 for one of 50 states. The prior on a weight, the same for every input, then lets a rare category move
-   * the network 1/sqrt(p) times as far as a common one, and its few rows are fitted as noise; left 0/1, every
-   * category's effect has the same prior. On a churn set with a 51-value 'state' column (README, Accuracy) the
-   * standardised indicators cost 2.7 points of accuracy against these.
+   * From moments whose last column is the label. A feature column of two values, a &lt; b (an indicator: a category
+   * one-hot encoded, a yes/no, a sex coded 1 or 2), maps to 0 and 1 instead: standardised, an indicator of frequency p
+   * is (1 - p) / sqrt(p (1 - p)) where it is on, about 1/sqrt(p): 7 for one of 50 states. The prior on a weight, the
+   * same for every input, then lets a rare category move the network 1/sqrt(p) times as far as a common one, and its
+   * few rows are fitted as noise; at 0 and 1 every category's effect has the same prior. Measured (README, Accuracy):
+   * on a churn set with a 51-value 'state' column standardised indicators cost 2.7 points of accuracy; on Boston
+   * housing the 0/1 river indicator standardised cost 0.04 of RMSE.
    */
-  public static Standardization fromMoments(ColumnMoments m, int numFeatures, boolean[] indicators) {
+  public static Standardization fromMoments(ColumnMoments m, int numFeatures) {
     double[] mean = new double[numFeatures];
     double[] scale = new double[numFeatures];
     for (int j = 0; j < numFeatures; j++) {
-      boolean indicator = indicators != null && j < indicators.length && indicators[j];
-      mean[j] = indicator ? 0.0 : m.mean(j);
-      scale[j] = indicator ? 1.0 : safeScale(m.std(j));
+      double[] two = m.twoValues(j);
+      boolean indicator = two != null && hasSpread(two[1] - two[0]);
+      mean[j] = indicator ? two[0] : m.mean(j);
+      scale[j] = indicator ? two[1] - two[0] : safeScale(m.std(j));
     }
     double labelMean = m.mean(numFeatures);
     double labelStd = m.std(numFeatures);

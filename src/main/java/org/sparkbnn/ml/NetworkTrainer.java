@@ -141,8 +141,7 @@ final class NetworkTrainer {
     String initialDigest = initial == null ? null : initial.digest();
     // The initial model's inputs and outputs must mean what they meant when it was fitted.
     Standardization standardization = initial != null ? initial.standardization
-        : data.standardization(numFeatures, FeatureAttributes.indicators(dataset.schema().apply(
-            settings.featuresCol())), !spec.isClassification());
+        : data.standardization(numFeatures, !spec.isClassification());
     if (initial != null) {
       LOG.info("Bayes by Backprop: starting from the initial model (parameters {}), keeping its feature and label"
           + " standardisation; prior: {}", initialDigest, settings.priorFromModel()

@@ -136,11 +136,11 @@ public final class TrainingData {
   public long[] classCounts() { return classCounts.clone(); }
 
   /**
-   * Standardises the features but the {@code indicators} (null: none; {@link Standardization#fromMoments}), and the
+   * Standardises the features ({@link Standardization#fromMoments}: a column of two values to 0 and 1), and the
    * label too unless it holds class indices.
    */
-  public Standardization standardization(int numFeatures, boolean[] indicators, boolean standardizeLabel) {
-    Standardization s = Standardization.fromMoments(moments, numFeatures, indicators);
+  public Standardization standardization(int numFeatures, boolean standardizeLabel) {
+    Standardization s = Standardization.fromMoments(moments, numFeatures);
     return standardizeLabel ? s : new Standardization(s.featureMean(), s.featureScale(), 0.0, 1.0);
   }
 
