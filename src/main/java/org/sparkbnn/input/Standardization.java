@@ -36,7 +36,7 @@ public final class Standardization implements Serializable {
     double[] scale = new double[numFeatures];
     for (int j = 0; j < numFeatures; j++) {
       double[] two = m.twoValues(j);
-      boolean indicator = two != null && hasSpread(two[1] - two[0]);
+      boolean indicator = isIndicator(m, j);
       mean[j] = indicator ? two[0] : m.mean(j);
       scale[j] = indicator ? two[1] - two[0] : safeScale(m.std(j));
     }
@@ -47,6 +47,12 @@ public final class Standardization implements Serializable {
     // hundreds; |mean| keeps the predictive as wide, relative to the label, as the prior allows.
     double labelScale = hasSpread(labelStd) ? labelStd : Math.max(Math.abs(labelMean), 1.0);
     return new Standardization(mean, scale, labelMean, labelScale);
+  }
+
+  /** Whether {@link #fromMoments} maps feature {@code column} to 0 and 1: it holds two values, set apart. */
+  public static boolean isIndicator(ColumnMoments m, int column) {
+    double[] two = m.twoValues(column);
+    return two != null && hasSpread(two[1] - two[0]);
   }
 
   private static double safeScale(double std) {

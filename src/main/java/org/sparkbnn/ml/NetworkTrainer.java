@@ -106,6 +106,10 @@ final class NetworkTrainer {
             + (data.skippedRows() > 0 ? " after skipping " + data.skippedRows() + " invalid rows" : ""));
       }
       warnIfThin(data, numFeatures, labelCol, labels.isCategorical());
+      if (candidates.get(0).initial() == null) {
+        logIndicators(data.indicatorFeatures(numFeatures), FeatureAttributes.sourceColumns(
+            dataset.schema().apply(featuresCol)));
+      }
       SyncMode sync = data.syncMode(first.syncMode(), first.allowUnencryptedGradients());
       LOG.info("Bayes by Backprop: {}", sync.reason());
       FitSlots slots = new FitSlots(sync.fitsAtOnce());
@@ -330,6 +334,20 @@ final class NetworkTrainer {
       LOG.warn("label column '{}' is constant ({}) in all {} training rows: there is nothing to learn from it, and"
           + " the label is scaled by its magnitude", labelCol, label[0], data.numRows());
     }
+  }
+
+  /** Names (up to ten) the features that hold two values, which are mapped to 0 and 1 rather than standardised. */
+  private static void logIndicators(int[] indicators, String[] sourceColumns) {
+    if (indicators.length == 0) return;
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < Math.min(indicators.length, 10); i++) {
+      int j = indicators[i];
+      names.add(sourceColumns != null && j < sourceColumns.length && sourceColumns[j] != null
+          ? "'" + sourceColumns[j] + "'" : "index " + j);
+    }
+    LOG.info("Bayes by Backprop: {} feature(s) of two values, mapped to 0 and 1 rather than standardised: {}{}",
+        indicators.length, String.join(", ", names), indicators.length > 10 ? " and " + (indicators.length - 10)
+            + " more" : "");
   }
 
   private static Checkpointer checkpointer(FitSettings settings, Map<String, String> fingerprint,

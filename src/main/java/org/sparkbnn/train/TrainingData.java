@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -134,6 +135,12 @@ public final class TrainingData {
    * index seen plus one.
    */
   public long[] classCounts() { return classCounts.clone(); }
+
+  /** The feature columns that {@link #standardization} maps to 0 and 1 (those of two values). */
+  public int[] indicatorFeatures(int numFeatures) {
+    return IntStream.range(0, numFeatures).filter(j -> Standardization.isIndicator(moments, j))
+        .toArray();
+  }
 
   /**
    * Standardises the features ({@link Standardization#fromMoments}: a column of two values to 0 and 1), and the

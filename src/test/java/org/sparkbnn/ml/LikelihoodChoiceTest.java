@@ -244,34 +244,44 @@ class LikelihoodChoiceTest {
     varying.unpersist();
   }
 
-  /** What the packed rows say about the data (here: fewer rows than features) is logged once, not per candidate. */
+  /**
+   * What the packed rows say about the data (here: fewer rows than features, and a feature of two values, 3 or 7,
+   * that the standardisation maps to 0 and 1) is logged once, not per candidate.
+   */
   @Test
-  void aWarningAboutTheDataIsLoggedOnce() {
+  void whatTheDataSaysIsLoggedOnce() {
     List<Row> rows = new ArrayList<>();
     SplittableRandom random = new SplittableRandom(5);
     for (int i = 0; i < 12; i++) {
       double[] x = new double[30];
       for (int j = 0; j < x.length; j++) x[j] = random.nextGaussian();
+      x[4] = i % 3 == 0 ? 7 : 3;
       rows.add(RowFactory.create(Vectors.dense(x), random.nextGaussian()));
     }
     Dataset<Row> thin = SparkTestSession.get().createDataFrame(rows, SyntheticData.SCHEMA);
     List<String> warnings = new CopyOnWriteArrayList<>();
+    List<String> infos = new CopyOnWriteArrayList<>();
     Logger logger = (Logger) LogManager.getLogger(NetworkTrainer.class);
-    Appender capture = new AbstractAppender("capture-warnings", null, null, true, Property.EMPTY_ARRAY) {
+    Appender capture = new AbstractAppender("capture-messages", null, null, true, Property.EMPTY_ARRAY) {
       @Override public void append(LogEvent event) {
-        if (event.getLevel() == Level.WARN) warnings.add(event.getMessage().getFormattedMessage());
+        (event.getLevel() == Level.WARN ? warnings : infos).add(event.getMessage().getFormattedMessage());
       }
     };
+    Level level = logger.getLevel();
     capture.start();
     logger.addAppender(capture);
+    logger.setLevel(Level.INFO); // the tests' log configuration shows warnings only
     try {
       regressor("auto").setMaxEpochs(5).fit(thin);
     } finally {
+      logger.setLevel(level);
       logger.removeAppender(capture);
       capture.stop();
     }
     assertEquals(1, warnings.stream().filter(w -> w.contains("only 12 training rows for 30 features")).count(),
         warnings.toString());
+    assertEquals(1, infos.stream().filter(m -> m.endsWith("1 feature(s) of two values, mapped to 0 and 1 rather"
+        + " than standardised: index 4")).count(), infos.toString());
   }
 
   /** A fit from an initial model keeps its noise model (its output layer's shape depends on it): one fit, no choice. */
