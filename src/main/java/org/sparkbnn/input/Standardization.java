@@ -35,10 +35,9 @@ public final class Standardization implements Serializable {
     double[] mean = new double[numFeatures];
     double[] scale = new double[numFeatures];
     for (int j = 0; j < numFeatures; j++) {
-      double[] two = m.twoValues(j);
-      boolean indicator = isIndicator(m, j);
-      mean[j] = indicator ? two[0] : m.mean(j);
-      scale[j] = indicator ? two[1] - two[0] : safeScale(m.std(j));
+      double[] two = isIndicator(m, j) ? m.twoValues(j) : null;
+      mean[j] = two != null ? two[0] : m.mean(j);
+      scale[j] = two != null ? two[1] - two[0] : safeScale(m.std(j));
     }
     double labelMean = m.mean(numFeatures);
     double labelStd = m.std(numFeatures);

@@ -138,8 +138,7 @@ public final class TrainingData {
 
   /** The feature columns that {@link #standardization} maps to 0 and 1 (those of two values). */
   public int[] indicatorFeatures(int numFeatures) {
-    return IntStream.range(0, numFeatures).filter(j -> Standardization.isIndicator(moments, j))
-        .toArray();
+    return IntStream.range(0, numFeatures).filter(j -> Standardization.isIndicator(moments, j)).toArray();
   }
 
   /**

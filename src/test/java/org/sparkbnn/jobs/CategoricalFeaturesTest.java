@@ -91,7 +91,7 @@ class CategoricalFeaturesTest {
     }
   }
 
-  /** A CSV written by {@link #withSex} with {@link #INDICATORS}, its columns but the label assembled into "features". */
+  /** A CSV written by {@link #withSex} with {@link #INDICATORS}, its columns but the label assembled as "features". */
   private static Dataset<Row> assembled(String csv) {
     Dataset<Row> rows = SparkTestSession.get().read().option("header", "true").option("inferSchema", "true")
         .csv(csv);
