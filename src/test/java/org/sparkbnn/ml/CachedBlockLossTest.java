@@ -66,10 +66,14 @@ class CachedBlockLossTest {
       assertArrayEquals(undisturbed, disturbed.get(5, TimeUnit.MINUTES), 0.0);
       List<String> events = new ArrayList<>();
       synchronized (blockEvents) {
-        for (String e : blockEvents) if (e.startsWith(block + " ")) events.add(e.substring(block.length() + 1));
+        for (String e : blockEvents) {
+          if (!e.startsWith(block + " ")) continue;
+          String cached = e.substring(block.length() + 1);
+          // Spark sometimes reports one removal twice (seen on Spark 4: true, false, false, true): one change.
+          if (events.isEmpty() || !events.get(events.size() - 1).equals(cached)) events.add(cached);
+        }
       }
-      // Cached by the packing job, dropped, cached again by the next step that needed it (and, asynchronously,
-      // dropped when the fit releases its blocks).
+      // Cached by the packing job, dropped, cached again by the next step that needed it.
       assertTrue(events.size() >= 3, block + " storage events " + events);
       assertEquals(List.of("true", "false", "true"), events.subList(0, 3), block + " storage events");
     } finally {
