@@ -9,6 +9,7 @@ import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
 import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.StringIndexer;
+import org.apache.spark.ml.feature.StringIndexerModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -49,8 +50,10 @@ final class CompareClassifiersJob {
     Dataset<Row> complete = DataIO.completeRows(raw, featureColumns.numeric(), new String[] {label}, label, params,
         "compare-classifiers");
     // Class indices 0..K-1 in the label values' sort order, with the nominal metadata both classifiers read.
-    Dataset<Row> indexed = new StringIndexer().setInputCol(label).setOutputCol("_class")
-        .setStringOrderType("alphabetAsc").fit(complete).transform(complete);
+    StringIndexerModel indexer = new StringIndexer().setInputCol(label).setOutputCol("_class")
+        .setStringOrderType("alphabetAsc").fit(complete);
+    TrainJob.requireClasses(complete, label, indexer.labelsArray()[0]);
+    Dataset<Row> indexed = indexer.transform(complete);
     Dataset<Row> numbered = PermutationSplits.numbered(indexed);
     Dataset<Row> data = featureColumns.assembled(numbered, col(PermutationSplits.ROW), col("_class").as("label"))
         .cache();

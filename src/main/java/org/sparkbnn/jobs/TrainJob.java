@@ -157,8 +157,11 @@ final class TrainJob {
     return labelled;
   }
 
-  /** At least two classes; and a warning when there are so many that the label looks like an identifier. */
-  private static void requireClasses(Dataset<Row> data, String label, String[] classes) {
+  /**
+   * At least two classes; and a warning when there are so many that the label looks like an identifier (or a
+   * quantity: a regression label). Shared with compare-classifiers.
+   */
+  static void requireClasses(Dataset<Row> data, String label, String[] classes) {
     if (classes.length < 2) {
       throw new BadInputException("label column '" + label + "' holds a single class ('" + classes[0] + "') in all"
           + " training rows: a classifier needs rows of at least two classes");
@@ -166,7 +169,7 @@ final class TrainJob {
     long rows = data.count();
     if (2L * classes.length > rows) {
       System.err.println("warning: label column '" + label + "' has " + classes.length + " classes in " + rows
-          + " rows, fewer than two rows a class: is it an identifier rather than a class?");
+          + " rows, fewer than two rows a class: is it an identifier or a quantity rather than a class?");
     }
   }
 

@@ -244,6 +244,10 @@ class CommandLineBadInputTest {
     Run singleClass = run(one);
     assertEquals(3, singleClass.code(), singleClass.err());
     assertTrue(singleClass.err().contains("label column 'kind' holds a single class ('ash')"), singleClass.err());
+    // compare-classifiers checks its classes the same way (it named its own index column, 'label', before).
+    Run compareSingle = run("compare-classifiers", "--input", single.toString(), "--label", "kind", "--splits", "1");
+    assertEquals(3, compareSingle.code(), compareSingle.err());
+    assertTrue(compareSingle.err().contains("label column 'kind' holds a single class ('ash')"), compareSingle.err());
     // A label with a class for nearly every row (an identifier given as the label) trains, with a warning.
     StringBuilder ids = new StringBuilder("x1,x2,kind\n");
     for (int i = 0; i < 30; i++) ids.append(i).append(',').append(i % 3).append(",id").append(i * 2 / 3).append('\n');
