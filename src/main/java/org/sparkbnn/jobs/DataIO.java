@@ -203,11 +203,15 @@ final class DataIO {
     Column c = exactly(f.name());
     // try_cast: under ANSI mode (Spark 4's default) a plain cast of a non-number fails instead of giving null.
     Column asNumber = functions.expr("try_cast(`" + f.name().replace("`", "``") + "` AS DOUBLE)");
-    Cell bad = firstCellWhere(data, f.name(), c.isNotNull().and(asNumber.isNull()));
+    // Spark's cast reads 'nan' and 'inf' in any case, the CSV reader only 'NaN' and 'Inf': a column of numbers with
+    // one 'nan' (numpy's savetxt writes it) is text whose every cell casts, so a non-finite cast counts as no number.
+    Column finite = asNumber.isNotNull().and(functions.not(functions.isnan(asNumber)))
+        .and(functions.abs(asNumber).notEqual(Double.POSITIVE_INFINITY));
+    Cell bad = firstCellWhere(data, f.name(), c.isNotNull().and(functions.not(finite)));
     if (bad != null) {
       String value = String.valueOf(bad.value);
       // A marker of missing values sits among numbers; a column of words is not one.
-      boolean missingMarker = looksLikeAMissingValue(value) && !data.where(asNumber.isNotNull()).isEmpty();
+      boolean missingMarker = looksLikeAMissingValue(value) && !data.where(finite).isEmpty();
       return "it is " + f.dataType().simpleString() + ": row " + bad.row + " (1-based, header not counted) holds '"
           + value + "'" + (missingMarker ? " (if '" + value + "' marks a missing value, pass --null-value '" + value
           + "'; --param handleInvalid=skip then drops those rows)" : "");
