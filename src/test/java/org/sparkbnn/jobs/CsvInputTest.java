@@ -202,8 +202,8 @@ class CsvInputTest {
    * UCI's files mark a missing value with '?' (R's exports with NA), which makes Spark read the column as text: the
    * warning says how to read it as missing, and with --null-value the column is numeric and handleInvalid decides
    * (an error naming the row by default; skip drops those rows and keeps the column, and so does the model when it
-   * scores, with a warning). A column of words gets no such hint, and --null-value with a Parquet input is a usage
-   * error.
+   * scores, with a warning). A 'nan' among numbers is named the same way. A column of words gets no such hint, and
+   * --null-value with a Parquet input is a usage error.
    */
   @Test
   void aMissingValueMarkerIsReadAsMissingWithNullValue() throws IOException {
